@@ -1,0 +1,183 @@
+# iodrill - one non-recursive Makefile.
+#
+#   make            engines/*.so and ./iodrill
+#   make check      every test (configures and builds first on a fresh clone)
+#   make drill      set-up, build, and the drill on this machine's default target
+#   make bench      engines against fio's built-in twins (long; not part of check)
+#   make stress     the long stress runs
+#   make install    PREFIX=/usr/local DESTDIR=
+#   V=1             show the commands;  SANITIZE=1  ASan/UBSan build of units and ./iodrill
+
+# config.mk is written by ./configure; make runs it first on a fresh clone.
+CONFIG_MK := config.mk
+ifeq ($(filter clean distclean help,$(MAKECMDGOALS)),)
+include $(CONFIG_MK)
+endif
+
+$(CONFIG_MK): configure
+	./configure
+
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
+CC ?= gcc
+BUILD := build
+OBJ := $(BUILD)/obj$(if $(SANITIZE),-san)
+GEN := $(BUILD)/gen
+DESTDIR ?=
+PREFIX ?= /usr/local
+LIBDIR := $(PREFIX)/lib/iodrill
+DATADIR := $(PREFIX)/share/iodrill
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes
+BASE_CFLAGS := -std=gnu11 -O2 -g -D_GNU_SOURCE $(WARN) -MMD -MP -I$(GEN)
+SAN_ON := -fsanitize=address -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_FLAGS := $(if $(SANITIZE),$(SAN_ON))
+
+# Engines are compiled against fio's own source of the installed version (configure
+# fetched it): on -isystem so its headers' warnings are not ours, config-host.h first as
+# fio's build does. Only `ioengine` is exported.
+FIO_CFLAGS := -isystem $(FIO_SRC) -include $(FIO_SRC)/config-host.h \
+	-D_LARGEFILE_SOURCE -D_FILE_OFFSET_BITS=64 -DFIO_INTERNAL \
+	-DIDR_FIO_IOOPS_VERSION=$(FIO_IOOPS_VERSION) -DIDR_FIO_VERSION='"$(FIO_VERSION)"'
+ENGINE_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(FIO_CFLAGS) -Iengines/core \
+	$(URING_CFLAGS) $(JSONC_CFLAGS)
+
+# ---- engines --------------------------------------------------------------------------
+# Every engines/*.c is an engine; engines/core/ is the shared core, linked into each.
+ENGINES := $(patsubst engines/%.c,%,$(wildcard engines/*.c))
+ENGINE_SOS := $(ENGINES:%=engines/%.so)
+CORE_SRCS := $(wildcard engines/core/*.c)
+CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
+# Core modules that use no fio types: unit-tested on their own.
+CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c
+
+ENGINE_LIBS := $(JSONC_LIBS)
+engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
+engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
+engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
+engines/threadpool.so engines/posix_aio.so: ENGINE_LIBS += -lpthread
+
+$(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ENGINE_CFLAGS) -c $< -o $@
+
+engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS)
+	$(call say,LD,$@)
+	$(Q)$(CC) -shared -Wl,-z,now -o $@ $^ $(ENGINE_LIBS)
+
+# The capability table, as a C X-macro for the core and the command.
+$(GEN)/engine_caps.h: engines/engines.tbl
+	$(call say,GEN,$@)
+	@mkdir -p $(@D)
+	$(Q)awk '!/^#/ && NF == 5 { printf "IDR_ENGINE_ROW(\"%s\", \"%s\", \"%s\", \"%s\", \"%s\")\n", $$1, $$2, $$3, $$4, $$5 }' $< >$@.tmp && mv $@.tmp $@
+
+# The build's identity, rewritten only when git describe changes (no needless rebuilds).
+IDR_BUILD := $(shell git describe --always --dirty --tags 2>/dev/null || echo unknown)
+$(GEN)/idr_build.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define IDR_BUILD "%s"\n' '$(IDR_BUILD)' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+# ---- the iodrill command (cli/) and NVMe discovery (nvme/) -------------------------------
+CLI_SRCS := $(wildcard cli/*.c) $(wildcard nvme/*.c)
+CLI_OBJS := $(CLI_SRCS:%.c=$(OBJ)/%.o)
+CLI_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core $(JSONC_CFLAGS) \
+	$(NVME_CFLAGS) $(BLKID_CFLAGS) -DIDR_FIO_VERSION='"$(FIO_VERSION)"' \
+	-DIDR_FIO_BIN='"$(FIO)"' -DIDR_LIBDIR='"$(LIBDIR)"' -DIDR_DATADIR='"$(DATADIR)"'
+CLI_LIBS := $(SAN_FLAGS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
+
+$(OBJ)/cli/%.o: cli/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CLI_CFLAGS) -c $< -o $@
+$(OBJ)/nvme/%.o: nvme/%.c $(GEN)/engine_caps.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CLI_CFLAGS) -c $< -o $@
+
+iodrill: $(CLI_OBJS) $(OBJ)/units/libidr.a
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $(CLI_OBJS) $(OBJ)/units/libidr.a $(CLI_LIBS)
+
+# ---- unit tests (CUnit) -----------------------------------------------------------------
+# One tests/unit/test_<module>.c per module, each its own binary, linked with the shared
+# runner (tests/unit/unit_main.c) and a library of everything testable without fio.
+UNIT_LIB_SRCS := $(CORE_UNIT_SRCS)
+UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
+UNIT_LIB_CLI_OBJS := $(filter-out $(OBJ)/cli/main.o,$(CLI_OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-san))
+UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
+	$(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
+
+$(OBJ)/units/%.o: %.c $(GEN)/engine_caps.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(UNIT_CFLAGS) -c $< -o $@
+
+$(OBJ)/units/libidr.a: $(UNIT_LIB_OBJS)
+	$(call say,AR,$@)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
+		$(OBJ)/units/tests/unit/unit_main.o $(UNIT_LIB_CLI_OBJS) $(OBJ)/units/libidr.a
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
+
+# ---- targets ----------------------------------------------------------------------------
+# Objects are kept between builds (make would delete them as intermediates).
+.SECONDARY:
+.PHONY: all check units drill bench stress install uninstall clean distclean help FORCE
+.DEFAULT_GOAL := all
+
+all: $(ENGINE_SOS) iodrill
+
+units: $(UNIT_BINS)
+
+# tests/run runs the units and every test script, prints PASS/FAIL/SKIP per case and one
+# summary line, and exits non-zero on any failure.
+check: all units
+	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS="$(UNIT_BINS)" tests/run
+
+drill: all
+	$(Q)FIO=$(FIO) tests/drill-preview
+
+bench: all
+	$(Q)FIO=$(FIO) tests/bench/run
+
+stress: all
+	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 tests/run
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/engines $(DESTDIR)$(DATADIR)/profiles
+	install -m 0755 iodrill $(DESTDIR)$(PREFIX)/bin/iodrill
+	install -m 0755 $(ENGINE_SOS) $(DESTDIR)$(LIBDIR)/engines/
+	install -m 0644 engines/engines.tbl $(DESTDIR)$(LIBDIR)/engines/
+	$(if $(wildcard profiles/*.fio),install -m 0644 $(wildcard profiles/*.fio) $(DESTDIR)$(DATADIR)/profiles/)
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/iodrill
+	rm -rf $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DATADIR)
+
+# clean keeps the fio source cache (build/fio-src); distclean removes it and config.mk.
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/gen $(BUILD)/tests iodrill engines/*.so
+
+distclean: clean
+	rm -rf $(BUILD) $(CONFIG_MK)
+
+help:
+	@sed -n '3,10p' Makefile
+
+FORCE:
+
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-san -name '*.d' 2>/dev/null)

@@ -1,0 +1,30 @@
+/*
+ * iodrill.h - what every part of the iodrill command shares.
+ */
+#ifndef IDR_CLI_IODRILL_H
+#define IDR_CLI_IODRILL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* One prototype and one help string per command in commands.h. */
+#define IDR_COMMAND(name, fn, summary) \
+	int fn(int argc, char **argv); \
+	extern const char fn##_help[];
+#include "commands.h"
+#undef IDR_COMMAND
+
+/* Print "iodrill: <message>" on stderr. */
+void idr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * idr_engine_path - where engine NAME's .so is: engines/ beside the iodrill binary (a
+ * build tree), else the installed library folder. Returns 0 with the path in buf, or
+ * -ENOENT when neither exists.
+ */
+int idr_engine_path(const char *name, char *buf, size_t len);
+
+/* idr_fio_path - the fio binary iodrill runs: $IODRILL_FIO, else the one configured. */
+const char *idr_fio_path(void);
+
+#endif

@@ -1,0 +1,103 @@
+/*
+ * cpu.c - CPU accounting for the threads an engine runs. See cpu.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "cpu.h"
+
+static uint64_t tv_us(const struct timeval *tv)
+{
+	return (uint64_t)tv->tv_sec * 1000000ull + (uint64_t)tv->tv_usec;
+}
+
+void idr_cpu_self(struct idr_cpu *out)
+{
+	struct rusage ru;
+
+	/* RUSAGE_THREAD cannot fail for the calling thread; zero it anyway if it does. */
+	if (getrusage(RUSAGE_THREAD, &ru)) {
+		out->usr_us = out->sys_us = 0;
+		return;
+	}
+	out->usr_us = tv_us(&ru.ru_utime);
+	out->sys_us = tv_us(&ru.ru_stime);
+}
+
+void idr_cpu_window_open(struct idr_cpu_window *w)
+{
+	if (w->open)
+		return;
+	idr_cpu_self(&w->start);
+	w->open = true;
+}
+
+void idr_cpu_window_close(struct idr_cpu_window *w)
+{
+	struct idr_cpu now;
+
+	if (!w->open || w->closed)
+		return;
+	idr_cpu_self(&now);
+	w->used.usr_us = now.usr_us - w->start.usr_us;
+	w->used.sys_us = now.sys_us - w->start.sys_us;
+	w->closed = true;
+}
+
+void idr_cpu_sum_add(struct idr_cpu_sum *sum, const struct idr_cpu *cpu)
+{
+	/* Workers exit concurrently: relaxed atomics are enough, the joiner reads after join. */
+	__atomic_fetch_add(&sum->usr_us, cpu->usr_us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sum->sys_us, cpu->sys_us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sum->threads, 1, __ATOMIC_RELAXED);
+}
+
+void idr_cpu_sum_add_self(struct idr_cpu_sum *sum)
+{
+	struct idr_cpu self;
+
+	idr_cpu_self(&self);
+	idr_cpu_sum_add(sum, &self);
+}
+
+int idr_cpu_parse_stat(const char *text, long ticks_per_sec, struct idr_cpu *out)
+{
+	unsigned long long utime, stime;
+	const char *p;
+
+	/* comm (field 2) is in parentheses and may contain anything: skip to the last ')'. */
+	p = strrchr(text, ')');
+	if (!p || ticks_per_sec <= 0)
+		return -EINVAL;
+	/* After comm: state(3) ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
+	 * cmajflt(13) utime(14) stime(15). */
+	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+		   &utime, &stime) != 2)
+		return -EINVAL;
+	out->usr_us = utime * 1000000ull / (unsigned long long)ticks_per_sec;
+	out->sys_us = stime * 1000000ull / (unsigned long long)ticks_per_sec;
+	return 0;
+}
+
+int idr_cpu_task(pid_t tid, struct idr_cpu *out)
+{
+	char path[64], buf[1024];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	return idr_cpu_parse_stat(buf, sysconf(_SC_CLK_TCK), out);
+}

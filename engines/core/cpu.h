@@ -1,0 +1,60 @@
+/*
+ * cpu.h - CPU time of the threads an engine runs: the job thread (over a window that
+ * opens at the first submission), worker threads (each adds its own total as it exits),
+ * and threads the engine does not own (glibc's AIO helpers, the SQPOLL kernel thread),
+ * read from /proc. fio's own usr/sys figures cover only the job thread.
+ * No fio types: unit-tested on its own.
+ */
+#ifndef IDR_CORE_CPU_H
+#define IDR_CORE_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct idr_cpu {
+	uint64_t usr_us;
+	uint64_t sys_us;
+};
+
+struct idr_cpu_window {
+	struct idr_cpu start;	/* the thread's totals when the window opened */
+	struct idr_cpu used;	/* usage inside the window once closed */
+	bool open;
+	bool closed;
+};
+
+/* Summed by worker threads as they exit; atomic, so no lock is needed. */
+struct idr_cpu_sum {
+	uint64_t usr_us;
+	uint64_t sys_us;
+	unsigned int threads;
+};
+
+/* idr_cpu_self - the calling thread's CPU time so far (getrusage RUSAGE_THREAD). */
+void idr_cpu_self(struct idr_cpu *out);
+
+/* Open the window on the calling thread (first call wins); close it on the same thread. */
+void idr_cpu_window_open(struct idr_cpu_window *w);
+void idr_cpu_window_close(struct idr_cpu_window *w);
+
+/* idr_cpu_sum_add_self - a worker thread adds its lifetime CPU time, once, as it exits. */
+void idr_cpu_sum_add_self(struct idr_cpu_sum *sum);
+
+/* idr_cpu_sum_add - add a measured figure (e.g. a /proc reading) to a sum. */
+void idr_cpu_sum_add(struct idr_cpu_sum *sum, const struct idr_cpu *cpu);
+
+/*
+ * idr_cpu_task - CPU time of thread tid of this process from /proc/self/task/TID/stat
+ * (clock-tick resolution). Returns 0, or -errno (-ESRCH when the thread is gone).
+ */
+int idr_cpu_task(pid_t tid, struct idr_cpu *out);
+
+/*
+ * idr_cpu_parse_stat - parse utime/stime (fields 14 and 15) from the text of a
+ * /proc/.../stat file, whose comm field may hold spaces and parentheses.
+ * Returns 0, or -EINVAL for text that is not a stat line.
+ */
+int idr_cpu_parse_stat(const char *text, long ticks_per_sec, struct idr_cpu *out);
+
+#endif

@@ -1,0 +1,219 @@
+/*
+ * idr.h - the iodrill engine core: what every engine in engines/ is built on.
+ *
+ * An engine file includes this header and nothing else of the core. It gets:
+ *  - the common options (IDR_OPTIONS_HEAD at the top of its options struct and
+ *    IDR_CORE_OPTIONS(...) in its option table, the way fio's cmdprio.h shares options);
+ *  - a per-job context (struct idr_ctx) that the engine embeds first in its private data,
+ *    holding the io_u index table, the counters and the CPU accounting;
+ *  - the hook bodies fio's order demands (idr_setup, idr_init, idr_io_u_init,
+ *    idr_post_init, idr_cleanup) so an engine only adds what is its own;
+ *  - helpers for buffer and file registration and for turning results into fio's
+ *    conventions (io_u->error positive, short transfers through io_u->resid).
+ *
+ * Conventions: inside the core, 0 or a count on success and -errno on failure. At fio's
+ * boundary: setup hooks return 0, or 1 after td_verror(); per-I/O errors go to
+ * io_u->error as a positive errno.
+ */
+#ifndef IDR_CORE_IDR_H
+#define IDR_CORE_IDR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include <fio.h>
+#include <optgroup.h>
+
+#include "counters.h"
+#include "cpu.h"
+#include "sidecar.h"
+#include "target.h"
+
+/*
+ * The engine ABI is pinned twice: FIO_IOOPS_VERSION from the headers we compile against
+ * must equal the version ./configure read from the installed fio binary itself (it loads
+ * a probe engine and reads "want N" from fio's refusal).
+ */
+_Static_assert(FIO_IOOPS_VERSION == IDR_FIO_IOOPS_VERSION,
+	       "fio headers do not match the installed fio's ioengine ABI: re-run ./configure");
+
+/* Only `ioengine` leaves an engine .so; everything else is built -fvisibility=hidden. */
+#define IDR_EXPORT __attribute__((visibility("default")))
+
+/* ---- common options -------------------------------------------------------------- */
+
+struct idr_opts {
+	char *sidecar;		/* JSON Lines file for this job's counters, or NULL */
+};
+
+/*
+ * Every engine options struct starts with IDR_OPTIONS_HEAD: fio ignores an option at
+ * offset 0 (hence the pad), and the core finds its options right after it.
+ */
+#define IDR_OPTIONS_HEAD \
+	void *pad;       \
+	struct idr_opts core
+
+#define IDR_CORE_OPTIONS(opts_type)                                                            \
+	{                                                                                 \
+		.name = "sidecar",                                                        \
+		.lname = "iodrill counters file",                                         \
+		.type = FIO_OPT_STR_STORE,                                                \
+		.off1 = offsetof(opts_type, core.sidecar),                                     \
+		.help = "Append this job's counters (I/Os, syscalls, busy events, ns "    \
+			"timer, CPU of every engine thread) as one JSON line to this file", \
+		.category = FIO_OPT_C_ENGINE,                                             \
+		.group = FIO_OPT_G_INVALID,                                               \
+	}
+
+/* ---- the per-job context --------------------------------------------------------- */
+
+struct idr_ctx {
+	struct thread_data *td;
+	const char *engine;		/* engine name as in engines.tbl */
+	struct idr_opts *opts;
+	int sidecar_fd;			/* opened at init so a bad path fails before I/O */
+
+	struct io_u **io_us;		/* index table: io_us[io_u->index] */
+	unsigned int nr_io_us;
+	struct io_u **events;		/* completions handed to fio by the last getevents */
+
+	struct idr_job_facts job;	/* what fio told us, saved at init */
+	struct idr_counters cnt;
+	struct idr_cpu_window job_cpu;	/* the job thread, first submit to cleanup */
+	struct idr_cpu_sum workers;	/* threads the engine ran, added as they exit */
+	struct idr_extra *extra;	/* engine-specific facts for the sidecar */
+};
+
+/* The engine's row in engines/engines.tbl. */
+struct idr_caps {
+	const char *name, *kind, *twin, *twin_opts, *target;
+};
+
+/* idr_caps_find - the row for engine name, or NULL for a name not in the table. */
+const struct idr_caps *idr_caps_find(const char *name);
+
+/* The engine's private data embeds struct idr_ctx first; this recovers it. */
+static inline struct idr_ctx *idr_ctx(struct thread_data *td)
+{
+	return td->io_ops_data;
+}
+
+/* ---- hooks, in fio's order ------------------------------------------------------- */
+
+/*
+ * idr_setup - fio's ->setup: find file sizes the way fio does, but refuse a missing path
+ * under /dev, /sys or /proc before fio would create it as a regular file.
+ * Returns 0, or 1 after td_verror().
+ */
+int idr_setup(struct thread_data *td);
+
+/*
+ * idr_init - allocate the engine's private data (size bytes, struct idr_ctx first),
+ * validate the common options and open the sidecar. Returns the context, or NULL after
+ * td_verror() and a log_err() naming the option.
+ */
+struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size);
+
+/* idr_io_u_init - record io_u in the index table. Returns 0 (fio's convention). */
+int idr_io_u_init(struct thread_data *td, struct io_u *io_u);
+
+/*
+ * idr_cleanup - write the sidecar line and free the context (the engine's whole private
+ * data: free what the engine owns, and join its threads, before calling this).
+ * Copes with a half-built or absent context.
+ */
+void idr_cleanup(struct thread_data *td);
+
+/*
+ * idr_event - fio's ->event for engines that fill c->events[] in getevents: the i-th
+ * completion of the last getevents call.
+ */
+struct io_u *idr_event(struct thread_data *td, int i);
+
+/*
+ * idr_issued - n io_us were just handed to the kernel (or workers): count them, and for
+ * engines flagged FIO_ASYNCIO_SETS_ISSUE_TIME stamp their issue time with one clock read
+ * and tell fio (slat, the submit histogram), as fio's own io_uring engine does.
+ */
+void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n);
+
+/* The CPU window of the job thread opens at its first submission. */
+static inline void idr_submit_begin(struct idr_ctx *c)
+{
+	if (__builtin_expect(c->cnt.t_first_submit_ns == 0, 0)) {
+		c->cnt.t_first_submit_ns = idr_now_ns();
+		idr_cpu_window_open(&c->job_cpu);
+	}
+}
+
+/* Stamp the end of the last completion batch seen so far. */
+static inline void idr_complete_stamp(struct idr_ctx *c)
+{
+	c->cnt.t_last_complete_ns = idr_now_ns();
+}
+
+/* Look up an io_u by the index an engine put into a completion's user data. */
+static inline struct io_u *idr_io_u(struct idr_ctx *c, unsigned int index)
+{
+	return c->io_us[index];
+}
+
+/*
+ * idr_io_u_done - account one finished I/O from a kernel-style result: res >= 0 bytes
+ * moved, res < 0 is -errno. Sets io_u->error (positive) or io_u->resid for a short
+ * transfer, so fio requeues the remainder or verify sees it; never reports a short
+ * transfer as success.
+ */
+static inline void idr_io_u_done(struct idr_ctx *c, struct io_u *io_u, long long res)
+{
+	if (ddir_rw(io_u->ddir))
+		c->cnt.ios++;
+	else
+		c->cnt.syncs++;
+	if (res < 0) {
+		io_u->error = (int)-res;
+		c->cnt.errors++;
+		return;
+	}
+	c->cnt.bytes += (unsigned long long)res;
+	if ((unsigned long long)res < io_u->xfer_buflen) {
+		io_u->resid = io_u->xfer_buflen - (unsigned long long)res;
+		c->cnt.short_ios++;
+	}
+}
+
+/* ---- registration helpers -------------------------------------------------------- */
+
+/*
+ * idr_buffers_iovec - one iovec per io_u (index order) covering its whole buffer
+ * (td's max block size), for io_uring buffer registration. Call from post_init, after
+ * fio has assigned buffers. Returns a malloc'd array of c->nr_io_us entries, or NULL.
+ */
+struct iovec *idr_buffers_iovec(struct idr_ctx *c);
+
+/*
+ * idr_files_fds - the fds of the job's files in fio's file index order, for file
+ * registration; unopened files are -1. Returns a malloc'd array of td->o.nr_files
+ * entries, or NULL.
+ */
+int *idr_files_fds(struct idr_ctx *c);
+
+/* ---- errors ---------------------------------------------------------------------- */
+
+/*
+ * idr_fail - report a setup failure: log_err() the message (prefixed with the engine
+ * name) and set td's error to err (a positive errno). Returns 1 for fio's setup hooks.
+ */
+int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- engine facts for the sidecar (ring flags in use, fallbacks taken, ...) -------- */
+
+/* Record key=val in this job's sidecar line. Return 0, or -ENOMEM. */
+int idr_note_str(struct idr_ctx *c, const char *key, const char *val);
+int idr_note_u64(struct idr_ctx *c, const char *key, uint64_t val);
+int idr_note_bool(struct idr_ctx *c, const char *key, bool val);
+
+#endif

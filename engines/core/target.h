@@ -1,0 +1,19 @@
+/*
+ * target.h - checks on the paths a job names, before fio touches them.
+ * No fio types: unit-tested on its own.
+ */
+#ifndef IDR_CORE_TARGET_H
+#define IDR_CORE_TARGET_H
+
+#include <stddef.h>
+
+/*
+ * idr_path_may_create - may fio create path as a new regular file?
+ * A path that already exists is fine (0). A missing path whose directory resolves
+ * into /dev, /sys or /proc, on that tree's own file system (devtmpfs, sysfs, procfs;
+ * not a tmpfs mounted on /dev/shm), is refused: it is a mistyped device name (fio would
+ * create /dev/loop0p9 as a regular file). Returns 0, or -ENOENT with a message in msg.
+ */
+int idr_path_may_create(const char *path, char *msg, size_t msglen);
+
+#endif
