@@ -2,10 +2,9 @@
  * sync.c - the naive loop: one pread/pwrite (or fsync/fdatasync) system call per I/O,
  * finished inside ->queue, so fio runs it at iodepth 1.
  *
- * fio twin: psync. Differences: EINTR is retried instead of failing the I/O; errors are
- * left to fio's completion path to report (psync logs them twice); trim is refused at
- * init instead of being sent as an ioctl; and the core's counters (ns timer, syscalls,
- * CPU) are kept for the drill.
+ * fio twin: psync. Differences: EINTR is retried instead of failing the I/O; trim is
+ * refused at init instead of being sent as an ioctl; and the core's counters (ns timer,
+ * syscalls, CPU) are kept for the drill.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -70,6 +69,12 @@ static enum fio_q_status sync_queue(struct thread_data *td, struct io_u *io_u)
 	}
 	idr_complete_stamp(c);
 	idr_io_u_done(c, io_u, res);
+	/*
+	 * fio's completion path does not log an error that ->queue completed in place:
+	 * say which file, direction and offset failed here, as psync does.
+	 */
+	if (io_u->error)
+		io_u_log_error(td, io_u);
 	return FIO_Q_COMPLETED;
 }
 

@@ -12,9 +12,16 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+/*
+ * total_ns is exact (the scheduler's runtime, read through a thread CPU clock). The
+ * usr/sys split comes from getrusage or /proc stat, which this kind of kernel
+ * (TICK_CPU_ACCOUNTING) samples at the scheduler tick: over a few milliseconds it can
+ * read 0/0 while total_ns is right. Per-I/O figures use total_ns.
+ */
 struct idr_cpu {
 	uint64_t usr_us;
 	uint64_t sys_us;
+	uint64_t total_ns;
 };
 
 struct idr_cpu_window {
@@ -28,6 +35,7 @@ struct idr_cpu_window {
 struct idr_cpu_sum {
 	uint64_t usr_us;
 	uint64_t sys_us;
+	uint64_t total_ns;
 	unsigned int threads;
 };
 
@@ -45,8 +53,9 @@ void idr_cpu_sum_add_self(struct idr_cpu_sum *sum);
 void idr_cpu_sum_add(struct idr_cpu_sum *sum, const struct idr_cpu *cpu);
 
 /*
- * idr_cpu_task - CPU time of thread tid of this process from /proc/self/task/TID/stat
- * (clock-tick resolution). Returns 0, or -errno (-ESRCH when the thread is gone).
+ * idr_cpu_task - CPU time of thread tid of this process (a worker we did not start,
+ * glibc's AIO helpers, the SQPOLL thread): total from its thread CPU clock, split from
+ * /proc/self/task/TID/stat. Returns 0, or -errno (-ESRCH when the thread is gone).
  */
 int idr_cpu_task(pid_t tid, struct idr_cpu *out);
 

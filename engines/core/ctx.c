@@ -46,11 +46,13 @@ int idr_setup(struct thread_data *td)
 {
 	struct fio_file *f;
 	unsigned int i;
-	char msg[PATH_MAX + 256];
+	char msg[2 * PATH_MAX + 256];
+	int ret;
 
 	for_each_file(td, f, i) {
-		if (idr_path_may_create(f->file_name, msg, sizeof(msg)))
-			return idr_fail(td, ENOENT, "%s", msg);
+		ret = idr_path_check(f->file_name, td->o.size || td->o.io_size, msg, sizeof(msg));
+		if (ret)
+			return idr_fail(td, -ret, "%s", msg);
 		/*
 		 * From here on what fio's get_file_sizes() does when an engine has no
 		 * ->setup: a missing regular file is fine (fio creates it later).

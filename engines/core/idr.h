@@ -103,8 +103,9 @@ static inline struct idr_ctx *idr_ctx(struct thread_data *td)
 /* ---- hooks, in fio's order ------------------------------------------------------- */
 
 /*
- * idr_setup - fio's ->setup: find file sizes the way fio does, but refuse a missing path
- * under /dev, /sys or /proc before fio would create it as a regular file.
+ * idr_setup - fio's ->setup: find file sizes the way fio does, but first refuse, with a
+ * message naming the path, what fio would get wrong: a missing path under /dev, /sys or
+ * /proc (fio would create it as a regular file), a directory, a missing file and no size.
  * Returns 0, or 1 after td_verror().
  */
 int idr_setup(struct thread_data *td);

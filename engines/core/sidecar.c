@@ -108,19 +108,23 @@ static struct json_object *counters_json(const struct idr_counters *c)
 static struct json_object *cpu_json(const struct idr_report *r)
 {
 	struct json_object *o = json_object_new_object();
-	uint64_t usr = r->job_cpu.usr_us + r->workers.usr_us;
-	uint64_t sys = r->job_cpu.sys_us + r->workers.sys_us;
+	uint64_t ns = r->job_cpu.total_ns + r->workers.total_ns;
 
+	put_u64(o, "job_ns", r->job_cpu.total_ns);
 	put_u64(o, "job_usr_us", r->job_cpu.usr_us);
 	put_u64(o, "job_sys_us", r->job_cpu.sys_us);
+	put_u64(o, "workers_ns", r->workers.total_ns);
 	put_u64(o, "workers_usr_us", r->workers.usr_us);
 	put_u64(o, "workers_sys_us", r->workers.sys_us);
 	put_u64(o, "workers", r->workers.threads);
-	put_u64(o, "usr_us", usr);
-	put_u64(o, "sys_us", sys);
+	put_u64(o, "total_ns", ns);
+	put_u64(o, "usr_us", r->job_cpu.usr_us + r->workers.usr_us);
+	put_u64(o, "sys_us", r->job_cpu.sys_us + r->workers.sys_us);
+	/* total_ns is exact; the usr/sys split is sampled at the scheduler tick. */
+	put_str(o, "split", "tick-sampled");
 	/* Per-I/O figures are what the drill compares; absent when nothing completed. */
 	if (r->cnt.ios) {
-		put(o, "us_per_io", json_object_new_double((double)(usr + sys) / (double)r->cnt.ios));
+		put(o, "us_per_io", json_object_new_double((double)ns / 1000.0 / (double)r->cnt.ios));
 		put(o, "syscalls_per_io",
 		    json_object_new_double((double)r->cnt.syscalls / (double)r->cnt.ios));
 	}

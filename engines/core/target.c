@@ -61,3 +61,25 @@ int idr_path_may_create(const char *path, char *msg, size_t msglen)
 		 path, tree, canon);
 	return -ENOENT;
 }
+
+int idr_path_check(const char *path, int have_size, char *msg, size_t msglen)
+{
+	struct stat st;
+	int ret;
+
+	if (stat(path, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return 0;
+		snprintf(msg, msglen,
+			 "filename=%s is a directory: name a file or a device (or use "
+			 "directory=%s with nrfiles=)", path, path);
+		return -EISDIR;
+	}
+	ret = idr_path_may_create(path, msg, msglen);
+	if (ret || have_size)
+		return ret;
+	snprintf(msg, msglen,
+		 "filename=%s does not exist: name an existing file or device, or give size= "
+		 "so fio creates the file", path);
+	return -ENOENT;
+}
