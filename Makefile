@@ -57,6 +57,10 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
 CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c
 
+# Code shared by the io_uring engines only (they link liburing; the rest must not).
+URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
+engines/uring_fixed.so engines/uring_passthru.so: $(URING_SHARED_OBJS)
+
 ENGINE_LIBS := $(JSONC_LIBS)
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
@@ -66,7 +70,7 @@ engines/threadpool.so engines/posix_aio.so: ENGINE_LIBS += -lpthread
 $(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ENGINE_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ENGINE_CFLAGS) -Iengines -c $< -o $@
 
 engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS)
 	$(call say,LD,$@)
@@ -154,8 +158,9 @@ drill: all
 bench: all
 	$(Q)FIO=$(FIO) tests/bench/run
 
+# The stress scripts (tests/*/t-*stress*.sh) run short in check, long here.
 stress: all
-	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 tests/run
+	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 tests/run stress
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/engines $(DESTDIR)$(DATADIR)/profiles

@@ -1,10 +1,11 @@
 /*
  * nil.c - completes every I/O at once without touching a device.
  *
- * fio twin: null (at iodepth > 1, where null is asynchronous). nil goes through the same
- * core paths as the real engines (io_u table, counters, ns timer, issue-time stamping),
- * so nil minus null is the core's own cost per I/O; and it is a device-free target for
- * tests. Unlike null it stays asynchronous at iodepth 1 and honours getevents' max.
+ * fio twin: null. nil goes through the same core paths as the real engines (io_u table,
+ * counters, ns timer, issue-time stamping), so nil minus null is the core's own cost per
+ * I/O; and it is a device-free target for tests. Like null it is synchronous at
+ * iodepth 1 and asynchronous above; unlike null it sets that per job (null rewrites its
+ * shared ops table) and honours getevents' max.
  */
 #include "core/idr.h"
 
@@ -32,6 +33,12 @@ static enum fio_q_status nil_queue(struct thread_data *td, struct io_u *io_u)
 
 	fio_ro_check(td, io_u);
 	idr_submit_begin(&nd->core);
+	if (td_ioengine_flagged(td, FIO_SYNCIO)) {
+		nd->core.cnt.submitted++;
+		idr_io_u_done(&nd->core, io_u, (long long)io_u->xfer_buflen);
+		idr_complete_stamp(&nd->core);
+		return FIO_Q_COMPLETED;
+	}
 	nd->queued[nd->nr_queued++] = io_u;
 	return FIO_Q_QUEUED;
 }
@@ -100,6 +107,15 @@ static int nil_init(struct thread_data *td)
 	nd->done = calloc(td->o.iodepth, sizeof(*nd->done));
 	if (!nd->queued || !nd->done)
 		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u", td->o.iodepth);
+	/*
+	 * At iodepth 1 complete in ->queue, as null does, so the two compare like for like.
+	 * The flags are this job's copy (fio copies the ops flags into td->flags at load and
+	 * never again); the shared ops table stays untouched.
+	 */
+	if (td->o.iodepth == 1) {
+		td->flags |= (unsigned long long)FIO_SYNCIO << TD_ENG_FLAG_SHIFT;
+		td->flags &= ~((unsigned long long)FIO_ASYNCIO_SETS_ISSUE_TIME << TD_ENG_FLAG_SHIFT);
+	}
 	return 0;
 }
 

@@ -182,6 +182,16 @@ int idr_io_u_init(struct thread_data *td, struct io_u *io_u)
 	return 0;
 }
 
+int idr_open_file(struct thread_data *td, struct fio_file *f)
+{
+	return generic_open_file(td, f);
+}
+
+int idr_close_file(struct thread_data *td, struct fio_file *f)
+{
+	return generic_close_file(td, f);
+}
+
 struct io_u *idr_event(struct thread_data *td, int i)
 {
 	return idr_ctx(td)->events[i];

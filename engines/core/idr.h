@@ -117,6 +117,16 @@ int idr_setup(struct thread_data *td);
  */
 struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size);
 
+/*
+ * idr_open_file / idr_close_file - fio's ->open_file / ->close_file for every engine that
+ * opens real files or devices. Every open goes through here so the destructive-write
+ * guard (refuse to write to a device holding a filesystem, a partition table or a mount,
+ * unless the user names that device) lives in one place. Return 0, or 1 after
+ * td_verror() (fio's convention).
+ */
+int idr_open_file(struct thread_data *td, struct fio_file *f);
+int idr_close_file(struct thread_data *td, struct fio_file *f);
+
 /* idr_io_u_init - record io_u in the index table. Returns 0 (fio's convention). */
 int idr_io_u_init(struct thread_data *td, struct io_u *io_u);
 
