@@ -1,0 +1,97 @@
+/*
+ * fiojson.h - read what a fio run leaves behind: fio's --output-format=json file and the
+ * engines' sidecar (JSON Lines, one object per job; see engines/README.md).
+ *
+ * The one place the command parses them: the drill and tune tables, the results archive
+ * and its show/compare all read through here. Parsing is defensive (the archive's reader
+ * is fuzzed): wrong types read as absent, never crash.
+ * Returns: 0 or -errno; on failure a message for the user is left in err.
+ */
+#ifndef IDR_CLI_FIOJSON_H
+#define IDR_CLI_FIOJSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+
+/* One direction (read or write) of one job, as fio reports it. */
+struct idr_fio_dir {
+	uint64_t total_ios;
+	uint64_t io_bytes;
+	uint64_t short_ios;
+	uint64_t runtime_ms;	/* fio's: whole milliseconds, too coarse for the drill */
+	double iops;
+	double bw_bytes;	/* bytes per second */
+	double clat_mean_ns;
+	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns;	/* 0 when fio gave none */
+};
+
+enum { IDR_FIO_READ, IDR_FIO_WRITE };
+
+struct idr_fio_job {
+	const char *name;		/* point into the run's JSON tree */
+	const char *ioengine;		/* as given: "external:engines/sync.so", "psync" */
+	int error;			/* fio's error for the job (an errno), 0 if none */
+	uint64_t job_runtime_ms;
+	double usr_cpu, sys_cpu;	/* percent of job_runtime */
+	struct idr_fio_dir dir[2];
+	struct json_object *options;	/* fio's "job options" object (all strings) */
+};
+
+struct idr_fio_run {
+	const char *fio_version;
+	int64_t timestamp_ms;
+	unsigned int nr_jobs;
+	struct idr_fio_job *jobs;
+	struct json_object *root;	/* fio's JSON, untouched: the archive stores it as is */
+};
+
+/*
+ * idr_fio_run_parse - parse fio's JSON output held in text[0..len). fio may print error
+ * lines before the JSON in the same file; they are skipped. Returns 0 or -EINVAL.
+ */
+int idr_fio_run_parse(const char *text, size_t len, struct idr_fio_run *run, char *err,
+		      size_t errlen);
+/* idr_fio_run_load - the same, from a file. Returns 0, -errno or -EINVAL. */
+int idr_fio_run_load(const char *path, struct idr_fio_run *run, char *err, size_t errlen);
+void idr_fio_run_free(struct idr_fio_run *run);
+
+/* idr_fio_job_opt - one of the job's options as fio printed it (a string), or NULL. */
+const char *idr_fio_job_opt(const struct idr_fio_job *job, const char *key);
+
+/* One sidecar line: the engine's own counters for one job. */
+struct idr_sidecar_job {
+	const char *engine, *job_name, *build, *fio_version;
+	int thread_number;
+	uint64_t ios, syncs, submitted, bytes, errors, short_ios;
+	uint64_t syscalls, submit_calls, reap_calls, busy, eintr;
+	uint64_t elapsed_ns;
+	uint64_t cpu_ns, job_cpu_ns, workers_cpu_ns, workers;
+	uint64_t usr_us, sys_us;	/* tick-sampled split */
+	struct json_object *engine_facts;	/* NULL when the engine recorded none */
+	struct json_object *root;
+};
+
+struct idr_sidecar {
+	unsigned int nr;
+	struct idr_sidecar_job *jobs;
+};
+
+/*
+ * idr_sidecar_parse / idr_sidecar_load - every line of a sidecar file. An unknown newer
+ * format, or a line that is not a sidecar object, is an error naming the line.
+ * Returns 0, -errno or -EINVAL.
+ */
+int idr_sidecar_parse(const char *text, size_t len, struct idr_sidecar *sc, char *err,
+		      size_t errlen);
+int idr_sidecar_load(const char *path, struct idr_sidecar *sc, char *err, size_t errlen);
+void idr_sidecar_free(struct idr_sidecar *sc);
+
+/* idr_sidecar_find - the line for job name (the first, for numjobs > 1), or NULL. */
+const struct idr_sidecar_job *idr_sidecar_find(const struct idr_sidecar *sc, const char *job);
+
+/* idr_read_file - a whole file, NUL-terminated (malloc'd). Returns 0 or -errno. */
+int idr_read_file(const char *path, char **text, size_t *len);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * test_fiojson.c - cli/fiojson.c: reading fio's JSON output and the sidecar.
+ * Fixtures in tests/fixtures/ are real output of this project's engines under fio 3.33.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fiojson.h"
+#include "unit.h"
+
+static char err[512];
+
+static void real_fio_output(void)
+{
+	struct idr_fio_run run;
+	const struct idr_fio_job *sync, *nil;
+
+	CU_ASSERT_EQUAL_FATAL(idr_fio_run_load("tests/fixtures/fio-sync-nil.json", &run, err,
+					       sizeof(err)), 0);
+	CU_ASSERT_STRING_EQUAL(run.fio_version, "fio-3.33");
+	CU_ASSERT_EQUAL_FATAL(run.nr_jobs, 2);
+	sync = &run.jobs[0];
+	nil = &run.jobs[1];
+	CU_ASSERT_STRING_EQUAL(sync->name, "fx-sync");
+	CU_ASSERT_STRING_EQUAL(sync->ioengine, "external:engines/sync.so");
+	CU_ASSERT_EQUAL(sync->error, 0);
+	CU_ASSERT_EQUAL(sync->dir[IDR_FIO_READ].total_ios, 1000);
+	CU_ASSERT_EQUAL(sync->dir[IDR_FIO_WRITE].total_ios, 0);
+	CU_ASSERT(sync->dir[IDR_FIO_READ].clat_p99_ns >= sync->dir[IDR_FIO_READ].clat_p50_ns);
+	CU_ASSERT(sync->dir[IDR_FIO_READ].clat_p50_ns > 0);
+	CU_ASSERT_STRING_EQUAL(idr_fio_job_opt(sync, "rw"), "randread");
+	CU_ASSERT_PTR_NULL(idr_fio_job_opt(sync, "no-such-option"));
+	CU_ASSERT_EQUAL(nil->dir[IDR_FIO_READ].total_ios + nil->dir[IDR_FIO_WRITE].total_ios, 2000);
+	CU_ASSERT_STRING_EQUAL(idr_fio_job_opt(nil, "iodepth"), "32");
+	idr_fio_run_free(&run);
+}
+
+static void error_lines_before_json(void)
+{
+	const char *t = "fx: you need to specify size=\nfio: pid=0, err=22\n"
+			"{\"fio version\":\"fio-3.33\",\"jobs\":[{\"jobname\":\"a\",\"error\":22}]}\n";
+	struct idr_fio_run run;
+
+	CU_ASSERT_EQUAL_FATAL(idr_fio_run_parse(t, strlen(t), &run, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(run.nr_jobs, 1);
+	CU_ASSERT_EQUAL(run.jobs[0].error, 22);
+	CU_ASSERT_EQUAL(run.jobs[0].dir[IDR_FIO_READ].total_ios, 0);
+	idr_fio_run_free(&run);
+}
+
+static void truncated_and_foreign(void)
+{
+	const char *trunc = "{\"fio version\":\"fio-3.33\",\"jobs\":[{\"jobname\":\"a\"";
+	const char *foreign = "{\"hello\":1}";
+	const char *none = "fio: engine not loadable\n";
+	struct idr_fio_run run;
+
+	CU_ASSERT_EQUAL(idr_fio_run_parse(trunc, strlen(trunc), &run, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "truncated"));
+	CU_ASSERT_EQUAL(idr_fio_run_parse(foreign, strlen(foreign), &run, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not fio's JSON output"));
+	CU_ASSERT_EQUAL(idr_fio_run_parse(none, strlen(none), &run, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no JSON object"));
+	CU_ASSERT_EQUAL(idr_fio_run_load("tests/fixtures/no-such-file.json", &run, err, sizeof(err)),
+			-ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such-file.json"));
+}
+
+static void wrong_types_read_as_absent(void)
+{
+	const char *t = "{\"fio version\":\"fio-3.33\",\"jobs\":[7,{\"jobname\":\"a\",\"error\":\"x\","
+			"\"read\":{\"total_ios\":-5,\"iops\":\"many\",\"clat_ns\":[1]},"
+			"\"job options\":{\"rw\":3}},{\"jobname\":5}]}";
+	struct idr_fio_run run;
+
+	CU_ASSERT_EQUAL_FATAL(idr_fio_run_parse(t, strlen(t), &run, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(run.nr_jobs, 1);
+	CU_ASSERT_EQUAL(run.jobs[0].error, 0);
+	CU_ASSERT_EQUAL(run.jobs[0].dir[IDR_FIO_READ].total_ios, 0);
+	CU_ASSERT_EQUAL(run.jobs[0].dir[IDR_FIO_READ].iops, 0.0);
+	CU_ASSERT_PTR_NULL(idr_fio_job_opt(&run.jobs[0], "rw"));
+	idr_fio_run_free(&run);
+}
+
+static void real_sidecar(void)
+{
+	struct idr_sidecar sc;
+	const struct idr_sidecar_job *j;
+
+	CU_ASSERT_EQUAL_FATAL(idr_sidecar_load("tests/fixtures/sidecar-sync-nil.jsonl", &sc, err,
+					       sizeof(err)), 0);
+	CU_ASSERT_EQUAL(sc.nr, 2);
+	j = idr_sidecar_find(&sc, "fx-sync");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_STRING_EQUAL(j->engine, "sync");
+	CU_ASSERT_EQUAL(j->ios, 1000);
+	CU_ASSERT_EQUAL(j->syscalls, 1000);
+	CU_ASSERT(j->elapsed_ns > 0);
+	CU_ASSERT(j->cpu_ns > 0);
+	j = idr_sidecar_find(&sc, "fx-nil");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(j->ios, 2000);
+	CU_ASSERT_PTR_NULL(idr_sidecar_find(&sc, "nope"));
+	idr_sidecar_free(&sc);
+}
+
+static void sidecar_bad_lines(void)
+{
+	const char *newer = "{\"format\":99,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}\n";
+	const char *junk = "\n{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}\n[1,2]\n";
+	const char *torn = "{\"format\":1,\"engine\":\"x\",\"job\":{},\"coun";
+	struct idr_sidecar sc;
+
+	CU_ASSERT_EQUAL(idr_sidecar_parse(newer, strlen(newer), &sc, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "newer than this iodrill reads"));
+	CU_ASSERT_EQUAL(idr_sidecar_parse(junk, strlen(junk), &sc, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "line 3"));
+	CU_ASSERT_EQUAL(idr_sidecar_parse(torn, strlen(torn), &sc, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(sc.nr, 0);
+	CU_ASSERT_EQUAL(idr_sidecar_parse("", 0, &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(sc.nr, 0);
+}
+
+static CU_TestInfo fiojson_tests[] = {
+	{ "idr_fio_run_load/real fio 3.33 output", real_fio_output },
+	{ "idr_fio_run_parse/error lines before the JSON", error_lines_before_json },
+	{ "idr_fio_run_parse/truncated, foreign and missing", truncated_and_foreign },
+	{ "idr_fio_run_parse/wrong types read as absent", wrong_types_read_as_absent },
+	{ "idr_sidecar_load/real sidecar", real_sidecar },
+	{ "idr_sidecar_parse/newer format, junk and torn lines", sidecar_bad_lines },
+	CU_TEST_INFO_NULL,
+};
+
+const struct unit_suite unit_suites[] = {
+	{ "cli/fiojson.c", fiojson_tests, NULL, NULL },
+	{ NULL, NULL, NULL, NULL },
+};
