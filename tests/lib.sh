@@ -122,7 +122,7 @@ verify_matrix()
 	{
 		printf '[global]\nioengine=external:%s/%s.so\nfilename=%s\nsize=1M\nbs=4k\n' \
 			"$ENGINES" "$engine" "$target"
-		printf 'verify_backlog=64\nsidecar=%s\n' "$out.sidecar"
+		printf 'verify_backlog=64\nverify_state_save=0\nsidecar=%s\n' "$out.sidecar"
 		for line in "$@"; do printf '%s\n' "$line"; done
 		for v in crc32c md5 pattern; do
 			for rw in write randwrite randrw; do
@@ -179,7 +179,7 @@ verify_mangle()
 	shift 4
 	out=$(scratch)/mangle-$engine-$label-$RANDOM
 	local common=(--name=mangle --ioengine="external:$ENGINES/$engine.so" --filename="$t"
-		--size=1M --bs=4k --rw=write --verify=crc32c --direct="$direct" "$@")
+		--size=1M --bs=4k --rw=write --verify=crc32c --verify_state_save=0 --direct="$direct" "$@")
 	if ! runfio "$out.w" "${common[@]}" --do_verify=0; then
 		fail "$engine $label: mangle" "write pass failed: $(head -c 300 "$out.w.err")"; return
 	fi
