@@ -19,7 +19,7 @@ fi
 inject() { local out=$1; shift; strace -f -qq -o /dev/null "$@"; }
 
 truncate -s 1M "$S/f"
-"$FIO" --name=prep "${E[@]}" --filename="$S/f" --size=1M --rw=write --verify=crc32c --do_verify=0 >/dev/null 2>&1
+"$FIO" --name=prep "${E[@]}" --filename="$S/f" --size=1M --rw=write --verify=crc32c --do_verify=0 --verify_state_save=0 >/dev/null 2>&1
 
 out=$S/eio
 inject "$out" -e inject=pread64:error=EIO:when=3 "$FIO" --output-format=json --output="$out.json" \
@@ -57,7 +57,7 @@ fi
 
 out=$S/lie
 inject "$out" -e inject=pread64:retval=512:when=3 "$FIO" --output-format=json --output="$out.json" \
-	--name=lie "${E[@]}" --filename="$S/f" --size=1M --rw=read --verify=crc32c --sidecar="$out.sc" 2>"$out.err"
+	--name=lie "${E[@]}" --filename="$S/f" --size=1M --rw=read --verify=crc32c --verify_state_save=0 --sidecar="$out.sc" 2>"$out.err"
 rc=$?
 if [ "$rc" != 0 ] && [ "$(fio_job_field "$out" lie .error)" = 84 ] &&
 	[ "$(sidecar_field "$out.sc" lie .counters.short_ios)" -ge 1 ]; then
