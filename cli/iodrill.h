@@ -24,6 +24,12 @@ void idr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int idr_engine_path(const char *name, char *buf, size_t len);
 
+/*
+ * idr_profile_path - where profile NAME (profiles/NAME.fio) is: beside the binary, else
+ * the installed data folder. Returns 0 with the path in buf, or -ENOENT.
+ */
+int idr_profile_path(const char *name, char *buf, size_t len);
+
 /* idr_fio_path - the fio binary iodrill runs: $IODRILL_FIO, else the one configured. */
 const char *idr_fio_path(void);
 
