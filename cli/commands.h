@@ -5,3 +5,4 @@
  * returning the process exit status; its help text is the string <function>_help.
  */
 IDR_COMMAND("version", cmd_version, "the build, the fio it was built for, the kernel")
+IDR_COMMAND("drill", cmd_drill, "the drill: 1,000 random reads through every engine, one table")

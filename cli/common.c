@@ -70,3 +70,46 @@ int idr_profile_path(const char *name, char *buf, size_t len)
 	snprintf(rel, sizeof(rel), "profiles/%s.fio", name);
 	return beside_self(rel, IDR_DATADIR, buf, len);
 }
+
+int idr_parse_uint(const char *s, unsigned long long min, unsigned long long max,
+		   unsigned long long *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < min || v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+int idr_parse_size(const char *s, unsigned long long *out)
+{
+	static const char units[] = "KMGT";
+	unsigned long long v, mult = 1;
+	char *end;
+	const char *u;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (end == s || errno == ERANGE)
+		return -EINVAL;
+	if (*end) {
+		u = strchr(units, *end & ~0x20);
+		if (!u || (end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B")))
+			return -EINVAL;
+		mult = 1ull << (10 * (u - units + 1));
+	}
+	if (v > ~0ull / mult)
+		return -ERANGE;
+	*out = v * mult;
+	return 0;
+}
