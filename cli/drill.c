@@ -240,65 +240,16 @@ static void say_plan(const struct drill *d)
 
 /* ---- one fio run ------------------------------------------------------------------------- */
 
-struct fio_args {
-	char buf[12][PATH_MAX + 32];
-	const char *v[16];
-	unsigned int n;
-};
-
-static void arg_str(struct fio_args *a, const char *fmt, const char *v)
-{
-	snprintf(a->buf[a->n], sizeof(a->buf[0]), fmt, v);
-	a->v[a->n] = a->buf[a->n];
-	a->n++;
-}
-
-static void arg_num(struct fio_args *a, const char *fmt, unsigned long long v)
-{
-	snprintf(a->buf[a->n], sizeof(a->buf[0]), fmt, v);
-	a->v[a->n] = a->buf[a->n];
-	a->n++;
-}
-
 /* The command line for one engine: everything drill.fio leaves out, then the job file. */
-static void build_args(const struct drill *d, const struct idr_pick *k, struct fio_args *a)
+static void build_args(const struct drill *d, const struct idr_pick *k, struct idr_args *a)
 {
-	char opts[128], *save = NULL, *tok;
 	unsigned int depth = strcmp(k->kind, "sync") ? d->o.iodepth : 1;
 
 	a->n = 0;
-	arg_str(a, "--ioengine=%s", k->ioengine);
-	arg_num(a, "--iodepth=%llu", depth);
-	arg_str(a, "--filename=%s", k->file);
-	/* A device-free engine has no size to find; a passthrough-only target has none. */
-	if (k->floor)
-		arg_num(a, "--size=%llu", d->t.size ? d->t.size : 64ull << 20);
-	snprintf(opts, sizeof(opts), "%s", k->builtin && strcmp(k->twin_opts, "-") ? k->twin_opts : "");
-	for (tok = strtok_r(opts, ",", &save); tok && a->n < 10; tok = strtok_r(NULL, ",", &save))
-		arg_str(a, "--%s", tok);
-	a->v[a->n++] = "--readonly";
-	a->v[a->n++] = d->job;
-	a->v[a->n] = NULL;
-}
-
-/* The first line of fio's messages that says something (skipping fio's notes). */
-static void fio_said(const struct drill *d, const char *label, char *buf, size_t len)
-{
-	char path[PATH_MAX], line[360];
-	FILE *f;
-
-	buf[0] = '\0';
-	idr_run_path(&d->run, label, ".err", path, sizeof(path));
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, "note:", 5) || line[0] == '\n')
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		snprintf(buf, len, "%s", line);
-		break;
-	}
-	if (f)
-		fclose(f);
+	idr_pick_args(k, &d->t, a);
+	idr_args_add(a, "--iodepth=%u", depth);
+	idr_args_add(a, "--readonly");
+	idr_args_add(a, "%s", d->job);
 }
 
 /* fio's view of one run: the drill job's latencies; an error when it did not read 1,000. */
@@ -370,7 +321,7 @@ static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
 {
 	const struct idr_pick *k = row->pick;
 	struct drill_sample s = { 0 };
-	struct fio_args a;
+	struct idr_args a;
 	char label[64], path[PATH_MAX], said[360];
 	int st;
 
@@ -380,7 +331,7 @@ static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
 	if (st == -EINTR)
 		return st;
 	if (st) {
-		fio_said(d, label, said, sizeof(said));
+		idr_run_said(&d->run, label, said, sizeof(said));
 		snprintf(row->failed, sizeof(row->failed), "fio exited %d: %s", st,
 			 said[0] ? said : "(no message)");
 		return -EIO;

@@ -7,6 +7,7 @@
 
 #include "engsel.h"
 #include "iodrill.h"
+#include "run.h"
 
 struct row {
 	const char *name, *kind, *twin, *twin_opts, *target;
@@ -150,4 +151,19 @@ int idr_engines_pick(const struct idr_target *t, const char *only, bool twins,
 			return ret;
 	}
 	return 0;
+}
+
+void idr_pick_args(const struct idr_pick *k, const struct idr_target *t, struct idr_args *a)
+{
+	char opts[128], *save = NULL, *tok;
+
+	idr_args_add(a, "--ioengine=%s", k->ioengine);
+	idr_args_add(a, "--filename=%s", k->file);
+	/* A device-free engine has no size to find; a passthrough-only target has none. */
+	if (k->floor)
+		idr_args_add(a, "--size=%llu", t->size ? t->size : 64ull << 20);
+	snprintf(opts, sizeof(opts), "%s",
+		 k->builtin && strcmp(k->twin_opts, "-") ? k->twin_opts : "");
+	for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		idr_args_add(a, "--%s", tok);
 }

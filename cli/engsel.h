@@ -46,6 +46,14 @@ struct idr_picks {
 int idr_engines_pick(const struct idr_target *t, const char *only, bool twins,
 		     struct idr_picks *p, char *err, size_t errlen);
 
+struct idr_args;
+
+/*
+ * idr_pick_args - fio's options for running k on t: --ioengine, --filename, a size for a
+ * device-free engine, and a built-in twin's twin_opts. Appended to a.
+ */
+void idr_pick_args(const struct idr_pick *k, const struct idr_target *t, struct idr_args *a);
+
 /* idr_engines_known - the names in engines.tbl, space-separated, into buf. */
 void idr_engines_known(char *buf, size_t len);
 

@@ -6,6 +6,7 @@
 #include <ftw.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,38 @@ int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsi
 	if (ret >= 0 && stop_sig)
 		return -EINTR;
 	return ret;
+}
+
+void idr_args_add(struct idr_args *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->n >= 16)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->buf[a->n], sizeof(a->buf[0]), fmt, ap);
+	va_end(ap);
+	a->v[a->n] = a->buf[a->n];
+	a->v[++a->n] = NULL;
+}
+
+void idr_run_said(const struct idr_run *run, const char *label, char *buf, size_t len)
+{
+	char path[PATH_MAX], line[360];
+	FILE *f;
+
+	buf[0] = '\0';
+	idr_run_path(run, label, ".err", path, sizeof(path));
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "note:", 5) || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s", line);
+		break;
+	}
+	if (f)
+		fclose(f);
 }
 
 /* ---- provenance -------------------------------------------------------------------------- */

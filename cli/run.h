@@ -65,6 +65,22 @@ void idr_run_path(const struct idr_run *run, const char *label, const char *ext,
 int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsigned int rep,
 		const char *const *args, bool sidecar);
 
+/* A command line being built for idr_run_fio: up to 16 arguments, NULL-terminated. */
+struct idr_args {
+	char buf[16][PATH_MAX + 32];
+	const char *v[17];
+	unsigned int n;
+};
+
+/* idr_args_add - append one printf-formatted argument (ignored beyond 16). */
+void idr_args_add(struct idr_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * idr_run_said - the first line of fio's messages for call label that says something
+ * (fio's "note:" lines skipped), into buf; "" when fio said nothing.
+ */
+void idr_run_said(const struct idr_run *run, const char *label, char *buf, size_t len);
+
 /* idr_run_stopped - the signal that stopped the run, or 0. */
 int idr_run_stopped(void);
 
