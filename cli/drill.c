@@ -279,9 +279,9 @@ static int read_fio(const char *path, struct drill_sample *s, const struct idr_p
 	 * bounds it; one at a time, the reads add up. Ours and the twins both get it. */
 	s->fio_time_ns = strcmp(k->kind, "sync") ? (double)r->lat_max_ns
 						 : r->lat_mean_ns * (double)r->total_ios;
-	idr_fio_run_free(&fr);
-	if (r->total_ios != DRILL_IOS) {
-		snprintf(why, len, "fio read %llu of %d blocks", (unsigned long long)s->ios, DRILL_IOS);
+	idr_fio_run_free(&fr);	/* r points into it: only s from here on */
+	if (s->ios != DRILL_IOS) {
+		snprintf(why, len, "fio read %.0f of %d blocks", s->ios, DRILL_IOS);
 		return -EIO;
 	}
 	return 0;
