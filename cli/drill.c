@@ -226,8 +226,9 @@ static void say_plan(const struct drill *d)
 	idr_target_describe(&d->t, desc, sizeof(desc));
 	fprintf(stderr, "iodrill: drill on %s\n", desc);
 	if (!d->t.direct)
-		fprintf(stderr, "iodrill: %s refuses O_DIRECT: buffered reads, fio drops the "
-			"file's cached pages before each run and no offset repeats\n", d->t.path);
+		fprintf(stderr, "iodrill: %s refuses O_DIRECT: buffered reads; fio drops the "
+			"file's cached pages before each run (where the filesystem can) and no "
+			"offset repeats\n", d->t.path);
 	if (d->picks.nr_skip) {
 		fprintf(stderr, "iodrill: not in this drill:");
 		for (i = 0; i < d->picks.nr_skip; i++)

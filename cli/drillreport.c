@@ -219,6 +219,12 @@ static void finding_latency(const struct drill *d, char (*l)[400], unsigned int 
 		    f->pick->name, f->p50_us, d->o.iodepth - 1, s->p50_us);
 }
 
+/* A filesystem whose page cache is the storage: nothing to drop, no device behind. */
+static bool in_memory(const struct idr_target *t)
+{
+	return !strcmp(t->fstype, "tmpfs") || !strcmp(t->fstype, "ramfs");
+}
+
 static void finding_context(const struct drill *d, char (*l)[400], unsigned int *n,
 			    unsigned int max)
 {
@@ -228,10 +234,10 @@ static void finding_context(const struct drill *d, char (*l)[400], unsigned int 
 		say(l, n, max, "nil touches no device: %.0f µs and %.2f µs of CPU per read are what "
 		    "fio and the iodrill core cost by themselves; every row includes about that.",
 		    z->time_us, z->cpu_us_io);
-	if (!strcmp(d->t.fstype, "tmpfs"))
-		say(l, n, max, "TARGET is in memory (tmpfs): no device is involved, so this is each "
-		    "interface's software cost alone.");
-	if (!d->t.direct)
+	if (in_memory(&d->t))
+		say(l, n, max, "TARGET is in memory (%s): no device is involved, so this is each "
+		    "interface's software cost alone.", d->t.fstype);
+	else if (!d->t.direct)
 		say(l, n, max, "Buffered reads (TARGET refuses O_DIRECT): fio dropped the file's cached "
 		    "pages before each run and no offset repeats, but every read also paid a copy.");
 }
@@ -269,7 +275,9 @@ static void print_header(const struct drill *d, FILE *out)
 		"synchronous engines 1), %u repetition%s, interleaved\n", d->o.iodepth, d->o.reps,
 		d->o.reps == 1 ? "" : "s");
 	fprintf(out, "target: %s; %s\n\n", desc,
-		d->t.direct ? "O_DIRECT" : "buffered, page cache dropped before each run");
+		d->t.direct	    ? "O_DIRECT"
+		: in_memory(&d->t) ? "buffered (O_DIRECT refused; the file lives in memory)"
+				    : "buffered (O_DIRECT refused), page cache dropped before each run");
 	fprintf(out, "%-16s %9s %7s %9s %8s %8s %8s %9s %5s %5s %8s %7s\n", "engine", "time µs",
 		"±IQR", "IOPS", "MB/s", "p50 µs", "p99 µs", "CPU µs/IO", "usr%", "sys%",
 		"syscl/IO", "threads");
