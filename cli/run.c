@@ -23,7 +23,7 @@
 /* The signal that asked the run to stop: written by the handler, read by the command. */
 static volatile sig_atomic_t stop_sig;
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
-static struct sigaction saved[3], saved_chld;
+static struct sigaction saved[3], saved_chld, saved_pipe;
 
 static void on_stop(int sig)
 {
@@ -45,6 +45,7 @@ static void signals_take(void)
 {
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct sigaction chld = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
 	unsigned int i;
 
 	/* No SA_RESTART: a signal must interrupt whatever iodrill is waiting in. */
@@ -53,6 +54,8 @@ static void signals_take(void)
 	for (i = 0; i < 3; i++)
 		sigaction(stop_signals[i], &sa, &saved[i]);
 	sigaction(SIGCHLD, &chld, &saved_chld);
+	/* A reader that goes away (iodrill drill | head) must not kill the clean-up. */
+	sigaction(SIGPIPE, &ign, &saved_pipe);
 }
 
 static void signals_give_back(void)
@@ -62,6 +65,7 @@ static void signals_give_back(void)
 	for (i = 0; i < 3; i++)
 		sigaction(stop_signals[i], &saved[i], NULL);
 	sigaction(SIGCHLD, &saved_chld, NULL);
+	sigaction(SIGPIPE, &saved_pipe, NULL);
 }
 
 int idr_run_begin(struct idr_run *run, const char *command, int argc, char **argv,
@@ -154,6 +158,7 @@ static void exec_fio(char **argv, int errfd, const sigset_t *mask)
 	for (i = 0; i < 3; i++)
 		sigaction(stop_signals[i], &dfl, NULL);
 	sigaction(SIGCHLD, &dfl, NULL);
+	sigaction(SIGPIPE, &dfl, NULL);	/* an ignored signal stays ignored across exec */
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (null >= 0)
 		dup2(null, 0);
