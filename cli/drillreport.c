@@ -181,7 +181,7 @@ static void finding_time(const struct drill *d, char (*l)[400], unsigned int *n,
 static void finding_cpu(const struct drill *d, char (*l)[400], unsigned int *n, unsigned int max)
 {
 	const struct drill_row *c = BEST(d, cpu_us_io, 1, NULL), *m = BEST(d, cpu_us_io, -1, NULL);
-	char split[96] = "";
+	char threads[48] = "", split[96] = "";
 
 	if (!c)
 		return;
@@ -189,11 +189,12 @@ static void finding_cpu(const struct drill *d, char (*l)[400], unsigned int *n, 
 	    c->cpu_us_io);
 	if (!m || m == c)
 		return;
+	if (m->threads > 1)
+		snprintf(threads, sizeof(threads), " over its %.0f threads", m->threads);
 	if (m->split_known)
 		snprintf(split, sizeof(split), "; %.0f%% of it in the kernel (sys)", m->sys_pct);
-	say(l, n, max, "Most CPU per read: %s, %.2f µs, %.1fx %s%s%s%s.", m->pick->name,
-	    m->cpu_us_io, m->cpu_us_io / c->cpu_us_io, c->pick->name,
-	    m->threads > 1 ? " (over its " : "", m->threads > 1 ? "threads)" : "", split);
+	say(l, n, max, "Most CPU per read: %s, %.2f µs%s, %.1fx %s%s.", m->pick->name, m->cpu_us_io,
+	    threads, m->cpu_us_io / c->cpu_us_io, c->pick->name, split);
 }
 
 /* System calls: batching shows as far fewer than one per read. */
