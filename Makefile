@@ -152,8 +152,9 @@ units: $(UNIT_BINS)
 check: all units
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS="$(UNIT_BINS)" tests/run
 
+# The drill on the default target: a temporary file in $TMPDIR (or /var/tmp).
 drill: all
-	$(Q)FIO=$(FIO) tests/drill-preview
+	$(Q)./iodrill drill
 
 bench: all
 	$(Q)FIO=$(FIO) tests/bench/run

@@ -146,6 +146,7 @@ static struct json_object *parse_json(const char *text, size_t len, char *err, s
 static void read_dir(struct json_object *d, struct idr_fio_dir *out)
 {
 	struct json_object *clat = obj(d, "clat_ns"), *pct = obj(clat, "percentile");
+	struct json_object *lat = obj(d, "lat_ns");
 
 	out->total_ios = u64(d, "total_ios");
 	out->io_bytes = u64(d, "io_bytes");
@@ -157,6 +158,8 @@ static void read_dir(struct json_object *d, struct idr_fio_dir *out)
 	out->clat_p50_ns = u64(pct, "50.000000");
 	out->clat_p99_ns = u64(pct, "99.000000");
 	out->clat_p999_ns = u64(pct, "99.900000");
+	out->lat_mean_ns = dbl(lat, "mean");
+	out->lat_max_ns = u64(lat, "max");
 }
 
 static void read_job(struct json_object *j, struct idr_fio_job *job)

@@ -25,6 +25,8 @@ struct idr_fio_dir {
 	double bw_bytes;	/* bytes per second */
 	double clat_mean_ns;
 	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns;	/* 0 when fio gave none */
+	double lat_mean_ns;	/* total latency (submission + completion) of each I/O */
+	uint64_t lat_max_ns;
 };
 
 enum { IDR_FIO_READ, IDR_FIO_WRITE };

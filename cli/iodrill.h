@@ -24,7 +24,24 @@ void idr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 int idr_engine_path(const char *name, char *buf, size_t len);
 
+/*
+ * idr_profile_path - where profile NAME (profiles/NAME.fio) is: beside the binary, else
+ * the installed data folder. Returns 0 with the path in buf, or -ENOENT.
+ */
+int idr_profile_path(const char *name, char *buf, size_t len);
+
 /* idr_fio_path - the fio binary iodrill runs: $IODRILL_FIO, else the one configured. */
 const char *idr_fio_path(void);
+
+/*
+ * idr_parse_uint - a decimal number in min..max. Returns 0, -EINVAL (not a number) or
+ * -ERANGE (outside the range).
+ */
+int idr_parse_uint(const char *s, unsigned long long min, unsigned long long max,
+		   unsigned long long *out);
+
+/* idr_parse_size - bytes, with an optional K, M, G or T suffix (powers of 1024; "MiB" and
+ * "MB" read the same). Returns 0, -EINVAL or -ERANGE. */
+int idr_parse_size(const char *s, unsigned long long *out);
 
 #endif

@@ -30,45 +30,6 @@ static const struct command commands[] = {
 
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-void idr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("iodrill: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-const char *idr_fio_path(void)
-{
-	const char *env = getenv("IODRILL_FIO");
-
-	return env && *env ? env : IDR_FIO_BIN;
-}
-
-int idr_engine_path(const char *name, char *buf, size_t len)
-{
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	struct stat st;
-	char *slash;
-
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(buf, len, "%s/engines/%s.so", self, name);
-			if (!stat(buf, &st))
-				return 0;
-		}
-	}
-	snprintf(buf, len, "%s/engines/%s.so", IDR_LIBDIR, name);
-	return stat(buf, &st) ? -ENOENT : 0;
-}
-
 static void usage(FILE *out)
 {
 	size_t i;

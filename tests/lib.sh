@@ -45,14 +45,11 @@ trap _run_cleanups EXIT
 trap 'exit 130' INT TERM
 
 # scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
-scratch()
-{
-	if [ -z "${SCRATCH:-}" ]; then
-		SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX)
-		at_exit "rm -rf '$SCRATCH'"
-	fi
-	echo "$SCRATCH"
-}
+# Made here, in the script's own shell, because callers write S=$(scratch): a folder
+# first made inside that subshell would never be registered for removal.
+SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) || exit 1
+at_exit "rm -rf '$SCRATCH'"
+scratch() { echo "$SCRATCH"; }
 
 # ---- loop devices -----------------------------------------------------------------------
 # loop_why: empty when loop devices can be made here, else the reason they cannot.
@@ -64,13 +61,22 @@ loop_why()
 }
 
 # loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at exit.
+# Callers write dev=$(loopdev ...), a subshell: the device is recorded in the scratch
+# folder and detached by the script's own shell (before the folder goes).
 loopdev()
 {
 	local dev
 	dev=$(losetup -f --show --direct-io=on --sector-size "${2:-512}" "$1") || return 1
-	at_exit "losetup -d '$dev'"
+	echo "$dev" >>"$SCRATCH/.loops"
 	echo "$dev"
 }
+_detach_loops()
+{
+	local dev
+	[ -f "$SCRATCH/.loops" ] || return 0
+	while read -r dev; do losetup -d "$dev"; done <"$SCRATCH/.loops"
+}
+at_exit _detach_loops
 
 # ---- fio ----------------------------------------------------------------------------------
 # runfio OUT ARGS...: run fio with JSON output to OUT.json, its stderr to OUT.err.

@@ -30,6 +30,8 @@ static void real_fio_output(void)
 	CU_ASSERT_EQUAL(sync->dir[IDR_FIO_WRITE].total_ios, 0);
 	CU_ASSERT(sync->dir[IDR_FIO_READ].clat_p99_ns >= sync->dir[IDR_FIO_READ].clat_p50_ns);
 	CU_ASSERT(sync->dir[IDR_FIO_READ].clat_p50_ns > 0);
+	CU_ASSERT_EQUAL(sync->dir[IDR_FIO_READ].lat_max_ns, 82043);
+	CU_ASSERT_DOUBLE_EQUAL(sync->dir[IDR_FIO_READ].lat_mean_ns, 1198.842, 0.001);
 	CU_ASSERT_STRING_EQUAL(idr_fio_job_opt(sync, "rw"), "randread");
 	CU_ASSERT_PTR_NULL(idr_fio_job_opt(sync, "no-such-option"));
 	CU_ASSERT_EQUAL(nil->dir[IDR_FIO_READ].total_ios + nil->dir[IDR_FIO_WRITE].total_ios, 2000);

@@ -1,0 +1,532 @@
+/*
+ * drill.c - iodrill drill [TARGET]: profiles/drill.fio (1,000 random reads at once) with
+ * every engine that applies to TARGET, repeated in an interleaved order, one table.
+ *
+ * Each repetition of each engine is one fio run into the run's folder (run.h): its JSON
+ * output, its sidecar and its messages stay there together, with the command lines, for
+ * the results archive. Time and CPU come from the engines' sidecar (ns timer, exact CPU of
+ * every thread), latency percentiles from fio's JSON, both read through fiojson.h.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "drill.h"
+#include "fiojson.h"
+#include "iodrill.h"
+#include "profile.h"
+
+const char cmd_drill_help[] =
+	"usage: iodrill drill [TARGET] [options]\n"
+	"\n"
+	"The drill: 1,000 random 4 KiB reads submitted at once (profiles/drill.fio), through\n"
+	"every engine that applies to TARGET, each repeated in an interleaved order; one table:\n"
+	"time for the 1,000 reads (median and spread, from the engines' ns timer), IOPS, MB/s,\n"
+	"p50/p99 latency, CPU per I/O over every thread the engine ran and its usr/sys split,\n"
+	"system calls per I/O; then what the numbers show, and a PNG chart (gnuplot).\n"
+	"\n"
+	"TARGET  a file, a block device, an NVMe generic device (/dev/ngXnY), or a folder to\n"
+	"        create the drill file in; none: a new 64 MiB file in $TMPDIR (or /var/tmp).\n"
+	"        The drill only reads (fio --readonly); a file it creates is removed after.\n"
+	"        O_DIRECT where TARGET takes it, else buffered with the page cache dropped\n"
+	"        before each run (the table says which).\n"
+	"\n"
+	"options:\n"
+	"  --reps N        repetitions of each engine (default 10)\n"
+	"  --iodepth N     reads in flight for asynchronous engines, 1..65535 (default 1000;\n"
+	"                  synchronous engines run at 1)\n"
+	"  --engines LIST  only these engines (comma-separated names from engines/engines.tbl)\n"
+	"  --twins         also fio's built-in twin of each engine (psync, libaio, io_uring...)\n"
+	"  --size SIZE     size of the file the drill creates (default 64M)\n"
+	"  --json          the table as JSON on stdout\n"
+	"  --png FILE      the chart's path (default ./iodrill-drill-<time>.png); --no-png: none\n"
+	"  --keep DIR      keep the run's folder (fio's JSON, sidecars, job file, manifest)\n"
+	"                  under DIR\n"
+	"\n"
+	"Progress goes to stderr, the table to stdout. Exit 0; 1 when an engine failed or fio\n"
+	"is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C: 130),\n"
+	"after removing everything the run made.\n";
+
+enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_JSON, OPT_PNG,
+       OPT_NO_PNG, OPT_KEEP };
+
+static const struct option long_opts[] = {
+	{ "reps", required_argument, NULL, OPT_REPS },
+	{ "iodepth", required_argument, NULL, OPT_IODEPTH },
+	{ "engines", required_argument, NULL, OPT_ENGINES },
+	{ "twins", no_argument, NULL, OPT_TWINS },
+	{ "size", required_argument, NULL, OPT_SIZE },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "png", required_argument, NULL, OPT_PNG },
+	{ "no-png", no_argument, NULL, OPT_NO_PNG },
+	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* ---- options ----------------------------------------------------------------------------- */
+
+static int number_opt(const char *name, const char *arg, unsigned long long min,
+		      unsigned long long max, unsigned int *out)
+{
+	unsigned long long v;
+	int ret = idr_parse_uint(arg, min, max, &v);
+
+	if (ret == -EINVAL)
+		idr_err("drill: --%s %s is not a number", name, arg);
+	else if (ret)
+		idr_err("drill: --%s %s is outside %llu..%llu", name, arg, min, max);
+	else
+		*out = (unsigned int)v;
+	return ret;
+}
+
+static int size_opt(const char *arg, unsigned long long *out)
+{
+	int ret = idr_parse_size(arg, out);
+
+	if (ret)
+		idr_err("drill: --size %s is not a size (bytes, or with K, M, G)", arg);
+	else if (*out < IDR_TARGET_MIN_BYTES)
+		idr_err("drill: --size %s is too small: the drill reads 1,000 different 4 KiB "
+			"blocks, so at least %llu bytes", arg, IDR_TARGET_MIN_BYTES);
+	return ret ? ret : *out < IDR_TARGET_MIN_BYTES ? -ERANGE : 0;
+}
+
+static int one_opt(int c, struct drill_opts *o)
+{
+	switch (c) {
+	case OPT_REPS:
+		return number_opt("reps", optarg, 1, 1000, &o->reps);
+	case OPT_IODEPTH:
+		return number_opt("iodepth", optarg, 1, 65535, &o->iodepth);
+	case OPT_ENGINES:
+		o->engines = optarg;
+		return 0;
+	case OPT_TWINS:
+		o->twins = true;
+		return 0;
+	case OPT_SIZE:
+		return size_opt(optarg, &o->size);
+	case OPT_JSON:
+		o->json = true;
+		return 0;
+	case OPT_PNG:
+		o->png = optarg;
+		return 0;
+	case OPT_NO_PNG:
+		o->no_png = true;
+		return 0;
+	case OPT_KEEP:
+		o->keep = optarg;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
+static int parse_opts(int argc, char **argv, struct drill_opts *o)
+{
+	int c;
+
+	*o = (struct drill_opts){ .reps = 10, .iodepth = 1000, .size = 64ull << 20 };
+	optind = 0;	/* GNU: start afresh */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(cmd_drill_help, stdout);
+			return 1;
+		}
+		if (c == '?') {
+			idr_err("drill: unknown or incomplete option '%s'; 'iodrill help drill' "
+				"lists them", argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (one_opt(c, o))
+			return -EINVAL;
+	}
+	if (optind < argc)
+		o->target = argv[optind++];
+	if (optind < argc) {
+		idr_err("drill: one TARGET only ('%s' is extra)", argv[optind]);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- set-up ------------------------------------------------------------------------------ */
+
+/* The job file: profiles/drill.fio, or a copy with direct=0 where O_DIRECT is refused. */
+static int prepare_job(struct drill *d, char *err, size_t errlen)
+{
+	static const char *const buffered[] = { "direct=0" };
+	char src[PATH_MAX];
+
+	if (idr_profile_path("drill", src, sizeof(src))) {
+		snprintf(err, errlen, "profiles/drill.fio not found beside iodrill nor installed: "
+			 "run make install, or run ./iodrill from the build tree");
+		return -ENOENT;
+	}
+	if (d->t.direct) {
+		snprintf(d->job, sizeof(d->job), "%s", src);
+		return 0;
+	}
+	idr_run_path(&d->run, "drill", ".fio", d->job, sizeof(d->job));
+	return idr_profile_render(src, d->job, buffered, 1, err, errlen);
+}
+
+static struct json_object *target_facts(const struct idr_target *t)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "arg", json_object_new_string(t->arg));
+	json_object_object_add(o, "kind", json_object_new_string(idr_target_kind_name(t->kind)));
+	json_object_object_add(o, "path", json_object_new_string(t->path));
+	json_object_object_add(o, "ngdev", json_object_new_string(t->ngdev));
+	json_object_object_add(o, "fstype", json_object_new_string(t->fstype));
+	json_object_object_add(o, "fsdev", json_object_new_string(t->fsdev));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)t->size));
+	json_object_object_add(o, "direct", json_object_new_boolean(t->direct));
+	json_object_object_add(o, "created", json_object_new_boolean(t->created));
+	return o;
+}
+
+/* What the archive needs to know beyond fio's own output. */
+static void record_facts(struct drill *d)
+{
+	struct json_object *f = d->run.facts, *skips = json_object_new_array(), *s;
+	unsigned int i;
+
+	json_object_object_add(f, "target", target_facts(&d->t));
+	json_object_object_add(f, "job_file", json_object_new_string(d->job));
+	json_object_object_add(f, "reps", json_object_new_int((int)d->o.reps));
+	json_object_object_add(f, "iodepth", json_object_new_int((int)d->o.iodepth));
+	json_object_object_add(f, "twins", json_object_new_boolean(d->o.twins));
+	for (i = 0; i < d->picks.nr_skip; i++) {
+		s = json_object_new_object();
+		json_object_object_add(s, "engine", json_object_new_string(d->picks.skip[i].name));
+		json_object_object_add(s, "why", json_object_new_string(d->picks.skip[i].why));
+		json_object_array_add(skips, s);
+	}
+	json_object_object_add(f, "skipped", skips);
+}
+
+static void say_plan(const struct drill *d)
+{
+	char desc[PATH_MAX * 2 + 256];
+	unsigned int i;
+
+	idr_target_describe(&d->t, desc, sizeof(desc));
+	fprintf(stderr, "iodrill: drill on %s\n", desc);
+	if (!d->t.direct)
+		fprintf(stderr, "iodrill: %s refuses O_DIRECT: buffered reads; fio drops the "
+			"file's cached pages before each run (where the filesystem can) and no "
+			"offset repeats\n", d->t.path);
+	if (d->picks.nr_skip) {
+		fprintf(stderr, "iodrill: not in this drill:");
+		for (i = 0; i < d->picks.nr_skip; i++)
+			fprintf(stderr, " %s", d->picks.skip[i].name);
+		fprintf(stderr, " (the table says why)\n");
+	}
+	fprintf(stderr, "iodrill: %u engine%s x %u repetitions, interleaved; run folder %s\n",
+		d->picks.n, d->picks.n == 1 ? "" : "s", d->o.reps, d->run.dir);
+}
+
+/* ---- one fio run ------------------------------------------------------------------------- */
+
+/* The command line for one engine: everything drill.fio leaves out, then the job file. */
+static void build_args(const struct drill *d, const struct idr_pick *k, struct idr_args *a)
+{
+	unsigned int depth = strcmp(k->kind, "sync") ? d->o.iodepth : 1;
+
+	a->n = 0;
+	idr_pick_args(k, &d->t, a);
+	idr_args_add(a, "--iodepth=%u", depth);
+	idr_args_add(a, "--readonly");
+	idr_args_add(a, "%s", d->job);
+}
+
+/* fio's view of one run: the drill job's latencies; an error when it did not read 1,000. */
+static int read_fio(const char *path, struct drill_sample *s, const struct idr_pick *k,
+		    char *why, size_t len)
+{
+	const struct idr_fio_dir *r;
+	struct idr_fio_run fr;
+	char err[380];
+
+	if (idr_fio_run_load(path, &fr, err, sizeof(err))) {
+		snprintf(why, len, "%s", err);
+		return -EINVAL;
+	}
+	if (!fr.nr_jobs || fr.jobs[0].error) {
+		snprintf(why, len, "fio reports error %d (%s)", fr.nr_jobs ? fr.jobs[0].error : -1,
+			 fr.nr_jobs ? strerror(fr.jobs[0].error) : "no job");
+		idr_fio_run_free(&fr);
+		return -EIO;
+	}
+	r = &fr.jobs[0].dir[IDR_FIO_READ];
+	s->p50_ns = (double)r->clat_p50_ns;
+	s->p99_ns = (double)r->clat_p99_ns;
+	s->ios = (double)r->total_ios;
+	s->bytes = (double)r->io_bytes;
+	/* fio's own estimate of the drill's time: all submitted at once, the slowest read
+	 * bounds it; one at a time, the reads add up. Ours and the twins both get it. */
+	s->fio_time_ns = strcmp(k->kind, "sync") ? (double)r->lat_max_ns
+						 : r->lat_mean_ns * (double)r->total_ios;
+	idr_fio_run_free(&fr);	/* r points into it: only s from here on */
+	if (s->ios != DRILL_IOS) {
+		snprintf(why, len, "fio read %.0f of %d blocks", s->ios, DRILL_IOS);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The engine's own counters: time, CPU of every thread, system calls. */
+static int read_sidecar(const char *path, struct drill_sample *s, char *why, size_t len)
+{
+	const struct idr_sidecar_job *j;
+	struct idr_sidecar sc;
+	char err[380];
+
+	if (idr_sidecar_load(path, &sc, err, sizeof(err))) {
+		snprintf(why, len, "%s", err);
+		return -EINVAL;
+	}
+	j = idr_sidecar_find(&sc, "drill");
+	if (!j || j->ios != DRILL_IOS || !j->elapsed_ns) {
+		snprintf(why, len, "the engine counted %llu reads in %llu ns, fio %d",
+			 j ? (unsigned long long)j->ios : 0ull,
+			 j ? (unsigned long long)j->elapsed_ns : 0ull, DRILL_IOS);
+		idr_sidecar_free(&sc);
+		return -EIO;
+	}
+	s->time_ns = (double)j->elapsed_ns;
+	s->cpu_ns = (double)j->cpu_ns;
+	s->usr_us = (double)j->usr_us;
+	s->sys_us = (double)j->sys_us;
+	s->syscalls = (double)j->syscalls;
+	s->threads = 1.0 + (double)j->workers;
+	idr_sidecar_free(&sc);
+	return 0;
+}
+
+/* Run one engine once. Returns 0, -EINTR when stopped, or -EIO (row->failed says why). */
+static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
+{
+	const struct idr_pick *k = row->pick;
+	struct drill_sample s = { 0 };
+	struct idr_args a;
+	char label[64], path[PATH_MAX], said[360];
+	int st;
+
+	snprintf(label, sizeof(label), "r%02u-%s", rep, k->name);
+	build_args(d, k, &a);
+	st = idr_run_fio(&d->run, label, k->name, rep, a.v, !k->builtin);
+	if (st == -EINTR)
+		return st;
+	if (st) {
+		idr_run_said(&d->run, label, said, sizeof(said));
+		snprintf(row->failed, sizeof(row->failed), "fio exited %d: %s", st,
+			 said[0] ? said : "(no message)");
+		return -EIO;
+	}
+	idr_run_path(&d->run, label, ".json", path, sizeof(path));
+	if (read_fio(path, &s, k, row->failed, sizeof(row->failed)))
+		return -EIO;
+	idr_run_path(&d->run, label, ".sidecar", path, sizeof(path));
+	if (!k->builtin && read_sidecar(path, &s, row->failed, sizeof(row->failed)))
+		return -EIO;
+	row->s[row->n++] = s;
+	return 0;
+}
+
+static void progress(const struct drill *d, unsigned int rep, const char *name, bool tty)
+{
+	if (tty)
+		fprintf(stderr, "\r\033[Kiodrill: repetition %u/%u: %s", rep, d->o.reps, name);
+	else if (name[0])
+		fprintf(stderr, "%s%s", name, " ");
+	else
+		fprintf(stderr, "\n");
+}
+
+/*
+ * Repetition r runs every engine once, starting one further along each time, so no
+ * engine always runs first (cold) or right after the same neighbour. An engine that
+ * fails is reported and not run again. Returns 0 or -EINTR.
+ */
+static int run_all(struct drill *d)
+{
+	bool tty = isatty(2);
+	unsigned int rep, i, n = d->picks.n;
+	struct drill_row *row;
+
+	for (rep = 1; rep <= d->o.reps; rep++) {
+		if (!tty)
+			fprintf(stderr, "iodrill: repetition %u/%u: ", rep, d->o.reps);
+		for (i = 0; i < n; i++) {
+			row = &d->rows[(i + rep - 1) % n];
+			if (row->failed[0])
+				continue;
+			progress(d, rep, row->pick->name, tty);
+			if (run_one(d, row, rep) == -EINTR)
+				return -EINTR;
+			if (row->failed[0])
+				fprintf(stderr, "\niodrill: %s failed: %s\n", row->pick->name,
+					row->failed);
+		}
+		progress(d, rep, "", tty);
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	return 0;
+}
+
+/* ---- the command ------------------------------------------------------------------------- */
+
+static int setup(struct drill *d, char *err, size_t errlen)
+{
+	unsigned int i;
+	int ret;
+
+	ret = idr_target_open(d->o.target, d->run.dir, d->o.size, &d->t, err, errlen);
+	if (!ret)
+		ret = idr_engines_pick(&d->t, d->o.engines, d->o.twins, &d->picks, err, errlen);
+	if (!ret && !d->picks.n) {
+		snprintf(err, errlen, "no engine to run on this target (see above why each was "
+			 "left out)");
+		ret = -ENOENT;
+	}
+	if (!ret)
+		ret = prepare_job(d, err, errlen);
+	for (i = 0; !ret && i < d->picks.n; i++) {
+		d->rows[i].pick = &d->picks.v[i];
+		d->rows[i].s = calloc(d->o.reps, sizeof(*d->rows[i].s));
+		if (!d->rows[i].s)
+			ret = -ENOMEM;
+	}
+	return ret;
+}
+
+static void default_png(struct drill *d)
+{
+	char stamp[32];
+
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&d->run.started));
+	snprintf(d->png, sizeof(d->png), "iodrill-drill-%s.png", stamp);
+}
+
+static void chart(struct drill *d)
+{
+	char err[512];
+	int ret;
+
+	if (d->o.no_png)
+		return;
+	if (d->o.png)
+		snprintf(d->png, sizeof(d->png), "%s", d->o.png);
+	else
+		default_png(d);
+	ret = drill_plot(d, d->png, err, sizeof(err));
+	if (ret) {
+		idr_err("drill: no chart: %s", err);
+		d->png[0] = '\0';
+	}
+}
+
+static int report(struct drill *d)
+{
+	char err[512];
+	unsigned int i;
+	int failed = 0;
+
+	drill_summarise(d);
+	chart(d);
+	if (d->o.json)
+		drill_print_json(d, stdout);
+	else
+		drill_print_table(d, stdout);
+	fflush(stdout);
+	if (d->png[0])
+		fprintf(stderr, "iodrill: chart: %s\n", d->png);
+	if (idr_run_manifest(&d->run, err, sizeof(err)))
+		idr_err("drill: %s", err);
+	/*
+	 * Everything the run produced is now in d->run.dir, listed in its manifest: this is
+	 * where the results archive stores it, in one call (issue 7, at the merge).
+	 */
+	if (d->run.keep)
+		fprintf(stderr, "iodrill: the run's files are in %s\n", d->run.dir);
+	for (i = 0; i < d->picks.n; i++)
+		failed |= d->rows[i].failed[0] != 0;
+	return failed ? 1 : 0;
+}
+
+static void teardown(struct drill *d)
+{
+	unsigned int i;
+
+	idr_target_release(&d->t);
+	idr_run_end(&d->run);
+	for (i = 0; i < IDR_MAX_PICKS; i++)
+		free(d->rows[i].s);
+}
+
+static int stopped(struct drill *d)
+{
+	int sig = idr_run_stopped();
+
+	fprintf(stderr, "\niodrill: drill stopped by %s: removed %s%s\n", strsignal(sig),
+		d->run.dir, d->run.keep ? " (it was to be kept)" : "");
+	d->run.keep = false;
+	return 128 + sig;
+}
+
+int cmd_drill(int argc, char **argv)
+{
+	struct drill *d = calloc(1, sizeof(*d));
+	char err[1024];
+	int ret;
+
+	if (!d)
+		return 1;
+	ret = parse_opts(argc, argv, &d->o);
+	if (ret) {
+		free(d);
+		return ret > 0 ? 0 : 2;
+	}
+	if (idr_fio_check(err, sizeof(err))) {
+		idr_err("drill: %s", err);
+		free(d);
+		return 1;
+	}
+	if (idr_run_begin(&d->run, "drill", argc, argv, d->o.keep, err, sizeof(err))) {
+		idr_err("drill: %s", err);
+		free(d);
+		return 1;
+	}
+	ret = setup(d, err, sizeof(err));
+	if (!ret) {
+		record_facts(d);
+		say_plan(d);
+		ret = run_all(d);
+	}
+	if (ret == -EINTR || idr_run_stopped()) {
+		ret = stopped(d);
+	} else if (ret) {
+		idr_err("drill: %s", ret == -ENOMEM ? "out of memory" : err);
+		ret = ret == -ENOMEM ? 1 : 2;
+	} else {
+		ret = report(d);
+	}
+	teardown(d);
+	free(d);
+	return ret;
+}

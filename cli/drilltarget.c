@@ -1,0 +1,317 @@
+/*
+ * drilltarget.c - resolving and checking TARGET (drilltarget.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <linux/fs.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "drilltarget.h"
+#include "run.h"
+
+const char *idr_target_kind_name(enum idr_target_kind kind)
+{
+	static const char *const names[] = {
+		[IDR_TARGET_NEW] = "new file",
+		[IDR_TARGET_FILE] = "file",
+		[IDR_TARGET_BLOCK] = "block device",
+		[IDR_TARGET_NGDEV] = "NVMe generic device",
+	};
+
+	return names[kind];
+}
+
+/* ---- facts about a path ------------------------------------------------------------------ */
+
+/* The filesystem holding st (type and source), from /proc/self/mountinfo. */
+static void fs_of(const struct stat *st, struct idr_target *t)
+{
+	char line[4096], want[32], *dash;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	snprintf(want, sizeof(want), " %u:%u ", major(st->st_dev), minor(st->st_dev));
+	while (f && fgets(line, sizeof(line), f)) {
+		/* id parent maj:min root mountpoint options [optional...] - fstype source ... */
+		if (!strstr(line, want) || !(dash = strstr(line, " - ")))
+			continue;
+		if (sscanf(dash + 3, "%31s %127s", t->fstype, t->fsdev) >= 1)
+			break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* Does an aligned 4 KiB O_DIRECT read of path work? */
+static bool direct_works(const char *path)
+{
+	void *buf = NULL;
+	bool ok = false;
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (!posix_memalign(&buf, 4096, 4096))
+		ok = pread(fd, buf, 4096, 0) >= 0;
+	free(buf);
+	close(fd);
+	return ok;
+}
+
+/* Is the char device st an NVMe generic device (sysfs class nvme-generic)? */
+static bool is_ngdev(const struct stat *st)
+{
+	char link[64], real[PATH_MAX];
+
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(st->st_rdev),
+		 minor(st->st_rdev));
+	return realpath(link, real) && strstr(real, "/nvme-generic/");
+}
+
+/*
+ * The NVMe counterpart of a device: /dev/nvmeXnY <-> /dev/ngXnY (the kernel names both
+ * from the same controller or subsystem and namespace instance). "" when there is none.
+ */
+static void nvme_twin(const char *path, bool to_ng, char *out, size_t len)
+{
+	char real[PATH_MAX], cand[64];
+	const char *base;
+	unsigned int x, y;
+	struct stat st;
+	int used = 0;
+
+	out[0] = '\0';
+	if (!realpath(path, real))
+		return;
+	base = basename(real);
+	/* Whole names only: nvme0n1p1 is a partition, not a namespace. */
+	if (to_ng && sscanf(base, "nvme%un%u%n", &x, &y, &used) == 2 && !base[used])
+		snprintf(cand, sizeof(cand), "/dev/ng%un%u", x, y);
+	else if (!to_ng && sscanf(base, "ng%un%u%n", &x, &y, &used) == 2 && !base[used])
+		snprintf(cand, sizeof(cand), "/dev/nvme%un%u", x, y);
+	else
+		return;
+	if (stat(cand, &st))
+		return;
+	if (to_ng ? (S_ISCHR(st.st_mode) && is_ngdev(&st)) : S_ISBLK(st.st_mode))
+		snprintf(out, len, "%s", cand);
+}
+
+/* ---- a new file -------------------------------------------------------------------------- */
+
+/* Fill buf with data no storage layer can compress or deduplicate away. */
+static void fill(uint64_t *buf, size_t words, uint64_t *state)
+{
+	uint64_t x = *state;
+
+	for (size_t i = 0; i < words; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		buf[i] = x;
+	}
+	*state = x;
+}
+
+/* Write size bytes to fd and fsync. Returns 0, -EINTR when stopped, or -errno. */
+static int write_data(int fd, unsigned long long size)
+{
+	const size_t chunk = 1 << 20;
+	uint64_t *buf = malloc(chunk), state = 0x9e3779b97f4a7c15ull;
+	unsigned long long done = 0;
+	ssize_t n;
+	int ret = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	while (!ret && done < size) {
+		if (idr_run_stopped()) {
+			ret = -EINTR;
+			break;
+		}
+		fill(buf, chunk / 8, &state);
+		n = write(fd, buf, size - done < chunk ? (size_t)(size - done) : chunk);
+		if (n < 0 && errno != EINTR)
+			ret = -errno;
+		done += n > 0 ? (unsigned long long)n : 0;
+	}
+	free(buf);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	return ret;
+}
+
+static int create_file(const char *dir, bool in_user_dir, unsigned long long size,
+		       struct idr_target *t, char *err, size_t errlen)
+{
+	int fd, ret;
+
+	if (in_user_dir)
+		snprintf(t->path, sizeof(t->path), "%s/iodrill-drill-%d.dat", dir, (int)getpid());
+	else
+		snprintf(t->path, sizeof(t->path), "%s/drill.dat", dir);
+	fd = open(t->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		ret = -errno;
+		if (errno == EROFS)
+			snprintf(err, errlen, "%s is on a read-only filesystem: the drill needs to "
+				 "create a %llu MiB file there; give a writable folder, an existing "
+				 "file or device to read, or no TARGET", dir, size >> 20);
+		else
+			snprintf(err, errlen, "cannot create the drill file in %s: %s", dir,
+				 strerror(errno));
+		t->path[0] = '\0';
+		return ret;
+	}
+	t->created = true;
+	t->kind = IDR_TARGET_NEW;
+	t->size = size;
+	ret = write_data(fd, size);
+	close(fd);
+	if (ret == -ENOSPC)
+		snprintf(err, errlen, "no room for the %llu MiB drill file in %s: free some space, "
+			 "give another folder, or a smaller --size", size >> 20, dir);
+	else if (ret && ret != -EINTR)
+		snprintf(err, errlen, "cannot write the drill file %s: %s", t->path, strerror(-ret));
+	if (ret)
+		idr_target_release(t);
+	return ret;
+}
+
+/* ---- existing files and devices ----------------------------------------------------------- */
+
+/* Can this user read path? Sets size for block devices. */
+static int check_readable(const char *arg, struct idr_target *t, char *err, size_t errlen)
+{
+	int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ret;
+	uint64_t bytes;
+
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot read %s as uid %u: %s; the drill only reads, but needs "
+			 "read access: run it as root, or as a member of the group owning %s",
+			 arg, (unsigned int)geteuid(), strerror(errno), arg);
+		return ret;
+	}
+	if (t->kind == IDR_TARGET_BLOCK && !ioctl(fd, BLKGETSIZE64, &bytes))
+		t->size = bytes;
+	close(fd);
+	return 0;
+}
+
+static int refuse_kind(const char *arg, const struct stat *st, char *err, size_t errlen)
+{
+	const char *what = S_ISCHR(st->st_mode) ? "a character device that is not an NVMe "
+						  "generic device (/dev/ngXnY)"
+			   : S_ISFIFO(st->st_mode) ? "a FIFO"
+			   : S_ISSOCK(st->st_mode) ? "a socket" : "not a file or device";
+
+	snprintf(err, errlen, "%s is %s: reading it would not measure storage (it may block or "
+		 "never end); give a file, a block device, /dev/ngXnY, or a folder", arg, what);
+	return -EINVAL;
+}
+
+static int classify(const char *arg, const struct stat *st, struct idr_target *t, char *err,
+		    size_t errlen)
+{
+	if (S_ISREG(st->st_mode)) {
+		t->kind = IDR_TARGET_FILE;
+		t->size = (unsigned long long)st->st_size;
+		snprintf(t->path, sizeof(t->path), "%s", arg);
+	} else if (S_ISBLK(st->st_mode)) {
+		t->kind = IDR_TARGET_BLOCK;
+		snprintf(t->path, sizeof(t->path), "%s", arg);
+		nvme_twin(arg, true, t->ngdev, sizeof(t->ngdev));
+	} else if (S_ISCHR(st->st_mode) && is_ngdev(st)) {
+		t->kind = IDR_TARGET_NGDEV;
+		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
+		nvme_twin(arg, false, t->path, sizeof(t->path));
+	} else {
+		return refuse_kind(arg, st, err, errlen);
+	}
+	return check_readable(arg, t, err, errlen);
+}
+
+static int check_size(const struct idr_target *t, char *err, size_t errlen)
+{
+	/* A passthrough-only target: the engine learns the size from the namespace. */
+	if (t->kind == IDR_TARGET_NGDEV && !t->path[0])
+		return 0;
+	if (t->size >= IDR_TARGET_MIN_BYTES)
+		return 0;
+	snprintf(err, errlen, "%s is %llu bytes: the drill reads 1,000 different 4 KiB blocks, so "
+		 "it needs at least %llu bytes", t->arg, t->size, IDR_TARGET_MIN_BYTES);
+	return -EINVAL;
+}
+
+static void probe(struct idr_target *t)
+{
+	struct stat st;
+
+	if (t->path[0] && !stat(t->path, &st)) {
+		if (S_ISREG(st.st_mode))
+			fs_of(&st, t);
+		t->direct = direct_works(t->path);
+	} else {
+		t->direct = true;	/* passthrough never goes through the page cache */
+	}
+}
+
+int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_size,
+		    struct idr_target *t, char *err, size_t errlen)
+{
+	struct stat st;
+	int ret;
+
+	memset(t, 0, sizeof(*t));
+	snprintf(t->arg, sizeof(t->arg), "%s", arg ? arg : "");
+	if (!arg) {
+		ret = create_file(tmpdir, false, new_size, t, err, errlen);
+	} else if (stat(arg, &st)) {
+		ret = -errno;
+		if (errno == ENOENT)
+			snprintf(err, errlen, "TARGET %s does not exist: give an existing file, block "
+				 "device or /dev/ngXnY, a folder to create the drill file in, or no "
+				 "TARGET for a temporary file", arg);
+		else
+			snprintf(err, errlen, "TARGET %s: %s", arg, strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		ret = create_file(arg, true, new_size, t, err, errlen);
+	} else {
+		ret = classify(arg, &st, t, err, errlen);
+		if (!ret)
+			ret = check_size(t, err, errlen);
+	}
+	if (!ret)
+		probe(t);
+	return ret;
+}
+
+void idr_target_release(struct idr_target *t)
+{
+	if (t->created && t->path[0])
+		unlink(t->path);
+	t->created = false;
+}
+
+void idr_target_describe(const struct idr_target *t, char *buf, size_t len)
+{
+	char fs[200] = "", twin[PATH_MAX + 32] = "";
+
+	if (t->fstype[0])
+		snprintf(fs, sizeof(fs), " on %s (%s)", t->fstype, t->fsdev[0] ? t->fsdev : "?");
+	if (t->kind == IDR_TARGET_BLOCK && t->ngdev[0])
+		snprintf(twin, sizeof(twin), "; passthrough through %s", t->ngdev);
+	else if (t->kind == IDR_TARGET_NGDEV && t->path[0])
+		snprintf(twin, sizeof(twin), "; the other engines read %s", t->path);
+	snprintf(buf, len, "%s %s, %llu MiB%s%s%s", idr_target_kind_name(t->kind),
+		 t->kind == IDR_TARGET_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
+		 t->created ? ", created for this run" : "", twin);
+}

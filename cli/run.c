@@ -1,0 +1,453 @@
+/*
+ * run.c - a run's folder, its fio invocations, interruption and provenance (run.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "idr_build.h"
+#include "iodrill.h"
+#include "run.h"
+
+/* The signal that asked the run to stop: written by the handler, read by the command. */
+static volatile sig_atomic_t stop_sig;
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction saved[3], saved_chld, saved_pipe;
+
+static void on_stop(int sig)
+{
+	stop_sig = sig;
+}
+
+/* SIGCHLD only has to interrupt ppoll() while fio runs. */
+static void on_child(int sig)
+{
+	(void)sig;
+}
+
+int idr_run_stopped(void)
+{
+	return stop_sig;
+}
+
+static void signals_take(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction chld = { .sa_handler = on_child, .sa_flags = SA_NOCLDSTOP };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	unsigned int i;
+
+	/* No SA_RESTART: a signal must interrupt whatever iodrill is waiting in. */
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&chld.sa_mask);
+	for (i = 0; i < 3; i++)
+		sigaction(stop_signals[i], &sa, &saved[i]);
+	sigaction(SIGCHLD, &chld, &saved_chld);
+	/* A reader that goes away (iodrill drill | head) must not kill the clean-up. */
+	sigaction(SIGPIPE, &ign, &saved_pipe);
+}
+
+static void signals_give_back(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		sigaction(stop_signals[i], &saved[i], NULL);
+	sigaction(SIGCHLD, &saved_chld, NULL);
+	sigaction(SIGPIPE, &saved_pipe, NULL);
+}
+
+int idr_run_begin(struct idr_run *run, const char *command, int argc, char **argv,
+		  const char *keep_base, char *err, size_t errlen)
+{
+	const char *base = keep_base ? keep_base : getenv("TMPDIR");
+	char stamp[32];
+	int ret;
+
+	memset(run, 0, sizeof(*run));
+	if (!base || !*base)
+		base = "/var/tmp";
+	snprintf(run->command, sizeof(run->command), "%s", command);
+	run->argc = argc;
+	run->argv = argv;
+	run->keep = keep_base != NULL;
+	run->started = time(NULL);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&run->started));
+	snprintf(run->dir, sizeof(run->dir), "%s/iodrill-%s-%s.XXXXXX", base, command, stamp);
+	if (!mkdtemp(run->dir)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot make a folder for the run in %s: %s; %s", base,
+			 strerror(errno), keep_base ? "give --keep a writable folder"
+						    : "set TMPDIR to a writable folder");
+		run->dir[0] = '\0';
+		return ret;
+	}
+	run->facts = json_object_new_object();
+	stop_sig = 0;
+	signals_take();
+	return 0;
+}
+
+void idr_run_path(const struct idr_run *run, const char *label, const char *ext, char *buf,
+		  size_t len)
+{
+	/* The folder name is short and labels are ours: a cut path would not be created. */
+	if (snprintf(buf, len, "%s/%s%s", run->dir, label, ext) >= (int)len)
+		buf[len - 1] = '\0';
+}
+
+/* ---- running fio ----------------------------------------------------------------------- */
+
+static char **build_argv(struct idr_run *run, const char *label, const char *const *args,
+			 bool sidecar)
+{
+	char path[PATH_MAX + 32];
+	unsigned int n = 0, i = 0;
+	char **v;
+
+	while (args[n])
+		n++;
+	v = calloc(n + 5, sizeof(*v));
+	if (!v)
+		return NULL;
+	v[i++] = strdup(idr_fio_path());
+	v[i++] = strdup("--output-format=json");
+	idr_run_path(run, label, ".json", path + 9, sizeof(path) - 9);
+	memcpy(path, "--output=", 9);
+	v[i++] = strdup(path);
+	for (n = 0; args[n]; n++)
+		v[i++] = strdup(args[n]);
+	/* After the options: fio knows an engine's options once --ioengine has loaded it. */
+	if (sidecar) {
+		idr_run_path(run, label, ".sidecar", path + 10, sizeof(path) - 10);
+		memcpy(path, "--sidecar=", 10);
+		v[i++] = strdup(path);
+	}
+	for (n = 0; n < i; n++)
+		if (!v[n])
+			return NULL;
+	return v;
+}
+
+static void free_argv(char **v)
+{
+	for (char **p = v; p && *p; p++)
+		free(*p);
+	free(v);
+}
+
+/* The child: its own process group, default signals, output into errfd, then fio. */
+static void exec_fio(char **argv, int errfd, const sigset_t *mask)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	unsigned int i;
+	int null = open("/dev/null", O_RDONLY);
+
+	setpgid(0, 0);
+	for (i = 0; i < 3; i++)
+		sigaction(stop_signals[i], &dfl, NULL);
+	sigaction(SIGCHLD, &dfl, NULL);
+	sigaction(SIGPIPE, &dfl, NULL);	/* an ignored signal stays ignored across exec */
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	if (null >= 0)
+		dup2(null, 0);
+	dup2(errfd, 1);
+	dup2(errfd, 2);
+	execvp(argv[0], argv);
+	dprintf(errfd, "iodrill: cannot run %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Wait for fio. A stop signal is passed on to fio's whole process group as SIGINT (fio
+ * then stops its jobs and exits); if it has not gone 10 s later, SIGKILL. Signals are
+ * blocked except inside ppoll(), so none can slip in between the check and the wait.
+ */
+static int wait_fio(pid_t pid, const sigset_t *unblocked)
+{
+	struct timespec tick = { .tv_sec = 1 };
+	int status = 0, waited = 0;
+	bool sent = false;
+
+	for (;;) {
+		if (stop_sig && !sent) {
+			kill(-pid, SIGINT);
+			sent = true;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+		if (sent && ++waited > 10)
+			kill(-pid, SIGKILL);
+		ppoll(NULL, 0, &tick, unblocked);
+	}
+	/* fio's job processes share its group: none may outlive an interrupted run. */
+	if (sent)
+		kill(-pid, SIGKILL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static struct idr_fio_call *new_call(struct idr_run *run)
+{
+	struct idr_fio_call *grown;
+
+	if (run->nr_calls == run->cap) {
+		run->cap = run->cap ? 2 * run->cap : 16;
+		grown = realloc(run->calls, run->cap * sizeof(*grown));
+		if (!grown)
+			return NULL;
+		run->calls = grown;
+	}
+	memset(&run->calls[run->nr_calls], 0, sizeof(*grown));
+	return &run->calls[run->nr_calls];
+}
+
+static int spawn_and_wait(char **argv, int errfd)
+{
+	sigset_t block, old;
+	pid_t pid;
+	int ret;
+
+	sigemptyset(&block);
+	for (unsigned int i = 0; i < 3; i++)
+		sigaddset(&block, stop_signals[i]);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	if (stop_sig) {
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -EINTR;
+	}
+	pid = fork();
+	if (pid == 0)
+		exec_fio(argv, errfd, &old);
+	if (pid < 0) {
+		ret = -errno;
+	} else {
+		setpgid(pid, pid);	/* also here: no window where Ctrl-C reaches fio */
+		ret = wait_fio(pid, &old);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
+int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsigned int rep,
+		const char *const *args, bool sidecar)
+{
+	struct idr_fio_call *c = new_call(run);
+	char path[PATH_MAX];
+	int fd, ret;
+
+	if (!c)
+		return -ENOMEM;
+	snprintf(c->label, sizeof(c->label), "%s", label);
+	snprintf(c->engine, sizeof(c->engine), "%s", engine);
+	c->rep = rep;
+	c->sidecar = sidecar;
+	c->argv = build_argv(run, label, args, sidecar);
+	if (!c->argv) {
+		free_argv(c->argv);
+		return -ENOMEM;
+	}
+	idr_run_path(run, label, ".err", path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		free_argv(c->argv);
+		return -errno;
+	}
+	ret = spawn_and_wait(c->argv, fd);
+	close(fd);
+	c->status = ret;
+	run->nr_calls++;
+	if (ret >= 0 && stop_sig)
+		return -EINTR;
+	return ret;
+}
+
+void idr_args_add(struct idr_args *a, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (a->n >= 16)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(a->buf[a->n], sizeof(a->buf[0]), fmt, ap);
+	va_end(ap);
+	a->v[a->n] = a->buf[a->n];
+	a->v[++a->n] = NULL;
+}
+
+void idr_run_said(const struct idr_run *run, const char *label, char *buf, size_t len)
+{
+	char path[PATH_MAX], line[360];
+	FILE *f;
+
+	buf[0] = '\0';
+	idr_run_path(run, label, ".err", path, sizeof(path));
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "note:", 5) || line[0] == '\n')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(buf, len, "%s", line);
+		break;
+	}
+	if (f)
+		fclose(f);
+}
+
+/* ---- provenance -------------------------------------------------------------------------- */
+
+static struct json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *jargv(char **argv, int argc)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (int i = 0; argv && (argc < 0 ? argv[i] != NULL : i < argc); i++)
+		json_object_array_add(a, jstr(argv[i]));
+	return a;
+}
+
+static struct json_object *jtime(time_t t)
+{
+	char buf[32];
+
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
+	return jstr(buf);
+}
+
+static struct json_object *jcall(const struct idr_fio_call *c)
+{
+	struct json_object *o = json_object_new_object();
+	char name[80];
+
+	json_object_object_add(o, "label", jstr(c->label));
+	json_object_object_add(o, "engine", jstr(c->engine));
+	json_object_object_add(o, "rep", json_object_new_int((int)c->rep));
+	json_object_object_add(o, "status", json_object_new_int(c->status));
+	json_object_object_add(o, "argv", jargv(c->argv, -1));
+	snprintf(name, sizeof(name), "%s.json", c->label);
+	json_object_object_add(o, "json", jstr(name));
+	snprintf(name, sizeof(name), "%s.sidecar", c->label);
+	json_object_object_add(o, "sidecar", c->sidecar ? jstr(name) : NULL);
+	snprintf(name, sizeof(name), "%s.err", c->label);
+	json_object_object_add(o, "stderr", jstr(name));
+	return o;
+}
+
+int idr_run_manifest(struct idr_run *run, char *err, size_t errlen)
+{
+	struct json_object *m = json_object_new_object(), *calls = json_object_new_array();
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	unsigned int i;
+	int ret = 0;
+
+	run->ended = time(NULL);
+	json_object_object_add(m, "format", json_object_new_int(1));
+	json_object_object_add(m, "iodrill", jstr(IDR_BUILD));
+	json_object_object_add(m, "engines_built_for", jstr(IDR_FIO_VERSION));
+	json_object_object_add(m, "command", jstr(run->command));
+	json_object_object_add(m, "argv", jargv(run->argv, run->argc));
+	json_object_object_add(m, "started", jtime(run->started));
+	json_object_object_add(m, "ended", jtime(run->ended));
+	json_object_object_add(m, "facts", json_object_get(run->facts));
+	for (i = 0; i < run->nr_calls; i++)
+		json_object_array_add(calls, jcall(&run->calls[i]));
+	json_object_object_add(m, "fio_calls", calls);
+	idr_run_path(run, "manifest", ".json", path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if (json_object_to_file_ext(tmp, m, JSON_C_TO_STRING_PRETTY) || rename(tmp, path)) {
+		ret = -EIO;
+		snprintf(err, errlen, "cannot write %s: %s", path, json_util_get_last_err());
+		unlink(tmp);
+	}
+	json_object_put(m);
+	return ret;
+}
+
+/* ---- the end ----------------------------------------------------------------------------- */
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+void idr_run_end(struct idr_run *run)
+{
+	unsigned int i;
+
+	if (run->dir[0] && !run->keep)
+		nftw(run->dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (run->dir[0])
+		signals_give_back();
+	for (i = 0; i < run->nr_calls; i++)
+		free_argv(run->calls[i].argv);
+	free(run->calls);
+	json_object_put(run->facts);
+	memset(run, 0, sizeof(*run));
+}
+
+/* ---- fio itself -------------------------------------------------------------------------- */
+
+/* The first line `fio --version` prints, or "" when it cannot run (127: not found). */
+static int fio_version(char *line, size_t len)
+{
+	int p[2], status = 0;
+	ssize_t n = 0, got = 0;
+	pid_t pid;
+
+	line[0] = '\0';
+	if (pipe2(p, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		const char *fio = idr_fio_path();
+
+		dup2(p[1], 1);
+		execlp(fio, fio, "--version", (char *)NULL);
+		_exit(127);
+	}
+	close(p[1]);
+	while (pid > 0 && got < (ssize_t)len - 1 &&
+	       ((n = read(p[0], line + got, len - 1 - (size_t)got)) > 0 || (n < 0 && errno == EINTR)))
+		got += n > 0 ? n : 0;
+	close(p[0]);
+	line[got] = '\0';
+	line[strcspn(line, "\n")] = '\0';
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return pid < 0 ? -EAGAIN : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+int idr_fio_check(char *err, size_t errlen)
+{
+	char line[256];
+	int ret = fio_version(line, sizeof(line));
+
+	if (ret || !line[0]) {
+		snprintf(err, errlen, "fio not found or not runnable at %s: install it (apt-get "
+			 "install fio) or point IODRILL_FIO at it", idr_fio_path());
+		return -ENOENT;
+	}
+	if (strcmp(line, IDR_FIO_VERSION)) {
+		snprintf(err, errlen, "%s is %s, but the engines were built for %s: re-run "
+			 "./configure && make", idr_fio_path(), line, IDR_FIO_VERSION);
+		return -EPROTO;
+	}
+	return 0;
+}
