@@ -102,7 +102,7 @@ stop_with()
 	done
 	sleep 1
 	kill -"$sig" "$pid"
-	wait "$pid"
+	{ wait "$pid"; } 2>/dev/null
 	rc=$?
 	for ((i = 0; i < 20; i++)); do
 		q=$(qemu_of "$runs/$dir")
