@@ -8,14 +8,15 @@
 s=$(scratch)
 
 # expect_refusal CASE WANT-RC WANT-TEXT [ENV=VAL...] -- ARGS...: tests/vm/run ARGS exits WANT-RC
-# and says WANT-TEXT on stderr (or stdout for --why).
+# and says WANT-TEXT on stderr (or stdout for --why). PREPARE=1 runs tests/vm/prepare instead.
 expect_refusal()
 {
-	local name=$1 want_rc=$2 want=$3 envs=() rc
+	local name=$1 want_rc=$2 want=$3 envs=() rc cmd=$VM_RUN
 	shift 3
 	while [ "$1" != -- ]; do envs+=("$1"); shift; done
 	shift
-	env "${envs[@]}" "$VM_RUN" "$@" >"$s/r.out" 2>"$s/r.err"
+	[ -n "${PREPARE:-}" ] && cmd=$TOP/tests/vm/prepare
+	env "${envs[@]}" "$cmd" "$@" >"$s/r.out" 2>"$s/r.err"
 	rc=$?
 	if [ "$rc" = "$want_rc" ] && grep -qF -- "$want" "$s/r.out" "$s/r.err"; then
 		pass "vm run $name: exit $rc, says '$want'"
@@ -38,10 +39,17 @@ expect_refusal "no qemu" 77 "vm: cannot run: /nonexistent/qemu-system-x86_64 not
 	IDR_VM_QEMU=/nonexistent/qemu-system-x86_64 -- -- true
 expect_refusal "no qemu --why" 77 "/nonexistent/qemu-system-x86_64 not installed" \
 	IDR_VM_QEMU=/nonexistent/qemu-system-x86_64 -- --why
-expect_refusal "unknown kernel package" 77 "apt knows no package linux-image-0.0-0-amd64" \
-	IDR_VM_CACHE="$s/cache" IDR_VM_KERNEL_PKG=linux-image-0.0-0-amd64 -- --why
-expect_refusal "missing kernel .deb" 77 "vm: cannot run: IDR_VM_KERNEL_DEB=/nonexistent.deb does not exist" \
-	IDR_VM_CACHE="$s/cache" IDR_VM_KERNEL_DEB=/nonexistent.deb -- -- true
+# The kernel package, asked of tests/vm/prepare (run would stop first on a missing qemu).
+# Its checks of the host (x86-64, busybox-static, cpio) come first: without those, SKIP.
+pre=$(IDR_VM_CACHE="$s/cache0" IDR_VM_KERNEL_DEB=/nonexistent.deb "$TOP/tests/vm/prepare" 2>&1 >/dev/null)
+if [[ $pre == *IDR_VM_KERNEL_DEB* ]]; then
+	PREPARE=1 expect_refusal "unknown kernel package" 77 "vm: cannot run: apt knows no package linux-image-0.0-0-amd64" \
+		IDR_VM_CACHE="$s/cache" IDR_VM_KERNEL_PKG=linux-image-0.0-0-amd64 --
+	PREPARE=1 expect_refusal "missing kernel .deb" 77 "vm: cannot run: IDR_VM_KERNEL_DEB=/nonexistent.deb does not exist" \
+		IDR_VM_CACHE="$s/cache" IDR_VM_KERNEL_DEB=/nonexistent.deb --
+else
+	skip "vm prepare: kernel package refusals" "prepare stops earlier here: $pre"
+fi
 
 # ---- the guest kernel log check, on logs written here -----------------------------------------
 cat >"$s/clean.log" <<'EOF'

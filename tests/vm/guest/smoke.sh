@@ -162,6 +162,12 @@ else
 	fail "vm modules" "modprobe null_blk: $(cat "$out/mod.err"); $(ls /dev/nullb* 2>&1)"
 fi
 
+if [ -c /dev/loop-control ] && [ -z "$(loop_why)" ]; then
+	pass "vm modules: loop is loaded, lib.sh's loop devices work in the guest"
+else
+	fail "vm modules: loop" "no /dev/loop-control: $(loop_why)"
+fi
+
 # ---- the results channel and stderr, checked by the host --------------------------------------------
 echo "smoke $(uname -r)" >"$IDR_VM_OUT/smoke.txt"
 echo "smoke: to stderr" >&2
