@@ -33,6 +33,7 @@ expect_refusal "fs with metadata" 2 "part= and fs= need a namespace without meta
 	-- --ns lba=4096,ms=8,fs=ext4 -- true
 expect_refusal "inject nsid" 2 "--inject 5:read:8: NSID must be 1-4" -- --inject 5:read:8 -- true
 expect_refusal "inject op" 2 "OP must be read or write" -- --inject 1:trim:8 -- true
+expect_refusal "inject beyond" 2 "sector 262144 is beyond namespace 2 (128M" -- --inject 2:read:262144 -- true
 expect_refusal "no command" 2 "no command to run" --
 expect_refusal "bad share" 2 "--share /nonexistent-iodrill: no such folder" -- --share /nonexistent-iodrill -- true
 expect_refusal "no qemu" 77 "vm: cannot run: /nonexistent/qemu-system-x86_64 not installed (apt-get install qemu-system-x86)" \
