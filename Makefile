@@ -5,6 +5,7 @@
 #   make drill      set-up, build, and the drill on this machine's default target
 #   make bench      engines against fio's built-in twins (long; not part of check)
 #   make stress     the long stress runs
+#   make check-vm   the tests that boot the NVMe test machine (tests/vm/README.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands;  SANITIZE=1  ASan/UBSan build of units and ./iodrill
 
@@ -140,7 +141,7 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 # ---- targets ----------------------------------------------------------------------------
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
-.PHONY: all check units drill bench stress install uninstall clean distclean help FORCE
+.PHONY: all check check-vm units drill bench stress install uninstall clean distclean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(ENGINE_SOS) iodrill
@@ -151,6 +152,10 @@ units: $(UNIT_BINS)
 # summary line, and exits non-zero on any failure.
 check: all units
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS="$(UNIT_BINS)" tests/run
+
+# The scripts that boot the NVMe test machine: tests/vm/t-*.sh, tests/*/t-vm-*.sh, t-*-vm.sh.
+check-vm: all
+	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= tests/run tests/vm/ /t-vm- -vm.sh
 
 # The drill on the default target: a temporary file in $TMPDIR (or /var/tmp).
 drill: all
@@ -174,7 +179,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iodrill
 	rm -rf $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DATADIR)
 
-# clean keeps the fio source cache (build/fio-src); distclean removes it and config.mk.
+# clean keeps the fio source and the test machine's kernel (build/fio-src, build/vm);
+# distclean removes them and config.mk.
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/gen $(BUILD)/tests iodrill engines/*.so
 
@@ -182,7 +188,7 @@ distclean: clean
 	rm -rf $(BUILD) $(CONFIG_MK)
 
 help:
-	@sed -n '3,10p' Makefile
+	@sed -n '3,11p' Makefile
 
 FORCE:
 

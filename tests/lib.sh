@@ -228,3 +228,50 @@ with_loops()
 		"$fn" "$label" "$dev" "$@"
 	done
 }
+
+# ---- the NVMe test machine (tests/vm/README.md) ---------------------------------------------
+VM_RUN=$TOP/tests/vm/run
+
+# vm_ready CASE: 0 when the NVMe test machine can run here (preparing it once: kernel fetch,
+# initramfs). Otherwise reports CASE as SKIP with the reason (no qemu, no network for the
+# kernel, ...) or as FAIL when preparing it broke, and returns 1.
+vm_ready()
+{
+	local why rc
+	why=$("$VM_RUN" --why)
+	rc=$?
+	case $rc in
+	0) return 0 ;;
+	77) skip "$1" "no NVMe test machine here: $why" ;;
+	*) fail "$1" "the NVMe test machine could not be prepared: $why" ;;
+	esac
+	return 1
+}
+
+# vm_cases [RUN-OPTION...] -- COMMAND [ARG...]: run COMMAND in the NVMe test machine (options
+# as tests/vm/run's) and report the PASS/FAIL/SKIP lines it prints as this script's cases;
+# its other output passes through. A machine that times out or fails (QEMU, a guest kernel
+# BUG/WARNING), or a non-zero exit without a FAIL line, is a FAIL. Returns run's status.
+vm_cases()
+{
+	local out line rc c n_fail=0
+	out=$(scratch)/vm-cases-$RANDOM
+	"$VM_RUN" "$@" >"$out"
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) pass "${line#PASS }" ;;
+		"SKIP "*) c=${line#SKIP }; skip "${c%%: *}" "${c#*: }" ;;
+		"FAIL "*) c=${line#FAIL }; fail "${c%%: *}" "${c#*: }"; n_fail=$((n_fail + 1)) ;;
+		*) printf '%s\n' "$line" ;;
+		esac
+	done <"$out"
+	case $rc in
+	0) ;;
+	124) fail "NVMe test machine" "timed out (tests/vm/run exit 124)" ;;
+	125) fail "NVMe test machine" "the machine failed (see the vm: lines in this log)" ;;
+	77) skip "NVMe test machine" "cannot run here (see the vm: line in this log)" ;;
+	*) [ "$n_fail" -gt 0 ] || fail "NVMe test machine" "the guest command exited $rc without a FAIL line" ;;
+	esac
+	return "$rc"
+}
