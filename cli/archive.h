@@ -52,6 +52,8 @@
 
 #include "fiojson.h"
 
+struct json_object;
+
 #define IDR_RESULT_FORMAT 1	/* bump when a field of the result file changes meaning */
 #define IDR_RUN_ID_MAX 64
 #define IDR_DEVICE_NAME_MAX 160
@@ -156,6 +158,14 @@ const struct idr_archive_run *idr_archive_find_run(const struct idr_archive_inde
 const char *idr_archive_find_device(const struct idr_archive_index *idx, const char *name,
 				    char *err, size_t errlen);
 
+/*
+ * idr_archive_device_load - device folder dev's device.json: devid.h's identity object
+ * (type, name, key, description, identity, facts). The caller json_object_put()s *out.
+ * Returns 0, or -errno / -EINVAL with a message in err.
+ */
+int idr_archive_device_load(const struct idr_archive_index *idx, const char *dev,
+			    struct json_object **out, char *err, size_t errlen);
+
 /* ---- reading a run ------------------------------------------------------------------ */
 
 /* One job of a stored run, its parts flattened, with the numbers show/compare/plot use. */
@@ -164,8 +174,8 @@ struct idr_result_job {
 	unsigned int occurrence;	/* 0 for the first job of this key in the run, 1, ... */
 	const struct idr_fio_job *fio;
 	const char *engine;		/* sidecar's engine, else fio's ioengine without paths */
-	const char *rw, *bs;		/* fio's options as printed; "" when absent */
-	unsigned int iodepth;		/* 1 when absent */
+	const char *rw, *bs;		/* fio's options (job's, else global), else fio's defaults */
+	unsigned int iodepth;		/* likewise (1 when absent) */
 	unsigned int sc_lines;		/* sidecar lines found for this job (summed into sc) */
 	struct idr_sidecar_job sc;	/* counters summed; only valid when sc_lines > 0 */
 	double elapsed_s;		/* engine's ns timer if sc_lines, else fio's runtime */
@@ -174,6 +184,7 @@ struct idr_result_job {
 	double cpu_us_per_io;		/* engine's exact CPU time if sc_lines, else fio's usr+sys;
 					   NaN when the job did no I/O */
 	double syscalls_per_io;		/* NaN without a sidecar */
+	char engine_buf[48], bs_buf[24];
 };
 
 struct idr_result {

@@ -5,3 +5,4 @@
  * returning the process exit status; its help text is the string <function>_help.
  */
 IDR_COMMAND("version", cmd_version, "the build, the fio it was built for, the kernel")
+IDR_COMMAND("results", cmd_results, "the per-device results archive: list, show, compare, plot, add")
