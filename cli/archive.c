@@ -328,9 +328,12 @@ static struct json_object *engines_json(const struct loaded *l)
 		/* fio's built-in engine (a twin), or ours without its sidecar */
 		e = json_object_new_object();
 		put(e, "name", jstr(j->engine));
-		put(e, idr_engine_target(j->engine) ? "no_sidecar" : "fio_builtin",
-		    json_object_new_boolean(1));
-		put(e, "build", jstr(l->r.runs[j->part].fio_version));
+		if (idr_engine_target(j->engine)) {
+			put(e, "no_sidecar", json_object_new_boolean(1));
+		} else {
+			put(e, "fio_builtin", json_object_new_boolean(1));
+			put(e, "build", jstr(l->r.runs[j->part].fio_version));
+		}
 		json_object_array_add(a, e);
 	}
 	return a;
