@@ -248,6 +248,14 @@ static int hoist(int argc, char **argv, char **out)
 
 /* ---- shared helpers ----------------------------------------------------------------------- */
 
+int64_t results_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int results_when(const char *s, int64_t now_ms, int64_t *ms)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, n = 0;

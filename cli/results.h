@@ -59,6 +59,7 @@ int results_parse_opts(int argc, char **argv, unsigned int allowed, struct ropts
  * (UTC), @SECONDS, or a duration back from now (90m, 36h, 7d, 2w). Returns 0 or -EINVAL.
  */
 int results_when(const char *s, int64_t now_ms, int64_t *ms);
+int64_t results_now_ms(void);
 
 /*
  * results_load_run - the run a user named: a result file's path, or a run in the index.

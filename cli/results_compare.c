@@ -445,24 +445,16 @@ static int compare_two(struct ropts *o, const struct idr_result *a, const struct
 
 /* ---- choosing the runs ----------------------------------------------------------------------- */
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int parse_range(struct ropts *o, int64_t *since, int64_t *until)
 {
 	*since = INT64_MIN;
 	*until = INT64_MAX;
-	if (o->since && results_when(o->since, now_ms(), since)) {
+	if (o->since && results_when(o->since, results_now_ms(), since)) {
 		idr_err("results %s: --since %s: not a time (2026-11-25, 2026-11-25T16:19Z, @SECONDS, "
 			"7d)", o->sub, o->since);
 		return 2;
 	}
-	if (o->until && results_when(o->until, now_ms(), until)) {
+	if (o->until && results_when(o->until, results_now_ms(), until)) {
 		idr_err("results %s: --until %s: not a time (2026-11-25, 2026-11-25T16:19Z, @SECONDS, "
 			"7d)", o->sub, o->until);
 		return 2;
