@@ -192,12 +192,26 @@ static void candidates(char *err, size_t errlen, const char *const *names, unsig
 	snprintf(err + used, errlen - used, "%s)", n > 4 ? ", ..." : "");
 }
 
+/* Does run r match what the user typed: "DEVICE/ID" or an id exactly (2), a part of the
+ * id (1), or not (0)? */
+static int run_match(const struct idr_archive_run *r, const char *name)
+{
+	size_t n = strlen(r->device);
+
+	if (!strcmp(r->id, name) ||
+	    (!strncmp(name, r->device, n) && name[n] == '/' && !strcmp(name + n + 1, r->id)))
+		return 2;
+	return *name && strstr(r->id, name) ? 1 : 0;
+}
+
 const struct idr_archive_run *idr_archive_find_run(const struct idr_archive_index *idx,
 						   const char *name, char *err, size_t errlen)
 {
 	const struct idr_archive_run *found = NULL;
-	const char *names[5];
-	unsigned int i, n = 0;
+	char names[5][IDR_RUN_ID_MAX + IDR_DEVICE_NAME_MAX];
+	const char *list[5];
+	unsigned int i, n = 0, exact = 0;
+	int m;
 
 	if (!idx->nr) {
 		snprintf(err, errlen, "the results archive %s is empty: runs are stored by iodrill "
@@ -206,15 +220,20 @@ const struct idr_archive_run *idr_archive_find_run(const struct idr_archive_inde
 	}
 	if (!strcmp(name, "latest"))
 		return &idx->runs[0];
-	for (i = 0; i < idx->nr; i++) {
-		if (!strcmp(idx->runs[i].id, name))
-			return &idx->runs[i];
-		if (!*name || !strstr(idx->runs[i].id, name))
-			continue;
-		if (n < 5)
-			names[n] = idx->runs[i].id;
-		found = &idx->runs[i];
-		n++;
+	/* exact matches first; parts of ids only when nothing matched exactly */
+	for (exact = 2; exact >= 1 && !n; exact--) {
+		for (i = 0; i < idx->nr; i++) {
+			m = run_match(&idx->runs[i], name);
+			if (m != (int)exact)
+				continue;
+			if (n < 5) {
+				snprintf(names[n], sizeof(names[n]), "%s/%s", idx->runs[i].device,
+					 idx->runs[i].id);
+				list[n] = names[n];
+			}
+			found = &idx->runs[i];
+			n++;
+		}
 	}
 	if (n == 1)
 		return found;
@@ -223,8 +242,8 @@ const struct idr_archive_run *idr_archive_find_run(const struct idr_archive_inde
 			 name, idx->dir);
 		return NULL;
 	}
-	snprintf(err, errlen, "'%s' matches %u runs; give more of the id", name, n);
-	candidates(err, errlen, names, n);
+	snprintf(err, errlen, "'%s' matches %u runs; give more of the id, or DEVICE/ID", name, n);
+	candidates(err, errlen, list, n);
 	return NULL;
 }
 

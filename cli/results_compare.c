@@ -308,11 +308,11 @@ static void compare_job(struct cmp *c, const struct idr_result_job *ja,
 		b = (struct idr_figure){ jb->iops[d], idr_iops_spread(db) };
 		row(c, key, dirs[d], "IOPS", a, b, 1, first);
 		first = 0;
-		a = (struct idr_figure){ job_pct_ns(ja, d, 50), idr_pct_spread(da, 50) };
-		b = (struct idr_figure){ job_pct_ns(jb, d, 50), idr_pct_spread(db, 50) };
+		a = (struct idr_figure){ job_pct_ns(ja, d, 50), idr_latency_spread(da, 50) };
+		b = (struct idr_figure){ job_pct_ns(jb, d, 50), idr_latency_spread(db, 50) };
 		row(c, key, dirs[d], "p50 µs", a, b, 0, 0);
-		a = (struct idr_figure){ job_pct_ns(ja, d, 99), idr_pct_spread(da, 99) };
-		b = (struct idr_figure){ job_pct_ns(jb, d, 99), idr_pct_spread(db, 99) };
+		a = (struct idr_figure){ job_pct_ns(ja, d, 99), idr_latency_spread(da, 99) };
+		b = (struct idr_figure){ job_pct_ns(jb, d, 99), idr_latency_spread(db, 99) };
 		row(c, key, dirs[d], "p99 µs", a, b, 0, 0);
 	}
 	row(c, key, "-", "CPU µs/IO", (struct idr_figure){ ja->cpu_us_per_io, NAN },
@@ -395,8 +395,9 @@ static void print_tail(const struct cmp *c)
 		printf("only in A: %s\n", json_object_get_string(json_object_array_get_idx(c->only_a, i)));
 	for (i = 0; i < json_object_array_length(c->only_b); i++)
 		printf("only in B: %s\n", json_object_get_string(json_object_array_get_idx(c->only_b, i)));
-	printf("\nspread: IOPS ±2 sd of fio's per-interval samples; p50/p99 their 95%% confidence "
-	       "interval\nfor the run's number of I/Os; where a run has none, the threshold decides.\n");
+	printf("\nspread: IOPS ±2 sd of fio's per-interval IOPS samples; p50/p99 the same, or their "
+	       "95%% confidence\ninterval if wider; runs shorter than one sampling interval (and CPU "
+	       "per I/O) have none:\nthe threshold (%.0f%%) decides there.\n", c->o->threshold * 100);
 	if (c->regressions)
 		printf("REGRESSION: %u figure%s of B worse than A beyond the runs' spread (first: %s)\n",
 		       c->regressions, c->regressions == 1 ? "" : "s", c->worst);

@@ -52,6 +52,15 @@ double idr_pct_spread(const struct idr_fio_dir *d, double pct)
 	return (hi - lo) / 2 / v;
 }
 
+double idr_latency_spread(const struct idr_fio_dir *d, double pct)
+{
+	double run = idr_iops_spread(d), ci = idr_pct_spread(d, pct);
+
+	if (isnan(run))
+		return NAN;
+	return isnan(ci) ? run : fmax(run, ci);
+}
+
 const char *idr_verdict_name(enum idr_verdict v)
 {
 	static const char *const names[] = { "n/a", "same", "better", "worse" };

@@ -43,6 +43,15 @@ double idr_iops_spread(const struct idr_fio_dir *d);
  */
 double idr_pct_spread(const struct idr_fio_dir *d, double pct);
 
+/*
+ * idr_latency_spread - the spread of a latency percentile: the larger of its confidence
+ * interval and the run's IOPS spread. At a fixed queue depth latency is depth / IOPS
+ * (Little's law), so latency moves with throughput over the run; the confidence interval
+ * alone, from hundreds of thousands of correlated samples, would call every rerun a change.
+ * NaN when fio took no IOPS samples (the threshold decides then).
+ */
+double idr_latency_spread(const struct idr_fio_dir *d, double pct);
+
 const char *idr_verdict_name(enum idr_verdict v);
 
 #endif
