@@ -107,7 +107,7 @@ static void axes(FILE *f, const struct idr_plot *p, const struct idr_plot_panel 
 	if (p->kind == IDR_PLOT_XY && p->logx2)
 		fputs("set logscale x 2\n", f);
 	if (p->kind == IDR_PLOT_TIME)
-		fputs("set xdata time\nset timefmt '%s'\nset format x \"%Y-%m-%d\\n%H:%M\"\n", f);
+		fputs("set xdata time\nset timefmt '%s'\nset format x \"%Y-%m-%d\\n%H:%M:%S\"\n", f);
 }
 
 char *idr_plot_script(const struct idr_plot *p, const char *png)
