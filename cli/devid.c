@@ -477,6 +477,22 @@ static int block_by_devt(dev_t rdev, struct idr_devid *id, char *err, size_t err
 	return 0;
 }
 
+/* Is the sysfs device at dir of class cls (its subsystem link names the class)? */
+static int in_class(const char *dir, const char *cls)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "%s/subsystem", dir);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return !strcmp(base ? base + 1 : target, cls);
+}
+
 /* /dev/ngXnY: the namespace it is a generic interface to. */
 static int nvme_generic(dev_t rdev, const char *target, struct idr_devid *id, char *err,
 			size_t errlen)
@@ -485,7 +501,7 @@ static int nvme_generic(dev_t rdev, const char *target, struct idr_devid *id, ch
 	struct stat st;
 
 	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
-	if (!realpath(link, real) || !strstr(real, "/nvme-generic/")) {
+	if (!realpath(link, real) || !in_class(real, "nvme-generic")) {
 		snprintf(err, errlen,
 			 "%s is a character device but not an NVMe generic device (/dev/ngXnY): "
 			 "iodrill cannot tell which device it is", target);
