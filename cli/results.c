@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -739,9 +740,11 @@ static int show(struct ropts *o)
 		idr_archive_index_free(&idx);
 		return 1;
 	}
-	run = idr_archive_find_run(&idx, r.id, err, sizeof(err));
+	/* the file shown: the one named, or the run's in the archive */
 	path[0] = '\0';
-	if (run)
+	if ((strchr(o->args[0], '/') || strstr(o->args[0], ".json")) && !access(o->args[0], R_OK))
+		snprintf(path, sizeof(path), "%s", o->args[0]);
+	else if ((run = idr_archive_find_run(&idx, o->args[0], err, sizeof(err))))
 		idr_archive_run_path(&idx, run, path, sizeof(path));
 	if (o->json) {
 		top = json_object_new_object();
