@@ -9,7 +9,7 @@
  *     <device>/                    one folder per device identity (cli/devid.h), e.g.
  *                                  nvme-Samsung_SSD_980_1TB-S64ANS0T123456-ns1-lba512,
  *                                  block-QEMU_HARDDISK-QM00001-64GiB, file-tmpfs-dev_shm,
- *                                  file-ext4-on-block-virtio-overlayblk-270GB
+ *                                  file-ext4-on-block-virtio_blk-overlayblk-256GiB
  *       device.json                the identity, written with the folder's first run
  *       <run-id>.json              one file per run (format below)
  *       .tmp-*                     a write in progress, or one whose writer died: never read
@@ -43,6 +43,23 @@
  *
  * Functions return 0 or -errno (-EINVAL for bad input) and leave a message for the user in
  * err, naming the path or argument at fault.
+ *
+ * Storing a drill (fio run once per engine, each with its own sidecar file):
+ *
+ *	struct idr_run_part parts[] = {
+ *		{ "tmp/sync.json", "tmp/sync.sc", "engine=sync" },
+ *		{ "tmp/psync.json", NULL, "engine=psync" },	// fio's twin: no sidecar
+ *	};
+ *	struct idr_run_input in = { .kind = "drill", .target = "/dev/nvme0n1",
+ *				    .argc = argc, .argv = argv, .parts = parts, .nr_parts = 2,
+ *				    .time_ms = started_ms };
+ *	struct idr_stored st;
+ *	char err[1024];
+ *
+ *	if (idr_archive_store(results_dir_option, &in, &st, err, sizeof(err)))
+ *		idr_err("drill: not archived: %s", err);	// fio's files are untouched
+ *	else
+ *		printf("stored %s in %s\n", st.id, st.path);
  */
 #ifndef IDR_CLI_ARCHIVE_H
 #define IDR_CLI_ARCHIVE_H
@@ -63,7 +80,8 @@ struct json_object;
 /* One fio invocation of a run: its JSON output and, when our engines ran, their sidecar. */
 struct idr_run_part {
 	const char *fio_json;	/* fio --output-format=json --output=FILE: required */
-	const char *sidecar;	/* the sidecar=FILE of that invocation, or NULL */
+	const char *sidecar;	/* the sidecar=FILE of that invocation (its own file: lines are
+				   paired with this part's jobs only), or NULL */
 	const char *label;	/* what this part is, e.g. "iodepth=32" or "engine=kaio", or NULL */
 };
 
