@@ -77,7 +77,7 @@ int idr_archive_dir(const char *opt, char *buf, size_t len)
 struct loaded {
 	struct idr_result r;	/* runs, sidecars, jobs: as the reader will see them */
 	char **fio_text, **sc_text;
-	size_t *sc_len;
+	size_t *fio_len, *sc_len;
 };
 
 static void loaded_free(struct loaded *l)
@@ -90,6 +90,7 @@ static void loaded_free(struct loaded *l)
 		free(l->sc_text[p]);
 	free(l->fio_text);
 	free(l->sc_text);
+	free(l->fio_len);
 	free(l->sc_len);
 	idr_result_free(&l->r);
 }
@@ -97,7 +98,6 @@ static void loaded_free(struct loaded *l)
 static int load_part(const struct idr_run_part *part, unsigned int p, struct loaded *l,
 		     char *err, size_t errlen)
 {
-	size_t len;
 	int ret;
 
 	if (!part->fio_json) {
@@ -106,7 +106,7 @@ static int load_part(const struct idr_run_part *part, unsigned int p, struct loa
 	}
 	ret = idr_fio_run_load(part->fio_json, &l->r.runs[p], err, errlen);
 	if (!ret)
-		ret = idr_read_file(part->fio_json, &l->fio_text[p], &len);
+		ret = idr_read_file(part->fio_json, &l->fio_text[p], &l->fio_len[p]);
 	if (ret)
 		return ret;
 	if (!part->sidecar)
@@ -127,8 +127,10 @@ static int load_inputs(const struct idr_run_input *in, struct loaded *l, char *e
 	l->r.sidecars = calloc(n, sizeof(*l->r.sidecars));
 	l->fio_text = calloc(n, sizeof(*l->fio_text));
 	l->sc_text = calloc(n, sizeof(*l->sc_text));
+	l->fio_len = calloc(n, sizeof(*l->fio_len));
 	l->sc_len = calloc(n, sizeof(*l->sc_len));
-	if (!l->r.runs || !l->r.sidecars || !l->fio_text || !l->sc_text || !l->sc_len) {
+	if (!l->r.runs || !l->r.sidecars || !l->fio_text || !l->sc_text || !l->fio_len ||
+	    !l->sc_len) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
@@ -340,21 +342,23 @@ static struct json_object *engines_json(const struct loaded *l)
 }
 
 /* Text fio printed outside its JSON object (warnings, errors), kept with the part. */
-static struct json_object *fio_messages(const char *text, const struct idr_fio_run *run)
+static struct json_object *fio_messages(const char *text, size_t len,
+					const struct idr_fio_run *run)
 {
-	size_t len = strlen(text), n;
-	char *buf;
+	size_t after = run->json_end <= len ? len - run->json_end : 0, n;
 	struct json_object *o;
+	char *buf;
 
-	if (run->json_start == 0 && strspn(text + run->json_end, " \t\r\n") == len - run->json_end)
+	while (after && strchr(" \t\r\n", text[len - after]) && text[len - after])
+		after--;
+	if (!run->json_start && !after)
 		return NULL;
-	buf = malloc(len + 1);
+	buf = malloc(run->json_start + after + 1);
 	if (!buf)
 		return NULL;
 	memcpy(buf, text, run->json_start);
-	n = run->json_start;
-	memcpy(buf + n, text + run->json_end, len - run->json_end);
-	n += len - run->json_end;
+	memcpy(buf + run->json_start, text + len - after, after);
+	n = run->json_start + after;
 	o = json_object_new_string_len(buf, (int)n);
 	free(buf);
 	return o;
@@ -370,7 +374,7 @@ static struct json_object *parts_json(const struct idr_run_input *in, const stru
 		put(o, "label", jstr(in->parts[p].label));
 		put(o, "fio_json", jstr(in->parts[p].fio_json));
 		put(o, "sidecar", jstr(in->parts[p].sidecar));
-		put(o, "fio_messages", fio_messages(l->fio_text[p], &l->r.runs[p]));
+		put(o, "fio_messages", fio_messages(l->fio_text[p], l->fio_len[p], &l->r.runs[p]));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -484,7 +488,8 @@ static void sidecar_lines(FILE *f, const char *text, size_t len)
 			n--;
 		if (!n)
 			continue;
-		fprintf(f, "%s\n%.*s", first ? "" : ",", (int)n, p);
+		fputs(first ? "\n" : ",\n", f);
+		fwrite(p, 1, n, f);
 		first = 0;
 	}
 	fputc(']', f);
@@ -514,8 +519,8 @@ static char *serialize(struct store *s, size_t *len)
 	for (p = 0; p < s->l.r.nr_parts; p++) {
 		const struct idr_fio_run *run = &s->l.r.runs[p];
 
-		fprintf(f, "%s%.*s", p ? ",\n" : "", (int)(run->json_end - run->json_start),
-			s->l.fio_text[p] + run->json_start);
+		fputs(p ? ",\n" : "", f);
+		fwrite(s->l.fio_text[p] + run->json_start, 1, run->json_end - run->json_start, f);
 	}
 	fputs("\n],\n\"sidecar\": [\n", f);
 	for (p = 0; p < s->l.r.nr_parts; p++) {
