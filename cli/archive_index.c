@@ -156,8 +156,10 @@ int idr_archive_scan(const char *dir, struct idr_archive_index *idx, char *err, 
 		idr_archive_index_free(idx);
 		return ret;
 	}
-	qsort(idx->devices, idx->nr_devices, sizeof(*idx->devices), by_name);
-	qsort(idx->runs, idx->nr, sizeof(*idx->runs), newest_first);
+	if (idx->nr_devices)
+		qsort(idx->devices, idx->nr_devices, sizeof(*idx->devices), by_name);
+	if (idx->nr)
+		qsort(idx->runs, idx->nr, sizeof(*idx->runs), newest_first);
 	return 0;
 }
 
