@@ -440,6 +440,7 @@ static struct json_object *build_prov(struct store *s)
 	put(p, "archived", jstr(idr_time_iso(now_ms(), when, sizeof(when))));
 	put(p, "command", argv_json(s->in->argc, s->in->argv));
 	put(p, "note", jstr(s->in->note));
+	put(p, "facts", s->in->facts ? json_object_get(s->in->facts) : NULL);
 	put(p, "target", target_json(s->target, &s->dev));
 	o = json_object_get(s->dev.json);
 	put(o, "name", jstr(s->devname));

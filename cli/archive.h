@@ -96,12 +96,17 @@ struct idr_run_input {
 	const char *target;
 	int argc;		/* the command line that made the run, argv[0] first; 0 = unknown */
 	char *const *argv;
+	/* >= 1; a tune sweep has one part per point. Every part must have fio's JSON: leave
+	   out a call that wrote none (fio failed to start) and say so in facts */
 	const struct idr_run_part *parts;
-	unsigned int nr_parts;	/* >= 1; a tune sweep has one part per point */
+	unsigned int nr_parts;
 	int64_t time_ms;	/* when the run started, Unix ms; 0 = the first fio output's timestamp */
 	const char *status;	/* "complete", "interrupted", "failed"; NULL = "failed" when a job
 				   reports an error, else "complete" */
 	const char *note;	/* free text kept with the run, or NULL */
+	/* the storing command's own record (its options, what it skipped and why, ...),
+	   kept as provenance.facts; NULL for none. Only read. */
+	struct json_object *facts;
 };
 
 /* Where a stored run went. */

@@ -1,6 +1,6 @@
 /*
  * results_compare.c - `iodrill results compare`: two runs side by side, per engine and job,
- * with a verdict per figure (stats.h), a regression flag, and warnings where the runs
+ * with a verdict per figure (verdict.h), a regression flag, and warnings where the runs
  * differ in something that changes what their numbers mean.
  */
 #include <math.h>
@@ -14,7 +14,7 @@
 #include "archive_int.h"
 #include "iodrill.h"
 #include "results.h"
-#include "stats.h"
+#include "verdict.h"
 
 #define EXIT_REGRESSION 3
 

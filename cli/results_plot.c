@@ -1,6 +1,6 @@
 /*
  * results_plot.c - `iodrill results plot`: a run's engines side by side, a tune sweep's
- * IOPS and p99 against iodepth, or a device's metric over time (through plot.h).
+ * IOPS and p99 against iodepth, or a device's metric over time (through chart.h).
  */
 #include <errno.h>
 #include <math.h>
@@ -13,7 +13,7 @@
 
 #include "archive_int.h"
 #include "iodrill.h"
-#include "plot.h"
+#include "chart.h"
 #include "results.h"
 
 /* The direction a job mostly did (its latency figures come from there). */
@@ -27,12 +27,12 @@ static double total_iops(const struct idr_result_job *j)
 	return j->iops[0] + j->iops[1];
 }
 
-static int finish(struct ropts *o, const struct idr_plot *p, const char *png, const char *what)
+static int finish(struct ropts *o, const struct idr_chart *p, const char *png, const char *what)
 {
 	char err[1024];
 	struct json_object *j;
 
-	if (idr_plot_png(p, png, err, sizeof(err))) {
+	if (idr_chart_png(p, png, err, sizeof(err))) {
 		idr_err("results plot: %s", err);
 		return 1;
 	}
@@ -55,9 +55,9 @@ static int plot_engines(struct ropts *o, const struct idr_result *r)
 	unsigned int n = r->nr_jobs, i;
 	char **cats = calloc(n ? n : 1, sizeof(*cats)), png[4200], title[512];
 	double *iops = calloc(n ? n : 1, sizeof(double) * 3), *p99 = iops + n, *cpu = p99 + n;
-	struct idr_plot_series s[3];
-	struct idr_plot_panel pn[3];
-	struct idr_plot p = { .kind = IDR_PLOT_BARS };
+	struct idr_chart_series s[3];
+	struct idr_chart_panel pn[3];
+	struct idr_chart p = { .kind = IDR_CHART_BARS };
 	int ret = 1;
 
 	if (!cats || !iops)
@@ -71,12 +71,12 @@ static int plot_engines(struct ropts *o, const struct idr_result *r)
 		p99[i] = job_pct_ns(j, main_dir(j), 99) / 1e3;
 		cpu[i] = j->cpu_us_per_io;
 	}
-	s[0] = (struct idr_plot_series){ "IOPS", n, NULL, iops };
-	s[1] = (struct idr_plot_series){ "p99", n, NULL, p99 };
-	s[2] = (struct idr_plot_series){ "CPU", n, NULL, cpu };
-	pn[0] = (struct idr_plot_panel){ "IOPS", 0, 1, &s[0] };
-	pn[1] = (struct idr_plot_panel){ "p99 latency (µs)", 0, 1, &s[1] };
-	pn[2] = (struct idr_plot_panel){ "CPU per I/O (µs)", 0, 1, &s[2] };
+	s[0] = (struct idr_chart_series){ "IOPS", n, NULL, iops };
+	s[1] = (struct idr_chart_series){ "p99", n, NULL, p99 };
+	s[2] = (struct idr_chart_series){ "CPU", n, NULL, cpu };
+	pn[0] = (struct idr_chart_panel){ "IOPS", 0, 1, &s[0] };
+	pn[1] = (struct idr_chart_panel){ "p99 latency (µs)", 0, 1, &s[1] };
+	pn[2] = (struct idr_chart_panel){ "CPU per I/O (µs)", 0, 1, &s[2] };
 	snprintf(title, sizeof(title), "%s on %s", r->id, r->device);
 	p.title = title;
 	p.xlabel = "engine, job, queue depth";
@@ -164,9 +164,9 @@ static int plot_sweep(struct ropts *o, const struct idr_result *r)
 {
 	unsigned int nl = 0, k;
 	struct sweep_line *lines = calloc(r->nr_jobs ? r->nr_jobs : 1, sizeof(*lines));
-	struct idr_plot_series *s = calloc(2 * (r->nr_jobs ? r->nr_jobs : 1), sizeof(*s));
-	struct idr_plot_panel pn[2];
-	struct idr_plot p = { .kind = IDR_PLOT_XY, .logx2 = 1 };
+	struct idr_chart_series *s = calloc(2 * (r->nr_jobs ? r->nr_jobs : 1), sizeof(*s));
+	struct idr_chart_panel pn[2];
+	struct idr_chart p = { .kind = IDR_CHART_XY, .logx2 = 1 };
 	char png[4200], title[512];
 	int ret = 1;
 
@@ -175,13 +175,13 @@ static int plot_sweep(struct ropts *o, const struct idr_result *r)
 		goto out;
 	}
 	for (k = 0; k < nl; k++) {
-		s[k] = (struct idr_plot_series){ lines[k].title, lines[k].n, lines[k].x,
+		s[k] = (struct idr_chart_series){ lines[k].title, lines[k].n, lines[k].x,
 						 lines[k].iops };
-		s[nl + k] = (struct idr_plot_series){ lines[k].title, lines[k].n, lines[k].x,
+		s[nl + k] = (struct idr_chart_series){ lines[k].title, lines[k].n, lines[k].x,
 						      lines[k].p99 };
 	}
-	pn[0] = (struct idr_plot_panel){ "IOPS", 0, nl, s };
-	pn[1] = (struct idr_plot_panel){ "p99 latency (µs)", 1, nl, s + nl };
+	pn[0] = (struct idr_chart_panel){ "IOPS", 0, nl, s };
+	pn[1] = (struct idr_chart_panel){ "p99 latency (µs)", 1, nl, s + nl };
 	snprintf(title, sizeof(title), "%s on %s: IOPS and p99 against queue depth", r->id,
 		 r->device);
 	p.title = title;
@@ -308,9 +308,9 @@ static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const
 					       "CPU per I/O (µs)" };
 	struct time_line *lines = NULL;
 	unsigned int nl = 0, runs = 0, m, k;
-	struct idr_plot_series *s = NULL;
-	struct idr_plot_panel pn;
-	struct idr_plot p = { .kind = IDR_PLOT_TIME };
+	struct idr_chart_series *s = NULL;
+	struct idr_chart_panel pn;
+	struct idr_chart p = { .kind = IDR_CHART_TIME };
 	char png[4200], title[512];
 	int64_t t;
 	int ret;
@@ -336,9 +336,9 @@ static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const
 	s = ret ? NULL : calloc(nl ? nl : 1, sizeof(*s));
 	if (!ret && s) {
 		for (k = 0; k < nl; k++)
-			s[k] = (struct idr_plot_series){ lines[k].key, lines[k].n, lines[k].x,
+			s[k] = (struct idr_chart_series){ lines[k].key, lines[k].n, lines[k].x,
 							 lines[k].y };
-		pn = (struct idr_plot_panel){ ylabels[m], 0, nl, s };
+		pn = (struct idr_chart_panel){ ylabels[m], 0, nl, s };
 		snprintf(title, sizeof(title), "%s: %s over %u run%s", dev, metrics[m], runs,
 			 runs == 1 ? "" : "s");
 		p.title = title;

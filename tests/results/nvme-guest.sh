@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
-# nvme-guest.sh - device identity on real (emulated) NVMe; run inside the NVMe test machine
-# (root, the tree at the same path), with one controller (serial deadbeef) and namespaces
-# 1 (512 B LBA), 2 (4 KiB) and 3 (4 KiB + 8 B metadata), e.g. QEMU:
-#   -device nvme,id=c0,serial=deadbeef -device nvme-ns,drive=d1,bus=c0,nsid=1
-#   -device nvme-ns,drive=d2,bus=c0,nsid=2,logical_block_size=4096,physical_block_size=4096
-#   -device nvme-ns,...,nsid=3,logical_block_size=4096,physical_block_size=4096,ms=8,mset=1
-# Not a t-*.sh: the host has no NVMe. Checks the folder names carry model, serial,
-# namespace and LBA format (libnvme), /dev/ngXnY files under its namespace, and the
-# sysfs fallback (another user: libnvme cannot identify) names the same folder.
+# nvme-guest.sh - device identity on (emulated) NVMe, run as root inside the NVMe test
+# machine (the tree at the same path): tests/vm/run -- bash tests/results/nvme-guest.sh.
+# Not a t-*.sh: the host has no NVMe. Checks that each namespace's folder name carries
+# the controller's model and serial, the nsid and the LBA format (libnvme), that
+# /dev/ngXnY files under its namespace, and that the sysfs fallback (another user, whom
+# libnvme cannot identify for) names the same folder.
+# Namespaces: $IDR_VM_NS ("1:512 2:4096 3:4096+8ext ..."), else 1:512 2:4096 3:4096+8.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -16,17 +14,25 @@ at_exit "rm -rf '$S'"
 export IODRILL_RESULTS=$S/archive
 FX=$TOP/tests/fixtures/fio-sync-nil.json
 dev_of() { "$IODRILL" results add --json --target "$1" "$FX" 2>&1 | jq -r .device 2>/dev/null; }
+clean() { tr -c 'A-Za-z0-9.+\n-' _ | sed 's/__*/_/g; s/^_//; s/_$//'; }
 
-for want in "/dev/nvme0n1 nvme-QEMU_NVMe_Ctrl-deadbeef-ns1-lba512" \
-	"/dev/nvme0n2 nvme-QEMU_NVMe_Ctrl-deadbeef-ns2-lba4096" \
-	"/dev/nvme0n3 nvme-QEMU_NVMe_Ctrl-deadbeef-ns3-lba4096+8" \
-	"/dev/ng0n1 nvme-QEMU_NVMe_Ctrl-deadbeef-ns1-lba512" \
-	"/dev/ng0n3 nvme-QEMU_NVMe_Ctrl-deadbeef-ns3-lba4096+8"; do
-	set -- $want
-	got=$(dev_of "$1")
-	check "$1 is filed as $2" "got $got" test "$got" = "$2"
+if [ ! -e /sys/class/nvme/nvme0 ]; then
+	skip "NVMe identity" "no NVMe controller here (run it in tests/vm/run)"
+	finish
+fi
+model=$(clean </sys/class/nvme/nvme0/model)
+serial=$(clean </sys/class/nvme/nvme0/serial)
+for ns in ${IDR_VM_NS:-1:512 2:4096 3:4096+8}; do
+	nsid=${ns%%:*}
+	fmt=${ns#*:}
+	fmt=${fmt%%[a-z,]*}	# 4096+8ext -> 4096+8; 512,mbr,ext4 -> 512
+	want=nvme-$model-$serial-ns$nsid-lba$fmt
+	got=$(dev_of "/dev/nvme0n$nsid")
+	check "/dev/nvme0n$nsid is filed as $want" "got $got" test "$got" = "$want"
+	got=$(dev_of "/dev/ng0n$nsid")
+	check "/dev/ng0n$nsid is filed under its namespace" "got $got" test "$got" = "$want"
 done
-src=$(jq -r .facts.identity_source "$IODRILL_RESULTS/nvme-QEMU_NVMe_Ctrl-deadbeef-ns1-lba512/device.json")
+src=$(jq -r .facts.identity_source "$IODRILL_RESULTS/nvme-$model-$serial-ns1-lba"*/device.json)
 check "identity from libnvme as root" "got $src" test "$src" = libnvme
 chmod 755 "$S"
 mkdir -m 777 "$S/other"
@@ -34,5 +40,5 @@ chmod 666 /dev/nvme0n1
 got=$(IODRILL_RESULTS=$S/other setpriv --reuid=65534 --regid=65534 --clear-groups \
 	"$IODRILL" results add --json --target /dev/nvme0n1 "$FX" 2>&1 | jq -r .device 2>/dev/null)
 check "another user (sysfs only) names the same folder" "got $got" \
-	test "$got" = nvme-QEMU_NVMe_Ctrl-deadbeef-ns1-lba512
+	test "$got" = "$(dev_of /dev/nvme0n1)"
 finish

@@ -143,7 +143,10 @@ static void store_and_read_back(void)
 	char path[4200];
 	struct stat sb;
 
+	in.facts = json_tokener_parse("{\"skipped\":{\"kaio\":\"tmpfs: no O_DIRECT\"}}");
 	CU_ASSERT_EQUAL_FATAL(idr_archive_store(dir, &in, &st, err, sizeof(err)), 0);
+	json_object_put(in.facts);
+	in.facts = NULL;
 	CU_ASSERT_STRING_EQUAL(st.device, "none");
 	CU_ASSERT_EQUAL(strncmp(st.id, "20261125T161959.617Z-fio-", 25), 0);
 	snprintf(path, sizeof(path), "%s/none/device.json", dir);
@@ -157,6 +160,7 @@ static void store_and_read_back(void)
 	CU_ASSERT_PTR_NOT_NULL(idr_result_prov_str(&r, "host.kernel"));
 	CU_ASSERT_PTR_NOT_NULL(idr_result_prov_str(&r, "host.cpu_model"));
 	CU_ASSERT_STRING_EQUAL(idr_result_prov_str(&r, "fio.version"), "fio-3.33");
+	CU_ASSERT_STRING_EQUAL(idr_result_prov_str(&r, "facts.skipped.kaio"), "tmpfs: no O_DIRECT");
 	CU_ASSERT_PTR_NOT_NULL(json_object_object_get(r.prov, "engines"));
 	idr_result_free(&r);
 	/* a second run of the same moment lands beside the first, under another name */

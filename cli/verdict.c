@@ -1,9 +1,9 @@
 /*
- * stats.c - is a difference between two runs real (stats.h).
+ * verdict.c - is a difference between two runs real (verdict.h).
  */
 #include <math.h>
 
-#include "stats.h"
+#include "verdict.h"
 
 void idr_diff(struct idr_figure a, struct idr_figure b, int higher_better, double threshold,
 	      double min_change, struct idr_diff *out)

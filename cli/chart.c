@@ -1,5 +1,5 @@
 /*
- * plot.c - PNG charts through gnuplot (plot.h). The script goes to gnuplot's stdin and
+ * chart.c - PNG charts through gnuplot (chart.h). The script goes to gnuplot's stdin and
  * its stderr is kept, both through memfds (no pipes to deadlock, no files to clean up).
  */
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plot.h"
+#include "chart.h"
 
 extern char **environ;
 
@@ -47,7 +47,7 @@ static void value(FILE *f, double v)
 		fprintf(f, " %.9g", v);
 }
 
-static void bars_panel(FILE *f, const struct idr_plot *p, const struct idr_plot_panel *pn,
+static void bars_panel(FILE *f, const struct idr_chart *p, const struct idr_chart_panel *pn,
 		       unsigned int k)
 {
 	unsigned int c, s;
@@ -72,7 +72,7 @@ static void bars_panel(FILE *f, const struct idr_plot *p, const struct idr_plot_
 	fputc('\n', f);
 }
 
-static void lines_panel(FILE *f, const struct idr_plot_panel *pn, unsigned int k)
+static void lines_panel(FILE *f, const struct idr_chart_panel *pn, unsigned int k)
 {
 	unsigned int s, i;
 
@@ -96,7 +96,7 @@ static void lines_panel(FILE *f, const struct idr_plot_panel *pn, unsigned int k
 	fputc('\n', f);
 }
 
-static void axes(FILE *f, const struct idr_plot *p, const struct idr_plot_panel *pn, int last)
+static void axes(FILE *f, const struct idr_chart *p, const struct idr_chart_panel *pn, int last)
 {
 	fputs("set ylabel ", f);
 	quoted(f, pn->ylabel);
@@ -104,13 +104,13 @@ static void axes(FILE *f, const struct idr_plot *p, const struct idr_plot_panel 
 	fputs("set xlabel ", f);
 	quoted(f, last ? p->xlabel : "");
 	fputc('\n', f);
-	if (p->kind == IDR_PLOT_XY && p->logx2)
+	if (p->kind == IDR_CHART_XY && p->logx2)
 		fputs("set logscale x 2\n", f);
-	if (p->kind == IDR_PLOT_TIME)
+	if (p->kind == IDR_CHART_TIME)
 		fputs("set xdata time\nset timefmt '%s'\nset format x \"%Y-%m-%d\\n%H:%M:%S\"\n", f);
 }
 
-char *idr_plot_script(const struct idr_plot *p, const char *png)
+char *idr_chart_script(const struct idr_chart *p, const char *png)
 {
 	unsigned int k, h = p->height ? p->height : 80 + 320 * (p->nr_panels ? p->nr_panels : 1);
 	char *buf = NULL;
@@ -128,7 +128,7 @@ char *idr_plot_script(const struct idr_plot *p, const char *png)
 	fputc('\n', f);
 	for (k = 0; k < p->nr_panels; k++) {
 		axes(f, p, &p->panels[k], k + 1 == p->nr_panels);
-		if (p->kind == IDR_PLOT_BARS)
+		if (p->kind == IDR_CHART_BARS)
 			bars_panel(f, p, &p->panels[k], k);
 		else
 			lines_panel(f, &p->panels[k], k);
@@ -204,36 +204,55 @@ static int is_png(const char *path)
 	return ok;
 }
 
-int idr_plot_png(const struct idr_plot *p, const char *png, char *err, size_t errlen)
+/*
+ * run_script - run gnuplot on script (which sets its own output). Returns 0, -ENOENT when
+ * gnuplot is not installed, -EIO with its first error line in err when it failed.
+ * The same contract as idr_plot() in the drill's cli/plot.h (issue 6, written at the same
+ * time): after the merge, call that and delete this, run_gnuplot and first_error.
+ */
+static int run_script(const char *script, char *err, size_t errlen)
+{
+	int efd = memfd_create("gnuplot-stderr", MFD_CLOEXEC), ret;
+	char why[512];
+
+	if (efd < 0) {
+		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(errno));
+		return -errno;
+	}
+	ret = run_gnuplot(script, efd);
+	first_error(efd, why, sizeof(why));
+	close(efd);
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox, or point "
+			 "IODRILL_GNUPLOT at it)");
+	else if (ret < 0)
+		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));
+	else if (ret)
+		snprintf(err, errlen, "%s", *why ? why : "gnuplot failed");
+	return ret > 0 ? -EIO : ret;
+}
+
+int idr_chart_png(const struct idr_chart *p, const char *png, char *err, size_t errlen)
 {
 	char tmp[4200], why[512], *script;
 	const char *slash = strrchr(png, '/');
-	int efd, ret;
+	int ret;
 
 	snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp-%d", slash ? (int)(slash - png + 1) : 0, png,
 		 slash ? slash + 1 : png, (int)getpid());
-	script = idr_plot_script(p, tmp);
-	efd = memfd_create("gnuplot-stderr", MFD_CLOEXEC);
-	if (!script || efd < 0) {
-		free(script);
-		if (efd >= 0)
-			close(efd);
+	script = idr_chart_script(p, tmp);
+	if (!script) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = run_gnuplot(script, efd);
+	ret = run_script(script, why, sizeof(why));
 	free(script);
-	first_error(efd, why, sizeof(why));
-	close(efd);
-	if (ret == -ENOENT) {
-		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox, or point "
-			 "IODRILL_GNUPLOT at it)");
-	} else if (ret < 0) {
-		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));
-	} else if (ret || !is_png(tmp)) {
+	if (ret == -EIO || (!ret && !is_png(tmp))) {
 		snprintf(err, errlen, "gnuplot failed drawing %s: %s", png,
-			 *why ? why : "no PNG written");
+			 ret ? why : "no PNG written");
 		ret = -EIO;
+	} else if (ret) {
+		snprintf(err, errlen, "%s", why);
 	} else if (rename(tmp, png)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot write %s: %s", png, strerror(errno));

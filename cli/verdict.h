@@ -1,10 +1,10 @@
 /*
- * stats.h - is a difference between two runs real? Each figure carries the spread its own
+ * verdict.h - is a difference between two runs real? Each figure carries the spread its own
  * run measured; two figures differ when their ratio is beyond both spreads together, or,
  * where a run measured none, beyond a fixed threshold (and the verdict says which).
  */
-#ifndef IDR_CLI_STATS_H
-#define IDR_CLI_STATS_H
+#ifndef IDR_CLI_VERDICT_H
+#define IDR_CLI_VERDICT_H
 
 #include "fiojson.h"
 
