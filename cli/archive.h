@@ -36,7 +36,8 @@
  * RENAME_NOREPLACE (link+unlink where the filesystem lacks it) and the folder fsync'd. A
  * new device folder is built the same way, under a temporary name with device.json and the
  * first run inside, then renamed into place, so an archive never shows an empty or
- * half-made device. Two runs stored at the same moment both land (a name already taken is
+ * half-made device (on a filesystem without RENAME_NOREPLACE the folder is made first and
+ * filled by link+unlink: a writer killed there can leave a folder with only device.json). Two runs stored at the same moment both land (a name already taken is
  * retried with other hex digits). A writer killed at any point leaves at most a .tmp-*
  * entry, which no reader looks at. On any failure (a bad input, a full disk, no
  * permission) nothing in the archive changes and err says what happened and what to do.
