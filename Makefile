@@ -6,6 +6,7 @@
 #   make bench      engines against fio's built-in twins (long; not part of check)
 #   make stress     the long stress runs
 #   make check-vm   the tests that boot the NVMe test machine (tests/vm/README.md)
+#   make fuzz       the long fuzz runs (FUZZ_TIME seconds each, default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands;  SANITIZE=1  ASan/UBSan build of units and ./iodrill
 
@@ -138,10 +139,33 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
 
+# ---- fuzz targets (libFuzzer through clang; configure says whether it works) --------------
+# tests/fuzz/fuzz_<name>.c, linked with every cli/ and nvme/ file but main.c. Built with
+# the sanitizers; clang's warnings differ from gcc's, so none of them stops this build.
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(if $(filter yes,$(HAVE_FUZZER)),$(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%))
+FUZZ_OBJ := $(BUILD)/obj-fuzz
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(filter-out cli/main.c,$(CLI_SRCS)) $(UNIT_LIB_SRCS))
+FUZZ_CFLAGS := $(filter-out -Werror -MMD -MP,$(CLI_CFLAGS)) -Wno-unknown-warning-option -O1 \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
+
+$(FUZZ_OBJ)/%.o: %.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CCFUZZ,$<)
+	@mkdir -p $(@D)
+	$(Q)clang $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/%: $(FUZZ_OBJ)/tests/fuzz/%.o $(FUZZ_LIB_OBJS)
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)clang -o $@ $^ $(FUZZ_LDFLAGS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
+
+fuzzers: $(FUZZ_BINS)
+
 # ---- targets ----------------------------------------------------------------------------
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
-.PHONY: all check check-vm units drill bench stress install uninstall clean distclean help FORCE
+.PHONY: all check check-vm units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE
 .DEFAULT_GOAL := all
 
 all: $(ENGINE_SOS) iodrill
@@ -150,7 +174,7 @@ units: $(UNIT_BINS)
 
 # tests/run runs the units and every test script, prints PASS/FAIL/SKIP per case and one
 # summary line, and exits non-zero on any failure.
-check: all units
+check: all units fuzzers
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS="$(UNIT_BINS)" tests/run
 
 # The scripts that boot the NVMe test machine: tests/vm/t-*.sh, tests/*/t-vm-*.sh, t-*-vm.sh.
@@ -163,6 +187,11 @@ drill: all
 
 bench: all
 	$(Q)FIO=$(FIO) tests/bench/run
+
+# The fuzz scripts (tests/*/t-*fuzz*.sh) run short in check, long here.
+fuzz: all fuzzers
+	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_FUZZ_LONG=1 TEST_TIMEOUT=$$(( $${FUZZ_TIME:-600} + 300 )) \
+		tests/run fuzz
 
 # The stress scripts (tests/*/t-*stress*.sh) run short in check, long here.
 stress: all
@@ -182,7 +211,8 @@ uninstall:
 # clean keeps the fio source and the test machine's kernel (build/fio-src, build/vm);
 # distclean removes them and config.mk.
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/gen $(BUILD)/tests iodrill engines/*.so
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz $(BUILD)/fuzz $(BUILD)/gen $(BUILD)/tests \
+		iodrill engines/*.so
 
 distclean: clean
 	rm -rf $(BUILD) $(CONFIG_MK)
@@ -192,4 +222,4 @@ help:
 
 FORCE:
 
--include $(shell find $(BUILD)/obj $(BUILD)/obj-san -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz -name '*.d' 2>/dev/null)

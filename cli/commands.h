@@ -7,3 +7,4 @@
 IDR_COMMAND("version", cmd_version, "the build, the fio it was built for, the kernel")
 IDR_COMMAND("drill", cmd_drill, "the drill: 1,000 random reads through every engine, one table")
 IDR_COMMAND("tune", cmd_tune, "queue depth 1..1024 through one engine: the IOPS knee, where p99 climbs")
+IDR_COMMAND("results", cmd_results, "the per-device results archive: list, show, compare, plot, add")

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,7 @@ int idr_read_file(const char *path, char **text, size_t *len)
 
 /* ---- typed, NULL-safe lookups -------------------------------------------------------- */
 
-static struct json_object *obj(struct json_object *o, const char *key)
+struct json_object *idr_json_get(struct json_object *o, const char *key)
 {
 	struct json_object *v = NULL;
 
@@ -68,12 +69,17 @@ static struct json_object *obj(struct json_object *o, const char *key)
 	return json_object_object_get_ex(o, key, &v) ? v : NULL;
 }
 
+#define obj idr_json_get
+#define u64 idr_json_u64
+#define dbl idr_json_dbl
+#define str idr_json_str
+
 static int is_number(struct json_object *v)
 {
 	return v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double));
 }
 
-static uint64_t u64(struct json_object *o, const char *key)
+uint64_t idr_json_u64(struct json_object *o, const char *key)
 {
 	struct json_object *v = obj(o, key);
 	double d;
@@ -87,14 +93,14 @@ static uint64_t u64(struct json_object *o, const char *key)
 	return json_object_get_int64(v) < 0 ? 0 : json_object_get_uint64(v);
 }
 
-static double dbl(struct json_object *o, const char *key)
+double idr_json_dbl(struct json_object *o, const char *key)
 {
 	struct json_object *v = obj(o, key);
 
 	return is_number(v) ? json_object_get_double(v) : 0.0;
 }
 
-static const char *str(struct json_object *o, const char *key)
+const char *idr_json_str(struct json_object *o, const char *key)
 {
 	struct json_object *v = obj(o, key);
 
@@ -102,6 +108,11 @@ static const char *str(struct json_object *o, const char *key)
 }
 
 /* ---- fio's output -------------------------------------------------------------------- */
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /* fio can print error lines ahead of the JSON in the same file: start at the first '{'
  * that begins a line. Returns the offset, or len when there is none. */
@@ -115,8 +126,9 @@ static size_t json_start(const char *text, size_t len)
 	return len;
 }
 
+/* Parse one JSON value at the start of text; *used (if not NULL) gets the bytes it took. */
 static struct json_object *parse_json(const char *text, size_t len, char *err, size_t errlen,
-				      const char *what)
+				      const char *what, size_t *used)
 {
 	struct json_tokener *tok;
 	struct json_object *root;
@@ -139,6 +151,8 @@ static struct json_object *parse_json(const char *text, size_t len, char *err, s
 		json_object_put(root);
 		root = NULL;
 	}
+	if (root && used)
+		*used = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	return root;
 }
@@ -160,6 +174,11 @@ static void read_dir(struct json_object *d, struct idr_fio_dir *out)
 	out->clat_p999_ns = u64(pct, "99.900000");
 	out->lat_mean_ns = dbl(lat, "mean");
 	out->lat_max_ns = u64(lat, "max");
+	out->clat_n = u64(clat, "N");
+	out->clat_percentiles = pct && json_object_is_type(pct, json_type_object) ? pct : NULL;
+	out->iops_mean = dbl(d, "iops_mean");
+	out->iops_stddev = dbl(d, "iops_stddev");
+	out->iops_samples = u64(d, "iops_samples");
 }
 
 static void read_job(struct json_object *j, struct idr_fio_job *job)
@@ -175,28 +194,21 @@ static void read_job(struct json_object *j, struct idr_fio_job *job)
 	read_dir(obj(j, "write"), &job->dir[IDR_FIO_WRITE]);
 }
 
-int idr_fio_run_parse(const char *text, size_t len, struct idr_fio_run *run, char *err,
-		      size_t errlen)
+int idr_fio_run_from_json(struct json_object *root, struct idr_fio_run *run, char *err,
+			  size_t errlen)
 {
-	struct json_object *jobs;
-	size_t start = json_start(text, len), i, n;
+	struct json_object *jobs = obj(root, "jobs");
+	size_t i, n;
 
 	memset(run, 0, sizeof(*run));
-	if (start == len) {
-		snprintf(err, errlen, "no JSON object in fio's output (did fio fail before writing it?)");
-		return -EINVAL;
-	}
-	run->root = parse_json(text + start, len - start, err, errlen, "fio's output");
-	if (!run->root)
-		return -EINVAL;
-	jobs = obj(run->root, "jobs");
-	run->fio_version = str(run->root, "fio version");
+	run->fio_version = str(root, "fio version");
 	if (!run->fio_version || !jobs || !json_object_is_type(jobs, json_type_array)) {
 		snprintf(err, errlen, "not fio's JSON output (no \"fio version\" or \"jobs\")");
-		idr_fio_run_free(run);
 		return -EINVAL;
 	}
-	run->timestamp_ms = (int64_t)u64(run->root, "timestamp_ms");
+	run->root = json_object_get(root);
+	run->global_options = obj(root, "global options");
+	run->timestamp_ms = (int64_t)u64(root, "timestamp_ms");
 	n = json_object_array_length(jobs);
 	run->jobs = calloc(n ? n : 1, sizeof(*run->jobs));
 	if (!run->jobs) {
@@ -213,6 +225,33 @@ int idr_fio_run_parse(const char *text, size_t len, struct idr_fio_run *run, cha
 		if (run->jobs[run->nr_jobs].name)
 			run->nr_jobs++;
 	}
+	return 0;
+}
+
+int idr_fio_run_parse(const char *text, size_t len, struct idr_fio_run *run, char *err,
+		      size_t errlen)
+{
+	size_t start = json_start(text, len), used = 0;
+	struct json_object *root;
+	int ret;
+
+	memset(run, 0, sizeof(*run));
+	if (start == len) {
+		snprintf(err, errlen, "no JSON object in fio's output (did fio fail before writing it?)");
+		return -EINVAL;
+	}
+	root = parse_json(text + start, len - start, err, errlen, "fio's output", &used);
+	if (!root)
+		return -EINVAL;
+	ret = idr_fio_run_from_json(root, run, err, errlen);
+	json_object_put(root);
+	if (ret)
+		return ret;
+	/* json-c also takes the whitespace after the object: leave it out of the range */
+	while (used && is_ws(text[start + used - 1]))
+		used--;
+	run->json_start = start;
+	run->json_end = start + used;
 	return 0;
 }
 
@@ -244,6 +283,42 @@ void idr_fio_run_free(struct idr_fio_run *run)
 const char *idr_fio_job_opt(const struct idr_fio_job *job, const char *key)
 {
 	return str(job->options, key);
+}
+
+const char *idr_fio_run_opt(const struct idr_fio_run *run, const struct idr_fio_job *job,
+			    const char *key)
+{
+	const char *v = str(job->options, key);
+
+	return v ? v : str(run->global_options, key);
+}
+
+double idr_fio_dir_percentile(const struct idr_fio_dir *d, double pct)
+{
+	double lo_p = NAN, lo_v = NAN, hi_p = NAN, hi_v = NAN, p, v;
+
+	if (!d->clat_percentiles || isnan(pct))
+		return NAN;
+	json_object_object_foreach(d->clat_percentiles, key, val)
+	{
+		p = strtod(key, NULL);
+		v = is_number(val) ? json_object_get_double(val) : NAN;
+		if (isnan(v) || !(p >= 0 && p <= 100))
+			continue;
+		if (p <= pct && (isnan(lo_p) || p > lo_p)) {
+			lo_p = p;
+			lo_v = v;
+		}
+		if (p >= pct && (isnan(hi_p) || p < hi_p)) {
+			hi_p = p;
+			hi_v = v;
+		}
+	}
+	if (isnan(lo_p))
+		return hi_v;	/* below fio's lowest point: its value, not an extrapolation */
+	if (isnan(hi_p) || hi_p == lo_p)
+		return lo_v;
+	return lo_v + (hi_v - lo_v) * (pct - lo_p) / (hi_p - lo_p);
 }
 
 /* ---- the sidecar --------------------------------------------------------------------- */
@@ -292,6 +367,15 @@ static int read_sidecar_line(struct json_object *o, struct idr_sidecar_job *j, c
 	return 0;
 }
 
+static int blank(const char *p, size_t n)
+{
+	while (n && is_ws(*p)) {
+		p++;
+		n--;
+	}
+	return n == 0;
+}
+
 int idr_sidecar_parse(const char *text, size_t len, struct idr_sidecar *sc, char *err,
 		      size_t errlen)
 {
@@ -300,6 +384,7 @@ int idr_sidecar_parse(const char *text, size_t len, struct idr_sidecar *sc, char
 	struct idr_sidecar_job *grown;
 	struct json_object *o;
 	char what[32];
+	size_t used;
 	int ret;
 
 	memset(sc, 0, sizeof(*sc));
@@ -311,7 +396,12 @@ int idr_sidecar_parse(const char *text, size_t len, struct idr_sidecar *sc, char
 		if (nl == p)
 			continue;
 		snprintf(what, sizeof(what), "line %u", lineno);
-		o = parse_json(p, (size_t)(nl - p), err, errlen, what);
+		o = parse_json(p, (size_t)(nl - p), err, errlen, what, &used);
+		if (o && !blank(p + used, (size_t)(nl - p) - used)) {
+			snprintf(err, errlen, "line %u has text after its JSON object", lineno);
+			json_object_put(o);
+			o = NULL;
+		}
 		if (!o) {
 			idr_sidecar_free(sc);
 			return -EINVAL;
@@ -355,6 +445,39 @@ int idr_sidecar_load(const char *path, struct idr_sidecar *sc, char *err, size_t
 		snprintf(err, errlen, "%s: %s", path, what);
 	free(text);
 	return ret;
+}
+
+int idr_sidecar_from_json(struct json_object *lines, struct idr_sidecar *sc, char *err,
+			  size_t errlen)
+{
+	size_t i, n;
+	int ret;
+
+	memset(sc, 0, sizeof(*sc));
+	if (!lines || !json_object_is_type(lines, json_type_array)) {
+		snprintf(err, errlen, "sidecar lines are not a JSON array");
+		return -EINVAL;
+	}
+	n = json_object_array_length(lines);
+	if (!n)
+		return 0;
+	sc->jobs = calloc(n, sizeof(*sc->jobs));
+	if (!sc->jobs) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(lines, i);
+
+		ret = read_sidecar_line(o, &sc->jobs[sc->nr], err, errlen, (unsigned int)i + 1);
+		if (ret) {
+			idr_sidecar_free(sc);
+			return ret;
+		}
+		json_object_get(o);
+		sc->nr++;
+	}
+	return 0;
 }
 
 void idr_sidecar_free(struct idr_sidecar *sc)

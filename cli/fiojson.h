@@ -27,6 +27,10 @@ struct idr_fio_dir {
 	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns;	/* 0 when fio gave none */
 	double lat_mean_ns;	/* total latency (submission + completion) of each I/O */
 	uint64_t lat_max_ns;
+	uint64_t clat_n;	/* completions behind the latency figures */
+	double iops_mean, iops_stddev;	/* over fio's per-interval samples (iops_avg_time) */
+	uint64_t iops_samples;	/* 0 for runs shorter than one interval */
+	struct json_object *clat_percentiles;	/* {"50.000000": ns, ...} or NULL */
 };
 
 enum { IDR_FIO_READ, IDR_FIO_WRITE };
@@ -43,6 +47,8 @@ struct idr_fio_job {
 
 struct idr_fio_run {
 	const char *fio_version;
+	struct json_object *global_options;	/* fio's "global options" object, or NULL */
+	size_t json_start, json_end;	/* idr_fio_run_parse: the JSON object's bytes in text */
 	int64_t timestamp_ms;
 	unsigned int nr_jobs;
 	struct idr_fio_job *jobs;
@@ -55,12 +61,27 @@ struct idr_fio_run {
  */
 int idr_fio_run_parse(const char *text, size_t len, struct idr_fio_run *run, char *err,
 		      size_t errlen);
+/*
+ * idr_fio_run_from_json - the same, from an already parsed tree (the archive's reader); the
+ * run takes its own reference to root. Returns 0 or -EINVAL.
+ */
+int idr_fio_run_from_json(struct json_object *root, struct idr_fio_run *run, char *err,
+			  size_t errlen);
 /* idr_fio_run_load - the same, from a file. Returns 0, -errno or -EINVAL. */
 int idr_fio_run_load(const char *path, struct idr_fio_run *run, char *err, size_t errlen);
 void idr_fio_run_free(struct idr_fio_run *run);
 
 /* idr_fio_job_opt - one of the job's options as fio printed it (a string), or NULL. */
 const char *idr_fio_job_opt(const struct idr_fio_job *job, const char *key);
+/* idr_fio_run_opt - the job's option, else the run's global one, or NULL. */
+const char *idr_fio_run_opt(const struct idr_fio_run *run, const struct idr_fio_job *job,
+			    const char *key);
+
+/*
+ * idr_fio_dir_percentile - the completion latency at percentile pct (0-100) in ns,
+ * interpolated linearly between the percentiles fio printed; NaN when fio printed none.
+ */
+double idr_fio_dir_percentile(const struct idr_fio_dir *d, double pct);
 
 /* One sidecar line: the engine's own counters for one job. */
 struct idr_sidecar_job {
@@ -82,18 +103,33 @@ struct idr_sidecar {
 
 /*
  * idr_sidecar_parse / idr_sidecar_load - every line of a sidecar file. An unknown newer
- * format, or a line that is not a sidecar object, is an error naming the line.
- * Returns 0, -errno or -EINVAL.
+ * format, a line that is not a sidecar object, or one with text after its object, is an
+ * error naming the line. Returns 0, -errno or -EINVAL.
  */
 int idr_sidecar_parse(const char *text, size_t len, struct idr_sidecar *sc, char *err,
 		      size_t errlen);
 int idr_sidecar_load(const char *path, struct idr_sidecar *sc, char *err, size_t errlen);
 void idr_sidecar_free(struct idr_sidecar *sc);
+/*
+ * idr_sidecar_from_json - the lines of a sidecar from an already parsed JSON array of its
+ * objects (the archive's reader); takes its own references. Returns 0, -ENOMEM or -EINVAL.
+ */
+int idr_sidecar_from_json(struct json_object *lines, struct idr_sidecar *sc, char *err,
+			  size_t errlen);
 
 /* idr_sidecar_find - the line for job name (the first, for numjobs > 1), or NULL. */
 const struct idr_sidecar_job *idr_sidecar_find(const struct idr_sidecar *sc, const char *job);
 
 /* idr_read_file - a whole file, NUL-terminated (malloc'd). Returns 0 or -errno. */
 int idr_read_file(const char *path, char **text, size_t *len);
+
+/*
+ * Typed, NULL-safe lookups in any json-c tree, shared by every reader in the command: a
+ * missing key or a value of the wrong type reads as NULL / 0 / 0.0 (never a crash).
+ */
+struct json_object *idr_json_get(struct json_object *o, const char *key);
+const char *idr_json_str(struct json_object *o, const char *key);
+uint64_t idr_json_u64(struct json_object *o, const char *key);
+double idr_json_dbl(struct json_object *o, const char *key);
 
 #endif

@@ -3,9 +3,12 @@
  * Fixtures in tests/fixtures/ are real output of this project's engines under fio 3.33.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "fiojson.h"
 #include "unit.h"
@@ -125,7 +128,71 @@ static void sidecar_bad_lines(void)
 	CU_ASSERT_EQUAL(sc.nr, 0);
 }
 
+static void json_range_and_spread(void)
+{
+	const char *t = "fio: warning\n{\"fio version\":\"fio-3.33\",\"global options\":{\"bs\":\"8k\"},"
+			"\"jobs\":[{\"jobname\":\"a\",\"job options\":{\"rw\":\"read\"},"
+			"\"read\":{\"iops_mean\":10.5,\"iops_stddev\":1.5,\"iops_samples\":4,"
+			"\"clat_ns\":{\"N\":100,\"percentile\":{\"50.000000\":100,"
+			"\"60.000000\":200,\"99.000000\":1000}}}}]}\nfio: trailing\n";
+	struct idr_fio_run run;
+	const struct idr_fio_dir *d;
+
+	CU_ASSERT_EQUAL_FATAL(idr_fio_run_parse(t, strlen(t), &run, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(run.json_start, strlen("fio: warning\n"));
+	CU_ASSERT_EQUAL(t[run.json_end - 1], '}');
+	CU_ASSERT_EQUAL(t[run.json_end], '\n');
+	CU_ASSERT_STRING_EQUAL(idr_fio_run_opt(&run, &run.jobs[0], "bs"), "8k");
+	CU_ASSERT_STRING_EQUAL(idr_fio_run_opt(&run, &run.jobs[0], "rw"), "read");
+	CU_ASSERT_PTR_NULL(idr_fio_run_opt(&run, &run.jobs[0], "iodepth"));
+	d = &run.jobs[0].dir[IDR_FIO_READ];
+	CU_ASSERT_EQUAL(d->clat_n, 100);
+	CU_ASSERT_EQUAL(d->iops_samples, 4);
+	CU_ASSERT_DOUBLE_EQUAL(d->iops_stddev, 1.5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(idr_fio_dir_percentile(d, 55), 150, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(idr_fio_dir_percentile(d, 99), 1000, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(idr_fio_dir_percentile(d, 10), 100, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(idr_fio_dir_percentile(d, 99.9), 1000, 1e-9);
+	CU_ASSERT(isnan(idr_fio_dir_percentile(&run.jobs[0].dir[IDR_FIO_WRITE], 50)));
+	idr_fio_run_free(&run);
+}
+
+static void sidecar_text_after_object(void)
+{
+	const char *t = "{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}} junk\n";
+	const char *ok = "{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}  \r\n";
+	struct idr_sidecar sc;
+
+	CU_ASSERT_EQUAL(idr_sidecar_parse(t, strlen(t), &sc, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "text after its JSON object"));
+	CU_ASSERT_EQUAL(idr_sidecar_parse(ok, strlen(ok), &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(sc.nr, 1);
+	idr_sidecar_free(&sc);
+}
+
+static void sidecar_from_json(void)
+{
+	struct json_object *a = json_tokener_parse(
+		"[{\"format\":1,\"engine\":\"nil\",\"job\":{\"name\":\"j\"},\"counters\":{\"ios\":7},"
+		"\"cpu\":{}}]");
+	struct json_object *bad = json_tokener_parse("[{\"format\":1},3]");
+	struct idr_sidecar sc;
+
+	CU_ASSERT_EQUAL_FATAL(idr_sidecar_from_json(a, &sc, err, sizeof(err)), 0);
+	json_object_put(a);	/* the sidecar holds its own references */
+	CU_ASSERT_EQUAL_FATAL(sc.nr, 1);
+	CU_ASSERT_EQUAL(sc.jobs[0].ios, 7);
+	CU_ASSERT_STRING_EQUAL(sc.jobs[0].job_name, "j");
+	idr_sidecar_free(&sc);
+	CU_ASSERT_EQUAL(idr_sidecar_from_json(bad, &sc, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(idr_sidecar_from_json(NULL, &sc, err, sizeof(err)), -EINVAL);
+	json_object_put(bad);
+}
+
 static CU_TestInfo fiojson_tests[] = {
+	{ "idr_fio_run_parse/JSON byte range, global options, spread", json_range_and_spread },
+	{ "idr_sidecar_parse/text after the object", sidecar_text_after_object },
+	{ "idr_sidecar_from_json/parsed lines", sidecar_from_json },
 	{ "idr_fio_run_load/real fio 3.33 output", real_fio_output },
 	{ "idr_fio_run_parse/error lines before the JSON", error_lines_before_json },
 	{ "idr_fio_run_parse/truncated, foreign and missing", truncated_and_foreign },

@@ -1,0 +1,263 @@
+/*
+ * chart.c - PNG charts through gnuplot (chart.h). The script goes to gnuplot's stdin and
+ * its stderr is kept, both through memfds (no pipes to deadlock, no files to clean up).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "chart.h"
+
+extern char **environ;
+
+/* A string as a gnuplot single-quoted literal: ' doubles. */
+static void quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; s && *s; s++) {
+		if (*s == '\'')
+			fputc('\'', f);
+		if (*s != '\n')
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* A category label as a double-quoted data field (no quotes or newlines inside). */
+static void label(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; s && *s; s++)
+		fputc(*s == '"' || *s == '\n' ? '\'' : *s, f);
+	fputc('"', f);
+}
+
+static void value(FILE *f, double v)
+{
+	if (isnan(v) || isinf(v))
+		fputs(" ?", f);
+	else
+		fprintf(f, " %.9g", v);
+}
+
+static void bars_panel(FILE *f, const struct idr_chart *p, const struct idr_chart_panel *pn,
+		       unsigned int k)
+{
+	unsigned int c, s;
+
+	fprintf(f, "$p%u << EOD\n", k);
+	for (c = 0; c < p->nr_categories; c++) {
+		label(f, p->categories[c]);
+		for (s = 0; s < pn->nr_series; s++)
+			value(f, c < pn->series[s].n ? pn->series[s].y[c] : NAN);
+		fputc('\n', f);
+	}
+	fputs("EOD\n", f);
+	fputs("set style data histograms\nset style histogram clustered gap 1\n"
+	      "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
+	      "set xtics rotate by -25 left\n", f);
+	fputs("plot ", f);
+	for (s = 0; s < pn->nr_series; s++) {
+		fprintf(f, "%s$p%u using %u%s title ", s ? ", " : "", k, s + 2,
+			s ? "" : ":xtic(1)");
+		quoted(f, pn->nr_series > 1 ? pn->series[s].title : "");
+	}
+	fputc('\n', f);
+}
+
+static void lines_panel(FILE *f, const struct idr_chart_panel *pn, unsigned int k)
+{
+	unsigned int s, i;
+
+	for (s = 0; s < pn->nr_series; s++) {
+		fprintf(f, "$p%us%u << EOD\n", k, s);
+		for (i = 0; i < pn->series[s].n; i++) {
+			value(f, pn->series[s].x[i]);
+			value(f, pn->series[s].y[i]);
+			fputc('\n', f);
+		}
+		fputs("EOD\n", f);
+	}
+	fputs("plot ", f);
+	for (s = 0; s < pn->nr_series; s++) {
+		fprintf(f, "%s$p%us%u using 1:2 with linespoints pointtype 7 title ", s ? ", " : "",
+			k, s);
+		quoted(f, pn->series[s].title);
+	}
+	if (!pn->nr_series)
+		fputs("NaN title 'no data'", f);
+	fputc('\n', f);
+}
+
+static void axes(FILE *f, const struct idr_chart *p, const struct idr_chart_panel *pn, int last)
+{
+	fputs("set ylabel ", f);
+	quoted(f, pn->ylabel);
+	fprintf(f, "\n%s", pn->logy ? "set logscale y\n" : "unset logscale y\n");
+	fputs("set xlabel ", f);
+	quoted(f, last ? p->xlabel : "");
+	fputc('\n', f);
+	if (p->kind == IDR_CHART_XY && p->logx2)
+		fputs("set logscale x 2\n", f);
+	if (p->kind == IDR_CHART_TIME)
+		fputs("set xdata time\nset timefmt '%s'\nset format x \"%Y-%m-%d\\n%H:%M:%S\"\n", f);
+}
+
+char *idr_chart_script(const struct idr_chart *p, const char *png)
+{
+	unsigned int k, h = p->height ? p->height : 80 + 320 * (p->nr_panels ? p->nr_panels : 1);
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	fprintf(f, "set terminal pngcairo size %u,%u noenhanced font ',10'\nset output ",
+		p->width ? p->width : 1000, h);
+	quoted(f, png);
+	fputs("\nset datafile missing '?'\nset grid ytics\nset key outside right top\nset lmargin 12\n", f);
+	fprintf(f, "set multiplot layout %u,1 title ", p->nr_panels ? p->nr_panels : 1);
+	quoted(f, p->title);
+	fputc('\n', f);
+	for (k = 0; k < p->nr_panels; k++) {
+		axes(f, p, &p->panels[k], k + 1 == p->nr_panels);
+		if (p->kind == IDR_CHART_BARS)
+			bars_panel(f, p, &p->panels[k], k);
+		else
+			lines_panel(f, &p->panels[k], k);
+	}
+	fputs("unset multiplot\nset output\n", f);
+	if (fclose(f)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+/* Run gnuplot with script on stdin; its stderr into err_fd. Returns its exit status
+ * (0 = success), or -errno when it could not be started. */
+static int run_gnuplot(const char *script, int err_fd)
+{
+	const char *bin = getenv("IODRILL_GNUPLOT");
+	char *argv[] = { (char *)(bin && *bin ? bin : "gnuplot"), NULL };
+	posix_spawn_file_actions_t fa;
+	int in = memfd_create("gnuplot-script", MFD_CLOEXEC), ret, status;
+	pid_t pid;
+
+	if (in < 0)
+		return -errno;
+	if (write(in, script, strlen(script)) != (ssize_t)strlen(script) || lseek(in, 0, SEEK_SET)) {
+		close(in);
+		return -EIO;
+	}
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, err_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in);
+	if (ret)
+		return -ret;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* gnuplot's first line of complaint, from err_fd, into buf. */
+static void first_error(int err_fd, char *buf, size_t len)
+{
+	ssize_t n;
+	char *p;
+
+	buf[0] = '\0';
+	if (lseek(err_fd, 0, SEEK_SET))
+		return;
+	n = read(err_fd, buf, len - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	for (p = buf; *p == '\n' || *p == ' '; p++)
+		;
+	memmove(buf, p, strlen(p) + 1);
+	p = strstr(buf, "line ");	/* gnuplot: "line 12: <what>" is the useful part */
+	if (p)
+		memmove(buf, p, strlen(p) + 1);
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static int is_png(const char *path)
+{
+	unsigned char magic[8];
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return 0;
+	ok = read(fd, magic, 8) == 8 && !memcmp(magic, "\x89PNG\r\n\x1a\n", 8);
+	close(fd);
+	return ok;
+}
+
+/*
+ * run_script - run gnuplot on script (which sets its own output). Returns 0, -ENOENT when
+ * gnuplot is not installed, -EIO with its first error line in err when it failed.
+ * The same contract as idr_plot() in the drill's cli/plot.h (issue 6, written at the same
+ * time): after the merge, call that and delete this, run_gnuplot and first_error.
+ */
+static int run_script(const char *script, char *err, size_t errlen)
+{
+	int efd = memfd_create("gnuplot-stderr", MFD_CLOEXEC), ret;
+	char why[512];
+
+	if (efd < 0) {
+		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(errno));
+		return -errno;
+	}
+	ret = run_gnuplot(script, efd);
+	first_error(efd, why, sizeof(why));
+	close(efd);
+	if (ret == -ENOENT)
+		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox, or point "
+			 "IODRILL_GNUPLOT at it)");
+	else if (ret < 0)
+		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));
+	else if (ret)
+		snprintf(err, errlen, "%s", *why ? why : "gnuplot failed");
+	return ret > 0 ? -EIO : ret;
+}
+
+int idr_chart_png(const struct idr_chart *p, const char *png, char *err, size_t errlen)
+{
+	char tmp[4200], why[512], *script;
+	const char *slash = strrchr(png, '/');
+	int ret;
+
+	snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp-%d", slash ? (int)(slash - png + 1) : 0, png,
+		 slash ? slash + 1 : png, (int)getpid());
+	script = idr_chart_script(p, tmp);
+	if (!script) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = run_script(script, why, sizeof(why));
+	free(script);
+	if (ret == -EIO || (!ret && !is_png(tmp))) {
+		snprintf(err, errlen, "gnuplot failed drawing %s: %s", png,
+			 ret ? why : "no PNG written");
+		ret = -EIO;
+	} else if (ret) {
+		snprintf(err, errlen, "%s", why);
+	} else if (rename(tmp, png)) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot write %s: %s", png, strerror(errno));
+	}
+	if (ret)
+		unlink(tmp);
+	return ret;
+}

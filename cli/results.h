@@ -1,0 +1,85 @@
+/*
+ * results.h - what the parts of `iodrill results` (results.c, results_compare.c,
+ * results_plot.c) share: options, resolving what a user typed, number formatting.
+ */
+#ifndef IDR_CLI_RESULTS_H
+#define IDR_CLI_RESULTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "archive.h"
+
+/* Options of every results subcommand; each says which it takes (mask of OPT_*). */
+enum {
+	OPT_RESULTS = 1 << 0,
+	OPT_JSON = 1 << 1,
+	OPT_TARGET = 1 << 2,
+	OPT_KIND = 1 << 3,
+	OPT_SIDECAR = 1 << 4,
+	OPT_LABEL = 1 << 5,
+	OPT_TIME = 1 << 6,
+	OPT_STATUS = 1 << 7,
+	OPT_NOTE = 1 << 8,
+	OPT_SINCE = 1 << 9,
+	OPT_UNTIL = 1 << 10,
+	OPT_THRESHOLD = 1 << 11,
+	OPT_MIN_CHANGE = 1 << 12,
+	OPT_OUTPUT = 1 << 13,
+	OPT_METRIC = 1 << 14,
+	OPT_SWEEP = 1 << 15,
+	OPT_ENGINES = 1 << 16,
+};
+
+#define MAX_LISTED 256	/* --sidecar / --label given at most this many times */
+
+struct ropts {
+	const char *sub;	/* the subcommand */
+	char dir[4096];		/* the archive, resolved */
+	int json;
+	const char *target, *kind, *time, *status, *note, *since, *until, *output, *metric;
+	int sweep, engines;
+	double threshold, min_change;	/* fractions: 0.10 = 10% */
+	const char *sidecars[MAX_LISTED], *labels[MAX_LISTED];
+	unsigned int nr_sidecars, nr_labels;
+	int nargs;		/* positional arguments */
+	char **args;
+	int cmd_argc;		/* after "--": the command line that made the run (add) */
+	char **cmd_argv;
+};
+
+/*
+ * results_parse_opts - parse argv (argv[0] is the subcommand) allowing the options in
+ * allowed; resolves the archive folder. Returns 0, or 2 (usage, message printed).
+ */
+int results_parse_opts(int argc, char **argv, unsigned int allowed, struct ropts *o);
+
+/*
+ * results_when - a time a user typed, as Unix ms: 2026-11-25, 2026-11-25T16:19[:59[.617]][Z]
+ * (UTC), @SECONDS, or a duration back from now (90m, 36h, 7d, 2w). Returns 0 or -EINVAL.
+ */
+int results_when(const char *s, int64_t now_ms, int64_t *ms);
+int64_t results_now_ms(void);
+
+/*
+ * results_load_run - the run a user named: a result file's path, or a run in the index.
+ * Returns 0 with r loaded, or 1 with the message printed.
+ */
+int results_load_run(const struct idr_archive_index *idx, const char *name,
+		     struct idr_result *r);
+
+/* Numbers for tables: 566.1k, 1.61M; a latency in µs; "-" for NaN. Return buf. */
+char *fmt_si(double v, char *buf, size_t len);
+char *fmt_us(double ns, char *buf, size_t len);
+char *fmt_num(double v, const char *f, char *buf, size_t len);
+
+/* The job's latency percentile pct of direction d in ns (NaN without one). */
+double job_pct_ns(const struct idr_result_job *j, int d, double pct);
+
+/* Print a JSON value on out, pretty, with a newline. */
+void print_json(FILE *out, struct json_object *o);
+
+int results_compare(struct ropts *o);
+int results_plot(struct ropts *o);
+
+#endif
