@@ -46,7 +46,7 @@ FIO_CFLAGS := -isystem $(FIO_SRC) -include $(FIO_SRC)/config-host.h \
 	-D_LARGEFILE_SOURCE -D_FILE_OFFSET_BITS=64 -DFIO_INTERNAL \
 	-DIDR_FIO_IOOPS_VERSION=$(FIO_IOOPS_VERSION) -DIDR_FIO_VERSION='"$(FIO_VERSION)"'
 ENGINE_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(FIO_CFLAGS) -Iengines/core \
-	$(URING_CFLAGS) $(JSONC_CFLAGS)
+	$(URING_CFLAGS) $(JSONC_CFLAGS) $(BLKID_CFLAGS)
 
 # ---- engines --------------------------------------------------------------------------
 # Every engines/*.c is an engine; engines/core/ is the shared core, linked into each.
@@ -55,13 +55,15 @@ ENGINE_SOS := $(ENGINES:%=engines/%.so)
 CORE_SRCS := $(wildcard engines/core/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
-CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c
+CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c \
+	engines/core/blkdev.c engines/core/guard.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
 engines/uring_fixed.so engines/uring_passthru.so: $(URING_SHARED_OBJS)
 
-ENGINE_LIBS := $(JSONC_LIBS)
+# The write guard (engines/core/guard.c) probes devices with libblkid.
+ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS)
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
 engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
