@@ -119,6 +119,9 @@ UNIT_LIB_SRCS := $(CORE_UNIT_SRCS)
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
 UNIT_LIB_CLI_OBJS := $(filter-out $(OBJ)/cli/main.o,$(CLI_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Shared test helpers (fixtures): every other tests/unit/*.c, linked into each binary.
+UNIT_HELPER_OBJS := $(patsubst %.c,$(OBJ)/units/%.o,$(filter-out $(UNIT_SRCS) \
+	tests/unit/unit_main.c,$(wildcard tests/unit/*.c)))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-san))
 UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
 	$(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
@@ -134,7 +137,8 @@ $(OBJ)/units/libidr.a: $(UNIT_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
-		$(OBJ)/units/tests/unit/unit_main.o $(UNIT_LIB_CLI_OBJS) $(OBJ)/units/libidr.a
+		$(OBJ)/units/tests/unit/unit_main.o $(UNIT_HELPER_OBJS) $(UNIT_LIB_CLI_OBJS) \
+		$(OBJ)/units/libidr.a
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm

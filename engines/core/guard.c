@@ -232,12 +232,7 @@ static long long probe_offset(blkid_probe pr, const char *key)
 	return blkid_probe_lookup_value(pr, key, &v, NULL) ? -1 : strtoll(v, NULL, 10);
 }
 
-/*
- * Every signature libblkid knows on the device open at fd, as wipefs lists them: the
- * low-level probe, stepping through all superblock and partition-table probers, with
- * bad-checksum leftovers included. Returns 0 or -errno.
- */
-static int probe_signatures(struct idr_guard_report *r, int fd, const char *name)
+int idr_guard_probe_fd(struct idr_guard_report *r, int fd, const char *name)
 {
 	const char *type;
 	blkid_probe pr;
@@ -281,7 +276,7 @@ static void probe_partition(struct idr_guard_report *r, const struct idr_blkdev 
 	if (fstat(fd, &st) || !S_ISBLK(st.st_mode) || st.st_rdev != p->devno)
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, p->name, "not the partition's device node",
 			      p->path, -1);
-	else if (p->size_bytes && (ret = probe_signatures(r, fd, p->name)))
+	else if (p->size_bytes && (ret = idr_guard_probe_fd(r, fd, p->name)))
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, p->name, strerror(-ret), "libblkid", -1);
 	close(fd);
 }
@@ -379,7 +374,7 @@ static void scan_contents(struct idr_guard_report *r, const struct dev_set *set,
 	unsigned int i;
 	int ret;
 
-	if (r->dev.size_bytes && (ret = probe_signatures(r, fd, r->dev.name)))
+	if (r->dev.size_bytes && (ret = idr_guard_probe_fd(r, fd, r->dev.name)))
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.name, strerror(-ret), "libblkid", -1);
 	for (i = 1; i < set->n; i++)
 		probe_partition(r, &set->parts[i - 1]);

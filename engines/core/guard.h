@@ -116,6 +116,14 @@ int idr_guard_scan_mounts(struct idr_guard_report *r, const char *mountinfo, con
 int idr_guard_scan_swaps(struct idr_guard_report *r, const char *swaps, const dev_t *devs,
 			 const char *const *names, unsigned int n);
 
+/*
+ * idr_guard_probe_fd - add every signature libblkid knows on the file or device open at
+ * fd (labelled name), as wipefs lists them: the low-level probe stepping through all
+ * superblock and partition-table probers, bad-checksum leftovers included.
+ * Returns 0 or -errno.
+ */
+int idr_guard_probe_fd(struct idr_guard_report *r, int fd, const char *name);
+
 /* idr_guard_add - record one finding (counted even past the kept maximum). */
 void idr_guard_add(struct idr_guard_report *r, enum idr_found kind, const char *dev,
 		   const char *what, const char *where, long long offset);
