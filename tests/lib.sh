@@ -34,25 +34,29 @@ check()
 }
 
 # ---- scratch space, cleaned on exit ---------------------------------------------------
-_cleanups=()
-at_exit() { _cleanups+=("$*"); }
+# Helpers are called in $(...), a subshell, where bash resets the EXIT trap and drops
+# changes to variables: a cleanup registered there in an array would be lost (loop
+# devices and scratch folders leaked). So the scratch folder is made here, in the
+# script's own shell, and cleanups are lines appended to a file in it that every subshell
+# shares; the script's EXIT trap runs them, newest first, then removes the folder.
+# scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
+SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) ||
+	{ echo "FAIL $(basename "$0"): cannot make a scratch folder in /dev/shm"; exit 1; }
+_CLEANUPS=$SCRATCH/.cleanups
+: >"$_CLEANUPS"
+at_exit() { printf '%s\n' "$*" >>"$_CLEANUPS"; }
 _run_cleanups()
 {
-	local i
-	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[i]}" >/dev/null 2>&1; done
+	local line
+	[ -f "$_CLEANUPS" ] && tac "$_CLEANUPS" | while IFS= read -r line; do
+		eval "$line" </dev/null >/dev/null 2>&1
+	done
+	rm -rf "$SCRATCH"
 }
 trap _run_cleanups EXIT
 trap 'exit 130' INT TERM
 
-# scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
-scratch()
-{
-	if [ -z "${SCRATCH:-}" ]; then
-		SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX)
-		at_exit "rm -rf '$SCRATCH'"
-	fi
-	echo "$SCRATCH"
-}
+scratch() { echo "$SCRATCH"; }
 
 # ---- loop devices -----------------------------------------------------------------------
 # loop_why: empty when loop devices can be made here, else the reason they cannot.
@@ -70,6 +74,41 @@ loopdev()
 	dev=$(losetup -f --show --direct-io=on --sector-size "${2:-512}" "$1") || return 1
 	at_exit "losetup -d '$dev'"
 	echo "$dev"
+}
+
+# loopdev_parts FILE: like loopdev, with partition scanning (-P): the kernel makes
+# DEVpN for the partitions a table on it describes. Detached at exit.
+loopdev_parts()
+{
+	local dev
+	dev=$(losetup -f --show -P --direct-io=on "$1") || return 1
+	at_exit "losetup -d '$dev'"
+	echo "$dev"
+}
+
+# wait_node PATH: wait up to 3 s for a device node to appear (partitions after a re-read).
+wait_node()
+{
+	local i
+	for i in $(seq 30); do [ -e "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+# part_nodes DEV: make sure DEVp1.. exist after a partition table was written: the
+# kernel re-reads the table itself when it has the parser; this host's kernel has none
+# (CONFIG_MSDOS_PARTITION and CONFIG_EFI_PARTITION unset), so partx adds them (BLKPG).
+part_nodes()
+{
+	wait_node "${1}p1" && return 0
+	partx -a "$1" 2>/dev/null
+	wait_node "${1}p1"
+}
+
+# mount_at DEV DIR [OPTS]: mount DEV on DIR (made if missing); unmounted at exit.
+mount_at()
+{
+	mkdir -p "$2" && mount ${3:+-o "$3"} "$1" "$2" || return 1
+	at_exit "umount '$2'"
 }
 
 # ---- fio ----------------------------------------------------------------------------------
