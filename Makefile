@@ -117,7 +117,13 @@ iodrill: $(CLI_OBJS) $(OBJ)/units/libidr.a
 # runner (tests/unit/unit_main.c) and a library of everything testable without fio.
 UNIT_LIB_SRCS := $(CORE_UNIT_SRCS)
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
-UNIT_LIB_CLI_OBJS := $(filter-out $(OBJ)/cli/main.o,$(CLI_OBJS))
+# main.c's shared helpers (idr_err, ...) without its main(), so the units link every
+# command file (they all call idr_err).
+UNIT_LIB_CLI_OBJS := $(filter-out $(OBJ)/cli/main.o,$(CLI_OBJS)) $(OBJ)/cli/main-nomain.o
+$(OBJ)/cli/main-nomain.o: cli/main.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CLI_CFLAGS) -Wno-missing-prototypes -Dmain=idr_cli_main_unused -c $< -o $@
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 # Shared test helpers (fixtures): every other tests/unit/*.c, linked into each binary.
 UNIT_HELPER_OBJS := $(patsubst %.c,$(OBJ)/units/%.o,$(filter-out $(UNIT_SRCS) \

@@ -5,3 +5,4 @@
  * returning the process exit status; its help text is the string <function>_help.
  */
 IDR_COMMAND("version", cmd_version, "the build, the fio it was built for, the kernel")
+IDR_COMMAND("devices", cmd_devices, "NVMe namespaces and block devices: identity, safe to write?, engines")

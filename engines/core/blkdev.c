@@ -162,18 +162,35 @@ static void read_scsi(const char *dir, struct idr_blkdev *b)
 	read_vpd80(dir, b->serial, sizeof(b->serial));
 }
 
-/* The generic char device of namespace disk nvmeXnY is ngXnY (same two instances). */
-static void read_ng(const char *sys, struct idr_blkdev *b)
+/* Do two sysfs links resolve to the same place? */
+static bool same_target(const char *a, const char *b)
 {
-	char dir[PATH_MAX], dev[32];
+	char ra[PATH_MAX], rb[PATH_MAX];
+
+	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
+}
+
+/*
+ * The generic char device of namespace disk nvmeXnY (sysfs folder disk_dir) is ngXnY,
+ * the same two instance numbers, when it hangs off the same controller (or subsystem).
+ */
+static void read_ng(const char *sys, const char *disk_dir, struct idr_blkdev *b)
+{
+	char dir[PATH_MAX], dev[32], a[PATH_MAX], c[PATH_MAX];
+	char ng[IDR_DEVNAME_MAX];
 	int inst, head;
 
 	if (sscanf(b->disk, "nvme%dn%d", &inst, &head) != 2 || strchr(b->disk, 'c'))
 		return;
-	snprintf(b->ng, sizeof(b->ng), "ng%dn%d", inst, head);
-	snprintf(dir, sizeof(dir), "%s/class/nvme-generic/%s", sys, b->ng);
-	if (idr_sysfs_read(dir, "dev", dev, sizeof(dev)) <= 0 || parse_devno(dev, &b->ng_devno))
+	snprintf(ng, sizeof(ng), "ng%dn%d", inst, head);
+	snprintf(dir, sizeof(dir), "%s/class/nvme-generic/%s", sys, ng);
+	if (idr_sysfs_read(dir, "dev", dev, sizeof(dev)) <= 0 || parse_devno(dev, &b->ng_devno) ||
+	    idr_path_join(a, sizeof(a), dir, "device") ||
+	    idr_path_join(c, sizeof(c), disk_dir, "device") || !same_target(a, c)) {
 		b->ng_devno = 0;
+		return;
+	}
+	idr_strcpy(b->ng, sizeof(b->ng), ng);
 }
 
 static void read_nvme(const char *sys, const char *dir, struct idr_blkdev *b)
@@ -184,7 +201,7 @@ static void read_nvme(const char *sys, const char *dir, struct idr_blkdev *b)
 	idr_sysfs_read(dir, "wwid", b->wwid, sizeof(b->wwid));
 	b->nsid = (unsigned int)sysfs_ull(dir, "nsid");
 	link_base(dir, "device", b->ctrl, sizeof(b->ctrl));
-	read_ng(sys, b);
+	read_ng(sys, dir, b);
 }
 
 /* What the whole disk says about itself (a partition inherits all of it). */
@@ -255,14 +272,6 @@ int idr_blkdev_by_name(const char *sys, const char *name, struct idr_blkdev *b)
 		return -ENODEV;
 	snprintf(dir, sizeof(dir), "%s/class/block/%s", sys, name);
 	return idr_blkdev_read(sys, dir, b) ? -ENODEV : 0;
-}
-
-/* Do two sysfs links resolve to the same place? */
-static bool same_target(const char *a, const char *b)
-{
-	char ra[PATH_MAX], rb[PATH_MAX];
-
-	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
 }
 
 int idr_ng_block(const char *sys, dev_t devno, struct idr_blkdev *b)

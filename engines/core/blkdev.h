@@ -90,11 +90,13 @@ char *idr_size_str(uint64_t bytes, char *buf, size_t len);
  */
 int idr_sysfs_read(const char *dir, const char *attr, char *buf, size_t len);
 
-/* idr_strcpy - src into dst[len], cut to fit, always terminated. */
+/* idr_strcpy - the string src into dst[len], cut to fit, always terminated. */
 static inline void idr_strcpy(char *dst, size_t len, const char *src)
 {
-	size_t n = strnlen(src, len - 1);
+	size_t n = strlen(src);
 
+	if (n > len - 1)
+		n = len - 1;
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
