@@ -65,6 +65,13 @@ static int nvme0(void)
 {
 	return W(NV0 "/model", "QEMU NVMe Ctrl") | W(NV0 "/serial", "IDRSER01") |
 	       W(NV0 "/firmware_rev", "8.0.0") | W(NV0 "/dev", "240:0") |
+	       W(NV0 "/transport", "pcie") | W(NV0 "/address", "0000:00:04.0") |
+	       W(NV0 "/state", "live") | W(NV0 "/numa_node", "-1") | W(NV0 "/queue_count", "3") |
+	       L("class/nvme/nvme0", "../../" NV0) |
+	       L("class/nvme-subsystem/nvme-subsys0/nvme0", "../../../" NV0) |
+	       W(NV0 "/nvme0c0n1/dev", "259:9") | W(NV0 "/nvme0c0n1/size", "2048") |
+	       W(NV0 "/nvme0c0n1/hidden", "1") | L(NV0 "/nvme0c0n1/device", "../../nvme0") |
+	       L("class/block/nvme0c0n1", "../../" NV0 "/nvme0c0n1") |
 	       L(NV0 "/subsystem", "../../../../../class/nvme") |
 	       W(NV0 "/nvme0n1/dev", "259:0") | W(NV0 "/nvme0n1/size", "2097152") |
 	       W(NV0 "/nvme0n1/nsid", "1") | W(NV0 "/nvme0n1/wwid", "eui.00000000000000aa") |
@@ -134,6 +141,9 @@ static int others(void)
 	       W(LP "/dev", "7:3") | W(LP "/size", "81920") | W(LP "/loop/backing_file", "/images/a.img") |
 	       W(LP "/queue/logical_block_size", "512") | L("class/block/loop3", "../../" LP) |
 	       L("dev/block/7:3", "../../" LP) |
+	       W("devices/virtual/block/loop7/dev", "7:7") | W("devices/virtual/block/loop7/size", "0") |
+	       W("devices/virtual/block/loop7/loop/offset", "0") |
+	       L("class/block/loop7", "../../devices/virtual/block/loop7") |
 	       W("devices/virtual/mem/null/dev", "1:3") |
 	       L("devices/virtual/mem/null/subsystem", "../../../../class/mem") |
 	       L("dev/char/1:3", "../../devices/virtual/mem/null");

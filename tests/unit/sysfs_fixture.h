@@ -4,14 +4,17 @@
  * their links), so the sysfs readers run without hardware:
  *
  *   nvme0n1  259:0  NVMe namespace 1 of controller nvme0 (QEMU NVMe Ctrl, serial
- *                   IDRSER01), 1 GiB, 4 KiB blocks; partitions nvme0n1p1 (259:1) and
- *                   nvme0n1p2 (259:2); generic char device ng0n1 (242:0)
+ *                   IDRSER01, pcie 0000:00:04.0, 3 queues, in nvme-subsys0), 1 GiB,
+ *                   4 KiB blocks; partitions nvme0n1p1 (259:1) and nvme0n1p2 (259:2);
+ *                   generic char device ng0n1 (242:0)
  *   ng0n2   242:1   a generic device whose namespace has no block device
  *   ng1n1   242:2   named like nvme1n1's, but under another controller than nvme1n1
  *   nvme1n1 259:3   namespace of controller nvme1
  *   vda     254:0   virtio disk, serial VIRTSER
  *   sda     8:0     SCSI disk, ATA QEMU HARDDISK, serial from VPD page 0x80
  *   loop3   7:3     loop device over /images/a.img
+ *   loop7   7:7     an unattached loop device (size 0)
+ *   nvme0c0n1       a hidden multipath path device (not for users)
  *   null    1:3     a char device that is not NVMe
  */
 #ifndef IDR_TESTS_SYSFS_FIXTURE_H
