@@ -95,12 +95,12 @@ wait_node()
 }
 
 # part_nodes DEV: make sure DEVp1.. exist after a partition table was written: the
-# kernel re-reads the table itself when it has the parser; this host's kernel has none
-# (CONFIG_MSDOS_PARTITION and CONFIG_EFI_PARTITION unset), so partx adds them (BLKPG).
+# kernel re-reads the table itself (sfdisk asks it to) when it has the parser; this
+# host's kernel has none (CONFIG_MSDOS_PARTITION and CONFIG_EFI_PARTITION unset), so
+# partx adds them (BLKPG).
 part_nodes()
 {
-	wait_node "${1}p1" && return 0
-	partx -a "$1" 2>/dev/null
+	[ -e "${1}p1" ] || partx -a "$1" 2>/dev/null
 	wait_node "${1}p1"
 }
 
@@ -259,5 +259,100 @@ with_loops()
 			continue
 		fi
 		"$fn" "$label" "$dev" "$@"
+	done
+}
+
+# ---- the write guard's tests (tests/guard, tests/vm/guest) -----------------------------------
+# A write job is fio running ENGINE on TARGET with --rw=write --bs=4k --size=1M, then the
+# array GUARD_ARGS (e.g. --direct=1 for O_DIRECT-only engines), then the case's arguments.
+# CHECK_DEV (default TARGET) is the device whose checksum must hold or change; SUM_BYTES
+# limits the checksum to its first bytes. GUARD_ERR names the last run's stderr file.
+GUARD_ARGS=()
+_guard_pat=0
+
+# dev_sum DEV: DEV's checksum (of its first SUM_BYTES bytes when set).
+dev_sum() { head -c "${SUM_BYTES:--0}" "$1" | md5sum | cut -d' ' -f1; }
+
+# guard_refused ENGINE NAME REGEX TARGET [FIO-ARG...]: the write job fails without a crash,
+# its stderr matches REGEX, and the device's checksum is the same before and after.
+guard_refused()
+{
+	local e=$1 name="$1: $2" re=$3 t=$4 out rc before after dev=${CHECK_DEV:-$4}
+	shift 4
+	out=$(scratch)/refused-$RANDOM
+	before=$(dev_sum "$dev")
+	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
+		--rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" "$@"
+	rc=$?
+	after=$(dev_sum "$dev")
+	GUARD_ERR=$out.err
+	if [ "$rc" = 0 ]; then
+		fail "$name" "fio exited 0: the write was not refused"
+	elif [ "$rc" -ge 128 ] || crashed "$out"; then
+		fail "$name" "fio crashed (rc=$rc): $(head -c 300 "$out.err")"
+	elif ! grep -qE -- "$re" "$out.err"; then
+		fail "$name" "message does not match /$re/: $(grep -m2 iodrill "$out.err" | head -c 600)"
+	elif [ "$before" != "$after" ]; then
+		fail "$name" "refused, but $dev changed: $before -> $after"
+	else
+		pass "$name"
+	fi
+}
+
+# guard_allowed ENGINE NAME TARGET [FIO-ARG...]: the write job runs (fio exit 0, job error
+# 0), says what it writes to before writing, and the device did change (each run writes a
+# new pattern).
+guard_allowed()
+{
+	local e=$1 name="$1: $2" t=$3 out rc err before after dev=${CHECK_DEV:-$3}
+	shift 3
+	out=$(scratch)/allowed-$RANDOM
+	_guard_pat=$((_guard_pat + 1))
+	before=$(dev_sum "$dev")
+	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
+		--rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" \
+		--buffer_pattern="$(printf '0x%08x' $((0x1d000000 + _guard_pat)))" "$@"
+	rc=$?
+	err=$(fio_job_field "$out" g .error)
+	after=$(dev_sum "$dev")
+	GUARD_ERR=$out.err
+	if [ "$rc" != 0 ] || [ "$err" != 0 ]; then
+		fail "$name" "fio rc=$rc error=$err: $(grep -m2 -E 'iodrill|error' "$out.err" | head -c 600)"
+	elif ! grep -q "writing to $t" "$out.err"; then
+		fail "$name" "did not say what it writes to: $(head -c 300 "$out.err")"
+	elif [ "$before" = "$after" ]; then
+		fail "$name" "fio reported success but $dev did not change"
+	else
+		pass "$name"
+	fi
+}
+
+# guard_read_ok ENGINE NAME TARGET [FIO-ARG...]: a read job runs and announces no write.
+guard_read_ok()
+{
+	local e=$1 name="$1: $2" t=$3 out rc err
+	shift 3
+	out=$(scratch)/read-$RANDOM
+	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
+		--rw=read --bs=4k --size=1M "${GUARD_ARGS[@]}" "$@"
+	rc=$?
+	err=$(fio_job_field "$out" g .error)
+	if [ "$rc" = 0 ] && [ "$err" = 0 ] && ! grep -q "writing to" "$out.err"; then
+		pass "$name"
+	else
+		fail "$name" "fio rc=$rc error=$err: $(head -c 300 "$out.err")"
+	fi
+}
+
+# guard_suggested: the allow_overwrite value the last refusal told the user to add.
+guard_suggested() { grep -o 'add allow_overwrite=[^ ]*' "$GUARD_ERR" | head -1 | cut -d= -f2-; }
+
+# guard_engines TARGET-KIND...: the built engines whose engines.tbl target is one of these.
+guard_engines()
+{
+	local e t
+	for e in $(awk '!/^#/ && NF == 5 { print $1 }' "$ENGINES/engines.tbl"); do
+		t=$(engine_row "$e" | awk '{ print $5 }')
+		[ -f "$ENGINES/$e.so" ] && [[ " $* " == *" $t "* ]] && echo "$e"
 	done
 }

@@ -21,66 +21,11 @@ if [ -n "$why" ]; then
 fi
 
 S=$(scratch)
-PAT=0
-W=(--rw=write --bs=4k --size=1M)
 
 # fresh_loop NAME [SIZE]: a new blank image and its loop device (partition scanning on).
 fresh_loop()
 {
 	truncate -s "${2:-32M}" "$S/$1.img" && loopdev_parts "$S/$1.img"
-}
-
-# sum DEV: the device's checksum (its first SUM_BYTES bytes when set).
-sum() { head -c "${SUM_BYTES:--0}" "$1" | md5sum | cut -d' ' -f1; }
-
-# refused ENGINE NAME REGEX TARGET [FIO-ARGS...]: the write job fails without a crash,
-# stderr matches REGEX, and TARGET (and CHECK_DEV, if set) is unchanged.
-refused()
-{
-	local e=$1 name="$1: $2" re=$3 t=$4 out=$S/r-$RANDOM rc before after dev=${CHECK_DEV:-$4}
-	shift 4
-	before=$(sum "$dev")
-	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" "${W[@]}" \
-		"${EXTRA[@]}" "$@"
-	rc=$?
-	after=$(sum "$dev")
-	if [ "$rc" = 0 ]; then
-		fail "$name" "fio exited 0: the write was not refused"
-	elif [ "$rc" -ge 128 ] || crashed "$out"; then
-		fail "$name" "fio crashed (rc=$rc): $(head -c 300 "$out.err")"
-	elif ! grep -qE -- "$re" "$out.err"; then
-		fail "$name" "message does not match /$re/: $(grep -m2 iodrill "$out.err" | head -c 600)"
-	elif [ "$before" != "$after" ]; then
-		fail "$name" "refused, but $dev changed: $before -> $after"
-	else
-		pass "$name"
-	fi
-	LAST_ERR=$out.err
-}
-
-# allowed ENGINE NAME TARGET [FIO-ARGS...]: the write job runs (fio rc 0, job error 0),
-# it said what it writes to before writing, and the device did change.
-allowed()
-{
-	local e=$1 name="$1: $2" t=$3 out=$S/a-$RANDOM rc err before after dev=${CHECK_DEV:-$3}
-	shift 3
-	PAT=$((PAT + 1))	# a new pattern each time, so "the device changed" means written
-	before=$(sum "$dev")
-	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" "${W[@]}" \
-		"${EXTRA[@]}" --buffer_pattern="$(printf '0x%08x' $((0x1d000000 + PAT)))" "$@"
-	rc=$?
-	err=$(fio_job_field "$out" g .error)
-	after=$(sum "$dev")
-	if [ "$rc" != 0 ] || [ "$err" != 0 ]; then
-		fail "$name" "fio rc=$rc error=$err: $(grep -m2 -E 'iodrill|error' "$out.err" | head -c 600)"
-	elif ! grep -q "writing to $t" "$out.err"; then
-		fail "$name" "did not say what it writes to: $(head -c 300 "$out.err")"
-	elif [ "$before" = "$after" ]; then
-		fail "$name" "fio reported success but $dev did not change"
-	else
-		pass "$name"
-	fi
-	LAST_ERR=$out.err
 }
 
 # other_run ENGINE DEV: while one fio run writes DEV (at 16 MiB), a second run's write
@@ -89,64 +34,85 @@ other_run()
 {
 	local e=$1 d=$2 bg i
 	"$FIO" --name=bg --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write \
-		--bs=4k --offset=16M --size=1M --time_based --runtime=20 "${EXTRA[@]}" \
+		--bs=4k --offset=16M --size=1M --time_based --runtime=20 "${GUARD_ARGS[@]}" \
 		--output=/dev/null 2>"$S/$e-bg.err" &
 	bg=$!
 	at_exit "kill $bg"
 	for i in $(seq 50); do grep -q "writing to" "$S/$e-bg.err" && break; sleep 0.1; done
-	SUM_BYTES=1048576 refused "$e" "a device another fio run writes is refused" \
+	SUM_BYTES=1048576 guard_refused "$e" "a device another fio run writes is refused" \
 		"refusing to write to $d: ${d#/dev/} is in exclusive use by another program" "$d"
 	kill -INT "$bg" 2>/dev/null
 	wait "$bg" 2>/dev/null
 }
 
-# The override value the last refusal told the user to add.
-suggested() { grep -o 'add allow_overwrite=[^ ]*' "$LAST_ERR" | head -1 | cut -d= -f2-; }
+# held_run ENGINE DEV: DEV holds ext4; while a run writes it (override given, at 16 MiB),
+# mounting it fails: the claim is held for the whole run, not just checked at open.
+held_run()
+{
+	local e=$1 d=$2 bg i
+	"$FIO" --name=bg --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write \
+		--bs=4k --offset=16M --size=1M --time_based --runtime=20 --allow_overwrite="$d" \
+		"${GUARD_ARGS[@]}" --output=/dev/null 2>"$S/$e-held.err" &
+	bg=$!
+	at_exit "kill $bg"
+	for i in $(seq 50); do grep -q "writing to" "$S/$e-held.err" && break; sleep 0.1; done
+	mkdir -p "$S/$e-m2"
+	if mount -o ro,noload "$d" "$S/$e-m2" 2>"$S/$e-m2.err"; then
+		umount "$S/$e-m2"
+		fail "$e: the claim is held for the run" "mounting $d succeeded while fio wrote to it"
+	else
+		check "$e: the claim is held for the run: mounting meanwhile fails (busy)" \
+			"mount said: $(cat "$S/$e-m2.err")" grep -qi busy "$S/$e-m2.err"
+	fi
+	kill -INT "$bg" 2>/dev/null
+	wait "$bg" 2>/dev/null
+}
 
 guard_engine()
 {
 	local e=$1 d p a m
 	# A blank device: written, and the line before the first write names it.
 	d=$(fresh_loop "$e-blank") || { fail "$e: losetup" "failed"; return; }
-	allowed "$e" "blank loop device written" "$d"
-	check "$e: announcement names the device, kind and size" "$(head -c 300 "$LAST_ERR")" \
-		grep -qE "writing to $d \(loop over $S/$e-blank.img, 32.0 MiB, 512 B blocks\): no filesystem" "$LAST_ERR"
+	guard_allowed "$e" "blank loop device written" "$d"
+	check "$e: announcement names the device, kind and size" "$(head -c 300 "$GUARD_ERR")" \
+		grep -qE "writing to $d \(loop over $S/$e-blank.img, 32.0 MiB, 512 B blocks\): no filesystem" "$GUARD_ERR"
 
 	# Jobs of one run share the device (processes and threads); another run may not.
-	allowed "$e" "4 jobs of one run (processes) share the device" "$d" --numjobs=4 \
-		--group_reporting
-	check "$e: 4 jobs, one announcement" "$(grep -c 'writing to' "$LAST_ERR") lines" \
-		test "$(grep -c 'writing to' "$LAST_ERR")" = 1
-	allowed "$e" "4 jobs of one run (threads) share the device" "$d" --numjobs=4 \
+	guard_allowed "$e" "4 jobs of one run (processes) share the device" "$d" --numjobs=4 \
+		--group_reporting --time_based --runtime=1
+	check "$e: 4 jobs, one announcement" "$(grep -c 'writing to' "$GUARD_ERR") lines" \
+		test "$(grep -c 'writing to' "$GUARD_ERR")" = 1
+	guard_allowed "$e" "4 jobs of one run (threads) share the device" "$d" --numjobs=4 \
 		--group_reporting --thread
 	other_run "$e" "$d"
 
 	# A filesystem on the whole device; then the printed override, an alias, "yes".
 	mkfs.ext4 -q -F "$d" || { fail "$e: mkfs" "mkfs.ext4 $d failed"; return; }
-	refused "$e" "ext4 refused, naming it and the override" \
+	guard_refused "$e" "ext4 refused, naming it and the override" \
 		"refusing to write to $d: ext4 signature on ${d#/dev/} at offset 1080\. Nothing was written\..*add allow_overwrite=$d to the job" "$d"
-	a=$(suggested)
+	a=$(guard_suggested)
 	ln -sf "$d" "$S/$e-alias"
-	refused "$e" "ext4 through a symlink alias refused" \
+	guard_refused "$e" "ext4 through a symlink alias refused" \
 		"refusing to write to $S/$e-alias \($d\): ext4 signature" "$S/$e-alias"
-	refused "$e" "allow_overwrite=yes is refused before any I/O" \
+	guard_refused "$e" "allow_overwrite=yes is refused before any I/O" \
 		"allow_overwrite=yes: 'yes' names no device here" "$d" --allow_overwrite=yes
-	refused "$e" "allow_overwrite=1 is refused before any I/O" \
+	guard_refused "$e" "allow_overwrite=1 is refused before any I/O" \
 		"allow_overwrite=1: '1' names no device here" "$d" --allow_overwrite=1
-	refused "$e" "allow_overwrite naming another device does not override" \
+	guard_refused "$e" "allow_overwrite naming another device does not override" \
 		"allow_overwrite=/dev/null does not name this device" "$d" --allow_overwrite=/dev/null
-	refused "$e" "a read-write job is a write job" "ext4 signature" "$d" --rw=randrw
-	read_ok "$e" "reads of a device holding ext4 are never refused" "$d"
-	allowed "$e" "the printed override ($a) lets the write through" "$d" --allow_overwrite="$a"
-	check "$e: the override is said before writing" "$(head -c 300 "$LAST_ERR")" \
-		grep -q "overwriting $d as allow_overwrite=$d asks: ext4 signature" "$LAST_ERR"
+	guard_refused "$e" "a read-write job is a write job" "ext4 signature" "$d" --rw=randrw
+	guard_read_ok "$e" "reads of a device holding ext4 are never refused" "$d"
+	guard_allowed "$e" "the printed override ($a) lets the write through" "$d" --allow_overwrite="$a"
+	check "$e: the override is said before writing" "$(head -c 300 "$GUARD_ERR")" \
+		grep -q "overwriting $d as allow_overwrite=$d asks: ext4 signature" "$GUARD_ERR"
 	mkfs.ext4 -q -F "$d"
-	allowed "$e" "the override through an alias path" "$S/$e-alias" --allow_overwrite="$S/$e-alias"
+	held_run "$e" "$d"
+	guard_allowed "$e" "the override through an alias path" "$S/$e-alias" --allow_overwrite="$S/$e-alias"
 
 	# A regular file is not guarded, even one holding a filesystem image.
 	truncate -s 8M "$S/$e-fsfile" && mkfs.ext4 -q -F "$S/$e-fsfile" &&
 		runfio "$S/$e-file" --name=g --ioengine="external:$ENGINES/$e.so" \
-			--filename="$S/$e-fsfile" "${W[@]}" "${EXTRA[@]}"
+			--filename="$S/$e-fsfile" --rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}"
 	check "$e: a regular file holding ext4 is written, unguarded" \
 		"$(head -c 300 "$S/$e-file.err")" \
 		bash -c "! grep -qE 'refusing|writing to' '$S/$e-file.err' && ! blkid -p '$S/$e-fsfile' >/dev/null"
@@ -156,55 +122,39 @@ guard_engine()
 	p=$(fresh_loop "$e-mbr") || { fail "$e: losetup" "failed"; return; }
 	printf 'label: dos\n,16M,L\n' | sfdisk -q "$p" >/dev/null 2>&1 && part_nodes "$p" ||
 		{ fail "$e: sfdisk" "no ${p}p1 after writing an MBR"; return; }
-	refused "$e" "MBR partition table refused" "dos partition table on ${p#/dev/} at offset 510" "$p"
-	CHECK_DEV=$p allowed "$e" "a blank partition of a partitioned disk is written" "${p}p1"
+	guard_refused "$e" "MBR partition table refused" "dos partition table on ${p#/dev/} at offset 510" "$p"
+	CHECK_DEV=$p guard_allowed "$e" "a blank partition of a partitioned disk is written" "${p}p1"
 	check "$e: the partition table survived the partition's write" "sfdisk -d changed" \
 		bash -c "sfdisk -d '$p' 2>/dev/null | grep -q '${p}p1 : start=        2048, size=       32768, type=83'"
 
 	p=$(fresh_loop "$e-gpt") || { fail "$e: losetup" "failed"; return; }
 	printf 'label: gpt\n,16M,L\n' | sfdisk -q "$p" >/dev/null 2>&1 && part_nodes "$p" &&
 		mkfs.ext4 -q -F "${p}p1" || { fail "$e: gpt" "sfdisk/mkfs on $p failed"; return; }
-	refused "$e" "GPT disk with ext4 in a partition refused, naming both" \
+	guard_refused "$e" "GPT disk with ext4 in a partition refused, naming both" \
 		"gpt partition table on ${p#/dev/} at offset 512; ext4 signature on ${p#/dev/}p1 at offset 1080" "$p"
-	CHECK_DEV=$p refused "$e" "the ext4 partition itself refused" \
+	CHECK_DEV=$p guard_refused "$e" "the ext4 partition itself refused" \
 		"refusing to write to ${p}p1: ext4 signature on ${p#/dev/}p1" "${p}p1"
 
 	# Mounted (read-only, so the checksums hold still): the partition, then the whole
 	# disk through an alias, and by name with fio's own name check switched off.
 	mount_at "${p}p1" "$S/$e-mnt" ro,noload || { fail "$e: mount" "mount ${p}p1 failed"; return; }
-	refused "$e" "disk with a mounted partition refused (EBUSY)" \
+	guard_refused "$e" "disk with a mounted partition refused (EBUSY)" \
 		"${p#/dev/}p1 is mounted on $S/$e-mnt \(ext4\).*allow_mounted_write=1" "$p"
-	check "$e: a mounted device is refused as busy" "$(grep -m1 'err=' "$LAST_ERR")" \
-		grep -q "error=Device or resource busy" "$LAST_ERR"
+	check "$e: a mounted device is refused as busy" "$(grep -m1 'err=' "$GUARD_ERR")" \
+		grep -q "error=Device or resource busy" "$GUARD_ERR"
 	ln -sf "$p" "$S/$e-palias"
-	refused "$e" "disk with a mounted partition, through a symlink alias" \
+	guard_refused "$e" "disk with a mounted partition, through a symlink alias" \
 		"refusing to write to $S/$e-palias \($p\): .*is mounted on $S/$e-mnt" "$S/$e-palias" \
 		--allow_mounted_write=1
-	CHECK_DEV=$p refused "$e" "the mounted partition, fio's allow_mounted_write=1 set" \
+	CHECK_DEV=$p guard_refused "$e" "the mounted partition, fio's allow_mounted_write=1 set" \
 		"${p#/dev/}p1 is mounted on $S/$e-mnt" "${p}p1" --allow_mounted_write=1
-	read_ok "$e" "reads of a mounted partition are never refused" "${p}p1"
+	guard_read_ok "$e" "reads of a mounted partition are never refused" "${p}p1"
 
 	m=$(fresh_loop "$e-whole") && mkfs.ext4 -q -F "$m" && mount_at "$m" "$S/$e-wmnt" ro,noload ||
 		{ fail "$e: whole-device mount" "failed"; return; }
 	ln -sf "$m" "$S/$e-walias"
-	refused "$e" "mounted whole device through an alias (fio's name check misses it)" \
+	guard_refused "$e" "mounted whole device through an alias (fio's name check misses it)" \
 		"${m#/dev/} is mounted on $S/$e-wmnt" "$S/$e-walias"
-}
-
-# read_ok ENGINE NAME TARGET [FIO-ARGS...]: a read job runs, announces no write.
-read_ok()
-{
-	local e=$1 name="$1: $2" t=$3 out=$S/rd-$RANDOM rc err
-	shift 3
-	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
-		--rw=read --bs=4k --size=1M "${EXTRA[@]}" "$@"
-	rc=$?
-	err=$(fio_job_field "$out" g .error)
-	if [ "$rc" = 0 ] && [ "$err" = 0 ] && ! grep -q "writing to" "$out.err"; then
-		pass "$name"
-	else
-		fail "$name" "fio rc=$rc error=$err: $(head -c 300 "$out.err")"
-	fi
 }
 
 # guard_short ENGINE: what proves an engine opens through the guard: a blank device
@@ -215,15 +165,15 @@ guard_short()
 {
 	local e=$1 d m
 	d=$(fresh_loop "$e-blank") || { fail "$e: losetup" "failed"; return; }
-	allowed "$e" "blank loop device written" "$d"
+	guard_allowed "$e" "blank loop device written" "$d"
 	mkfs.ext4 -q -F "$d" || { fail "$e: mkfs" "mkfs.ext4 $d failed"; return; }
-	refused "$e" "ext4 refused" "refusing to write to $d: ext4 signature" "$d"
-	read_ok "$e" "reads of a device holding ext4 are never refused" "$d"
-	allowed "$e" "the printed override lets the write through" "$d" --allow_overwrite="$(suggested)"
+	guard_refused "$e" "ext4 refused" "refusing to write to $d: ext4 signature" "$d"
+	guard_read_ok "$e" "reads of a device holding ext4 are never refused" "$d"
+	guard_allowed "$e" "the printed override lets the write through" "$d" --allow_overwrite="$(guard_suggested)"
 	m=$(fresh_loop "$e-whole") && mkfs.ext4 -q -F "$m" && mount_at "$m" "$S/$e-wmnt" ro,noload ||
 		{ fail "$e: whole-device mount" "failed"; return; }
 	ln -sf "$m" "$S/$e-walias"
-	refused "$e" "mounted whole device through an alias" \
+	guard_refused "$e" "mounted whole device through an alias" \
 		"${m#/dev/} is mounted on $S/$e-wmnt" "$S/$e-walias"
 }
 
@@ -232,8 +182,8 @@ n=0
 for e in $engines; do
 	[ -f "$ENGINES/$e.so" ] || continue
 	n=$((n + 1))
-	EXTRA=()
-	[ "$(engine_row "$e" | awk '{ print $5 }')" = direct ] && EXTRA=(--direct=1)
+	GUARD_ARGS=()
+	[ "$(engine_row "$e" | awk '{ print $5 }')" = direct ] && GUARD_ARGS=(--direct=1)
 	if [ "$n" = 1 ]; then guard_engine "$e"; else guard_short "$e"; fi
 done
 [ "$n" -gt 0 ] || fail "engines" "no engine with target file or direct is built"
