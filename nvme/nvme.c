@@ -74,12 +74,12 @@ int idr_nvme_identify_one(struct idr_dev *d)
 	char path[IDR_DEVNAME_MAX + 8];
 	int fd, ret;
 
-	if (!*d->blk.name) {
-		snprintf(d->nvme.why_not, sizeof(d->nvme.why_not),
-			 "no block device to send Identify through");
+	/* Admin commands go through the namespace's block device, or its generic device. */
+	if (!*d->blk.name && !*d->blk.ng) {
+		snprintf(d->nvme.why_not, sizeof(d->nvme.why_not), "no device to send Identify to");
 		return -ENODEV;
 	}
-	snprintf(path, sizeof(path), "/dev/%s", d->blk.name);
+	snprintf(path, sizeof(path), "/dev/%s", *d->blk.name ? d->blk.name : d->blk.ng);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;

@@ -103,6 +103,13 @@ static void nvme_sysfs(const char *sys, struct idr_dev *d)
 	nv->queue_count = -1;
 	if (*nv->ctrl) {
 		snprintf(dir, sizeof(dir), "%s/class/nvme/%s", sys, nv->ctrl);
+		/* A generic device alone has no disk to carry these. */
+		if (!*d->blk.serial)
+			idr_sysfs_read(dir, "serial", d->blk.serial, sizeof(d->blk.serial));
+		if (!*d->blk.model)
+			idr_sysfs_read(dir, "model", d->blk.model, sizeof(d->blk.model));
+		if (!*d->blk.firmware)
+			idr_sysfs_read(dir, "firmware_rev", d->blk.firmware, sizeof(d->blk.firmware));
 		idr_sysfs_read(dir, "transport", nv->transport, sizeof(nv->transport));
 		idr_sysfs_read(dir, "address", nv->address, sizeof(nv->address));
 		idr_sysfs_read(dir, "state", nv->state, sizeof(nv->state));
@@ -166,8 +173,9 @@ static int add_disks(const struct idr_scan_opts *o, struct idr_devlist *l, unsig
 	if (!dp)
 		return -errno;
 	while ((e = readdir(dp))) {
+		/* An NVMe namespace of size 0 is real: its format is one the block layer lacks. */
 		if (e->d_name[0] == '.' || idr_blkdev_by_name(o->sys, e->d_name, &b) || b.partno ||
-		    (!b.size_bytes && !o->all) || hidden(o->sys, e->d_name))
+		    (!b.size_bytes && !o->all && strcmp(b.kind, "nvme")) || hidden(o->sys, e->d_name))
 			continue;
 		d = list_add(l, cap);
 		if (!d) {

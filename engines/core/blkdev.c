@@ -295,6 +295,8 @@ int idr_ng_block(const char *sys, dev_t devno, struct idr_blkdev *b)
 	if (idr_blkdev_by_name(sys, disk, b)) {
 		idr_strcpy(b->ng, sizeof(b->ng), name);
 		b->ng_devno = devno;
+		idr_strcpy(b->kind, sizeof(b->kind), "nvme");
+		link_base(real, "device", b->ctrl, sizeof(b->ctrl));
 		return -ENODEV;
 	}
 	/* Both hang off the same controller (or, multipath, the same subsystem). */

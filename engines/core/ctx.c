@@ -42,12 +42,24 @@ int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 	return 1;
 }
 
+/* The core's options sit right after the pad pointer in every engine options struct. */
+static struct idr_opts *core_opts(struct thread_data *td)
+{
+	return td->eo ? (struct idr_opts *)((char *)td->eo + sizeof(void *)) : NULL;
+}
+
 int idr_setup(struct thread_data *td)
 {
+	struct idr_opts *o = core_opts(td);
 	struct fio_file *f;
 	unsigned int i;
 	char msg[2 * PATH_MAX + 256];
 	int ret;
+
+	/* Before the guard looks at any device: an override that can name nothing is a typo. */
+	if (o && o->allow_overwrite && *o->allow_overwrite &&
+	    idr_guard_override_check(IDR_SYSFS, o->allow_overwrite, msg, sizeof(msg)))
+		return idr_fail(td, EINVAL, "%s", msg);
 
 	for_each_file(td, f, i) {
 		ret = idr_path_check(f->file_name, td->o.size || td->o.io_size, msg, sizeof(msg));
@@ -68,12 +80,6 @@ int idr_setup(struct thread_data *td)
 			f->real_file_size = td->o.size / td->o.nr_files;
 	}
 	return 0;
-}
-
-/* The core's options sit right after the pad pointer in every engine options struct. */
-static struct idr_opts *core_opts(struct thread_data *td)
-{
-	return td->eo ? (struct idr_opts *)((char *)td->eo + sizeof(void *)) : NULL;
 }
 
 /*

@@ -408,6 +408,14 @@ int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsi
 			      "its namespace has no block device to check", NULL, -1);
 		return 0;
 	}
+	/*
+	 * An NVMe namespace whose LBA format the block layer cannot carry (extended LBA,
+	 * some metadata formats) shows as a disk of size 0: nothing on it can be read here.
+	 */
+	if (!r->dev.size_bytes && !strcmp(r->dev.kind, "nvme"))
+		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.name,
+			      "its block device has size 0: the block layer does not carry its "
+			      "LBA format", NULL, -1);
 	fd = open_checked(r, node, mode, run_id, &exclusive);
 	/* Looking without permission to open: what uses it is still worth telling. */
 	if (fd < 0 && mode != IDR_GUARD_LOOK)

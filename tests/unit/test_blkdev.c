@@ -98,6 +98,8 @@ static void ng_without_disk(void)
 
 	CU_ASSERT_EQUAL(idr_ng_block(sys, makedev(242, 1), &b), -ENODEV);
 	CU_ASSERT_STRING_EQUAL(b.ng, "ng0n2");
+	CU_ASSERT_STRING_EQUAL(b.ctrl, "nvme0");
+	CU_ASSERT_STRING_EQUAL(b.kind, "nvme");
 	CU_ASSERT_EQUAL(b.ng_devno, makedev(242, 1));
 	CU_ASSERT_EQUAL(b.devno, 0);
 }

@@ -98,6 +98,8 @@ static void scan_nvme_facts(void)
 	CU_ASSERT_EQUAL(lone->blk.ng_devno, makedev(242, 2));
 	CU_ASSERT_STRING_EQUAL(lone->blk.ctrl, "nvme0");
 	CU_ASSERT_STRING_EQUAL(lone->blk.name, "");
+	CU_ASSERT_STRING_EQUAL(lone->blk.serial, "IDRSER01");	/* from its controller */
+	CU_ASSERT_STRING_EQUAL(lone->nvme.transport, "pcie");
 	idr_devices_free(&l);
 }
 

@@ -216,6 +216,26 @@ static void ng_without_disk_refused(void)
 	CU_ASSERT_EQUAL(idr_guard_errno(&r), EPERM);
 }
 
+static void nvme_of_size_zero_unchecked(void)
+{
+	struct idr_guard_report r;
+
+	/* An extended-LBA namespace: the block layer shows it with size 0. */
+	nvme_report(&r);
+	r.dev.size_bytes = 0;
+	snprintf(r.path, sizeof(r.path), "/nonexistent/ng0n4");
+	r.target = IDR_TARGET_BLOCK;
+	idr_guard_inspect(&r, IDR_GUARD_LOOK, 1, NULL);
+	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "nvme0n1 could not be checked (its block device has size 0"));
+	/* A loop device of size 0 is just empty. */
+	loop_report(&r);
+	r.dev.size_bytes = 0;
+	snprintf(r.path, sizeof(r.path), "/nonexistent/loop3");
+	idr_guard_inspect(&r, IDR_GUARD_LOOK, 1, NULL);
+	CU_ASSERT_EQUAL(r.nr_total, 0);
+}
+
 static void findings_dedupe_and_overflow(void)
 {
 	struct idr_guard_report r;
@@ -413,6 +433,7 @@ static CU_TestInfo guard_tests[] = {
 	{ "idr_guard_decide/override by path, alias, whole disk", override_by_path },
 	{ "idr_guard_decide/override by the ng char device's path", override_by_ng_path },
 	{ "idr_guard_inspect/ng without a disk: refused unless named", ng_without_disk_refused },
+	{ "idr_guard_inspect/NVMe of size 0: contents unchecked", nvme_of_size_zero_unchecked },
 	{ "idr_guard_add/deduplicated, overflow counted", findings_dedupe_and_overflow },
 	{ "idr_guard_scan_mounts/by device number and by source node", scan_mounts_by_number_and_source },
 	{ "idr_guard_scan_swaps/swap partition found", scan_swaps },
