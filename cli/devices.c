@@ -436,7 +436,7 @@ static json_object *json_dev(const struct idr_devlist *l, const struct idr_dev *
 	for (i = 0; i < n && i < 16; i++)
 		json_object_array_add(arr, json_object_new_string(engines[i]));
 	json_object_object_add(o, "engines", arr);
-	json_object_object_add(o, "nvme", d->is_nvme ? json_nvme(l, d) : NULL);
+	json_object_object_add(o, "nvme", d->is_nvme && !d->blk.partno ? json_nvme(l, d) : NULL);
 	return o;
 }
 

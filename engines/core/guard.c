@@ -414,8 +414,8 @@ int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsi
 	 */
 	if (!r->dev.size_bytes && !strcmp(r->dev.kind, "nvme"))
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.name,
-			      "its block device has size 0: the block layer does not carry its "
-			      "LBA format", NULL, -1);
+			      "size 0 in the block layer: LBA format not supported there", NULL,
+			      -1);
 	fd = open_checked(r, node, mode, run_id, &exclusive);
 	/* Looking without permission to open: what uses it is still worth telling. */
 	if (fd < 0 && mode != IDR_GUARD_LOOK)
