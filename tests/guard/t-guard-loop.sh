@@ -45,6 +45,29 @@ other_run()
 	wait "$bg" 2>/dev/null
 }
 
+# unprivileged ENGINE DEV: a user who cannot open DEV is told so, naming it; DEV unchanged.
+unprivileged()
+{
+	local e=$1 d=$2 before rc
+	if ! command -v setpriv >/dev/null; then
+		skip "$e: a device the user cannot open" "setpriv not installed (util-linux)"
+		return
+	fi
+	chmod 0711 "$S" && mkdir -p -m 0777 "$S/nobody"
+	before=$(dev_sum "$d")
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$FIO" --name=g \
+		--ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write --bs=4k --size=1M \
+		"${GUARD_ARGS[@]}" --output="$S/nobody/out.json" >"$S/nobody/err" 2>&1
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" -lt 128 ] && [ "$(dev_sum "$d")" = "$before" ] &&
+		grep -q "filename=$d: cannot open $d to check it before writing: Permission denied" \
+			"$S/nobody/err" "$S/nobody/out.json"; then
+		pass "$e: a device the user cannot open: refused, naming it; nothing written"
+	else
+		fail "$e: a device the user cannot open" "rc=$rc: $(cat "$S/nobody/err" "$S/nobody/out.json" 2>/dev/null | grep -m2 -E 'iodrill|err' | head -c 400)"
+	fi
+}
+
 # held_run ENGINE DEV: DEV holds ext4; while a run writes it (override given, at 16 MiB),
 # mounting it fails: the claim is held for the whole run, not just checked at open.
 held_run()
@@ -85,6 +108,7 @@ guard_engine()
 	guard_allowed "$e" "4 jobs of one run (threads) share the device" "$d" --numjobs=4 \
 		--group_reporting --thread
 	other_run "$e" "$d"
+	unprivileged "$e" "$d"
 
 	# A filesystem on the whole device; then the printed override, an alias, "yes".
 	mkfs.ext4 -q -F "$d" || { fail "$e: mkfs" "mkfs.ext4 $d failed"; return; }
@@ -102,9 +126,12 @@ guard_engine()
 		"allow_overwrite=/dev/null does not name this device" "$d" --allow_overwrite=/dev/null
 	guard_refused "$e" "a read-write job is a write job" "ext4 signature" "$d" --rw=randrw
 	guard_read_ok "$e" "reads of a device holding ext4 are never refused" "$d"
-	guard_allowed "$e" "the printed override ($a) lets the write through" "$d" --allow_overwrite="$a"
+	guard_allowed "$e" "the printed override ($a) lets the write through" "$d" --allow_overwrite="$a" \
+		--sidecar="$S/$e-sidecar.jsonl"
 	check "$e: the override is said before writing" "$(head -c 300 "$GUARD_ERR")" \
 		grep -q "overwriting $d as allow_overwrite=$d asks: ext4 signature" "$GUARD_ERR"
+	check "$e: the sidecar records what was overwritten" "$(head -c 300 "$S/$e-sidecar.jsonl")" \
+		test "$(jq -r .engine_facts.overwritten "$S/$e-sidecar.jsonl" 2>&1)" = "$d"
 	mkfs.ext4 -q -F "$d"
 	held_run "$e" "$d"
 	guard_allowed "$e" "the override through an alias path" "$S/$e-alias" --allow_overwrite="$S/$e-alias"
