@@ -308,12 +308,18 @@ static void print_notes(const struct idr_devlist *l, bool listing)
 	printf("; uring_passthru needs an NVMe namespace's generic char device (/dev/ngXnY)%s.\n",
 	       l->nr_nvme ? ": see passthrough above" : "");
 	if (!l->env.root)
-		printf("Not root: filesystem and partition-table signatures cannot be read (safe to "
-		       "write says unknown unless something is mounted or held), nor NVMe Identify "
-		       "data (LBA formats, MDTS). Run as root for the full view.\n");
+		printf("Not root: filesystem and partition-table signatures cannot be read (safe "
+		       "to write says unknown unless something is mounted or held), nor NVMe "
+		       "Identify data (LBA formats, MDTS). Run as root for the full view.\n");
 }
 
 /* ---- JSON ------------------------------------------------------------------------------- */
+
+/* Add key: val to object o (val NULL: JSON null). */
+static void put(json_object *o, const char *key, json_object *val)
+{
+	json_object_object_add(o, key, val);
+}
 
 static json_object *jstr(const char *s)
 {
@@ -321,9 +327,12 @@ static json_object *jstr(const char *s)
 }
 
 static const char *const found_names[] = {
-	[IDR_FOUND_MOUNT] = "mount",	 [IDR_FOUND_SWAP] = "swap",
-	[IDR_FOUND_HOLDER] = "holder",	 [IDR_FOUND_BUSY] = "busy",
-	[IDR_FOUND_SIGNATURE] = "signature", [IDR_FOUND_PTABLE] = "partition_table",
+	[IDR_FOUND_MOUNT] = "mount",
+	[IDR_FOUND_SWAP] = "swap",
+	[IDR_FOUND_HOLDER] = "holder",
+	[IDR_FOUND_BUSY] = "busy",
+	[IDR_FOUND_SIGNATURE] = "signature",
+	[IDR_FOUND_PTABLE] = "partition_table",
 	[IDR_FOUND_UNCHECKED] = "unchecked",
 };
 
@@ -331,27 +340,26 @@ static json_object *json_safety(const struct idr_dev *d)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array(), *f;
 	const struct idr_finding *x;
+	enum idr_safe verdict;
 	char why[1024];
 	unsigned int i;
 
-	json_object_object_add(o, "verdict", json_object_new_string(idr_safe_str(
-						     idr_dev_safe(d, why, sizeof(why)))));
-	json_object_object_add(o, "why", json_object_new_string(why));
+	verdict = idr_dev_safe(d, why, sizeof(why));
+	put(o, "verdict", json_object_new_string(idr_safe_str(verdict)));
+	put(o, "why", json_object_new_string(why));
 	for (i = 0; i < d->safety.nr; i++) {
 		x = &d->safety.found[i];
 		f = json_object_new_object();
-		json_object_object_add(f, "kind", json_object_new_string(found_names[x->kind]));
-		json_object_object_add(f, "device", jstr(x->dev));
-		json_object_object_add(f, "what", jstr(x->what));
-		json_object_object_add(f, "where", jstr(x->where));
-		json_object_object_add(f, "offset", x->offset >= 0 ? json_object_new_int64(x->offset)
-								     : NULL);
+		put(f, "kind", json_object_new_string(found_names[x->kind]));
+		put(f, "device", jstr(x->dev));
+		put(f, "what", jstr(x->what));
+		put(f, "where", jstr(x->where));
+		put(f, "offset", x->offset >= 0 ? json_object_new_int64(x->offset) : NULL);
 		json_object_array_add(arr, f);
 	}
-	json_object_object_add(o, "findings", arr);
-	json_object_object_add(o, "more_findings",
-			       json_object_new_int((int)(d->safety.nr_total - d->safety.nr)));
-	json_object_object_add(o, "probe_error", d->probe_err ? jstr(strerror(-d->probe_err)) : NULL);
+	put(o, "findings", arr);
+	put(o, "more_findings", json_object_new_int((int)(d->safety.nr_total - d->safety.nr)));
+	put(o, "probe_error", d->probe_err ? jstr(strerror(-d->probe_err)) : NULL);
 	return o;
 }
 
@@ -359,10 +367,10 @@ static json_object *json_lbaf(const struct idr_lbaf *f, unsigned int index)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "index", json_object_new_int((int)index));
-	json_object_object_add(o, "data_bytes", json_object_new_int64(f->data_bytes));
-	json_object_object_add(o, "meta_bytes", json_object_new_int(f->meta_bytes));
-	json_object_object_add(o, "relative_performance", json_object_new_int(f->rp));
+	put(o, "index", json_object_new_int((int)index));
+	put(o, "data_bytes", json_object_new_int64(f->data_bytes));
+	put(o, "meta_bytes", json_object_new_int(f->meta_bytes));
+	put(o, "relative_performance", json_object_new_int(f->rp));
 	return o;
 }
 
@@ -374,36 +382,34 @@ static json_object *json_nvme(const struct idr_devlist *l, const struct idr_dev 
 	unsigned int i;
 
 	snprintf(ng, sizeof(ng), "/dev/%s", d->blk.ng);
-	json_object_object_add(o, "generic", *d->blk.ng ? jstr(ng) : NULL);
-	json_object_object_add(o, "generic_present", json_object_new_boolean(nv->ng_node));
-	json_object_object_add(o, "controller", jstr(nv->ctrl));
-	json_object_object_add(o, "subsystem", jstr(nv->subsys));
-	json_object_object_add(o, "nsid", d->blk.nsid ? json_object_new_int((int)d->blk.nsid) : NULL);
-	json_object_object_add(o, "transport", jstr(nv->transport));
-	json_object_object_add(o, "address", jstr(nv->address));
-	json_object_object_add(o, "state", jstr(nv->state));
-	json_object_object_add(o, "numa_node", json_object_new_int(nv->numa_node));
-	json_object_object_add(o, "queue_count",
-			       nv->queue_count >= 0 ? json_object_new_int(nv->queue_count) : NULL);
-	json_object_object_add(o, "identified", json_object_new_boolean(nv->identified));
-	json_object_object_add(o, "identify_missing", nv->identified ? NULL : jstr(nv->why_not));
+	put(o, "generic", *d->blk.ng ? jstr(ng) : NULL);
+	put(o, "generic_present", json_object_new_boolean(nv->ng_node));
+	put(o, "controller", jstr(nv->ctrl));
+	put(o, "subsystem", jstr(nv->subsys));
+	put(o, "nsid", d->blk.nsid ? json_object_new_int((int)d->blk.nsid) : NULL);
+	put(o, "transport", jstr(nv->transport));
+	put(o, "address", jstr(nv->address));
+	put(o, "state", jstr(nv->state));
+	put(o, "numa_node", json_object_new_int(nv->numa_node));
+	put(o, "queue_count", nv->queue_count >= 0 ? json_object_new_int(nv->queue_count) : NULL);
+	put(o, "identified", json_object_new_boolean(nv->identified));
+	put(o, "identify_missing", nv->identified ? NULL : jstr(nv->why_not));
 	arr = json_object_new_array();
 	for (i = 0; nv->identified && i < nv->nr_lbaf; i++)
 		json_object_array_add(arr, json_lbaf(&nv->lbaf[i], i));
 	if (nv->identified && nv->lbaf_in_use < nv->nr_lbaf) {
 		inuse = json_lbaf(&nv->lbaf[nv->lbaf_in_use], nv->lbaf_in_use);
-		json_object_object_add(inuse, "extended", json_object_new_boolean(nv->extended));
+		put(inuse, "extended", json_object_new_boolean(nv->extended));
 	}
-	json_object_object_add(o, "lba_format", inuse);
-	json_object_object_add(o, "lba_formats", nv->identified ? arr : (json_object_put(arr), NULL));
-	json_object_object_add(o, "mdts", nv->identified ? json_object_new_int((int)nv->mdts) : NULL);
-	json_object_object_add(o, "mdts_bytes",
-			       nv->identified ? json_object_new_int64((int64_t)nv->mdts_bytes) : NULL);
+	put(o, "lba_format", inuse);
+	put(o, "lba_formats", nv->identified ? arr : (json_object_put(arr), NULL));
+	put(o, "mdts", nv->identified ? json_object_new_int((int)nv->mdts) : NULL);
+	put(o, "mdts_bytes",
+	    nv->identified ? json_object_new_int64((int64_t)nv->mdts_bytes) : NULL);
 	pt = json_object_new_object();
-	json_object_object_add(pt, "usable",
-			       json_object_new_boolean(idr_dev_passthru(d, &l->env, why, sizeof(why))));
-	json_object_object_add(pt, "why_not", jstr(why));
-	json_object_object_add(o, "passthrough", pt);
+	put(pt, "usable", json_object_new_boolean(idr_dev_passthru(d, &l->env, why, sizeof(why))));
+	put(pt, "why_not", jstr(why));
+	put(o, "passthrough", pt);
 	return o;
 }
 
@@ -413,30 +419,28 @@ static json_object *json_dev(const struct idr_devlist *l, const struct idr_dev *
 	const char *engines[16];
 	unsigned int i, n;
 
-	json_object_object_add(o, "node", *d->blk.name ? jstr(d->blk.path) : NULL);
-	json_object_object_add(o, "name", jstr(*d->blk.name ? d->blk.name : d->blk.ng));
-	json_object_object_add(o, "kind", jstr(d->blk.kind));
-	json_object_object_add(o, "partition_of",
-			       d->parent >= 0 ? jstr(l->v[d->parent].blk.path) : NULL);
-	json_object_object_add(o, "partition", json_object_new_int((int)d->blk.partno));
-	json_object_object_add(o, "model", jstr(d->blk.model));
-	json_object_object_add(o, "serial", jstr(d->blk.serial));
-	json_object_object_add(o, "firmware", jstr(d->blk.firmware));
-	json_object_object_add(o, "wwid", jstr(d->blk.wwid));
-	json_object_object_add(o, "backing_file", jstr(d->blk.backing));
-	json_object_object_add(o, "size_bytes", json_object_new_int64((int64_t)d->blk.size_bytes));
-	json_object_object_add(o, "logical_block_bytes", json_object_new_int((int)d->blk.lbsize));
-	json_object_object_add(o, "physical_block_bytes", json_object_new_int((int)d->blk.pbsize));
-	json_object_object_add(o, "max_io_bytes",
-			       json_object_new_int64((int64_t)d->blk.max_hw_kb * 1024));
-	json_object_object_add(o, "readonly", json_object_new_boolean(d->blk.readonly));
-	json_object_object_add(o, "rotational", json_object_new_boolean(d->blk.rotational));
-	json_object_object_add(o, "safe_to_write", json_safety(d));
+	put(o, "node", *d->blk.name ? jstr(d->blk.path) : NULL);
+	put(o, "name", jstr(*d->blk.name ? d->blk.name : d->blk.ng));
+	put(o, "kind", jstr(d->blk.kind));
+	put(o, "partition_of", d->parent >= 0 ? jstr(l->v[d->parent].blk.path) : NULL);
+	put(o, "partition", json_object_new_int((int)d->blk.partno));
+	put(o, "model", jstr(d->blk.model));
+	put(o, "serial", jstr(d->blk.serial));
+	put(o, "firmware", jstr(d->blk.firmware));
+	put(o, "wwid", jstr(d->blk.wwid));
+	put(o, "backing_file", jstr(d->blk.backing));
+	put(o, "size_bytes", json_object_new_int64((int64_t)d->blk.size_bytes));
+	put(o, "logical_block_bytes", json_object_new_int((int)d->blk.lbsize));
+	put(o, "physical_block_bytes", json_object_new_int((int)d->blk.pbsize));
+	put(o, "max_io_bytes", json_object_new_int64((int64_t)d->blk.max_hw_kb * 1024));
+	put(o, "readonly", json_object_new_boolean(d->blk.readonly));
+	put(o, "rotational", json_object_new_boolean(d->blk.rotational));
+	put(o, "safe_to_write", json_safety(d));
 	n = idr_dev_engines(d, &l->env, engines, 16);
 	for (i = 0; i < n && i < 16; i++)
 		json_object_array_add(arr, json_object_new_string(engines[i]));
-	json_object_object_add(o, "engines", arr);
-	json_object_object_add(o, "nvme", d->is_nvme && !d->blk.partno ? json_nvme(l, d) : NULL);
+	put(o, "engines", arr);
+	put(o, "nvme", d->is_nvme && !d->blk.partno ? json_nvme(l, d) : NULL);
 	return o;
 }
 
@@ -447,15 +451,14 @@ static int print_json(const struct idr_devlist *l)
 	unsigned int i;
 
 	snprintf(kernel, sizeof(kernel), "%u.%u", l->env.kernel_major, l->env.kernel_minor);
-	json_object_object_add(root, "format", json_object_new_int(1));
-	json_object_object_add(root, "root", json_object_new_boolean(l->env.root));
-	json_object_object_add(root, "kernel", json_object_new_string(kernel));
-	json_object_object_add(root, "nvme_error",
-			       l->nvme_err && l->nvme_err != -ENOENT ? jstr(strerror(-l->nvme_err))
-								      : NULL);
+	put(root, "format", json_object_new_int(1));
+	put(root, "root", json_object_new_boolean(l->env.root));
+	put(root, "kernel", json_object_new_string(kernel));
+	put(root, "nvme_error",
+	    l->nvme_err && l->nvme_err != -ENOENT ? jstr(strerror(-l->nvme_err)) : NULL);
 	for (i = 0; i < l->n; i++)
 		json_object_array_add(arr, json_dev(l, &l->v[i]));
-	json_object_object_add(root, "devices", arr);
+	put(root, "devices", arr);
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);

@@ -87,7 +87,8 @@ struct idr_scan_opts {
  * idr_devices_scan - every block device under o->sys/class/block (and every NVMe
  * generic device without one), whole disks followed by their partitions, NVMe first,
  * then by kind and name. Devices of size 0 are left out unless o->all, except NVMe
- * namespaces (size 0 there means a format the block layer cannot carry). Returns 0 or -errno (-ENOMEM, or sysfs unreadable); a device
+ * namespaces (size 0 there means a format the block layer cannot carry).
+ * Returns 0 or -errno (-ENOMEM, or sysfs unreadable); a device
  * that vanishes during the scan is left out.
  */
 int idr_devices_scan(const struct idr_scan_opts *o, struct idr_devlist *l);

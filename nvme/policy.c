@@ -26,7 +26,8 @@ static void finding_short(const struct idr_dev *d, const struct idr_finding *f, 
 		snprintf(on, sizeof(on), " on %s", f->dev);
 	switch (f->kind) {
 	case IDR_FOUND_MOUNT:
-		snprintf(buf, len, "%s%smounted on %s", *on ? f->dev : "", *on ? " " : "", f->where);
+		snprintf(buf, len, "%s%smounted on %s", *on ? f->dev : "", *on ? " " : "",
+			 f->where);
 		break;
 	case IDR_FOUND_SWAP:
 		snprintf(buf, len, "swap in use%s", on);
@@ -106,7 +107,8 @@ const char *idr_safe_str(enum idr_safe s)
 bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *why,
 		      size_t len)
 {
-	bool old_kernel = env->kernel_major < 6 || (env->kernel_major == 6 && env->kernel_minor < 2);
+	bool old_kernel = env->kernel_major < 6 ||
+			  (env->kernel_major == 6 && env->kernel_minor < 2);
 
 	why[0] = '\0';
 	if (!d->is_nvme)

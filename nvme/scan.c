@@ -54,7 +54,8 @@ static void find_subsys(const char *sys, const char *ctrl, char *buf, size_t len
 	while ((e = readdir(dp))) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, ctrl) < (int)sizeof(path) &&
+		if (snprintf(path, sizeof(path), "%s/%s/%s", dir, e->d_name, ctrl) <
+			    (int)sizeof(path) &&
 		    !access(path, F_OK)) {
 			idr_strcpy(buf, len, e->d_name);
 			break;
@@ -109,7 +110,8 @@ static void nvme_sysfs(const char *sys, struct idr_dev *d)
 		if (!*d->blk.model)
 			idr_sysfs_read(dir, "model", d->blk.model, sizeof(d->blk.model));
 		if (!*d->blk.firmware)
-			idr_sysfs_read(dir, "firmware_rev", d->blk.firmware, sizeof(d->blk.firmware));
+			idr_sysfs_read(dir, "firmware_rev", d->blk.firmware,
+				       sizeof(d->blk.firmware));
 		idr_sysfs_read(dir, "transport", nv->transport, sizeof(nv->transport));
 		idr_sysfs_read(dir, "address", nv->address, sizeof(nv->address));
 		idr_sysfs_read(dir, "state", nv->state, sizeof(nv->state));
@@ -175,7 +177,8 @@ static int add_disks(const struct idr_scan_opts *o, struct idr_devlist *l, unsig
 	while ((e = readdir(dp))) {
 		/* An NVMe namespace of size 0 is real: its format is one the block layer lacks. */
 		if (e->d_name[0] == '.' || idr_blkdev_by_name(o->sys, e->d_name, &b) || b.partno ||
-		    (!b.size_bytes && !o->all && strcmp(b.kind, "nvme")) || hidden(o->sys, e->d_name))
+		    (!b.size_bytes && !o->all && strcmp(b.kind, "nvme")) ||
+		    hidden(o->sys, e->d_name))
 			continue;
 		d = list_add(l, cap);
 		if (!d) {

@@ -124,7 +124,7 @@ static void read_kind(const char *disk_dir, const char *disk, char *kind, size_t
 /* SCSI VPD page 0x80 (unit serial number): 4-byte header, then the serial. */
 static void read_vpd80(const char *dir, char *serial, size_t len)
 {
-	unsigned char page[260];
+	unsigned char page[260], c;
 	char path[PATH_MAX];
 	size_t n, i, start, end;
 	ssize_t got;
@@ -144,9 +144,10 @@ static void read_vpd80(const char *dir, char *serial, size_t len)
 		;
 	for (end = 4 + n; end > start && (page[end - 1] == ' ' || !page[end - 1]); end--)
 		;
-	for (i = 0; i + 1 < len && start + i < end; i++)
-		serial[i] = (char)(page[start + i] >= 0x20 && page[start + i] < 0x7f ? page[start + i]
-									   : '?');
+	for (i = 0; i + 1 < len && start + i < end; i++) {
+		c = page[start + i];
+		serial[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+	}
 	serial[i] = '\0';
 }
 

@@ -514,9 +514,9 @@ int idr_guard_override_check(const char *sys, const char *allow, char *msg, size
 				  : known_id(sys, tok))
 			continue;
 		snprintf(msg, len,
-			 "%s=%s: '%s' names no device here. Give the serial or the path (any alias) "
-			 "of the one device to overwrite, as the guard's refusal prints it; "
-			 "nothing else (no yes or 1) overrides the guard.",
+			 "%s=%s: '%s' names no device here. Give the serial or the path (any "
+			 "alias) of the one device to overwrite, as the guard's refusal prints "
+			 "it; nothing else (no yes or 1) overrides the guard.",
 			 IDR_GUARD_OPTION, allow, tok);
 		return -ENODEV;
 	}
@@ -536,14 +536,15 @@ static void finding_str(const struct idr_finding *f, char *buf, size_t len)
 {
 	switch (f->kind) {
 	case IDR_FOUND_MOUNT:
-		snprintf(buf, len, "%s is mounted on %s%s%s%s", f->dev, f->where, *f->what ? " (" : "",
-			 f->what, *f->what ? ")" : "");
+		snprintf(buf, len, "%s is mounted on %s%s%s%s", f->dev, f->where,
+			 *f->what ? " (" : "", f->what, *f->what ? ")" : "");
 		break;
 	case IDR_FOUND_SWAP:
 		snprintf(buf, len, "%s is in use as swap", f->dev);
 		break;
 	case IDR_FOUND_HOLDER:
-		snprintf(buf, len, "%s is held by %s (LVM, dm or md on top of it)", f->dev, f->what);
+		snprintf(buf, len, "%s is held by %s (LVM, dm or md on top of it)", f->dev,
+			 f->what);
 		break;
 	case IDR_FOUND_BUSY:
 		snprintf(buf, len, "%s is in exclusive use by another program (O_EXCL: busy)",
