@@ -6,6 +6,7 @@
  * prints.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,25 @@ static char *format_str(const struct idr_dev *d, char *buf, size_t len)
 	return buf;
 }
 
+/* The namespace's capacity and use from Identify (data bytes), 0 when not identified. */
+static uint64_t nsze_bytes(const struct idr_dev *d)
+{
+	const struct idr_nvme *nv = &d->nvme;
+
+	return nv->identified && nv->lbaf_in_use < nv->nr_lbaf
+		       ? nv->nsze_blocks * nv->lbaf[nv->lbaf_in_use].data_bytes
+		       : 0;
+}
+
+static uint64_t nuse_bytes(const struct idr_dev *d)
+{
+	const struct idr_nvme *nv = &d->nvme;
+
+	return nv->identified && nv->lbaf_in_use < nv->nr_lbaf
+		       ? nv->nuse_blocks * nv->lbaf[nv->lbaf_in_use].data_bytes
+		       : 0;
+}
+
 static const char *or_dash(const char *s)
 {
 	return s && *s ? s : "-";
@@ -181,7 +201,11 @@ static int nvme_row(struct table *t, const struct idr_dev *d)
 	row[2] = d->blk.partno ? "" : or_dash(d->blk.serial);
 	row[3] = d->blk.partno ? "" : or_dash(d->blk.model);
 	row[4] = d->blk.partno || !d->blk.nsid ? "" : nsid;
-	row[5] = *d->blk.name ? idr_size_str(d->blk.size_bytes, size, sizeof(size)) : "-";
+	/* A whole namespace: its capacity from Identify (the block layer may show 0). */
+	if (!d->blk.partno && nsze_bytes(d))
+		row[5] = idr_size_str(nsze_bytes(d), size, sizeof(size));
+	else
+		row[5] = *d->blk.name ? idr_size_str(d->blk.size_bytes, size, sizeof(size)) : "-";
 	row[6] = d->blk.partno ? "" : format_str(d, fmt, sizeof(fmt));
 	row[7] = d->blk.partno ? "" : or_dash(d->blk.firmware);
 	row[8] = safe_cell(d, safe, sizeof(safe));
@@ -403,6 +427,8 @@ static json_object *json_nvme(const struct idr_devlist *l, const struct idr_dev 
 	}
 	put(o, "lba_format", inuse);
 	put(o, "lba_formats", nv->identified ? arr : (json_object_put(arr), NULL));
+	put(o, "nsze_bytes", nv->identified ? json_object_new_int64((int64_t)nsze_bytes(d)) : NULL);
+	put(o, "nuse_bytes", nv->identified ? json_object_new_int64((int64_t)nuse_bytes(d)) : NULL);
 	put(o, "mdts", nv->identified ? json_object_new_int((int)nv->mdts) : NULL);
 	put(o, "mdts_bytes",
 	    nv->identified ? json_object_new_int64((int64_t)nv->mdts_bytes) : NULL);

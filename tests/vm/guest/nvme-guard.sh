@@ -74,11 +74,28 @@ check "devices --json: namespace 1 names the partition table and the partition's
 check "devices --json: uring_passthru applies to the namespaces" "$(jq -c '.devices[0].engines' "$S/dev.json")" \
 	jqt "$S/dev.json" '.devices[0].engines | index("uring_passthru") != null'
 
+# nvme-cli's own `nvme list` (the host's, through the shared root) must agree: the same
+# namespaces, serials, models, nsids and sizes. (nvme-cli 2.3's JSON list has no generic
+# device path: GenericPath is null there.)
+if command -v nvme >/dev/null; then
+	nvme list -o json 2>/dev/null | jq -r '.Devices[] |
+		[.DevicePath, .SerialNumber, .ModelNumber, .NameSpace, .PhysicalSize] |
+		map(tostring) | join("|")' | sort >"$S/nvme-list"
+	jq -r '.devices[] | select(.kind == "nvme" and .partition == 0) |
+		[.node, .serial, .model, .nvme.nsid, (.nvme.nsze_bytes // .size_bytes)] |
+		map(tostring) | join("|")' "$S/dev.json" | sort >"$S/ours"
+	check "devices agrees with nvme-cli's nvme list (nodes, serial, model, nsid, size)" \
+		"nvme list: $(tr '\n' ';' <"$S/nvme-list") ours: $(tr '\n' ';' <"$S/ours")" \
+		bash -c "[ -s '$S/ours' ] && diff -q '$S/nvme-list' '$S/ours' >/dev/null"
+else
+	skip "devices agrees with nvme list" "nvme-cli not installed on the host (apt-get install nvme-cli)"
+fi
+
 "$IODRILL" devices >"$S/table" 2>&1
 check "devices table: namespace 1 reads like nvme list" "$(grep '^/dev/nvme0n1 ' "$S/table")" \
 	grep -qE "^/dev/nvme0n1 +/dev/ng0n1 +$SERIAL +QEMU NVMe Ctrl +1 +128 MiB +512 B \+ 0 B +[^ ]+ +no: gpt partition table, ext4 on nvme0n1p1$" "$S/table"
 check "devices table: the extended-metadata namespace" "$(grep '^/dev/nvme0n4 ' "$S/table")" \
-	grep -qE "^/dev/nvme0n4 +/dev/ng0n4 +$SERIAL .* 4 +0 B +4 KiB \+ 8 B ext " "$S/table"
+	grep -qE "^/dev/nvme0n4 +/dev/ng0n4 +$SERIAL .* 4 +[0-9.]+ MiB +4 KiB \+ 8 B ext " "$S/table"
 check "devices table: controller, LBA formats and passthrough lines" "$(grep -A3 '^nvme0n2:' "$S/table")" \
 	bash -c "grep -A3 '^nvme0n2: controller nvme0 in nvme-subsys' '$S/table' | grep -q 'LBA formats:.* 4 KiB + 0 B (in use)' &&
 		grep -A3 '^nvme0n2:' '$S/table' | grep -q 'passthrough: yes; engines: .*uring_passthru'"
