@@ -148,6 +148,24 @@ for e in $ng_engines; do
 done
 [ -n "$ng_engines" ] || no_ng "passthrough engines on the bare namespace"
 
+# ---- a holder: device-mapper stacked on the bare namespace (the host kernel has no dm) ------
+if modprobe dm-mod 2>/dev/null && command -v dmsetup >/dev/null &&
+	echo "0 $(blockdev --getsz /dev/nvme0n2) linear /dev/nvme0n2 0" |
+		dmsetup create --noudevsync idr-holder 2>"$S/dm.err"; then
+	holder=$(ls /sys/block/nvme0n2/holders)
+	"$IODRILL" devices /dev/nvme0n2 >"$S/held" 2>&1
+	check "devices: a namespace under dm is held ($holder)" "$(head -c 300 "$S/held")" \
+		grep -qE "^/dev/nvme0n2 .* no: held by $holder\$" "$S/held"
+	guard_refused sync "nvme0n2 held by $holder refused (EBUSY)" \
+		"refusing to write to /dev/nvme0n2: nvme0n2 is held by $holder \(LVM, dm or md on top of it\)" \
+		/dev/nvme0n2
+	CHECK_DEV=/dev/nvme0n2 guard_refused sync "...and through its generic device" \
+		"nvme0n2 is held by $holder" /dev/ng0n2
+	dmsetup remove --noudevsync idr-holder || fail "dmsetup remove" "idr-holder still there"
+else
+	skip "holders (dm on a namespace)" "dm-mod or dmsetup unavailable in the guest: $(head -c 200 "$S/dm.err" 2>/dev/null)"
+fi
+
 # ---- ext4 on a whole namespace: refused, then the printed override ---------------------------
 for e in $first_blk $ng_engines; do
 	with_args "$e"
