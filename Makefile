@@ -48,7 +48,7 @@ FIO_CFLAGS := -isystem $(FIO_SRC) -include $(FIO_SRC)/config-host.h \
 	-D_LARGEFILE_SOURCE -D_FILE_OFFSET_BITS=64 -DFIO_INTERNAL \
 	-DIDR_FIO_IOOPS_VERSION=$(FIO_IOOPS_VERSION) -DIDR_FIO_VERSION='"$(FIO_VERSION)"'
 ENGINE_CFLAGS := $(BASE_CFLAGS) -fPIC -fvisibility=hidden $(FIO_CFLAGS) -Iengines/core \
-	$(URING_CFLAGS) $(JSONC_CFLAGS)
+	$(URING_CFLAGS) $(JSONC_CFLAGS) $(BLKID_CFLAGS)
 
 # ---- engines --------------------------------------------------------------------------
 # Every engines/*.c is an engine; engines/core/ is the shared core, linked into each.
@@ -57,13 +57,15 @@ ENGINE_SOS := $(ENGINES:%=engines/%.so)
 CORE_SRCS := $(wildcard engines/core/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
-CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c
+CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c \
+	engines/core/blkdev.c engines/core/guard.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
 engines/uring_fixed.so engines/uring_passthru.so: $(URING_SHARED_OBJS)
 
-ENGINE_LIBS := $(JSONC_LIBS)
+# The write guard (engines/core/guard.c) probes devices with libblkid.
+ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS)
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
 engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
@@ -117,8 +119,13 @@ iodrill: $(CLI_OBJS) $(OBJ)/units/libidr.a
 # runner (tests/unit/unit_main.c) and a library of everything testable without fio.
 UNIT_LIB_SRCS := $(CORE_UNIT_SRCS)
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
+# Every command file but main.c (the helpers they share, idr_err and the rest, are in
+# cli/common.c).
 UNIT_LIB_CLI_OBJS := $(filter-out $(OBJ)/cli/main.o,$(CLI_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+# Shared test helpers (fixtures): every other tests/unit/*.c, linked into each binary.
+UNIT_HELPER_OBJS := $(patsubst %.c,$(OBJ)/units/%.o,$(filter-out $(UNIT_SRCS) \
+	tests/unit/unit_main.c,$(wildcard tests/unit/*.c)))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-san))
 UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
 	$(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
@@ -134,7 +141,8 @@ $(OBJ)/units/libidr.a: $(UNIT_LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
-		$(OBJ)/units/tests/unit/unit_main.o $(UNIT_LIB_CLI_OBJS) $(OBJ)/units/libidr.a
+		$(OBJ)/units/tests/unit/unit_main.o $(UNIT_HELPER_OBJS) $(UNIT_LIB_CLI_OBJS) \
+		$(OBJ)/units/libidr.a
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm

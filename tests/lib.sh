@@ -34,21 +34,28 @@ check()
 }
 
 # ---- scratch space, cleaned on exit ---------------------------------------------------
-_cleanups=()
-at_exit() { _cleanups+=("$*"); }
+# Helpers are called in $(...), a subshell, where bash resets the EXIT trap and drops
+# changes to variables: a cleanup registered there in an array would be lost (loop
+# devices and scratch folders leaked). So the scratch folder is made here, in the
+# script's own shell, and cleanups are lines appended to a file in it that every subshell
+# shares; the script's EXIT trap runs them, newest first, then removes the folder.
+# scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
+SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) ||
+	{ echo "FAIL $(basename "$0"): cannot make a scratch folder in /dev/shm"; exit 1; }
+_CLEANUPS=$SCRATCH/.cleanups
+: >"$_CLEANUPS"
+at_exit() { printf '%s\n' "$*" >>"$_CLEANUPS"; }
 _run_cleanups()
 {
-	local i
-	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[i]}" >/dev/null 2>&1; done
+	local line
+	[ -f "$_CLEANUPS" ] && tac "$_CLEANUPS" | while IFS= read -r line; do
+		eval "$line" </dev/null >/dev/null 2>&1
+	done
+	rm -rf "$SCRATCH"
 }
 trap _run_cleanups EXIT
 trap 'exit 130' INT TERM
 
-# scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
-# Made here, in the script's own shell, because callers write S=$(scratch): a folder
-# first made inside that subshell would never be registered for removal.
-SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) || exit 1
-at_exit "rm -rf '$SCRATCH'"
 scratch() { echo "$SCRATCH"; }
 
 # ---- loop devices -----------------------------------------------------------------------
@@ -61,22 +68,48 @@ loop_why()
 }
 
 # loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at exit.
-# Callers write dev=$(loopdev ...), a subshell: the device is recorded in the scratch
-# folder and detached by the script's own shell (before the folder goes).
 loopdev()
 {
 	local dev
 	dev=$(losetup -f --show --direct-io=on --sector-size "${2:-512}" "$1") || return 1
-	echo "$dev" >>"$SCRATCH/.loops"
+	at_exit "losetup -d '$dev'"
 	echo "$dev"
 }
-_detach_loops()
+
+# loopdev_parts FILE: like loopdev, with partition scanning (-P): the kernel makes
+# DEVpN for the partitions a table on it describes. Detached at exit.
+loopdev_parts()
 {
 	local dev
-	[ -f "$SCRATCH/.loops" ] || return 0
-	while read -r dev; do losetup -d "$dev"; done <"$SCRATCH/.loops"
+	dev=$(losetup -f --show -P --direct-io=on "$1") || return 1
+	at_exit "losetup -d '$dev'"
+	echo "$dev"
 }
-at_exit _detach_loops
+
+# wait_node PATH: wait up to 3 s for a device node to appear (partitions after a re-read).
+wait_node()
+{
+	local i
+	for i in $(seq 30); do [ -e "$1" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+# part_nodes DEV: make sure DEVp1.. exist after a partition table was written: the
+# kernel re-reads the table itself (sfdisk asks it to) when it has the parser; this
+# host's kernel has none (CONFIG_MSDOS_PARTITION and CONFIG_EFI_PARTITION unset), so
+# partx adds them (BLKPG).
+part_nodes()
+{
+	[ -e "${1}p1" ] || partx -a "$1" 2>/dev/null
+	wait_node "${1}p1"
+}
+
+# mount_at DEV DIR [OPTS]: mount DEV on DIR (made if missing); unmounted at exit.
+mount_at()
+{
+	mkdir -p "$2" && mount ${3:+-o "$3"} "$1" "$2" || return 1
+	at_exit "umount '$2'"
+}
 
 # ---- fio ----------------------------------------------------------------------------------
 # runfio OUT ARGS...: run fio with JSON output to OUT.json, its stderr to OUT.err.
@@ -274,4 +307,99 @@ vm_cases()
 	*) [ "$n_fail" -gt 0 ] || fail "NVMe test machine" "the guest command exited $rc without a FAIL line" ;;
 	esac
 	return "$rc"
+}
+
+# ---- the write guard's tests (tests/guard, tests/vm/guest) -----------------------------------
+# A write job is fio running ENGINE on TARGET with --rw=write --bs=4k --size=1M, then the
+# array GUARD_ARGS (e.g. --direct=1 for O_DIRECT-only engines), then the case's arguments.
+# CHECK_DEV (default TARGET) is the device whose checksum must hold or change; SUM_BYTES
+# limits the checksum to its first bytes. GUARD_ERR names the last run's stderr file.
+GUARD_ARGS=()
+_guard_pat=0
+
+# dev_sum DEV: DEV's checksum (of its first SUM_BYTES bytes when set).
+dev_sum() { head -c "${SUM_BYTES:--0}" "$1" | md5sum | cut -d' ' -f1; }
+
+# guard_refused ENGINE NAME REGEX TARGET [FIO-ARG...]: the write job fails without a crash,
+# its stderr matches REGEX, and the device's checksum is the same before and after.
+guard_refused()
+{
+	local e=$1 name="$1: $2" re=$3 t=$4 out rc before after dev=${CHECK_DEV:-$4}
+	shift 4
+	out=$(scratch)/refused-$RANDOM
+	before=$(dev_sum "$dev")
+	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
+		--rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" "$@"
+	rc=$?
+	after=$(dev_sum "$dev")
+	GUARD_ERR=$out.err
+	if [ "$rc" = 0 ]; then
+		fail "$name" "fio exited 0: the write was not refused"
+	elif [ "$rc" -ge 128 ] || crashed "$out"; then
+		fail "$name" "fio crashed (rc=$rc): $(head -c 300 "$out.err")"
+	elif ! grep -qE -- "$re" "$out.err"; then
+		fail "$name" "message does not match /$re/: $(grep -m2 iodrill "$out.err" | head -c 600)"
+	elif [ "$before" != "$after" ]; then
+		fail "$name" "refused, but $dev changed: $before -> $after"
+	else
+		pass "$name"
+	fi
+}
+
+# guard_allowed ENGINE NAME TARGET [FIO-ARG...]: the write job runs (fio exit 0, job error
+# 0), says what it writes to before writing, and the device did change (each run writes a
+# new pattern).
+guard_allowed()
+{
+	local e=$1 name="$1: $2" t=$3 out rc err before after dev=${CHECK_DEV:-$3}
+	shift 3
+	out=$(scratch)/allowed-$RANDOM
+	_guard_pat=$((_guard_pat + 1))
+	before=$(dev_sum "$dev")
+	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
+		--rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" \
+		--buffer_pattern="$(printf '0x%08x' $((0x1d000000 + _guard_pat)))" "$@"
+	rc=$?
+	err=$(fio_job_field "$out" g .error)
+	after=$(dev_sum "$dev")
+	GUARD_ERR=$out.err
+	if [ "$rc" != 0 ] || [ "$err" != 0 ]; then
+		fail "$name" "fio rc=$rc error=$err: $(grep -m2 -E 'iodrill|error' "$out.err" | head -c 600)"
+	elif ! grep -q "writing to $t" "$out.err"; then
+		fail "$name" "did not say what it writes to: $(head -c 300 "$out.err")"
+	elif [ "$before" = "$after" ]; then
+		fail "$name" "fio reported success but $dev did not change"
+	else
+		pass "$name"
+	fi
+}
+
+# guard_read_ok ENGINE NAME TARGET [FIO-ARG...]: a read job runs and announces no write.
+guard_read_ok()
+{
+	local e=$1 name="$1: $2" t=$3 out rc err
+	shift 3
+	out=$(scratch)/read-$RANDOM
+	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
+		--rw=read --bs=4k --size=1M "${GUARD_ARGS[@]}" "$@"
+	rc=$?
+	err=$(fio_job_field "$out" g .error)
+	if [ "$rc" = 0 ] && [ "$err" = 0 ] && ! grep -q "writing to" "$out.err"; then
+		pass "$name"
+	else
+		fail "$name" "fio rc=$rc error=$err: $(head -c 300 "$out.err")"
+	fi
+}
+
+# guard_suggested: the allow_overwrite value the last refusal told the user to add.
+guard_suggested() { grep -o 'add allow_overwrite=[^ ]*' "$GUARD_ERR" | head -1 | cut -d= -f2-; }
+
+# guard_engines TARGET-KIND...: the built engines whose engines.tbl target is one of these.
+guard_engines()
+{
+	local e t
+	for e in $(awk '!/^#/ && NF == 5 { print $1 }' "$ENGINES/engines.tbl"); do
+		t=$(engine_row "$e" | awk '{ print $5 }')
+		[ -f "$ENGINES/$e.so" ] && [[ " $* " == *" $t "* ]] && echo "$e"
+	done
 }

@@ -42,12 +42,24 @@ int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 	return 1;
 }
 
+/* The core's options sit right after the pad pointer in every engine options struct. */
+static struct idr_opts *core_opts(struct thread_data *td)
+{
+	return td->eo ? (struct idr_opts *)((char *)td->eo + sizeof(void *)) : NULL;
+}
+
 int idr_setup(struct thread_data *td)
 {
+	struct idr_opts *o = core_opts(td);
 	struct fio_file *f;
 	unsigned int i;
 	char msg[2 * PATH_MAX + 256];
 	int ret;
+
+	/* Before the guard looks at any device: an override that can name nothing is a typo. */
+	if (o && o->allow_overwrite && *o->allow_overwrite &&
+	    idr_guard_override_check(IDR_SYSFS, o->allow_overwrite, msg, sizeof(msg)))
+		return idr_fail(td, EINVAL, "%s", msg);
 
 	for_each_file(td, f, i) {
 		ret = idr_path_check(f->file_name, td->o.size || td->o.io_size, msg, sizeof(msg));
@@ -68,12 +80,6 @@ int idr_setup(struct thread_data *td)
 			f->real_file_size = td->o.size / td->o.nr_files;
 	}
 	return 0;
-}
-
-/* The core's options sit right after the pad pointer in every engine options struct. */
-static struct idr_opts *core_opts(struct thread_data *td)
-{
-	return td->eo ? (struct idr_opts *)((char *)td->eo + sizeof(void *)) : NULL;
 }
 
 /*
@@ -121,9 +127,138 @@ static void free_job_facts(struct idr_job_facts *j)
 	free((void *)j->files);
 }
 
+/* ---- the write guard -------------------------------------------------------------- */
+
+/* Reads are never refused: only jobs that write or trim, and not verify-only passes. */
+static bool guard_applies(struct thread_data *td)
+{
+	return (td_write(td) || td_trim(td)) && !td->o.verify_only;
+}
+
+/*
+ * The fio run a job belongs to, for sharing one device claim between its jobs: the
+ * backend process. thread=1 jobs run inside it; process jobs are its children. Outside a
+ * job (file set-up in the backend, no context yet) it is this process.
+ */
+static unsigned long guard_run_id(struct thread_data *td, bool in_job)
+{
+	return (!in_job || td->o.use_thread) ? (unsigned long)getpid() : (unsigned long)getppid();
+}
+
+/*
+ * Say what is about to be written to, on the terminal: straight to stderr in one write,
+ * because fio's log_info and log_err go into the --output file and would corrupt its JSON.
+ */
+static void guard_announce(struct thread_data *td, const struct idr_guard_report *r,
+			   enum idr_verdict v, const char *msg)
+{
+	char what[1024];
+
+	idr_guard_describe(r, what, sizeof(what));
+	if (v == IDR_WRITE_OVERRIDDEN)
+		dprintf(STDERR_FILENO, "%s: writing to %s; %s\n", td->io_ops->name, what, msg);
+	else
+		dprintf(STDERR_FILENO,
+			"%s: writing to %s: no filesystem, partition table, mount or holder on it\n",
+			td->io_ops->name, what);
+}
+
+/* Check r (resolved) and record the verdict for g (NULL outside a job). Returns 0 or 1. */
+static int guard_check(struct thread_data *td, struct idr_guard_report *r,
+		       struct idr_guard_file *g)
+{
+	struct idr_opts *o = core_opts(td);
+	const char *allow = o ? o->allow_overwrite : NULL;
+	enum idr_verdict v;
+	char msg[3072];
+	int fd, ret;
+
+	ret = idr_guard_inspect(r, g ? IDR_GUARD_HOLD : IDR_GUARD_PROBE,
+				guard_run_id(td, g != NULL), &fd);
+	if (ret)
+		return idr_fail(td, -ret, "filename=%s: cannot open %s to check it before writing: %s",
+				r->path, r->target == IDR_TARGET_NG ? r->dev.path : r->path,
+				strerror(-ret));
+	v = idr_guard_decide(r, allow, msg, sizeof(msg));
+	if (v == IDR_WRITE_REFUSED) {
+		if (fd >= 0)
+			close(fd);
+		return idr_fail(td, idr_guard_errno(r), "%s", msg);
+	}
+	if (!g)
+		return 0;
+	g->checked = true;
+	g->hold_fd = fd;
+	if (!r->sibling)
+		guard_announce(td, r, v, msg);
+	if (v == IDR_WRITE_OVERRIDDEN)
+		idr_note_str(idr_ctx(td), "overwritten", r->dev.path);
+	return 0;
+}
+
+/*
+ * The guard, before fio opens f: once per file per job (the claim is then held until
+ * cleanup), and once more, claim released at once, when fio opens a device in the
+ * backend to size it before the job (and its context) exists. Returns 0 or 1.
+ */
+static int guard_file(struct thread_data *td, struct fio_file *f)
+{
+	struct idr_ctx *c = idr_ctx(td);
+	struct idr_guard_file *g = NULL;
+	struct idr_guard_report *r;
+	int ret;
+
+	if (!guard_applies(td))
+		return 0;
+	if (c && f->fileno >= 0 && (unsigned int)f->fileno < c->nr_guard)
+		g = &c->guard[f->fileno];
+	if (g && g->checked)
+		return 0;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return idr_fail(td, ENOMEM, "out of memory checking filename=%s", f->file_name);
+	if (idr_guard_resolve(IDR_SYSFS, f->file_name, r))
+		ret = idr_fail(td, ENODEV,
+			       "filename=%s: a block device sysfs does not describe; cannot check "
+			       "it before writing", f->file_name);
+	else if (r->target == IDR_TARGET_UNGUARDED)
+		ret = g ? (g->checked = true, 0) : 0;
+	else
+		ret = guard_check(td, r, g);
+	free(r);
+	return ret;
+}
+
+/* Release every claim the guard holds for this job. */
+static void guard_release(struct idr_ctx *c)
+{
+	unsigned int i;
+
+	for (i = 0; c->guard && i < c->nr_guard; i++)
+		if (c->guard[i].hold_fd >= 0)
+			close(c->guard[i].hold_fd);
+	free(c->guard);
+	c->guard = NULL;
+}
+
+/* Allocate the per-file guard state. Returns 0 or -ENOMEM. */
+static int guard_alloc(struct idr_ctx *c)
+{
+	unsigned int i;
+
+	c->nr_guard = c->td->files_index;
+	c->guard = calloc(c->nr_guard ? c->nr_guard : 1, sizeof(*c->guard));
+	if (!c->guard)
+		return -ENOMEM;
+	for (i = 0; i < c->nr_guard; i++)
+		c->guard[i].hold_fd = -1;
+	return 0;
+}
+
 struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size)
 {
 	struct idr_ctx *c;
+	char msg[512];
 	int fd;
 
 	c = calloc(1, size);
@@ -142,9 +277,14 @@ struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size
 	}
 	c->io_us = calloc(c->nr_io_us, sizeof(*c->io_us));
 	c->events = calloc(c->nr_io_us, sizeof(*c->events));
-	if (!c->io_us || !c->events) {
+	if (!c->io_us || !c->events || guard_alloc(c)) {
 		idr_fail(td, ENOMEM, "out of memory for %u io_u slots (iodepth)", c->nr_io_us);
-		goto err_free_ctx;
+		goto err_free_table;
+	}
+	if (c->opts && c->opts->allow_overwrite && *c->opts->allow_overwrite &&
+	    idr_guard_override_check(IDR_SYSFS, c->opts->allow_overwrite, msg, sizeof(msg))) {
+		idr_fail(td, EINVAL, "%s", msg);
+		goto err_free_table;
 	}
 	/* Open the sidecar now so a bad path fails before any I/O, not after the run. */
 	if (c->opts && c->opts->sidecar && *c->opts->sidecar) {
@@ -160,6 +300,7 @@ struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size
 	return c;
 
 err_free_table:
+	free(c->guard);
 	free(c->events);
 	free(c->io_us);
 err_free_ctx:
@@ -184,7 +325,7 @@ int idr_io_u_init(struct thread_data *td, struct io_u *io_u)
 
 int idr_open_file(struct thread_data *td, struct fio_file *f)
 {
-	return generic_open_file(td, f);
+	return guard_file(td, f) ?: generic_open_file(td, f);
 }
 
 int idr_close_file(struct thread_data *td, struct fio_file *f)
@@ -309,6 +450,7 @@ void idr_cleanup(struct thread_data *td)
 				td->io_ops->name, c->opts->sidecar, strerror(-ret));
 		close(c->sidecar_fd);
 	}
+	guard_release(c);
 	if (c->extra)
 		idr_extra_free(c->extra);
 	free_job_facts(&c->job);

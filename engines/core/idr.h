@@ -27,6 +27,7 @@
 
 #include "counters.h"
 #include "cpu.h"
+#include "guard.h"
 #include "sidecar.h"
 #include "target.h"
 
@@ -45,6 +46,7 @@ _Static_assert(FIO_IOOPS_VERSION == IDR_FIO_IOOPS_VERSION,
 
 struct idr_opts {
 	char *sidecar;		/* JSON Lines file for this job's counters, or NULL */
+	char *allow_overwrite;	/* serial or path of a device the guard may let us destroy */
 };
 
 /*
@@ -63,6 +65,17 @@ struct idr_opts {
 		.off1 = offsetof(opts_type, core.sidecar),                                     \
 		.help = "Append this job's counters (I/Os, syscalls, busy events, ns "    \
 			"timer, CPU of every engine thread) as one JSON line to this file", \
+		.category = FIO_OPT_C_ENGINE,                                             \
+		.group = FIO_OPT_G_INVALID,                                               \
+	},                                                                                \
+	{                                                                                 \
+		.name = IDR_GUARD_OPTION,                                                 \
+		.lname = "iodrill: device to overwrite",                                  \
+		.type = FIO_OPT_STR_STORE,                                                \
+		.off1 = offsetof(opts_type, core.allow_overwrite),                        \
+		.help = "Write to this device although it holds a filesystem, partition " \
+			"table or mount: its serial, WWID or path (any alias); several "  \
+			"separated by ':'. Nothing else (no yes/1) overrides the guard",   \
 		.category = FIO_OPT_C_ENGINE,                                             \
 		.group = FIO_OPT_G_INVALID,                                               \
 	}
@@ -84,6 +97,15 @@ struct idr_ctx {
 	struct idr_cpu_window job_cpu;	/* the job thread, first submit to cleanup */
 	struct idr_cpu_sum workers;	/* threads the engine ran, added as they exit */
 	struct idr_extra *extra;	/* engine-specific facts for the sidecar */
+
+	/* The write guard's state per file (fio's file index): checked once, claim held. */
+	struct idr_guard_file *guard;
+	unsigned int nr_guard;
+};
+
+struct idr_guard_file {
+	bool checked;	/* the guard has passed this file for this job */
+	int hold_fd;	/* the O_EXCL claim on its block device, -1 when none */
 };
 
 /* The engine's row in engines/engines.tbl. */
@@ -120,9 +142,11 @@ struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size
 /*
  * idr_open_file / idr_close_file - fio's ->open_file / ->close_file for every engine that
  * opens real files or devices. Every open goes through here so the destructive-write
- * guard (refuse to write to a device holding a filesystem, a partition table or a mount,
- * unless the user names that device) lives in one place. Return 0, or 1 after
- * td_verror() (fio's convention).
+ * guard (guard.h) lives in one place: for a job that writes or trims, the first open of
+ * a block device or /dev/ngXnY claims it with O_EXCL until cleanup, refuses it when it
+ * holds a filesystem, a partition table, a mount or a holder unless allow_overwrite=
+ * names it, and says on stderr what is about to be written to. Reads, regular files and
+ * verify_only runs are not checked. Return 0, or 1 after td_verror() (fio's convention).
  */
 int idr_open_file(struct thread_data *td, struct fio_file *f);
 int idr_close_file(struct thread_data *td, struct fio_file *f);

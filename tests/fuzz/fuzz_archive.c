@@ -26,12 +26,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int file_fd = -1, null_fd = -1;
 static char path[64];
 
-/* cli/main.c is not linked in; the command's messages go nowhere. */
-__attribute__((weak)) void idr_err(const char *fmt, ...)
-{
-	(void)fmt;
-}
-
 int LLVMFuzzerInitialize(int *argc, char **argv[])
 {
 	(void)argc;

@@ -12,24 +12,6 @@
 
 #include "unit.h"
 
-void idr_err(const char *fmt, ...);
-
-/*
- * cli/main.c (idr_err's home) is not linked into unit tests, but the command files that
- * are call it: the same message on stderr here. Weak, so a strong one moved out of main.c
- * into a linked file wins.
- */
-__attribute__((weak)) void idr_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("iodrill: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static void case_done(const CU_pTest test, const CU_pSuite suite, const CU_pFailureRecord fail)
 {
 	if (!fail) {
