@@ -68,8 +68,9 @@ fi
 
 out=$S/eof
 head -c 16384 /dev/urandom >"$S/eof.dat"
-runfio "$out" --name=eof "${E[@]}" --bs=8k --filename="$S/eof.dat" --size=16k --rw=read \
-	--exec_prerun="truncate -s 10000 $S/eof.dat" --sidecar="$out.sc"
+# fio writes <job>.prerun.txt into the working directory: run it from the scratch folder.
+(cd "$S" && runfio "$out" --name=eof "${E[@]}" --bs=8k --filename="$S/eof.dat" --size=16k \
+	--rw=read --exec_prerun="truncate -s 10000 $S/eof.dat" --sidecar="$out.sc")
 rc=$?
 if [ "$rc" = 0 ] && [ "$(fio_job_field "$out" eof .read.short_ios)" = 1 ] &&
 	[ "$(sidecar_field "$out.sc" eof .counters.short_ios)" = 1 ] &&
