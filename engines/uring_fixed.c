@@ -326,6 +326,9 @@ static int uring_fixed_open_file(struct thread_data *td, struct fio_file *f)
 {
 	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
 
+	/* fio sizes block devices by opening them before ->init: no ring yet then. */
+	if (!ud)
+		return idr_open_file(td, f);
 	return idr_ring_open_file(&ud->core, &ud->ring, f);
 }
 
@@ -333,6 +336,8 @@ static int uring_fixed_close_file(struct thread_data *td, struct fio_file *f)
 {
 	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
 
+	if (!ud)
+		return idr_close_file(td, f);
 	return idr_ring_close_file(&ud->core, &ud->ring, f);
 }
 
