@@ -137,6 +137,14 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 	@mkdir -p $(@D)
 	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
 
+# ---- helpers the test scripts run (tests/<area>/<name>.c -> build/tests/bin/<name>) ------
+TEST_BINS := $(BUILD)/tests/bin/noiouring
+
+$(BUILD)/tests/bin/%: tests/fio/%.c $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $<
+
 # ---- targets ----------------------------------------------------------------------------
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
@@ -149,7 +157,7 @@ units: $(UNIT_BINS)
 
 # tests/run runs the units and every test script, prints PASS/FAIL/SKIP per case and one
 # summary line, and exits non-zero on any failure.
-check: all units
+check: all units $(TEST_BINS)
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS="$(UNIT_BINS)" tests/run
 
 drill: all
@@ -159,7 +167,7 @@ bench: all
 	$(Q)FIO=$(FIO) tests/bench/run
 
 # The stress scripts (tests/*/t-*stress*.sh) run short in check, long here.
-stress: all
+stress: all $(TEST_BINS)
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 tests/run stress
 
 install: all

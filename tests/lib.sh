@@ -222,3 +222,34 @@ with_loops()
 		"$fn" "$label" "$dev" "$@"
 	done
 }
+
+# expect_refusal_run NAME REGEX COMMAND...: COMMAND (fio, possibly behind a wrapper such
+# as strace, setpriv or a seccomp launcher) must exit non-zero without crashing, and its
+# output (stdout and stderr) must match the extended regex REGEX.
+expect_refusal_run()
+{
+	local name=$1 re=$2 out rc
+	shift 2
+	out=$(scratch)/refusal-$RANDOM
+	"$@" >"$out.out" 2>"$out.err"
+	rc=$?
+	cat "$out.out" >>"$out.err"
+	if [ "$rc" = 0 ]; then
+		fail "$name" "exited 0: $(head -c 300 "$out.err")"
+	elif [ "$rc" -ge 128 ] || crashed "$out"; then
+		fail "$name" "crashed (rc=$rc): $(head -c 300 "$out.err")"
+	elif ! grep -qE "$re" "$out.err"; then
+		fail "$name" "message does not match /$re/: $(grep -v '^$' "$out.err" | head -c 500)"
+	else
+		pass "$name"
+	fi
+}
+
+# test_bin NAME: the path of a helper built by make into build/tests/bin, or nothing
+# (with the reason on stderr) when it is not built.
+test_bin()
+{
+	local p=$TOP/${BUILD:-build}/tests/bin/$1
+	[ -x "$p" ] && { echo "$p"; return; }
+	echo "$1 is not built (make $p)" >&2
+}
