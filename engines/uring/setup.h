@@ -50,7 +50,7 @@ struct idr_uring_faults {
 	unsigned int refuse;		/* IORING_SETUP_* refused with EINVAL, as an older kernel */
 	bool refuse_ring_fd;		/* io_uring_register_ring_fd refused with EINVAL */
 	unsigned int cqe_eagain;	/* every Nth read/write CQE turns into -EAGAIN (0: off) */
-	unsigned int cqe_short;		/* every Nth read/write CQE reports half its bytes */
+	unsigned int cqe_short;		/* every Nth read CQE reports half its bytes */
 	unsigned int sq_entries;	/* a ring this small (SQ and CQ) whatever the depth */
 };
 
