@@ -113,13 +113,13 @@ iodrill: $(CLI_OBJS) $(OBJ)/units/libidr.a
 # ---- unit tests (CUnit) -----------------------------------------------------------------
 # One tests/unit/test_<module>.c per module, each its own binary, linked with the shared
 # runner (tests/unit/unit_main.c) and a library of everything testable without fio.
-UNIT_LIB_SRCS := $(CORE_UNIT_SRCS)
+UNIT_LIB_SRCS := $(CORE_UNIT_SRCS) engines/uring/setup.c
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
 UNIT_LIB_CLI_OBJS := $(filter-out $(OBJ)/cli/main.o,$(CLI_OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-san))
 UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
-	$(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
+	-Iengines/uring $(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
 
 $(OBJ)/units/%.o: %.c $(GEN)/engine_caps.h $(CONFIG_MK)
 	$(call say,CC,$<)
@@ -135,7 +135,8 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 		$(OBJ)/units/tests/unit/unit_main.o $(UNIT_LIB_CLI_OBJS) $(OBJ)/units/libidr.a
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
+	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) \
+		$(URING_LIBS) -lm
 
 # ---- helpers the test scripts run (tests/<area>/<name>.c -> build/tests/bin/<name>) ------
 TEST_BINS := $(BUILD)/tests/bin/noiouring

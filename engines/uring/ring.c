@@ -588,8 +588,6 @@ static void ring_note_setup(struct idr_ctx *c, struct idr_ring *r)
 	idr_note_bool(c, "nodrop", r->info.features & IORING_FEAT_NODROP);
 	idr_note_bool(c, "fixedbufs", r->cfg.fixedbufs);
 	idr_note_bool(c, "registerfiles", r->files_registered);
-	if (r->mode & IDR_RING_SQPOLL)
-		idr_note_u64(c, "sqpoll_tid", r->sq_tid > 0 ? (uint64_t)r->sq_tid : 0);
 }
 
 int idr_ring_post_init(struct idr_ctx *c, struct idr_ring *r)
@@ -623,8 +621,6 @@ int idr_ring_post_init(struct idr_ctx *c, struct idr_ring *r)
 		return 1;
 	if (r->cfg.registerfiles && ring_register_files(c, r))
 		return 1;
-	if (r->mode & IDR_RING_SQPOLL)
-		r->sq_tid = idr_uring_sq_tid(r->ring.ring_fd);
 	ring_note_setup(c, r);
 	return 0;
 }
@@ -686,11 +682,18 @@ static void ring_drain(struct idr_ctx *c, struct idr_ring *r)
 			c->td->io_ops->name, r->inflight);
 }
 
-/* Add the SQPOLL thread's CPU time (fio's report shows sys 0% with SQPOLL). */
+/*
+ * Add the SQPOLL thread's CPU time (fio's report shows sys 0% with SQPOLL), read while
+ * the ring still holds the thread; it has long run by now, so its tid is known.
+ */
 static void ring_sqpoll_cpu(struct idr_ctx *c, struct idr_ring *r)
 {
 	struct idr_cpu cpu;
 
+	if (!(r->mode & IDR_RING_SQPOLL))
+		return;
+	r->sq_tid = idr_uring_sq_tid(r->ring.ring_fd);
+	idr_note_u64(c, "sqpoll_tid", r->sq_tid > 0 ? (uint64_t)r->sq_tid : 0);
 	if (r->sq_tid <= 0 || idr_cpu_task(r->sq_tid, &cpu))
 		return;
 	idr_cpu_sum_add(&c->workers, &cpu);

@@ -435,7 +435,13 @@ pid_t idr_uring_sq_tid(int ring_fd)
 	if (status_field(path, "SqThread", val, sizeof(val)))
 		return -ENOENT;
 	tid = strtol(val, NULL, 10);
-	return tid > 0 ? (pid_t)tid : -ENOENT;
+	if (tid <= 0)
+		return -ENOENT;
+	/*
+	 * Until the poller first runs, the kernel shows the creating task's pid there
+	 * (io_sq_thread resets it to its own after naming itself iou-sqp-PID).
+	 */
+	return tid == gettid() ? -EAGAIN : (pid_t)tid;
 }
 
 int idr_cpulist_has(const char *list, unsigned int cpu)
@@ -490,7 +496,7 @@ static int parse_refuse(const char *v, size_t n, struct idr_uring_faults *f)
 	const char *end = v + n, *bar;
 	unsigned int flag;
 
-	while (v < end) {
+	for (;;) {
 		bar = memchr(v, '|', (size_t)(end - v));
 		if (!bar)
 			bar = end;
@@ -499,10 +505,11 @@ static int parse_refuse(const char *v, size_t n, struct idr_uring_faults *f)
 		else if ((flag = flag_by_name(v, (size_t)(bar - v))))
 			f->refuse |= flag;
 		else
-			return -EINVAL;
+			return -EINVAL;	/* an unknown or empty name */
+		if (bar == end)
+			return 0;
 		v = bar + 1;
 	}
-	return 0;
 }
 
 static int parse_fault(const char *key, size_t klen, const char *v, size_t vlen,

@@ -168,7 +168,8 @@ char *idr_uring_explain(int err, unsigned int flags, const struct idr_uring_env 
 
 /*
  * idr_uring_sq_tid - the SQPOLL thread of the ring with fd ring_fd, from the ring's
- * /proc/self/fdinfo entry (SqThread:). Returns the tid, or -errno (-ENOENT: none).
+ * /proc/self/fdinfo entry (SqThread:). Call it from the task that set the ring up.
+ * Returns the tid, or -errno: -ENOENT for none, -EAGAIN when the poller has not run yet.
  */
 pid_t idr_uring_sq_tid(int ring_fd);
 
