@@ -106,6 +106,8 @@ check "CQE short read on every 5th: resid, fio requeues the rest, verify passes"
 	"${why:-sidecar short_ios=$short fio short_ios=$fshort}" \
 	test -z "$why" -a "${short:-0}" -gt 0 -a "$short" = "$fshort"
 # Batches of 64 into an SQ of 4: the SQ fills (queue hands SQEs over, or says busy).
+# Without SQPOLL our reaps must flush the overflow backlog (counted); the SQPOLL poller
+# may flush it itself.
 # (verify_backlog matters: without it fio 3.33 regenerates expected seeds in issue order,
 # and a write that went back after FIO_Q_BUSY consumed one seed too many, whatever the
 # engine.)
@@ -116,7 +118,7 @@ for sq in "" "--sqthread_poll=1 --sqthread_poll_idle=10"; do
 	check "ring of 4 entries under iodepth=64${sq:+ with SQPOLL}: SQ full, CQ overflows, nothing lost" \
 		"${why:-cq=$(fact "$out" ring_cq_entries) flushes=$(fact "$out" cq_overflow_flushes) sq_full=$(fact "$out" sq_full) dropped=$(fact "$out" cq_dropped)}" \
 		test -z "$why" -a "$(fact "$out" ring_cq_entries)" = 4 -a "$(fact "$out" cq_dropped)" = null \
-		-a "$(fact "$out" sq_full)" -gt 0 -a "$(fact "$out" cq_overflow_flushes)" -gt 0
+		-a "$(fact "$out" sq_full)" -gt 0 -a \( -n "$sq" -o "$(fact "$out" cq_overflow_flushes)" -gt 0 \)
 done
 
 # ---- io_uring_enter errors (strace) --------------------------------------------------------
