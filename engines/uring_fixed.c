@@ -136,6 +136,12 @@ static void prep_sync(struct uring_fixed_data *ud, struct io_uring_sqe *sqe, str
 {
 	struct fio_file *f = io_u->file;
 
+	*sqe = (struct io_uring_sqe){
+		.opcode = op_table[io_u->ddir][ud->ops],
+		.flags = ud->sqe_flags,
+		.fd = ud->sqe_flags ? (int)f->fileno : f->fd,
+		.user_data = io_u->index,
+	};
 	if (io_u->ddir == DDIR_SYNC_FILE_RANGE) {
 		sqe->off = f->first_write;
 		sqe->len = (unsigned int)(f->last_write - f->first_write);
@@ -145,38 +151,42 @@ static void prep_sync(struct uring_fixed_data *ud, struct io_uring_sqe *sqe, str
 	}
 }
 
+/* A read or write SQE. Every field is written once: the slot holds an old SQE. */
 static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u)
 {
 	struct uring_fixed_data *ud = ring_data(r);
 	struct fio_file *f = io_u->file;
+	struct iovec *iov;
 
-	*sqe = (struct io_uring_sqe){
-		.opcode = op_table[io_u->ddir][ud->ops],
-		.flags = ud->sqe_flags | async_flag(ud),
-		.fd = ud->sqe_flags ? (int)f->fileno : f->fd,
-		.user_data = io_u->index,
-	};
-	if (!ddir_rw(io_u->ddir)) {
+	if (__builtin_expect(!ddir_rw(io_u->ddir), 0)) {
 		prep_sync(ud, sqe, io_u);
 		return;
 	}
+	sqe->opcode = op_table[io_u->ddir][ud->ops];
+	sqe->flags = ud->sqe_flags | async_flag(ud);
 	/* io_prio is per job; SQPOLL submits from another task, so it rides in the SQE. */
 	sqe->ioprio = (uint16_t)ud->core.td->ioprio;
+	sqe->fd = ud->sqe_flags ? (int)f->fileno : f->fd;
 	sqe->off = io_u->offset;
 	sqe->rw_flags = ud->rw_flags;
-	if (ud->ops == OPS_VECTORED) {
-		/* xfer_buf/len, not buf: a requeued short transfer moved them on. */
-		ud->iovecs[io_u->index].iov_base = io_u->xfer_buf;
-		ud->iovecs[io_u->index].iov_len = io_u->xfer_buflen;
-		sqe->addr = (uintptr_t)&ud->iovecs[io_u->index];
-		sqe->len = 1;
+	sqe->user_data = io_u->index;
+	/* The registered buffer covers io_u->buf whole, so xfer_buf lies inside it. */
+	sqe->buf_index = ud->ops == OPS_FIXED ? (uint16_t)io_u->index : 0;
+	sqe->personality = 0;
+	sqe->splice_fd_in = 0;
+	sqe->addr3 = 0;
+	sqe->__pad2[0] = 0;
+	if (ud->ops != OPS_VECTORED) {
+		sqe->addr = (uintptr_t)io_u->xfer_buf;
+		sqe->len = (unsigned int)io_u->xfer_buflen;
 		return;
 	}
-	sqe->addr = (uintptr_t)io_u->xfer_buf;
-	sqe->len = (unsigned int)io_u->xfer_buflen;
-	/* The registered buffer covers io_u->buf whole, so xfer_buf lies inside it. */
-	if (ud->ops == OPS_FIXED)
-		sqe->buf_index = (uint16_t)io_u->index;
+	/* xfer_buf/len, not buf: a requeued short transfer moved them on. */
+	iov = &ud->iovecs[io_u->index];
+	iov->iov_base = io_u->xfer_buf;
+	iov->iov_len = io_u->xfer_buflen;
+	sqe->addr = (uintptr_t)iov;
+	sqe->len = 1;
 }
 
 /*

@@ -33,7 +33,9 @@ struct idr_ring_ops {
 	void (*prep)(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u);
 	/*
 	 * The result of io_u as idr_io_u_done takes it: bytes moved, or -errno. res is
-	 * cqe->res (possibly altered by the fault seam); cqe is the whole CQE.
+	 * cqe->res (possibly altered by the fault seam); cqe is the whole CQE. Called for
+	 * negative results only, unless cfg.result_always (passthrough: res > 0 is an
+	 * NVMe status).
 	 */
 	long long (*result)(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
 			    struct io_u *io_u);
@@ -47,6 +49,7 @@ struct idr_ring_cfg {
 	bool fixedbufs;			/* register the io_u buffers (buf_index = io_u->index) */
 	bool registerfiles;		/* register the files (fixed file slot = f->fileno) */
 	bool retry_eagain;		/* resubmit I/Os whose CQE says -EAGAIN (not for nowait) */
+	bool result_always;		/* ops->result for every CQE, not only failures */
 	const struct idr_ring_ops *ops;
 };
 
@@ -58,6 +61,7 @@ enum {
 	IDR_RING_TASKRUN_FLAG = 1 << 3,	/* the kernel flags pending task work in sq flags */
 	IDR_RING_SPIN_MIN0 = 1 << 4,	/* iodepth_batch_complete_min=0: never block in wait */
 	IDR_RING_FAULTS = 1 << 5,	/* the fault seam is armed */
+	IDR_RING_RESULT_HOOK = 1 << 6,	/* ops->result sees every CQE */
 };
 
 struct idr_ring {
@@ -76,6 +80,8 @@ struct idr_ring {
 	unsigned int cq_mask, cqe_shift;
 	unsigned int inflight;		/* handed to the kernel, CQE not yet reaped */
 	unsigned int mode;		/* IDR_RING_* */
+	bool merge;			/* commit left the pending SQEs to getevents' enter */
+	bool unstamped;			/* completions reaped since the last completion stamp */
 	int enter_fd;			/* the registered ring index, or the ring fd */
 	unsigned int enter_flags;	/* IORING_ENTER_REGISTERED_RING or 0 */
 
