@@ -114,7 +114,7 @@ struct uring_fixed_data {
 	unsigned int async_every;	/* force_async */
 	unsigned int async_count;
 	bool hipri;
-	bool hipri_told;		/* the no-polling message went out */
+	bool told;			/* the EOPNOTSUPP explanation went out */
 };
 
 static inline struct uring_fixed_data *ring_data(struct idr_ring *r)
@@ -191,7 +191,7 @@ static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struc
 
 /*
  * hipri and -EOPNOTSUPP: the target cannot complete I/O by polling. Say which target
- * and why, once; the I/O fails with the errno as usual.
+ * and why (once); the I/O fails with the errno as usual.
  */
 static void tell_no_polling(struct uring_fixed_data *ud, const struct io_u *io_u)
 {
@@ -200,7 +200,6 @@ static void tell_no_polling(struct uring_fixed_data *ud, const struct io_u *io_u
 	struct stat st;
 	FILE *fp;
 
-	ud->hipri_told = true;
 	if (!ud->core.td->o.odirect) {
 		log_err("uring_fixed: hipri=1 on %s with direct=0: polled completions exist "
 			"only for O_DIRECT I/O; set direct=1 or drop hipri\n", name);
@@ -228,8 +227,14 @@ static long long uring_fixed_result(struct idr_ring *r, const struct io_uring_cq
 	struct uring_fixed_data *ud = ring_data(r);
 
 	(void)cqe;
-	if (__builtin_expect(res == -EOPNOTSUPP, 0) && ud->hipri && !ud->hipri_told)
+	if (res != -EOPNOTSUPP || ud->told)
+		return res;
+	ud->told = true;
+	if (ud->hipri)
 		tell_no_polling(ud, io_u);
+	else if (ud->rw_flags & RWF_NOWAIT)
+		log_err("uring_fixed: nowait=1: %s does not take RWF_NOWAIT I/O (EOPNOTSUPP); "
+			"drop nowait\n", io_u->file->file_name);
 	return res;
 }
 

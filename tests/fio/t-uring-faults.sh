@@ -10,6 +10,7 @@
 #    resid, fio requeues the rest), a ring and CQ far smaller than the I/Os in flight
 #    (CQ overflow), with and without SQPOLL.
 #  - io_uring_enter EINTR, EAGAIN and EBUSY (strace): retried, counted, nothing lost.
+#  - nowait=1: EOPNOTSUPP named on tmpfs; on a loop device a -EAGAIN reaches fio.
 #  - fsync, fdatasync and sync_file_range through the ring.
 #  - a real short read across the end of a file.
 . "$(dirname "$0")/../lib.sh"
@@ -120,6 +121,28 @@ for sq in "" "--sqthread_poll=1 --sqthread_poll_idle=10"; do
 		test -z "$why" -a "$(fact "$out" ring_cq_entries)" = 4 -a "$(fact "$out" cq_dropped)" = null \
 		-a "$(fact "$out" sq_full)" -gt 0 -a \( -n "$sq" -o "$(fact "$out" cq_overflow_flushes)" -gt 0 \)
 done
+
+# nowait=1: a -EAGAIN is the answer asked for, so it reaches fio (error 11), not
+# resubmitted. tmpfs takes no RWF_NOWAIT (EOPNOTSUPP, named); a loop device does.
+expect_refusal_run "nowait=1 on tmpfs: EOPNOTSUPP, named with the file and the option" \
+	"nowait=1: $S/f does not take RWF_NOWAIT I/O \(EOPNOTSUPP\)" \
+	"$FIO" "${VJOB[@]}" --rw=randread --verify=0 --nowait=1
+if [ -z "$(loop_why)" ] && truncate -s 8M "$S/nw.img" && dev=$(loopdev "$S/nw.img"); then
+	NJOB=(--name=v --ioengine="external:$ENGINES/uring_fixed.so" --filename="$dev" --bs=4k
+		--size=4M --rw=randread --direct=1 --iodepth=32 --nowait=1)
+	out=$S/nowait
+	why=$(urun "$out" "${NJOB[@]}")
+	check "nowait=1 on a loop device: reads go through with RWF_NOWAIT" "$why" test -z "$why"
+	out=$S/nowait-eagain
+	IODRILL_URING_FAULTS=cqe_eagain=7 runfio "$out" "${NJOB[@]}" --sidecar="$out.sc"
+	rc=$?
+	check "nowait=1 and a CQE -EAGAIN: it reaches fio as error 11, no resubmission" \
+		"rc=$rc error=$(fio_job_field "$out" v .error) retries=$(fact "$out" cqe_eagain_retries)" \
+		test "$rc" != 0 -a "$(fio_job_field "$out" v .error)" = 11 -a \
+		"$(fact "$out" cqe_eagain_retries)" = 0
+else
+	skip "nowait=1 on a loop device" "$(loop_why)"
+fi
 
 # ---- io_uring_enter errors (strace) --------------------------------------------------------
 if command -v strace >/dev/null; then
