@@ -588,8 +588,8 @@ static int ring_register_files(struct idr_ctx *c, struct idr_ring *r)
 		return idr_fail(td, -ret,
 				"registerfiles=1: cannot register a table of %u files: %s%s",
 				td->files_index, strerror(-ret),
-				ret == -EMFILE ? " (RLIMIT_NOFILE: raise ulimit -n, or lower nrfiles)"
-					       : "");
+				ret == -EMFILE ? " (RLIMIT_NOFILE: raise ulimit -n, or lower "
+						 "nrfiles)" : "");
 	r->files_registered = true;
 	for_each_file(td, f, i) {
 		if (f->fd < 0)

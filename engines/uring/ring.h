@@ -46,9 +46,9 @@ struct idr_ring_cfg {
 	bool sq_aff;			/* pin the SQPOLL thread to sq_thread_cpu */
 	unsigned int sq_thread_cpu;
 	unsigned int sq_thread_idle_ms;	/* 0: the kernel's default (1 s) */
-	bool fixedbufs;			/* register the io_u buffers (buf_index = io_u->index) */
+	bool fixedbufs;			/* register io_u buffers (buf_index = io_u->index) */
 	bool registerfiles;		/* register the files (fixed file slot = f->fileno) */
-	bool retry_eagain;		/* resubmit I/Os whose CQE says -EAGAIN (not for nowait) */
+	bool retry_eagain;		/* resubmit I/O whose CQE says -EAGAIN (not nowait) */
 	bool result_always;		/* ops->result for every CQE, not only failures */
 	const struct idr_ring_ops *ops;
 };
@@ -71,7 +71,7 @@ struct idr_ring {
 	unsigned int sq_mask, sq_entries, sqe_shift;
 	unsigned int sq_tail;		/* next position to fill */
 	unsigned int sq_sub;		/* first position not yet handed to the kernel */
-	struct io_u **pend;		/* io_u at each filled position (tagged: a resubmission) */
+	struct io_u **pend;		/* io_u at each filled position (tagged: resubmitted) */
 	unsigned int nr_pend_retries;	/* tagged entries among the pending */
 
 	/* Completion, hot. */
@@ -81,7 +81,7 @@ struct idr_ring {
 	unsigned int inflight;		/* handed to the kernel, CQE not yet reaped */
 	unsigned int mode;		/* IDR_RING_* */
 	bool merge;			/* commit left the pending SQEs to getevents' enter */
-	bool unstamped;			/* completions reaped since the last completion stamp */
+	bool unstamped;			/* completions reaped since the last stamp */
 	int enter_fd;			/* the registered ring index, or the ring fd */
 	unsigned int enter_flags;	/* IORING_ENTER_REGISTERED_RING or 0 */
 

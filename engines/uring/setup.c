@@ -82,7 +82,8 @@ unsigned int idr_uring_wanted_flags(unsigned int required)
 {
 	unsigned int all = IORING_SETUP_NO_SQARRAY | IORING_SETUP_DEFER_TASKRUN |
 			   IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_COOP_TASKRUN |
-			   IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_CQSIZE;
+			   IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL |
+			   IORING_SETUP_CQSIZE;
 
 	/* The SQPOLL thread runs completions itself: the kernel refuses task-run flags. */
 	if (required & IORING_SETUP_SQPOLL)

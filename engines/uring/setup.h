@@ -47,7 +47,7 @@
  * in shared memory), and an old kernel's refusals cannot be had on a new one.
  */
 struct idr_uring_faults {
-	unsigned int refuse;		/* IORING_SETUP_* refused with EINVAL, as an older kernel */
+	unsigned int refuse;		/* IORING_SETUP_* refused (EINVAL) as if old */
 	bool refuse_ring_fd;		/* io_uring_register_ring_fd refused with EINVAL */
 	unsigned int cqe_eagain;	/* every Nth read/write CQE turns into -EAGAIN (0: off) */
 	unsigned int cqe_short;		/* every Nth read CQE reports half its bytes */
@@ -65,8 +65,8 @@ int idr_uring_faults_parse(const char *spec, struct idr_uring_faults *f, char *m
 struct idr_uring_params {
 	unsigned int entries;		/* SQ entries (the kernel rounds up to a power of 2) */
 	unsigned int cq_entries;	/* with IORING_SETUP_CQSIZE */
-	unsigned int required;		/* IORING_SETUP_* never dropped (IOPOLL, SQPOLL, SQE128...) */
-	unsigned int wanted;		/* optional IORING_SETUP_*, dropped on EINVAL, newest first */
+	unsigned int required;		/* IORING_SETUP_* never dropped (IOPOLL, SQE128...) */
+	unsigned int wanted;		/* optional ones: dropped on EINVAL, newest first */
 	unsigned int sq_thread_cpu;	/* with IORING_SETUP_SQ_AFF */
 	unsigned int sq_thread_idle_ms;	/* with SQPOLL; 0: the kernel's default (1 s) */
 	const struct idr_uring_faults *faults;	/* or NULL */

@@ -25,10 +25,10 @@ static bool has(const char *needle)
 
 static void faults_parse_valid(void)
 {
+	const char *spec = "refuse=DEFER_TASKRUN|RING_FD,cqe_eagain=7,cqe_short=5,sq_entries=4";
 	struct idr_uring_faults f;
 
-	CU_ASSERT_EQUAL(idr_uring_faults_parse("refuse=DEFER_TASKRUN|RING_FD,cqe_eagain=7,"
-					       "cqe_short=5,sq_entries=4", &f, msg, sizeof(msg)), 0);
+	CU_ASSERT_EQUAL(idr_uring_faults_parse(spec, &f, msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(f.refuse, IORING_SETUP_DEFER_TASKRUN);
 	CU_ASSERT(f.refuse_ring_fd);
 	CU_ASSERT_EQUAL(f.cqe_eagain, 7);
@@ -133,7 +133,8 @@ static void create_modern(void)
 
 static void create_drops_newest_first(void)
 {
-	struct idr_uring_faults f = { .refuse = IORING_SETUP_SINGLE_ISSUER, .refuse_ring_fd = true };
+	struct idr_uring_faults f = { .refuse = IORING_SETUP_SINGLE_ISSUER,
+				      .refuse_ring_fd = true };
 	unsigned int want = IORING_SETUP_NO_SQARRAY | IORING_SETUP_DEFER_TASKRUN |
 			    IORING_SETUP_SINGLE_ISSUER;
 	struct io_uring ring;
