@@ -45,14 +45,13 @@ trap _run_cleanups EXIT
 trap 'exit 130' INT TERM
 
 # scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
-scratch()
-{
-	if [ -z "${SCRATCH:-}" ]; then
-		SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX)
-		at_exit "rm -rf '$SCRATCH'"
-	fi
-	echo "$SCRATCH"
-}
+# Made here, in the script's own shell, not lazily: scratch is nearly always called as
+# $(scratch), a subshell, where a lazily made folder and its at_exit were lost (each
+# call leaked a new folder). Loop devices (loopdev) are detached before it goes.
+SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) || { echo "FAIL lib.sh: mktemp"; exit 1; }
+at_exit "rm -rf '$SCRATCH'"
+at_exit _detach_loops
+scratch() { echo "$SCRATCH"; }
 
 # ---- loop devices -----------------------------------------------------------------------
 # loop_why: empty when loop devices can be made here, else the reason they cannot.
@@ -64,12 +63,19 @@ loop_why()
 }
 
 # loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at exit.
+# (Recorded in a file, not with at_exit: loopdev too runs in $(...) subshells.)
 loopdev()
 {
 	local dev
 	dev=$(losetup -f --show --direct-io=on --sector-size "${2:-512}" "$1") || return 1
-	at_exit "losetup -d '$dev'"
+	echo "$dev" >>"$SCRATCH/.loops"
 	echo "$dev"
+}
+_detach_loops()
+{
+	local dev
+	[ -f "$SCRATCH/.loops" ] || return 0
+	while read -r dev; do losetup -d "$dev"; done <"$SCRATCH/.loops"
 }
 
 # ---- fio ----------------------------------------------------------------------------------
