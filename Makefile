@@ -117,7 +117,7 @@ iodrill: $(CLI_OBJS) $(OBJ)/units/libidr.a
 # ---- unit tests (CUnit) -----------------------------------------------------------------
 # One tests/unit/test_<module>.c per module, each its own binary, linked with the shared
 # runner (tests/unit/unit_main.c) and a library of everything testable without fio.
-UNIT_LIB_SRCS := $(CORE_UNIT_SRCS)
+UNIT_LIB_SRCS := $(CORE_UNIT_SRCS) engines/uring/setup.c
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
 # Every command file but main.c (the helpers they share, idr_err and the rest, are in
 # cli/common.c).
@@ -128,7 +128,7 @@ UNIT_HELPER_OBJS := $(patsubst %.c,$(OBJ)/units/%.o,$(filter-out $(UNIT_SRCS) \
 	tests/unit/unit_main.c,$(wildcard tests/unit/*.c)))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-san))
 UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
-	$(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
+	-Iengines/uring $(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
 
 $(OBJ)/units/%.o: %.c $(GEN)/engine_caps.h $(CONFIG_MK)
 	$(call say,CC,$<)
@@ -145,7 +145,16 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 		$(OBJ)/units/libidr.a
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
-	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) -lm
+	$(Q)$(CC) -o $@ $^ $(SAN_FLAGS) $(CUNIT_LIBS) $(JSONC_LIBS) $(NVME_LIBS) $(BLKID_LIBS) \
+		$(URING_LIBS) -lm
+
+# ---- helpers the test scripts run (tests/<area>/<name>.c -> build/tests/bin/<name>) ------
+TEST_BINS := $(BUILD)/tests/bin/noiouring
+
+$(BUILD)/tests/bin/%: tests/fio/%.c $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $<
 
 # ---- fuzz targets (libFuzzer through clang; configure says whether it works) --------------
 # tests/fuzz/fuzz_<name>.c, linked with every cli/ and nvme/ file but main.c. Built with
@@ -182,7 +191,7 @@ units: $(UNIT_BINS)
 
 # tests/run runs the units and every test script, prints PASS/FAIL/SKIP per case and one
 # summary line, and exits non-zero on any failure.
-check: all units fuzzers
+check: all units fuzzers $(TEST_BINS)
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS="$(UNIT_BINS)" tests/run
 
 # The scripts that boot the NVMe test machine: tests/vm/t-*.sh, tests/*/t-vm-*.sh, t-*-vm.sh.
@@ -202,7 +211,7 @@ fuzz: all fuzzers
 		tests/run fuzz
 
 # The stress scripts (tests/*/t-*stress*.sh) run short in check, long here.
-stress: all
+stress: all $(TEST_BINS)
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 tests/run stress
 
 install: all

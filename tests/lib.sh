@@ -199,7 +199,9 @@ verify_matrix()
 	else
 		fail "$engine $label: verify matrix" "fio rc=$rc, $ok of $n good;$why $(grep -m3 -iE 'verify|error' "$out.err" | tr '\n' ' ')"
 	fi
-	zero=$(jq -r 'select(.counters.ios > 0) | select(.counters.elapsed_ns == 0 or .counters.syscalls == 0
+	# (An SQPOLL ring may legitimately run a job without a single system call.)
+	zero=$(jq -r 'select(.counters.ios > 0) | select(.counters.elapsed_ns == 0 or (.counters.syscalls == 0
+		and ((.engine_facts.ring_flags // "") | test("SQPOLL") | not))
 		or .counters.submitted == 0 or .cpu.total_ns == 0) | .job.name' "$out.sidecar" 2>/dev/null | head -3)
 	if [ -s "$out.sidecar" ] && [ -z "$zero" ]; then
 		pass "$engine $label: timer, syscall and CPU counters non-zero"
@@ -402,4 +404,35 @@ guard_engines()
 		t=$(engine_row "$e" | awk '{ print $5 }')
 		[ -f "$ENGINES/$e.so" ] && [[ " $* " == *" $t "* ]] && echo "$e"
 	done
+}
+
+# expect_refusal_run NAME REGEX COMMAND...: COMMAND (fio, possibly behind a wrapper such
+# as strace, setpriv or a seccomp launcher) must exit non-zero without crashing, and its
+# output (stdout and stderr) must match the extended regex REGEX.
+expect_refusal_run()
+{
+	local name=$1 re=$2 out rc
+	shift 2
+	out=$(scratch)/refusal-$RANDOM
+	"$@" >"$out.out" 2>"$out.err"
+	rc=$?
+	cat "$out.out" >>"$out.err"
+	if [ "$rc" = 0 ]; then
+		fail "$name" "exited 0: $(head -c 300 "$out.err")"
+	elif [ "$rc" -ge 128 ] || crashed "$out"; then
+		fail "$name" "crashed (rc=$rc): $(head -c 300 "$out.err")"
+	elif ! grep -qE "$re" "$out.err"; then
+		fail "$name" "message does not match /$re/: $(grep -v '^$' "$out.err" | head -c 500)"
+	else
+		pass "$name"
+	fi
+}
+
+# test_bin NAME: the path of a helper built by make into build/tests/bin, or nothing
+# (with the reason on stderr) when it is not built.
+test_bin()
+{
+	local p=$TOP/${BUILD:-build}/tests/bin/$1
+	[ -x "$p" ] && { echo "$p"; return; }
+	echo "$1 is not built (make $p)" >&2
 }

@@ -212,6 +212,9 @@ static inline void idr_io_u_done(struct idr_ctx *c, struct io_u *io_u, long long
 		c->cnt.errors++;
 		return;
 	}
+	/* A sync moves no bytes; fio leaves its xfer_buflen from the io_u's last I/O. */
+	if (!ddir_rw(io_u->ddir))
+		return;
 	c->cnt.bytes += (unsigned long long)res;
 	if ((unsigned long long)res < io_u->xfer_buflen) {
 		io_u->resid = io_u->xfer_buflen - (unsigned long long)res;

@@ -1,0 +1,773 @@
+/*
+ * ring.c - the io_uring ring behind fio's hooks (see ring.h): set-up and registration,
+ * the submit/reap loop, SQPOLL wake-ups, the CQE-to-io_u path, and tear-down.
+ *
+ * Positions: sq_tail counts SQEs filled, sq_sub those handed to the kernel; pend[] holds
+ * the io_u of every filled position (slot = position & sq_mask). SQEs are filled in ring
+ * order, so the SQ array (when the kernel has one) is the identity map, set once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "uring/ring.h"
+
+/* A pending entry that is a resubmission: already counted and stamped once. */
+#define RETRY_TAG ((uintptr_t)1)
+/* Resubmissions of one I/O after CQE -EAGAIN before its -EAGAIN goes to fio. */
+#define MAX_TRIES 16
+/* Empty CQ polls before an SQPOLL reap stops spinning and sleeps in the kernel. */
+#define SQPOLL_SPINS 4096
+/* How long cleanup waits for I/O still in flight (fio drains before; this is a guard). */
+#define DRAIN_ROUNDS 50		/* of 100 ms */
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ __volatile__("" ::: "memory");
+#endif
+}
+
+static inline struct io_uring_cqe *cqe_at(struct idr_ring *r, unsigned int pos)
+{
+	return &r->cqes[(size_t)(pos & r->cq_mask) << r->cqe_shift];
+}
+
+/*
+ * io_uring_enter, counted in the job's system calls as kind (IDR_SC_*: callers pass a
+ * constant). Again while a signal interrupts it before it did anything. Returns the
+ * count or -errno.
+ */
+static inline int ring_enter(struct idr_ring *r, unsigned int submit, unsigned int wait,
+			     unsigned int flags, unsigned int kind)
+{
+	int ret;
+
+	for (;;) {
+		idr_count_syscall(&r->c->cnt, kind);
+		ret = io_uring_enter((unsigned int)r->enter_fd, submit, wait,
+				     flags | r->enter_flags, NULL);
+		if (__builtin_expect(ret != -EINTR, 1))
+			return ret;
+		r->c->cnt.eintr++;
+	}
+}
+
+/* Make the SQEs filled so far visible; release: their contents before the tail. */
+static inline void ring_publish(struct idr_ring *r)
+{
+	__atomic_store_n(r->sq_ktail, r->sq_tail, __ATOMIC_RELEASE);
+}
+
+/* idr_issued over pend[at, at + k), skipping resubmissions (counted the first time). */
+static void issued_skip_retries(struct idr_ring *r, unsigned int at, unsigned int k)
+{
+	struct thread_data *td = r->c->td;
+	unsigned int i, start = at;
+
+	for (i = at; i < at + k; i++) {
+		if (!((uintptr_t)r->pend[i] & RETRY_TAG))
+			continue;
+		if (i > start)
+			idr_issued(td, r->pend + start, i - start);
+		r->pend[i] = (struct io_u *)((uintptr_t)r->pend[i] & ~RETRY_TAG);
+		r->nr_pend_retries--;
+		start = i + 1;
+	}
+	if (at + k > start)
+		idr_issued(td, r->pend + start, at + k - start);
+}
+
+/* ring_issued's general case: the run wraps around the ring, or holds resubmissions. */
+static void ring_issued_slow(struct idr_ring *r, unsigned int n)
+{
+	unsigned int at, k;
+
+	while (n) {
+		at = r->sq_sub & r->sq_mask;
+		k = r->sq_entries - at < n ? r->sq_entries - at : n;
+		if (r->nr_pend_retries)
+			issued_skip_retries(r, at, k);
+		else
+			idr_issued(r->c->td, r->pend + at, k);
+		r->sq_sub += k;
+		n -= k;
+	}
+}
+
+/* The first n pending SQEs went to the kernel: count them in flight, stamp issue times. */
+static inline void ring_issued(struct idr_ring *r, unsigned int n)
+{
+	unsigned int at = r->sq_sub & r->sq_mask;
+
+	r->inflight += n;
+	r->merge = false;
+	if (__builtin_expect(r->nr_pend_retries || at + n > r->sq_entries, 0)) {
+		ring_issued_slow(r, n);
+		return;
+	}
+	idr_issued(r->c->td, r->pend + at, n);
+	r->sq_sub += n;
+}
+
+/*
+ * Hand the pending SQEs to the kernel and wait for wait completions, in one enter.
+ * GETEVENTS even with wait 0: it runs deferred completions (DEFER_TASKRUN), polls
+ * (IOPOLL) and flushes a CQ overflow backlog. Returns 0 (the kernel may have taken fewer
+ * than all: the rest stay pending), -EAGAIN when it is short of resources and took
+ * nothing, or another -errno.
+ */
+static int ring_submit(struct idr_ring *r, unsigned int wait)
+{
+	unsigned int n = r->sq_tail - r->sq_sub;
+	int ret;
+
+	if (n)
+		ring_publish(r);
+	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS,
+			 n ? IDR_SC_SUBMIT | IDR_SC_REAP : IDR_SC_REAP);
+	if (__builtin_expect(ret == -EAGAIN || ret == -EBUSY, 0)) {
+		r->c->cnt.busy++;
+		return -EAGAIN;
+	}
+	if (ret < 0)
+		return ret;
+	if ((unsigned int)ret > n)	/* never from a sane kernel; keep the books straight */
+		ret = (int)n;
+	if (ret)
+		ring_issued(r, (unsigned int)ret);
+	return 0;
+}
+
+/* Wake an SQPOLL poller that went to sleep. Returns 0 or -errno. */
+static int ring_wake(struct idr_ring *r)
+{
+	int ret;
+
+	r->st.wakeups++;
+	ret = ring_enter(r, 0, 0, IORING_ENTER_SQ_WAKEUP, IDR_SC_SUBMIT);
+	return ret < 0 ? ret : 0;
+}
+
+/*
+ * SQPOLL: publish the queued SQEs (the poller takes them from the ring; they count as
+ * issued now) and wake the poller only if it sleeps. The full barrier orders the tail
+ * store before the flags load: a poller that looked at the tail just before going to
+ * sleep has set IORING_SQ_NEED_WAKEUP by then (io_uring_enter(2)). Returns 0 or -errno.
+ */
+static int ring_sqpoll_submit(struct idr_ring *r)
+{
+	ring_publish(r);
+	ring_issued(r, r->sq_tail - r->sq_sub);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)
+		return ring_wake(r);
+	return 0;
+}
+
+/* A failure the job cannot go on from: say what it means. Returns err. */
+static int ring_fatal(struct idr_ring *r, int err)
+{
+	struct thread_data *td = r->c->td;
+
+	if (err == -EBADR)
+		log_err("%s: io_uring dropped completions (CQ overflow with no memory to keep "
+			"them, EBADR): the run's results are wrong; lower iodepth\n",
+			td->io_ops->name);
+	else
+		log_err("%s: io_uring_enter failed: %s\n", td->io_ops->name, strerror(-err));
+	return err;
+}
+
+struct io_uring_sqe *idr_ring_sqe_full(struct idr_ring *r)
+{
+	unsigned int head;
+
+	r->st.sq_full++;
+	/* Our own queued SQEs fill it (a ring smaller than iodepth): hand them over. */
+	if (r->sq_tail != r->sq_sub) {
+		if (r->mode & IDR_RING_SQPOLL) {
+			if (ring_sqpoll_submit(r))
+				return NULL;
+		} else if (ring_submit(r, 0)) {
+			return NULL;
+		}
+	}
+	head = __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
+	if (r->sq_tail - head >= r->sq_entries)
+		return NULL;
+	return idr_ring_sqe_at(r, r->sq_tail);
+}
+
+int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
+{
+	int ret;
+
+	/* Nothing queued, or already left to getevents (fio commits again just before it). */
+	if (r->sq_tail == r->sq_sub || r->merge)
+		return 0;
+	if (r->mode & IDR_RING_SQPOLL) {
+		ret = ring_sqpoll_submit(r);
+		return ret ? ring_fatal(r, ret) : 0;
+	}
+	/*
+	 * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
+	 * completions when queue_full(); the final drain calls getevents), and getevents
+	 * submits whatever is pending. Leaving the SQEs to it makes commit and getevents
+	 * one io_uring_enter that submits and waits.
+	 */
+	if (queue_full(c->td)) {
+		r->merge = true;
+		r->st.merged++;
+		return 0;
+	}
+	ret = ring_submit(r, 0);
+	/* The kernel is short of resources: the SQEs wait for the next commit or reap. */
+	if (ret == -EAGAIN)
+		return 0;
+	return ret ? ring_fatal(r, ret) : 0;
+}
+
+/* ---- completions -------------------------------------------------------------------- */
+
+/* The test seam: alter every Nth successful read/write result (IODRILL_URING_FAULTS). */
+static int ring_fault(struct idr_ring *r, const struct io_u *io_u, int res)
+{
+	unsigned int seq;
+
+	if (!ddir_rw(io_u->ddir) || res <= 0)
+		return res;
+	seq = ++r->fault_seq;
+	if (r->faults.cqe_eagain && seq % r->faults.cqe_eagain == 0) {
+		r->st.faults++;
+		return -EAGAIN;
+	}
+	/*
+	 * Half, kept a multiple of 512 so a direct I/O remainder stays aligned. Reads only:
+	 * fio 3.33 re-fills a requeued write's buffer with a new verify header before
+	 * writing the remainder, so a short write under verify fails whatever the engine.
+	 */
+	if (r->faults.cqe_short && seq % r->faults.cqe_short == 0 && res >= 1024 &&
+	    io_u->ddir == DDIR_READ) {
+		r->st.faults++;
+		return (res / 2) & ~511;
+	}
+	return res;
+}
+
+/*
+ * Keep io_u for resubmission after a CQE -EAGAIN (the kernel could not do it now; old
+ * kernels hand that to the application), up to MAX_TRIES times. Returns true if kept.
+ */
+static bool ring_retry(struct idr_ring *r, struct io_u *io_u)
+{
+	if (!r->cfg.retry_eagain || r->tries[io_u->index] >= MAX_TRIES)
+		return false;
+	r->tries[io_u->index]++;
+	r->retry[r->nr_retry++] = io_u;
+	r->st.retries++;
+	return true;
+}
+
+/* Put kept I/Os back on the SQ, tagged: not counted as new submissions. */
+static void ring_requeue(struct idr_ring *r)
+{
+	struct io_uring_sqe *sqe;
+	struct io_u *io_u;
+
+	while (r->nr_retry) {
+		sqe = idr_ring_sqe(r);
+		if (!sqe)
+			return;		/* the SQ is full: next round */
+		io_u = r->retry[--r->nr_retry];
+		r->ops->prep(r, sqe, io_u);
+		r->pend[r->sq_tail & r->sq_mask] = (struct io_u *)((uintptr_t)io_u | RETRY_TAG);
+		r->sq_tail++;
+		r->nr_pend_retries++;
+	}
+}
+
+/* One CQE: its io_u goes to c->events[at] (returns 1), or is kept to resubmit (0). */
+static inline unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
+					 const struct io_uring_cqe *cqe, unsigned int at)
+{
+	uint64_t index = cqe->user_data;
+	struct io_u *io_u;
+	int res = cqe->res;
+
+	if (__builtin_expect(index >= c->nr_io_us, 0)) {
+		r->st.stray++;		/* not one of ours: not in flight either */
+		r->inflight++;
+		return 0;
+	}
+	io_u = c->io_us[index];
+	if (__builtin_expect(r->mode & IDR_RING_FAULTS, 0))
+		res = ring_fault(r, io_u, res);
+	if (__builtin_expect(res == -EAGAIN, 0) && ring_retry(r, io_u))
+		return 0;
+	r->tries[index] = 0;
+	/* The engine's look at the CQE: always when it asked, else only at errors. */
+	if (__builtin_expect(res < 0 || (r->mode & IDR_RING_RESULT_HOOK), 0))
+		idr_io_u_done(c, io_u, r->ops->result(r, cqe, res, io_u));
+	else
+		idr_io_u_done(c, io_u, res);
+	c->events[at] = io_u;
+	return 1;
+}
+
+/* Reap up to max - at completions into c->events[at...]. Returns how many. */
+static unsigned int ring_reap(struct idr_ctx *c, struct idr_ring *r, unsigned int at,
+			      unsigned int max)
+{
+	unsigned int head = *r->cq_khead, got = at, n, i;
+
+	/* Acquire: the CQE contents are visible once we see the tail that covers them. */
+	n = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE) - head;
+	if (n > max - at)
+		n = max - at;
+	if (!n)
+		return 0;
+	for (i = 0; i < n; i++)
+		got += ring_complete(c, r, cqe_at(r, head + i), got);
+	/* Release: done reading these CQEs before the kernel may reuse their slots. */
+	__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
+	r->inflight -= n;
+	return got - at;
+}
+
+/*
+ * Must we enter the kernel to see completions that may be there? With IOPOLL (we poll),
+ * DEFER_TASKRUN (completions run only when we enter; TASKRUN_FLAG says when there are
+ * some), or a CQ overflow backlog to flush.
+ */
+static bool ring_needs_kick(const struct idr_ring *r)
+{
+	unsigned int fl;
+
+	if (r->mode & IDR_RING_IOPOLL)
+		return true;
+	fl = __atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED);
+	if (fl & IORING_SQ_CQ_OVERFLOW)
+		return true;
+	if (r->mode & IDR_RING_TASKRUN_FLAG)
+		return fl & IORING_SQ_TASKRUN;
+	return r->mode & IDR_RING_DEFER;
+}
+
+/*
+ * SQPOLL: the poller posts completions without us entering, so spin on the CQ (as fio
+ * does), waking the poller if it fell asleep with SQEs left and flushing a CQ overflow
+ * backlog; after SQPOLL_SPINS empty polls sleep in the kernel for want completions (a
+ * slow device should not cost a core; counted as sqpoll_waits). Returns 0 or -errno.
+ */
+static int ring_sqpoll_wait(struct idr_ring *r, unsigned int want, unsigned int *spins)
+{
+	unsigned int fl = __atomic_load_n(r->sq_kflags, __ATOMIC_ACQUIRE);
+	int ret;
+
+	if ((fl & IORING_SQ_NEED_WAKEUP) &&
+	    __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) != r->sq_tail)
+		return ring_wake(r);
+	if (fl & IORING_SQ_CQ_OVERFLOW) {
+		r->st.overflow_flushes++;
+		ret = ring_enter(r, 0, 0, IORING_ENTER_GETEVENTS, IDR_SC_REAP);
+		return ret < 0 && ret != -EAGAIN && ret != -EBUSY ? ret : 0;
+	}
+	if (++*spins < SQPOLL_SPINS || !want) {
+		cpu_relax();
+		return 0;
+	}
+	*spins = 0;
+	r->st.sqpoll_waits++;
+	ret = ring_enter(r, 0, want, IORING_ENTER_GETEVENTS, IDR_SC_REAP);
+	return ret < 0 && ret != -EAGAIN && ret != -EBUSY ? ret : 0;
+}
+
+/*
+ * The kernel took nothing (-EAGAIN/-EBUSY: short of request memory, or an overflow
+ * backlog). Completions free what it lacks: wait for one if any I/O is in flight, else
+ * back off 100 us (getevents may sleep; queue never does). Returns 0 or -errno.
+ */
+static int ring_stall(struct idr_ring *r)
+{
+	int ret;
+
+	if (!r->inflight) {
+		usleep(100);
+		return 0;
+	}
+	ret = ring_enter(r, 0, 1, IORING_ENTER_GETEVENTS, IDR_SC_REAP);
+	return ret < 0 && ret != -EAGAIN && ret != -EBUSY ? ret : 0;
+}
+
+/* One step of getevents that must go to the kernel. Returns 0, 1 to stop, or -errno. */
+static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned int min,
+			       unsigned int *spins)
+{
+	unsigned int want = got < min && !(r->mode & IDR_RING_SPIN_MIN0) ? min - got : 0;
+	int ret;
+
+	if (r->mode & IDR_RING_SQPOLL) {
+		if (r->sq_tail != r->sq_sub)
+			return ring_sqpoll_submit(r);
+		return ring_sqpoll_wait(r, want, spins);
+	}
+	if (r->sq_kflags && (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW))
+		r->st.overflow_flushes++;
+	ret = ring_submit(r, want);
+	if (ret != -EAGAIN)
+		return ret;
+	/* Nothing taken: with what fio asked for in hand, return it; else make room. */
+	return got >= min ? 1 : ring_stall(r);
+}
+
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min,
+		       unsigned int max)
+{
+	unsigned int got = 0, spins = 0;
+	bool entered = false, pending;
+	int ret;
+
+	for (;;) {
+		got += ring_reap(c, r, got, max);
+		if (__builtin_expect(r->nr_retry, 0))
+			ring_requeue(r);
+		/*
+		 * Done when nothing is left to submit and we have max, or at least min and
+		 * either some, or a look that needed no (more) kernel entry.
+		 */
+		pending = r->sq_tail != r->sq_sub;
+		if (!pending && (got >= max ||
+				 (got >= min && (got || entered || !ring_needs_kick(r)))))
+			break;
+		ret = ring_getevents_step(r, got, min, &spins);
+		if (ret > 0)
+			break;
+		if (ret < 0)
+			return ring_fatal(r, ret);
+		entered = !(r->mode & IDR_RING_SQPOLL);
+		/* Full already (the common merged submit): no second look at the CQ. */
+		if (got >= max && r->sq_tail == r->sq_sub)
+			break;
+	}
+	/*
+	 * The core's timer wants the time of the last completion. A clock read costs about
+	 * as much as the rest of this function (~90 ns here), so stamp only when the ring
+	 * runs dry: the run's last completion always leaves it dry (fio drains before
+	 * cleanup), and cleanup stamps if an error left I/O behind.
+	 */
+	if (got) {
+		r->unstamped = true;
+		if (!r->inflight && r->sq_tail == r->sq_sub && !r->nr_retry) {
+			idr_complete_stamp(c);
+			r->unstamped = false;
+		}
+	}
+	r->merge = false;	/* commits go to the kernel again until fio's queue fills */
+	return (int)got;
+}
+
+/* ---- set-up --------------------------------------------------------------------------- */
+
+int idr_ring_init(struct idr_ctx *c, struct idr_ring *r, const struct idr_ring_cfg *cfg)
+{
+	struct thread_data *td = c->td;
+	char msg[512], cpus[256];
+	int ret;
+
+	r->c = c;
+	r->cfg = *cfg;
+	r->ops = cfg->ops;
+	r->enter_fd = -1;
+	if (c->nr_io_us > IDR_URING_MAX_ENTRIES)
+		return idr_fail(td, EINVAL,
+				"iodepth=%u is beyond io_uring's %u entries per ring "
+				"(IORING_MAX_ENTRIES): use iodepth<=%u, or more jobs (numjobs=)",
+				c->nr_io_us, IDR_URING_MAX_ENTRIES, IDR_URING_MAX_ENTRIES);
+	if (cfg->fixedbufs && c->nr_io_us > IDR_URING_MAX_REG_BUFFERS)
+		return idr_fail(td, EINVAL,
+				"fixedbufs=1 registers one buffer per I/O and io_uring takes at "
+				"most %u: iodepth=%u is too deep; use fixedbufs=0 or iodepth<=%u",
+				IDR_URING_MAX_REG_BUFFERS, c->nr_io_us, IDR_URING_MAX_REG_BUFFERS);
+	if (cfg->sq_aff && !idr_cpus_online(cpus, sizeof(cpus)) &&
+	    idr_cpulist_has(cpus, cfg->sq_thread_cpu) == 0)
+		return idr_fail(td, EINVAL,
+				"sqthread_poll_cpu=%u but the CPUs online here are %s; pick one "
+				"of those",
+				cfg->sq_thread_cpu, cpus);
+	ret = idr_uring_faults_parse(getenv(IDR_URING_FAULTS_ENV), &r->faults, msg, sizeof(msg));
+	if (ret)
+		return idr_fail(td, -ret, "%s", msg);
+	if (r->faults.cqe_eagain || r->faults.cqe_short)
+		r->mode |= IDR_RING_FAULTS;
+	r->retry = calloc(c->nr_io_us, sizeof(*r->retry));
+	r->tries = calloc(c->nr_io_us, sizeof(*r->tries));
+	if (!r->retry || !r->tries)
+		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u", c->nr_io_us);
+	return 0;
+}
+
+/* io_uring_setup failed with err: say why, as precisely as this machine lets us. */
+static int ring_setup_failed(struct idr_ctx *c, int err, unsigned int flags)
+{
+	struct idr_uring_env env;
+	char msg[768];
+
+	idr_uring_env_read("/proc", &env);
+	idr_uring_explain(err, flags, &env, msg, sizeof(msg));
+	return idr_fail(c->td, -err, "%s", msg);
+}
+
+/* Cache the ring's hot pointers and decide its modes. Returns 0 or -ENOMEM. */
+static int ring_map(struct idr_ctx *c, struct idr_ring *r)
+{
+	struct io_uring *ring = &r->ring;
+	unsigned int fl = r->info.flags;
+
+	r->sqes = ring->sq.sqes;
+	r->sq_khead = ring->sq.khead;
+	r->sq_ktail = ring->sq.ktail;
+	r->sq_kflags = ring->sq.kflags;
+	r->sq_mask = ring->sq.ring_mask;
+	r->sq_entries = ring->sq.ring_entries;
+	r->sqe_shift = fl & IORING_SETUP_SQE128 ? 1 : 0;
+	r->cqes = ring->cq.cqes;
+	r->cq_khead = ring->cq.khead;
+	r->cq_ktail = ring->cq.ktail;
+	r->cq_mask = ring->cq.ring_mask;
+	r->cqe_shift = fl & IORING_SETUP_CQE32 ? 1 : 0;
+	r->sq_tail = r->sq_sub = *r->sq_ktail;
+	r->enter_fd = ring->ring_fd;
+	if (fl & IORING_SETUP_SQPOLL)
+		r->mode |= IDR_RING_SQPOLL;
+	else if (fl & IORING_SETUP_IOPOLL)
+		r->mode |= IDR_RING_IOPOLL;
+	if (fl & IORING_SETUP_DEFER_TASKRUN)
+		r->mode |= IDR_RING_DEFER;
+	if (fl & IORING_SETUP_TASKRUN_FLAG)
+		r->mode |= IDR_RING_TASKRUN_FLAG;
+	if (!c->td->o.iodepth_batch_complete_min)
+		r->mode |= IDR_RING_SPIN_MIN0;
+	if (r->cfg.result_always)
+		r->mode |= IDR_RING_RESULT_HOOK;
+	r->pend = calloc(r->sq_entries, sizeof(*r->pend));
+	return r->pend ? 0 : -ENOMEM;
+}
+
+/* Register the io_u buffers (buf_index = io_u->index). Returns 0, or 1 after idr_fail. */
+static int ring_register_buffers(struct idr_ctx *c, struct idr_ring *r)
+{
+	struct iovec *iov = idr_buffers_iovec(c);
+	char msg[512];
+	int ret;
+
+	if (!iov)
+		return idr_fail(c->td, ENOMEM, "out of memory for the buffer table");
+	ret = idr_uring_buffers_register(&r->ring, iov, c->nr_io_us, msg, sizeof(msg));
+	free(iov);
+	return ret ? idr_fail(c->td, -ret, "%s", msg) : 0;
+}
+
+/*
+ * A table with a slot per file of the job (slot = f->fileno): files enter it as fio
+ * opens them and leave it as fio closes them, so fio's open/close cycles and
+ * open_files< nr_files work. Returns 0, or 1 after idr_fail.
+ */
+static int ring_register_files(struct idr_ctx *c, struct idr_ring *r)
+{
+	struct thread_data *td = c->td;
+	struct fio_file *f;
+	unsigned int i;
+	int ret;
+
+	ret = idr_uring_files_init(&r->ring, td->files_index);
+	if (ret)
+		return idr_fail(td, -ret,
+				"registerfiles=1: cannot register a table of %u files: %s%s",
+				td->files_index, strerror(-ret),
+				ret == -EMFILE ? " (RLIMIT_NOFILE: raise ulimit -n, or lower "
+						 "nrfiles)" : "");
+	r->files_registered = true;
+	for_each_file(td, f, i) {
+		if (f->fd < 0)
+			continue;
+		ret = idr_uring_file_set(&r->ring, f->fileno, f->fd);
+		if (ret)
+			return idr_fail(td, -ret, "registerfiles=1: cannot register %s: %s",
+					f->file_name, strerror(-ret));
+	}
+	return 0;
+}
+
+/* The flags in use and the fallbacks taken, for the sidecar. */
+static void ring_note_setup(struct idr_ctx *c, struct idr_ring *r)
+{
+	char names[256];
+	size_t at;
+
+	idr_note_str(c, "ring_flags", idr_uring_flag_names(r->info.flags, names, sizeof(names)));
+	idr_uring_flag_names(r->info.dropped, names, sizeof(names));
+	at = strlen(names);
+	if (!r->info.ring_fd_registered)
+		snprintf(names + at, sizeof(names) - at, "%sREGISTER_RING_FD", at ? "|" : "");
+	idr_note_str(c, "ring_dropped", names);
+	idr_note_u64(c, "ring_sq_entries", r->info.sq_entries);
+	idr_note_u64(c, "ring_cq_entries", r->info.cq_entries);
+	idr_note_bool(c, "ring_fd_registered", r->info.ring_fd_registered);
+	idr_note_bool(c, "nodrop", r->info.features & IORING_FEAT_NODROP);
+	idr_note_bool(c, "fixedbufs", r->cfg.fixedbufs);
+	idr_note_bool(c, "registerfiles", r->files_registered);
+}
+
+int idr_ring_post_init(struct idr_ctx *c, struct idr_ring *r)
+{
+	struct idr_uring_params p = { 0 };
+	int ret;
+
+	p.entries = r->faults.sq_entries ? r->faults.sq_entries : c->nr_io_us;
+	p.cq_entries = p.entries;	/* in flight <= iodepth <= SQ entries */
+	p.required = r->cfg.required | (r->cfg.sq_aff ? IORING_SETUP_SQ_AFF : 0);
+	p.wanted = idr_uring_wanted_flags(p.required);
+	p.sq_thread_cpu = r->cfg.sq_thread_cpu;
+	p.sq_thread_idle_ms = r->cfg.sq_thread_idle_ms;
+	p.faults = &r->faults;
+	ret = idr_uring_create(&p, &r->ring, &r->info);
+	if (ret)
+		return ring_setup_failed(c, ret, p.required);
+	r->up = true;
+	if (ring_map(c, r))
+		return idr_fail(c->td, ENOMEM, "out of memory for the SQ table");
+	/* A registered ring fd spares every enter the fd lookup; the plain fd works too. */
+	if (!idr_uring_register_ring_fd(&r->ring, &r->faults)) {
+		r->info.ring_fd_registered = true;
+		r->enter_fd = r->ring.enter_ring_fd;
+		r->enter_flags = IORING_ENTER_REGISTERED_RING;
+	}
+	/* Before 5.11 an SQPOLL ring could use registered files only. */
+	if ((r->mode & IDR_RING_SQPOLL) && !(r->info.features & IORING_FEAT_SQPOLL_NONFIXED))
+		r->cfg.registerfiles = true;
+	if (r->cfg.fixedbufs && ring_register_buffers(c, r))
+		return 1;
+	if (r->cfg.registerfiles && ring_register_files(c, r))
+		return 1;
+	ring_note_setup(c, r);
+	return 0;
+}
+
+int idr_ring_open_file(struct idr_ctx *c, struct idr_ring *r, struct fio_file *f)
+{
+	int ret;
+
+	if (idr_open_file(c->td, f))
+		return 1;
+	if (!r->files_registered || !r->up)
+		return 0;
+	ret = idr_uring_file_set(&r->ring, f->fileno, f->fd);
+	if (!ret)
+		return 0;
+	idr_close_file(c->td, f);
+	return idr_fail(c->td, -ret, "registerfiles=1: cannot register %s in slot %u: %s",
+			f->file_name, f->fileno, strerror(-ret));
+}
+
+int idr_ring_close_file(struct idr_ctx *c, struct idr_ring *r, struct fio_file *f)
+{
+	/* In-flight requests hold their own file references: emptying the slot is safe. */
+	if (r->files_registered && r->up)
+		idr_uring_file_set(&r->ring, f->fileno, -1);
+	return idr_close_file(c->td, f);
+}
+
+/* ---- tear-down ------------------------------------------------------------------------ */
+
+/*
+ * I/O still in the kernel at cleanup: fio drains before cleanup, so only after an
+ * error. Wait for it (bounded) so no late completion writes into memory that is reused;
+ * these completions never reach fio: they are noted as abandoned.
+ */
+static void ring_drain(struct idr_ctx *c, struct idr_ring *r)
+{
+	struct __kernel_timespec ts = { .tv_sec = 0, .tv_nsec = 100000000 };
+	struct io_uring_getevents_arg arg = { .ts = (uint64_t)(uintptr_t)&ts };
+	unsigned int rounds = DRAIN_ROUNDS, abandoned = 0, head, n;
+
+	if (!(r->info.features & IORING_FEAT_EXT_ARG))
+		rounds = 0;		/* no timed wait before 5.11: do not risk a hang */
+	while (r->inflight && rounds--) {
+		io_uring_enter2((unsigned int)r->enter_fd, 0, 1,
+				IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | r->enter_flags,
+				(sigset_t *)&arg, sizeof(arg));
+		head = *r->cq_khead;
+		n = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE) - head;
+		__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
+		n = n > r->inflight ? r->inflight : n;
+		r->inflight -= n;
+		abandoned += n;
+	}
+	if (abandoned || r->inflight)
+		idr_note_u64(c, "abandoned", abandoned + r->inflight);
+	if (r->inflight)
+		log_err("%s: %u I/Os still in flight at cleanup after 5 s\n",
+			c->td->io_ops->name, r->inflight);
+}
+
+/*
+ * Add the SQPOLL thread's CPU time (fio's report shows sys 0% with SQPOLL), read while
+ * the ring still holds the thread; it has long run by now, so its tid is known.
+ */
+static void ring_sqpoll_cpu(struct idr_ctx *c, struct idr_ring *r)
+{
+	struct idr_cpu cpu;
+
+	if (!(r->mode & IDR_RING_SQPOLL))
+		return;
+	r->sq_tid = idr_uring_sq_tid(r->ring.ring_fd);
+	idr_note_u64(c, "sqpoll_tid", r->sq_tid > 0 ? (uint64_t)r->sq_tid : 0);
+	if (r->sq_tid <= 0 || idr_cpu_task(r->sq_tid, &cpu))
+		return;
+	idr_cpu_sum_add(&c->workers, &cpu);
+	idr_note_u64(c, "sqpoll_cpu_ns", cpu.total_ns);
+}
+
+static void ring_note_counters(struct idr_ctx *c, struct idr_ring *r)
+{
+	idr_note_u64(c, "enter_merged", r->st.merged);
+	if (r->mode & IDR_RING_SQPOLL) {
+		idr_note_u64(c, "sqpoll_wakeups", r->st.wakeups);
+		idr_note_u64(c, "sqpoll_waits", r->st.sqpoll_waits);
+	}
+	idr_note_u64(c, "cqe_eagain_retries", r->st.retries);
+	idr_note_u64(c, "cq_overflow_flushes", r->st.overflow_flushes);
+	idr_note_u64(c, "sq_full", r->st.sq_full);
+	if (r->mode & IDR_RING_FAULTS)
+		idr_note_u64(c, "faults_injected", r->st.faults);
+	if (r->st.stray)
+		idr_note_u64(c, "stray_cqes", r->st.stray);
+	if (*r->ring.cq.koverflow) {
+		idr_note_u64(c, "cq_dropped", *r->ring.cq.koverflow);
+		log_err("%s: io_uring dropped %u completions (CQ overflow): the run's results are "
+			"wrong\n", c->td->io_ops->name, *r->ring.cq.koverflow);
+	}
+}
+
+void idr_ring_exit(struct idr_ctx *c, struct idr_ring *r)
+{
+	if (r->unstamped)
+		idr_complete_stamp(c);	/* only after an error left I/O in flight */
+	if (r->up) {
+		ring_drain(c, r);
+		ring_sqpoll_cpu(c, r);
+		ring_note_counters(c, r);
+		io_uring_queue_exit(&r->ring);
+		r->up = false;
+	}
+	free(r->pend);
+	free(r->retry);
+	free(r->tries);
+	r->pend = NULL;
+	r->retry = NULL;
+	r->tries = NULL;
+}

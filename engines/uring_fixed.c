@@ -1,0 +1,395 @@
+/*
+ * uring_fixed.c - io_uring with registered buffers and registered files by default.
+ *
+ * fio twin: io_uring with fixedbufs=1 registerfiles=1. The options keep the twin's names
+ * and meanings (fixedbufs, registerfiles, nonvectored, hipri, sqthread_poll,
+ * sqthread_poll_cpu, force_async, nowait), so an A/B job differs only in ioengine=; here
+ * fixedbufs and registerfiles default to 1. Differences: the ring is set up with the
+ * modern flags the kernel has (a fallback ladder, see engines/uring/setup.c) and the
+ * flags in use go into the sidecar; commit and getevents share one io_uring_enter when
+ * fio's queue is full; short transfers go back to fio through resid, a CQE -EAGAIN is
+ * resubmitted, no completion is ever dropped (fio's commit discards CQEs when the enter
+ * says EAGAIN); iodepth is not rounded up to a power of two; files are registered as fio
+ * opens them, so open_files < nrfiles works; hipri on a device that cannot poll says so;
+ * buffers are page-aligned even for buffered I/O.
+ * The ring itself lives in engines/uring/ (shared with uring_passthru).
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "core/idr.h"
+#include "uring/ring.h"
+
+struct uring_fixed_options {
+	IDR_OPTIONS_HEAD;
+	unsigned int hipri;
+	unsigned int fixedbufs;
+	unsigned int registerfiles;
+	unsigned int sqpoll;
+	unsigned int sqpoll_cpu;
+	unsigned int sqpoll_cpu_set;
+	unsigned int sqpoll_idle_ms;
+	int nonvectored;
+	unsigned int nowait;
+	unsigned int force_async;
+};
+
+static int sqpoll_cpu_cb(void *data, unsigned long long *val)
+{
+	struct uring_fixed_options *o = data;
+
+	o->sqpoll_cpu = (unsigned int)*val;
+	o->sqpoll_cpu_set = 1;
+	return 0;
+}
+
+#define UF_OPT(n, ln, t, field, d, h)                                                      \
+	{                                                                                  \
+		.name = n, .lname = ln, .type = t,                                         \
+		.off1 = offsetof(struct uring_fixed_options, field), .def = d, .help = h,  \
+		.category = FIO_OPT_C_ENGINE, .group = FIO_OPT_G_IOURING,                  \
+		/* a set-only option defaulting to 1 still takes =0: fio need not warn */  \
+		.no_warn_def = 1,                                                          \
+	}
+
+static struct fio_option options[] = {
+	IDR_CORE_OPTIONS(struct uring_fixed_options),
+	UF_OPT("fixedbufs", "Fixed (pre-mapped) IO buffers", FIO_OPT_STR_SET, fixedbufs, "1",
+	       "Register the I/O buffers (READ_FIXED/WRITE_FIXED); fixedbufs=0 to not"),
+	UF_OPT("registerfiles", "Register file set", FIO_OPT_STR_SET, registerfiles, "1",
+	       "Register the files (IOSQE_FIXED_FILE); registerfiles=0 to not"),
+	UF_OPT("nonvectored", "Non-vectored", FIO_OPT_INT, nonvectored, "-1",
+	       "With fixedbufs=0: READ/WRITE (1) or READV/WRITEV (0); -1: READ/WRITE when "
+	       "the kernel has them"),
+	UF_OPT("hipri", "High Priority", FIO_OPT_STR_SET, hipri, NULL,
+	       "Use polled completions (IORING_SETUP_IOPOLL): O_DIRECT on a device with poll "
+	       "queues"),
+	UF_OPT("sqthread_poll", "Kernel SQ thread polling", FIO_OPT_STR_SET, sqpoll, NULL,
+	       "Offload submission to a kernel thread (IORING_SETUP_SQPOLL)"),
+	{
+		.name = "sqthread_poll_cpu",
+		.lname = "SQ Thread Poll CPU",
+		.type = FIO_OPT_INT,
+		.cb = sqpoll_cpu_cb,
+		.help = "What CPU to run SQ thread polling on",
+		.category = FIO_OPT_C_ENGINE,
+		.group = FIO_OPT_G_IOURING,
+	},
+	UF_OPT("sqthread_poll_idle", "SQ thread idle time", FIO_OPT_INT, sqpoll_idle_ms, "0",
+	       "Milliseconds the SQ thread spins idle before it sleeps; 0: the kernel's "
+	       "default (1000)"),
+	UF_OPT("nowait", "RWF_NOWAIT", FIO_OPT_BOOL, nowait, "0",
+	       "Use RWF_NOWAIT for reads/writes: -EAGAIN reaches fio instead of blocking"),
+	UF_OPT("force_async", "Force async", FIO_OPT_INT, force_async, "0",
+	       "Set IOSQE_ASYNC every N requests"),
+	{ .name = NULL },
+};
+
+/* Which opcode column: registered buffers, plain buffers, one-iovec vectors. */
+enum { OPS_FIXED, OPS_PLAIN, OPS_VECTORED };
+
+static const unsigned char op_table[DDIR_SYNC_FILE_RANGE + 1][3] = {
+	[DDIR_READ] = { IORING_OP_READ_FIXED, IORING_OP_READ, IORING_OP_READV },
+	[DDIR_WRITE] = { IORING_OP_WRITE_FIXED, IORING_OP_WRITE, IORING_OP_WRITEV },
+	[DDIR_SYNC] = { IORING_OP_FSYNC, IORING_OP_FSYNC, IORING_OP_FSYNC },
+	[DDIR_DATASYNC] = { IORING_OP_FSYNC, IORING_OP_FSYNC, IORING_OP_FSYNC },
+	[DDIR_SYNC_FILE_RANGE] = { IORING_OP_SYNC_FILE_RANGE, IORING_OP_SYNC_FILE_RANGE,
+				   IORING_OP_SYNC_FILE_RANGE },
+};
+
+static const char *const ops_names[] = { "READ_FIXED/WRITE_FIXED", "READ/WRITE",
+					  "READV/WRITEV" };
+
+struct uring_fixed_data {
+	struct idr_ctx core;
+	struct idr_ring ring;
+	struct iovec *iovecs;		/* OPS_VECTORED: one per io_u */
+	unsigned int ops;		/* OPS_* */
+	unsigned char sqe_flags;	/* IOSQE_FIXED_FILE when the files are registered */
+	int rw_flags;			/* RWF_NOWAIT */
+	unsigned int async_every;	/* force_async */
+	unsigned int async_count;
+	bool hipri;
+	bool told;			/* the EOPNOTSUPP explanation went out */
+};
+
+static inline struct uring_fixed_data *ring_data(struct idr_ring *r)
+{
+	return (struct uring_fixed_data *)((char *)r - offsetof(struct uring_fixed_data, ring));
+}
+
+/* force_async=N: every Nth SQE goes straight to io-wq. */
+static inline unsigned char async_flag(struct uring_fixed_data *ud)
+{
+	if (!ud->async_every || ++ud->async_count < ud->async_every)
+		return 0;
+	ud->async_count = 0;
+	return IOSQE_ASYNC;
+}
+
+/* A sync SQE: fsync, fdatasync, or sync_file_range over what the file saw written. */
+static void prep_sync(struct uring_fixed_data *ud, struct io_uring_sqe *sqe, struct io_u *io_u)
+{
+	struct fio_file *f = io_u->file;
+
+	*sqe = (struct io_uring_sqe){
+		.opcode = op_table[io_u->ddir][ud->ops],
+		.flags = ud->sqe_flags,
+		.fd = ud->sqe_flags ? (int)f->fileno : f->fd,
+		.user_data = io_u->index,
+	};
+	if (io_u->ddir == DDIR_SYNC_FILE_RANGE) {
+		sqe->off = f->first_write;
+		sqe->len = (unsigned int)(f->last_write - f->first_write);
+		sqe->sync_range_flags = ud->core.td->o.sync_file_range;
+	} else if (io_u->ddir == DDIR_DATASYNC) {
+		sqe->fsync_flags = IORING_FSYNC_DATASYNC;
+	}
+}
+
+/* A read or write SQE. Every field is written once: the slot holds an old SQE. */
+static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u)
+{
+	struct uring_fixed_data *ud = ring_data(r);
+	struct fio_file *f = io_u->file;
+	struct iovec *iov;
+
+	if (__builtin_expect(!ddir_rw(io_u->ddir), 0)) {
+		prep_sync(ud, sqe, io_u);
+		return;
+	}
+	sqe->opcode = op_table[io_u->ddir][ud->ops];
+	sqe->flags = ud->sqe_flags | async_flag(ud);
+	/* io_prio is per job; SQPOLL submits from another task, so it rides in the SQE. */
+	sqe->ioprio = (uint16_t)ud->core.td->ioprio;
+	sqe->fd = ud->sqe_flags ? (int)f->fileno : f->fd;
+	sqe->off = io_u->offset;
+	sqe->rw_flags = ud->rw_flags;
+	sqe->user_data = io_u->index;
+	/* The registered buffer covers io_u->buf whole, so xfer_buf lies inside it. */
+	sqe->buf_index = ud->ops == OPS_FIXED ? (uint16_t)io_u->index : 0;
+	sqe->personality = 0;
+	sqe->splice_fd_in = 0;
+	sqe->addr3 = 0;
+	sqe->__pad2[0] = 0;
+	if (ud->ops != OPS_VECTORED) {
+		sqe->addr = (uintptr_t)io_u->xfer_buf;
+		sqe->len = (unsigned int)io_u->xfer_buflen;
+		return;
+	}
+	/* xfer_buf/len, not buf: a requeued short transfer moved them on. */
+	iov = &ud->iovecs[io_u->index];
+	iov->iov_base = io_u->xfer_buf;
+	iov->iov_len = io_u->xfer_buflen;
+	sqe->addr = (uintptr_t)iov;
+	sqe->len = 1;
+}
+
+/*
+ * hipri and -EOPNOTSUPP: the target cannot complete I/O by polling. Say which target
+ * and why (once); the I/O fails with the errno as usual.
+ */
+static void tell_no_polling(struct uring_fixed_data *ud, const struct io_u *io_u)
+{
+	const char *name = io_u->file->file_name;
+	char path[96], val[8] = "?";
+	struct stat st;
+	FILE *fp;
+
+	if (!ud->core.td->o.odirect) {
+		log_err("uring_fixed: hipri=1 on %s with direct=0: polled completions exist "
+			"only for O_DIRECT I/O; set direct=1 or drop hipri\n", name);
+	} else if (stat(name, &st) || !S_ISBLK(st.st_mode)) {
+		log_err("uring_fixed: hipri=1: %s is not a block device, and cannot complete "
+			"I/O by polling (EOPNOTSUPP); drop hipri, or use an NVMe device with "
+			"poll queues\n", name);
+	} else {
+		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/io_poll",
+			 major(st.st_rdev), minor(st.st_rdev));
+		fp = fopen(path, "re");
+		if (fp && fgets(val, sizeof(val), fp))
+			val[strcspn(val, "\n")] = '\0';
+		if (fp)
+			fclose(fp);
+		log_err("uring_fixed: hipri=1: %s cannot complete I/O by polling (EOPNOTSUPP; "
+			"queue/io_poll is %s: no poll queues); drop hipri, or use an NVMe device "
+			"with poll queues (nvme.poll_queues=N)\n", name, val);
+	}
+}
+
+static long long uring_fixed_result(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
+				    struct io_u *io_u)
+{
+	struct uring_fixed_data *ud = ring_data(r);
+
+	(void)cqe;
+	if (res != -EOPNOTSUPP || ud->told)
+		return res;
+	ud->told = true;
+	if (ud->hipri)
+		tell_no_polling(ud, io_u);
+	else if (ud->rw_flags & RWF_NOWAIT)
+		log_err("uring_fixed: nowait=1: %s does not take RWF_NOWAIT I/O (EOPNOTSUPP); "
+			"drop nowait\n", io_u->file->file_name);
+	return res;
+}
+
+static const struct idr_ring_ops ring_ops = {
+	.prep = uring_fixed_prep,
+	.result = uring_fixed_result,
+};
+
+static enum fio_q_status uring_fixed_queue(struct thread_data *td, struct io_u *io_u)
+{
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+	struct io_uring_sqe *sqe;
+
+	fio_ro_check(td, io_u);
+	idr_submit_begin(&ud->core);
+	sqe = idr_ring_sqe(&ud->ring);
+	if (__builtin_expect(!sqe, 0)) {
+		ud->core.cnt.busy++;
+		return FIO_Q_BUSY;
+	}
+	uring_fixed_prep(&ud->ring, sqe, io_u);
+	idr_ring_push(&ud->ring, io_u);
+	return FIO_Q_QUEUED;
+}
+
+static int uring_fixed_commit(struct thread_data *td)
+{
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+
+	return idr_ring_commit(&ud->core, &ud->ring);
+}
+
+static int uring_fixed_getevents(struct thread_data *td, unsigned int min, unsigned int max,
+				 const struct timespec *t)
+{
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+
+	(void)t;	/* fio passes a zero timeout exactly when min is 0: never block then */
+	return idr_ring_getevents(&ud->core, &ud->ring, min, max);
+}
+
+static int uring_fixed_init(struct thread_data *td)
+{
+	struct uring_fixed_options *o = td->eo;
+	struct uring_fixed_data *ud;
+	struct idr_ring_cfg cfg = {
+		.required = (o->hipri ? IORING_SETUP_IOPOLL : 0) |
+			    (o->sqpoll ? IORING_SETUP_SQPOLL : 0),
+		.sq_aff = o->sqpoll && o->sqpoll_cpu_set,
+		.sq_thread_cpu = o->sqpoll_cpu,
+		.sq_thread_idle_ms = o->sqpoll_idle_ms,
+		.fixedbufs = o->fixedbufs,
+		.registerfiles = o->registerfiles,
+		.retry_eagain = !o->nowait,	/* with nowait, -EAGAIN is the answer wanted */
+		.ops = &ring_ops,
+	};
+
+	if (td_trim(td))
+		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
+				td_random(td) ? "randtrim" : "trim");
+	ud = (struct uring_fixed_data *)idr_init(td, "uring_fixed", sizeof(*ud));
+	if (!ud)
+		return 1;
+	ud->hipri = o->hipri;
+	ud->rw_flags = o->nowait ? RWF_NOWAIT : 0;
+	ud->async_every = o->force_async;
+	return idr_ring_init(&ud->core, &ud->ring, &cfg);
+}
+
+/* nonvectored=-1 (fio's default): READ/WRITE when the kernel has them, as fio probes. */
+static bool want_vectored(struct uring_fixed_data *ud, const struct uring_fixed_options *o)
+{
+	struct io_uring_probe *p;
+	bool vectored;
+
+	if (o->nonvectored != -1)
+		return !o->nonvectored;
+	p = io_uring_get_probe_ring(&ud->ring.ring);
+	vectored = !p || !io_uring_opcode_supported(p, IORING_OP_READ) ||
+		   !io_uring_opcode_supported(p, IORING_OP_WRITE);
+	io_uring_free_probe(p);
+	return vectored;
+}
+
+static int uring_fixed_post_init(struct thread_data *td)
+{
+	struct uring_fixed_options *o = td->eo;
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+
+	if (idr_ring_post_init(&ud->core, &ud->ring))
+		return 1;
+	ud->sqe_flags = ud->ring.files_registered ? IOSQE_FIXED_FILE : 0;
+	ud->ops = o->fixedbufs ? OPS_FIXED : want_vectored(ud, o) ? OPS_VECTORED : OPS_PLAIN;
+	if (ud->ops == OPS_VECTORED) {
+		ud->iovecs = calloc(ud->core.nr_io_us, sizeof(*ud->iovecs));
+		if (!ud->iovecs)
+			return idr_fail(td, ENOMEM, "out of memory for iodepth=%u iovecs",
+					ud->core.nr_io_us);
+	}
+	idr_note_str(&ud->core, "ops", ops_names[ud->ops]);
+	return 0;
+}
+
+static int uring_fixed_open_file(struct thread_data *td, struct fio_file *f)
+{
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+
+	/* fio sizes block devices by opening them before ->init: no ring yet then. */
+	if (!ud)
+		return idr_open_file(td, f);
+	return idr_ring_open_file(&ud->core, &ud->ring, f);
+}
+
+static int uring_fixed_close_file(struct thread_data *td, struct fio_file *f)
+{
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+
+	if (!ud)
+		return idr_close_file(td, f);
+	return idr_ring_close_file(&ud->core, &ud->ring, f);
+}
+
+static void uring_fixed_cleanup(struct thread_data *td)
+{
+	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
+
+	if (ud) {
+		idr_ring_exit(&ud->core, &ud->ring);
+		free(ud->iovecs);
+	}
+	idr_cleanup(td);
+}
+
+struct ioengine_ops ioengine IDR_EXPORT = {
+	.name = "iodrill-uring_fixed",
+	.version = FIO_IOOPS_VERSION,
+	/*
+	 * One task submits (SINGLE_ISSUER, DEFER_TASKRUN): no io_submit_mode=offload.
+	 * Page-aligned buffers even when buffered (fio 3.33 aligns for FIO_RAWIO; MEMALIGN
+	 * reserves the room): a registered 4 KiB buffer then pins, and charges to
+	 * RLIMIT_MEMLOCK, one page instead of the two an unaligned one spans.
+	 */
+	.flags = FIO_ASYNCIO_SETS_ISSUE_TIME | FIO_NO_OFFLOAD | FIO_MEMALIGN | FIO_RAWIO,
+	.setup = idr_setup,
+	.init = uring_fixed_init,
+	.post_init = uring_fixed_post_init,
+	.io_u_init = idr_io_u_init,
+	.queue = uring_fixed_queue,
+	.commit = uring_fixed_commit,
+	.getevents = uring_fixed_getevents,
+	.event = idr_event,
+	.cleanup = uring_fixed_cleanup,
+	.open_file = uring_fixed_open_file,
+	.close_file = uring_fixed_close_file,
+	.get_file_size = generic_get_file_size,
+	.options = options,
+	.option_struct_size = sizeof(struct uring_fixed_options),
+};

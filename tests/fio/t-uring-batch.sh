@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# uring_fixed honours fio's iodepth_batch_* options, counting io_uring_enter calls in the
+# sidecar (tmpfs randread: every read completes inside the enter that submits it):
+#  - iodepth_batch_submit=1 (the default): one enter per I/O, as fio's own engine;
+#  - batches of 32 submitted and reaped: the commit shares getevents' enter, about one
+#    enter per 32 I/Os (enter_merged counts the shared ones);
+#  - iodepth_batch_complete_max=4: getevents never hands fio more than 4 (fio's own
+#    iodepth_complete histogram; only fio's final drain asks for more);
+#  - iodepth_batch_complete_min=0 (fio's "poll" mode: never block);
+#  - SQPOLL: the poller submits; enters are the exception, not one per I/O.
+. "$(dirname "$0")/../lib.sh"
+
+S=$(scratch)
+head -c 16M /dev/zero >"$S/f"
+E=(--name=b --ioengine="external:$ENGINES/uring_fixed.so" --filename="$S/f" --size=16M
+	--io_size=16M --bs=4k --rw=randread --iodepth=32)
+# brun OUT ARGS...: run; prints "syscalls ios merged" from the sidecar, or nothing.
+brun()
+{
+	local out=$1
+	shift
+	runfio "$out" "${E[@]}" "$@" --sidecar="$out.sc" &&
+		jq -r '"\(.counters.syscalls) \(.counters.ios) \(.engine_facts.enter_merged) \(.counters.errors)"' "$out.sc"
+}
+
+set -- $(brun "$S/b1")
+check "batch_submit=1: one enter per I/O (syscalls $1 for $2 reads)" "got: $*" \
+	test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-0}" -ge 4000 -a "${1:-0}" -le 4200
+set -- $(brun "$S/b32" --iodepth_batch_submit=32 --iodepth_batch_complete_min=32 \
+	--iodepth_batch_complete_max=32)
+check "batch_submit=32, complete_min=32: ~one merged enter per 32 I/Os (syscalls $1, merged $3)" \
+	"got: $*" test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-9999}" -le 256 -a "${3:-0}" -ge 100
+out=$S/max4
+set -- $(brun "$out" --iodepth_batch_submit=8 --iodepth_batch_complete_max=4)
+over=$(jq -r '.jobs[0].iodepth_complete | (.["8"] + .["16"] + .["32"] + .["64"] + .[">=64"])' "$out.json" 2>/dev/null)
+check "complete_max=4: no getevents returns more than 4 but fio's final drain ($over% of calls)" \
+	"got: $* over-4 share $over%" \
+	test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "$(awk -v o="${over:-100}" 'BEGIN{print (o < 1)}')" = 1
+set -- $(brun "$S/min0" --iodepth_batch_complete_min=0)
+check "complete_min=0 (poll, never block): all reads done" "got: $*" \
+	test "${2:-0}" = 4096 -a "${4:-1}" = 0
+set -- $(brun "$S/sqpoll" --sqthread_poll=1)
+check "SQPOLL: far fewer enters than I/Os (syscalls $1 for $2)" "got: $*" \
+	test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-9999}" -le 1024
+finish
