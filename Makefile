@@ -162,7 +162,8 @@ $(BUILD)/tests/bin/%: tests/fio/%.c $(CONFIG_MK)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(if $(filter yes,$(HAVE_FUZZER)),$(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%))
 FUZZ_OBJ := $(BUILD)/obj-fuzz
-FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(filter-out cli/main.c,$(CLI_SRCS)) $(UNIT_LIB_SRCS))
+FUZZ_LIB_OBJS := $(patsubst %.c,$(FUZZ_OBJ)/%.o,$(filter-out cli/main.c,$(CLI_SRCS)) \
+	$(filter-out engines/uring/%,$(UNIT_LIB_SRCS)))
 FUZZ_CFLAGS := $(filter-out -Werror -MMD -MP,$(CLI_CFLAGS)) -Wno-unknown-warning-option -O1 \
 	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 FUZZ_LDFLAGS := -fsanitize=fuzzer,address,undefined
