@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -67,6 +68,33 @@ int idr_chan_init(struct idr_chan *ch, uint32_t min_entries)
 void idr_chan_free(struct idr_chan *ch)
 {
 	idr_ring_free(&ch->ring);
+}
+
+/* About a second of yields: far beyond any preemption of a popper mid-pop. */
+#define PUSH_MAX_YIELDS 1000000
+
+int idr_chan_push_sp_retry(struct idr_chan *ch, uint32_t v)
+{
+	int yields = 0;
+
+	while (!idr_chan_push_sp(ch, v)) {
+		if (++yields > PUSH_MAX_YIELDS)
+			return -1;
+		sched_yield();
+	}
+	return yields;
+}
+
+int idr_chan_push_mp_retry(struct idr_chan *ch, uint32_t v)
+{
+	int yields = 0;
+
+	while (!idr_chan_push_mp(ch, v)) {
+		if (++yields > PUSH_MAX_YIELDS)
+			return -1;
+		sched_yield();
+	}
+	return yields;
 }
 
 int idr_chan_wake_any(struct idr_chan *ch, unsigned int n)

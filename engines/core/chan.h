@@ -88,7 +88,13 @@ struct idr_chan_stats {
 	uint64_t eintr;		/* waits a signal interrupted, retried */
 };
 
-/* idr_chan_init - a channel for at least min_entries values. Returns 0 or -errno. */
+/*
+ * idr_chan_init - a channel for at least min_entries values. Returns 0 or -errno.
+ * A popper holds its cell from claiming it to releasing it (two instructions), so a
+ * popper preempted right there makes the push one lap later fail although the ring has
+ * room: size the ring above the most values ever in it (twice is plenty) and push with
+ * the _retry variants, which yield to let that popper run.
+ */
 int idr_chan_init(struct idr_chan *ch, uint32_t min_entries);
 void idr_chan_free(struct idr_chan *ch);
 
@@ -111,6 +117,14 @@ static inline bool idr_chan_push_mp(struct idr_chan *ch, uint32_t v)
 	__atomic_fetch_add(&ch->pushed, 1, __ATOMIC_RELEASE);
 	return true;
 }
+
+/*
+ * idr_chan_push_sp_retry / idr_chan_push_mp_retry - push, yielding while the cell is
+ * still held (see idr_chan_init). Return the number of yields (0 almost always), or -1
+ * when the ring stayed full for about a second: a caller that overfilled it.
+ */
+int idr_chan_push_sp_retry(struct idr_chan *ch, uint32_t v);
+int idr_chan_push_mp_retry(struct idr_chan *ch, uint32_t v);
 
 /* idr_chan_pushed - values published so far (wrapping). */
 static inline uint32_t idr_chan_pushed(struct idr_chan *ch)

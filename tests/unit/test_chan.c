@@ -144,6 +144,7 @@ struct pool {
 	uint32_t *seen;			/* per slot: times the job thread reaped it */
 	uint64_t worker_items[64];
 	uint64_t sleeps;		/* summed by workers as they exit */
+	uint32_t push_fails;		/* pushes that found the ring full for a second */
 };
 
 struct worker_arg {
@@ -170,8 +171,8 @@ static void *pool_worker(void *arg)
 			else
 				nanosleep(&nap, NULL);
 		}
-		while (!idr_chan_push_mp(&p->cq, slot))
-			;	/* cannot happen: at most depth slots in flight */
+		if (idr_chan_push_mp_retry(&p->cq, slot) < 0)
+			__atomic_fetch_add(&p->push_fails, 1, __ATOMIC_RELAXED);
 		idr_chan_wake_want(&p->cq);
 	}
 	p->worker_items[wa->id] = items;
@@ -203,8 +204,8 @@ static unsigned int run_pool(unsigned int workers, unsigned int depth, unsigned 
 	p.delay_every = delay_every;
 	p.runs = calloc(depth, sizeof(uint32_t));
 	p.seen = calloc(depth, sizeof(uint32_t));
-	if (!free_slots || !out || !p.runs || !p.seen || idr_chan_init(&p.sq, depth) ||
-	    idr_chan_init(&p.cq, depth))
+	if (!free_slots || !out || !p.runs || !p.seen || idr_chan_init(&p.sq, 2 * depth) ||
+	    idr_chan_init(&p.cq, 2 * depth))
 		return 1000;
 	for (i = 0; i < depth; i++)
 		free_slots[i] = i;
@@ -219,7 +220,7 @@ static unsigned int run_pool(unsigned int workers, unsigned int depth, unsigned 
 		unsigned int batch = nfree ? 1 + (issued * 7) % nfree : 0, pushed = 0;
 
 		for (; pushed < batch && issued < total; pushed++, issued++, inflight++)
-			bad += !idr_chan_push_sp(&p.sq, free_slots[--nfree]);
+			bad += idr_chan_push_sp_retry(&p.sq, free_slots[--nfree]) < 0;
 		idr_chan_wake_any(&p.sq, pushed);
 		if (!inflight)
 			continue;
@@ -246,6 +247,7 @@ static unsigned int run_pool(unsigned int workers, unsigned int depth, unsigned 
 		sum += p.worker_items[i];
 	bad += sum != total;
 	bad += p.sq.wq.waiters != 0;
+	bad += p.push_fails;
 	idr_chan_free(&p.sq);
 	idr_chan_free(&p.cq);
 	free(p.runs);
@@ -330,6 +332,38 @@ static void drain_then_stop_mid_work(void)
 	idr_chan_free(&p.cq);
 }
 
+static void *pop_later(void *arg)
+{
+	struct idr_chan *ch = arg;
+	struct idr_chan_stats st = { 0, 0 };
+	struct timespec nap = { 0, 20000000 };
+	uint32_t v, stop = 0;
+
+	nanosleep(&nap, NULL);
+	idr_chan_pop_mc_wait(ch, &v, &stop, 0, &st);
+	return NULL;
+}
+
+/* A push into a ring whose cell is still taken waits for the popper, then succeeds. */
+static void push_retry_waits_for_cell(void)
+{
+	struct idr_chan ch;
+	pthread_t t;
+	uint32_t out[4];
+	struct idr_chan_stats st = { 0, 0 };
+
+	CU_ASSERT_EQUAL_FATAL(idr_chan_init(&ch, 2), 0);
+	CU_ASSERT_EQUAL(idr_chan_push_sp_retry(&ch, 1), 0);
+	CU_ASSERT_EQUAL(idr_chan_push_mp_retry(&ch, 2), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, pop_later, &ch), 0);
+	CU_ASSERT(idr_chan_push_sp_retry(&ch, 3) > 0);
+	pthread_join(t, NULL);
+	CU_ASSERT_EQUAL(idr_chan_pop_sc_many(&ch, out, 2, 4, NULL, 0, &st), 2);
+	CU_ASSERT_EQUAL(out[0], 2);
+	CU_ASSERT_EQUAL(out[1], 3);
+	idr_chan_free(&ch);
+}
+
 static CU_TestInfo ring_tests[] = {
 	{ "idr_ring_init/sizes round up to a power of 2", ring_sizes },
 	{ "idr_ring_push_pop/FIFO, full and empty", ring_fifo_full_empty },
@@ -340,6 +374,7 @@ static CU_TestInfo ring_tests[] = {
 static CU_TestInfo chan_tests[] = {
 	{ "idr_waitq_wait/timeout and a wake before the sleep", waitq_timeout_and_stale_key },
 	{ "idr_chan_pop_sc_many/min, max and the deadline", pop_many_min_max_timeout },
+	{ "idr_chan_push_sp_retry/waits for a taken cell", push_retry_waits_for_cell },
 	{ "pool/iodepth 1, 8 sleeping workers", pool_depth1_many_workers },
 	{ "pool/iodepth 32, 16 workers", pool_depth32_16_workers },
 	{ "pool/iodepth 1024, 4 workers", pool_depth1024_4_workers },
