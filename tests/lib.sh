@@ -122,7 +122,8 @@ verify_matrix()
 	{
 		printf '[global]\nioengine=external:%s/%s.so\nfilename=%s\nsize=1M\nbs=4k\n' \
 			"$ENGINES" "$engine" "$target"
-		printf 'verify_backlog=64\nsidecar=%s\n' "$out.sidecar"
+		# verify_state_save=0: fio would leave a *-verify.state per job in the cwd.
+		printf 'verify_backlog=64\nverify_state_save=0\nsidecar=%s\n' "$out.sidecar"
 		for line in "$@"; do printf '%s\n' "$line"; done
 		for v in crc32c md5 pattern; do
 			for rw in write randwrite randrw; do
