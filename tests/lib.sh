@@ -180,7 +180,7 @@ verify_mangle()
 	shift 4
 	out=$(scratch)/mangle-$engine-$label-$RANDOM
 	local common=(--name=mangle --ioengine="external:$ENGINES/$engine.so" --filename="$t"
-		--size=1M --bs=4k --rw=write --verify=crc32c --direct="$direct" "$@")
+		--size=1M --bs=4k --rw=write --verify=crc32c --direct="$direct" --verify_state_save=0 "$@")
 	if ! runfio "$out.w" "${common[@]}" --do_verify=0; then
 		fail "$engine $label: mangle" "write pass failed: $(head -c 300 "$out.w.err")"; return
 	fi
@@ -223,3 +223,48 @@ with_loops()
 		"$fn" "$label" "$dev" "$@"
 	done
 }
+
+# ---- fault injection and refusals ---------------------------------------------------------
+# strace_why: empty when strace can inject system call faults here, else the reason.
+strace_why() { command -v strace >/dev/null || echo "strace is not installed (apt-get install strace)"; }
+
+# runfio_inject OUT SPEC... -- FIO-ARGS...: runfio under strace -f, injecting each SPEC
+# (e.g. pread64:error=EIO:when=3). Note strace counts when= per thread, not per process.
+# Returns fio's exit status.
+runfio_inject()
+{
+	local out=$1 specs=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do specs+=(-e "inject=$1"); shift; done
+	shift
+	strace -f -qq -o /dev/null "${specs[@]}" "$FIO" --output-format=json --output="$out.json" \
+		"$@" 2>"$out.err" >/dev/null
+}
+
+# expect_refusal NAME REGEX FIO-ARGS...: fio exits non-zero within 60 s, without crashing,
+# and its stderr matches REGEX (an extended regular expression).
+expect_refusal()
+{
+	local name=$1 re=$2 out rc
+	out=$(scratch)/refusal-$RANDOM
+	shift 2
+	timeout -k 5 60 "$FIO" --output-format=json --output="$out.json" "$@" 2>"$out.err" >/dev/null
+	rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		fail "$name" "fio still running after 60 s"
+	elif [ "$rc" = 0 ]; then
+		fail "$name" "fio exited 0"
+	elif [ "$rc" -ge 128 ] || crashed "$out"; then
+		fail "$name" "fio crashed (rc=$rc): $(head -c 300 "$out.err")"
+	elif ! grep -qE "$re" "$out.err"; then
+		fail "$name" "message does not match /$re/: $(head -c 400 "$out.err")"
+	else
+		pass "$name"
+	fi
+}
+
+# ratio A B: A / B with 2 decimals ("inf" when B is 0).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "inf"; else printf "%.2f\n", a / b }'; }
+
+# ge X Y: is X >= Y (decimal numbers)?
+ge() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x + 0 >= y + 0) }'; }
