@@ -464,6 +464,9 @@ static int kaio_check_options(struct thread_data *td, const struct kaio_options 
 				"io_submit, synchronously, so this would not measure asynchronous I/O; "
 				"set direct=1, or allow_buffered=1 to run anyway and record how long "
 				"io_submit blocks");
+	if ((int)o->nr_events < 0)
+		return idr_fail(td, EINVAL, "nr_events=%d: use 0 (events for iodepth) or a positive "
+				"number of events", (int)o->nr_events);
 	if (max_nr && nr > max_nr)
 		return idr_fail(td, EAGAIN, "%s=%u is above the kernel's limit on AIO events, "
 				"fs.aio-max-nr=%lu (/proc/sys/fs/aio-max-nr): lower %s, or raise the "

@@ -566,14 +566,14 @@ static int pa_check_options(struct thread_data *td, const struct pa_options *o)
 	if (td_trim(td))
 		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
 				td_random(td) ? "randtrim" : "trim");
-	if (o->fds < 1 || o->fds > PA_MAX_FDS)
+	if ((int)o->fds < 1 || (int)o->fds > PA_MAX_FDS)
 		return idr_fail(td, EINVAL, "aio_fds=%d: use 1 to %d descriptors per file (1, the "
 				"default, is plain glibc: one request at a time per file)",
 				(int)o->fds, PA_MAX_FDS);
-	if (o->threads < 1 || o->threads > PA_MAX_THREADS)
+	if ((int)o->threads < 1 || (int)o->threads > PA_MAX_THREADS)
 		return idr_fail(td, EINVAL, "aio_threads=%d: glibc needs 1 to %d helper threads "
 				"(its default is 20)", (int)o->threads, PA_MAX_THREADS);
-	if (o->num < 1 || o->num > PA_MAX_NUM)
+	if ((int)o->num < 1 || (int)o->num > PA_MAX_NUM)
 		return idr_fail(td, EINVAL, "aio_num=%d: use 1 to %d simultaneous requests (glibc's "
 				"default is 64)", (int)o->num, PA_MAX_NUM);
 	return 0;

@@ -363,15 +363,16 @@ static int tp_check_options(struct thread_data *td, const struct tp_options *o)
 	if (td_trim(td))
 		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
 				td_random(td) ? "randtrim" : "trim");
-	if (o->workers < 1)
+	/* fio stores a negative int as is: compare signed, so tp_workers=-1 reads as -1. */
+	if ((int)o->workers < 1)
 		return idr_fail(td, EINVAL, "tp_workers=%d: the pool needs at least one worker "
 				"thread; use 1 to %d (default 16)", (int)o->workers, TP_MAX_WORKERS);
-	if (o->workers > TP_MAX_WORKERS)
+	if ((int)o->workers > TP_MAX_WORKERS)
 		return idr_fail(td, EINVAL, "tp_workers=%d is above the bound of %d threads per "
 				"job; use 1 to %d, and numjobs= for more", (int)o->workers,
 				TP_MAX_WORKERS, TP_MAX_WORKERS);
-	if (o->spin_us > TP_MAX_SPIN_US)
-		return idr_fail(td, EINVAL, "tp_spin=%d: spin at most %d us before sleeping "
+	if ((int)o->spin_us < 0 || (int)o->spin_us > TP_MAX_SPIN_US)
+		return idr_fail(td, EINVAL, "tp_spin=%d: spin 0 to %d us before sleeping "
 				"(0, the default, sleeps at once)", (int)o->spin_us, TP_MAX_SPIN_US);
 	return 0;
 }
