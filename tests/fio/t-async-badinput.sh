@@ -4,6 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)
+cd "$S" || exit 1	# fio leaves prerun output and verify state in the cwd
 truncate -s 1M "$S/f"
 job() { echo --name=t --ioengine="external:$ENGINES/$1.so" --filename="$S/f" --size=1M --bs=4k; }
 

@@ -13,6 +13,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)
+cd "$S" || exit 1	# fio leaves prerun output and verify state in the cwd
 E=(--ioengine="external:$ENGINES/threadpool.so" --bs=4k)
 truncate -s 8M "$S/f"
 "$FIO" --name=prep "${E[@]}" --filename="$S/f" --size=8M --rw=write >/dev/null 2>&1
