@@ -9,7 +9,7 @@
 #  - misaligned O_DIRECT on a 4 KiB-sector loop: EINVAL reaches fio from the completion;
 #  - allow_buffered=1: runs buffered, and the sidecar shows io_submit blocked (every
 #    completion appeared during io_submit, time per I/O recorded);
-#  - userspace_reap reaps from the ring without system calls;
+#  - userspace_reap reaps from the ring without system calls, also when fio needs a min;
 #  - fsync=4 goes through the ring (IOCB_CMD_FSYNC), verify passes;
 #  - SIGINT mid-run on a loop device: clean exit, submitted == completed.
 . "$(dirname "$0")/../lib.sh"
