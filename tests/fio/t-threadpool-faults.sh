@@ -8,6 +8,7 @@
 #  - EINTR is retried and counted; a real short read at EOF goes through resid;
 #  - fsync=4 on writes: fsyncs run (each after the writes before it), verify passes;
 #  - worker CPU is counted: tp_workers=4 shows 4 workers and CPU above the job thread's;
+#  - tp_spin=50: the polling path passes randrw verify;
 #  - SIGINT while every worker sits in a 300 ms pread: fio exits promptly and the
 #    sidecar (written after the join) shows all 16 workers accounted.
 . "$(dirname "$0")/../lib.sh"
@@ -105,6 +106,14 @@ runfio "$out" --name=cpu "${E[@]}" --filename="$S/f" --size=8M --rw=randread --i
 got=$(jq -r '[.cpu.workers, (.cpu.workers_ns > 0), (.cpu.total_ns > .cpu.job_ns)] | join(" ")' "$out.sc" 2>/dev/null)
 check "threadpool: tp_workers=4 counts 4 workers' CPU on top of the job thread's" \
 	"sidecar (workers, workers_ns>0, total>job) = $got" test "$got" = "4 true true"
+
+out=$S/spin
+runfio "$out" --name=spin "${E[@]}" --filename="$S/spin.dat" --size=2M --rw=randrw --iodepth=16 \
+	--tp_workers=4 --tp_spin=50 --verify=crc32c --sidecar="$out.sc"
+rc=$?
+got=$(jq -r '[.engine_facts.tp_spin_us, .counters.errors, (.counters.ios > 0)] | join(" ")' "$out.sc" 2>/dev/null)
+check "threadpool: tp_spin=50 (workers and reaper poll before sleeping): randrw verify passes" \
+	"rc=$rc sidecar (tp_spin_us errors ios>0)=$got" test "$rc" = 0 -a "$got" = "50 0 true"
 
 out=$S/eof
 head -c 16384 /dev/urandom >"$S/eof.dat"
