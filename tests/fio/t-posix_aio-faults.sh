@@ -7,6 +7,7 @@
 #  - EIO on the 3rd pread reaches fio through aio_error, at its offset;
 #  - EINTR in a helper is retried by glibc: every read done, no error;
 #  - a real short read at EOF goes through resid; fsync=4 runs aio_fsync, verify passes;
+#  - aio_poll=1 (polling instead of aio_suspend) passes randrw verify;
 #  - the helpers' CPU is counted with thread=0, and said to be unmeasured with thread=1;
 #  - SIGINT with requests inside 300 ms preads: fio exits promptly, submitted = completed.
 . "$(dirname "$0")/../lib.sh"
@@ -102,6 +103,14 @@ if [ "$rc" = 0 ] && [ "$(fio_job_field "$out" eof .read.short_ios)" = 1 ] &&
 else
 	fail "posix_aio: short read at EOF" "rc=$rc fio short=$(fio_job_field "$out" eof .read.short_ios) sidecar=$(head -c 300 "$out.sc")"
 fi
+
+out=$S/poll
+runfio "$out" --name=poll "${E[@]}" --filename="$S/poll.dat" --size=2M --rw=randrw --iodepth=16 \
+	--aio_fds=4 --aio_poll=1 --verify=crc32c --sidecar="$out.sc"
+rc=$?
+got=$(jq -r '[.engine_facts.aio_poll, (.engine_facts.poll_passes > 0), .counters.errors] | join(" ")' "$out.sc" 2>/dev/null)
+check "posix_aio: aio_poll=1 reaps by polling aio_error, randrw verify passes" \
+	"rc=$rc sidecar (aio_poll poll_passes>0 errors)=$got" test "$rc" = 0 -a "$got" = "true true 0"
 
 out=$S/fsync
 runfio "$out" --name=fs "${E[@]}" --filename="$S/fs" --size=1M --rw=randwrite --iodepth=16 \
