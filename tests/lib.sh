@@ -44,15 +44,23 @@ _run_cleanups()
 trap _run_cleanups EXIT
 trap 'exit 130' INT TERM
 
-# scratch: a private folder in /dev/shm (tmpfs: fast, and loop devices can sit on it).
-scratch()
+# The scratch folder is made here, in the shell that sources this file: scratch and
+# loopdev are mostly called as $(...), a subshell whose variables and EXIT trap die with
+# it (a folder made there was never removed, a loop device never detached, and every
+# call made a new folder). So loopdev records its devices in a file the cleanup reads.
+SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) || { echo "FAIL lib.sh: mktemp in /dev/shm"; exit 1; }
+_detach_loops()
 {
-	if [ -z "${SCRATCH:-}" ]; then
-		SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX)
-		at_exit "rm -rf '$SCRATCH'"
-	fi
-	echo "$SCRATCH"
+	local dev
+	[ -f "$SCRATCH/.loops" ] || return 0
+	while read -r dev; do losetup -d "$dev"; done <"$SCRATCH/.loops"
 }
+at_exit "rm -rf '$SCRATCH'"
+at_exit _detach_loops
+
+# scratch: this script's private folder in /dev/shm (tmpfs: fast, and loop devices can
+# sit on it), removed at exit.
+scratch() { echo "$SCRATCH"; }
 
 # ---- loop devices -----------------------------------------------------------------------
 # loop_why: empty when loop devices can be made here, else the reason they cannot.
@@ -63,12 +71,13 @@ loop_why()
 	command -v losetup >/dev/null || { echo "losetup not installed (util-linux)"; return; }
 }
 
-# loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at exit.
+# loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at
+# exit, also when called as $(loopdev ...).
 loopdev()
 {
 	local dev
 	dev=$(losetup -f --show --direct-io=on --sector-size "${2:-512}" "$1") || return 1
-	at_exit "losetup -d '$dev'"
+	echo "$dev" >>"$SCRATCH/.loops"
 	echo "$dev"
 }
 
