@@ -277,3 +277,21 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "inf"; else pri
 
 # ge X Y: is X >= Y (decimal numbers)?
 ge() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x + 0 >= y + 0) }'; }
+
+# wait_child_threads PID N SECONDS: wait until a child process of PID (a fio job process
+# under thread=0) runs at least N threads. Prints that child's pid; fails after SECONDS.
+wait_child_threads()
+{
+	local pid=$1 n=$2 tries=$(($3 * 10)) c
+	while [ "$tries" -gt 0 ]; do
+		for c in $(pgrep -P "$pid"); do
+			if [ "$(ls "/proc/$c/task" 2>/dev/null | wc -l)" -ge "$n" ]; then
+				echo "$c"
+				return 0
+			fi
+		done
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}

@@ -109,7 +109,9 @@ interrupt() # interrupt LABEL DEV: SIGINT mid-run
 		--size=8M --rw=randread --iodepth=32 --time_based --runtime=30 --sidecar="$out.sc" \
 		2>"$out.err" >/dev/null &
 	pid=$!
-	sleep 2
+	# Interrupt 1 s after the job process is up, so I/O is under way.
+	wait_child_threads "$pid" 1 30 >/dev/null
+	sleep 1
 	kill -INT "$pid"
 	wait "$pid"
 	rc=$?

@@ -62,8 +62,11 @@ else
 		--iodepth=16 --aio_fds=8 --time_based --runtime=30 --sidecar="$out.sc" \
 		2>"$out.err" >/dev/null &
 	tracer=$!
-	sleep 4
+	# Under strace start-up is slow: wait for the job's threads (glibc helpers), then 1 s more
+	# so requests are inside their 300 ms preads, and interrupt the main fio.
 	pid=$(pgrep -o -P "$tracer" fio)
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -n "$pid" ] && break; sleep 0.5; pid=$(pgrep -o -P "$tracer" fio); done
+	[ -n "$pid" ] && wait_child_threads "$pid" 2 60 >/dev/null && sleep 1
 	t0=$(date +%s%N)
 	[ -n "$pid" ] && kill -INT "$pid"
 	wait "$tracer"
