@@ -58,7 +58,7 @@ CORE_SRCS := $(wildcard engines/core/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
 CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c \
-	engines/core/blkdev.c engines/core/guard.c
+	engines/core/blkdev.c engines/core/guard.c engines/core/chan.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
@@ -129,6 +129,17 @@ UNIT_HELPER_OBJS := $(patsubst %.c,$(OBJ)/units/%.o,$(filter-out $(UNIT_SRCS) \
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-san))
 UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
 	-Iengines/uring $(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
+
+# The thread pool's channel (engines/core/chan.c, ring.h) again under ThreadSanitizer,
+# which cannot share a build with ASan: its own binary, run by check like the others.
+TSAN_UNIT_BIN := $(BUILD)/tests/unit/test_chan-tsan
+UNIT_BINS += $(TSAN_UNIT_BIN)
+$(TSAN_UNIT_BIN): tests/unit/test_chan.c tests/unit/unit_main.c engines/core/chan.c \
+		engines/core/chan.h engines/core/ring.h engines/core/counters.h tests/unit/unit.h
+	$(call say,LD,$@)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) -fsanitize=thread -Iengines/core \
+		-Itests/unit -o $@ $(filter %.c,$^) $(CUNIT_LIBS)
 
 $(OBJ)/units/%.o: %.c $(GEN)/engine_caps.h $(CONFIG_MK)
 	$(call say,CC,$<)

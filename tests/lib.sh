@@ -436,3 +436,66 @@ test_bin()
 	[ -x "$p" ] && { echo "$p"; return; }
 	echo "$1 is not built (make $p)" >&2
 }
+
+# ---- fault injection and refusals ---------------------------------------------------------
+# strace_why: empty when strace can inject system call faults here, else the reason.
+strace_why() { command -v strace >/dev/null || echo "strace is not installed (apt-get install strace)"; }
+
+# runfio_inject OUT SPEC... -- FIO-ARGS...: runfio under strace -f, injecting each SPEC
+# (e.g. pread64:error=EIO:when=3). Note strace counts when= per thread, not per process.
+# Returns fio's exit status.
+runfio_inject()
+{
+	local out=$1 specs=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do specs+=(-e "inject=$1"); shift; done
+	shift
+	strace -f -qq -o /dev/null "${specs[@]}" "$FIO" --output-format=json --output="$out.json" \
+		"$@" 2>"$out.err" >/dev/null
+}
+
+# expect_refusal NAME REGEX FIO-ARGS...: fio exits non-zero within 60 s, without crashing,
+# and its stderr matches REGEX (an extended regular expression).
+expect_refusal()
+{
+	local name=$1 re=$2 out rc
+	out=$(scratch)/refusal-$RANDOM
+	shift 2
+	timeout -k 5 60 "$FIO" --output-format=json --output="$out.json" "$@" 2>"$out.err" >/dev/null
+	rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		fail "$name" "fio still running after 60 s"
+	elif [ "$rc" = 0 ]; then
+		fail "$name" "fio exited 0"
+	elif [ "$rc" -ge 128 ] || crashed "$out"; then
+		fail "$name" "fio crashed (rc=$rc): $(head -c 300 "$out.err")"
+	elif ! grep -qE "$re" "$out.err"; then
+		fail "$name" "message does not match /$re/: $(head -c 400 "$out.err")"
+	else
+		pass "$name"
+	fi
+}
+
+# ratio A B: A / B with 2 decimals ("inf" when B is 0).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0) print "inf"; else printf "%.2f\n", a / b }'; }
+
+# ge X Y: is X >= Y (decimal numbers)?
+ge() { awk -v x="$1" -v y="$2" 'BEGIN { exit !(x + 0 >= y + 0) }'; }
+
+# wait_child_threads PID N SECONDS: wait until a child process of PID (a fio job process
+# under thread=0) runs at least N threads. Prints that child's pid; fails after SECONDS.
+wait_child_threads()
+{
+	local pid=$1 n=$2 tries=$(($3 * 10)) c
+	while [ "$tries" -gt 0 ]; do
+		for c in $(pgrep -P "$pid"); do
+			if [ "$(ls "/proc/$c/task" 2>/dev/null | wc -l)" -ge "$n" ]; then
+				echo "$c"
+				return 0
+			fi
+		done
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
+}

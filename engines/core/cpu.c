@@ -49,6 +49,19 @@ void idr_cpu_self(struct idr_cpu *out)
 	out->sys_us = tv_us(&ru.ru_stime);
 }
 
+void idr_cpu_process(struct idr_cpu *out)
+{
+	struct rusage ru;
+
+	out->total_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
+	if (getrusage(RUSAGE_SELF, &ru)) {
+		out->usr_us = out->sys_us = 0;
+		return;
+	}
+	out->usr_us = tv_us(&ru.ru_utime);
+	out->sys_us = tv_us(&ru.ru_stime);
+}
+
 void idr_cpu_window_open(struct idr_cpu_window *w)
 {
 	if (w->open)

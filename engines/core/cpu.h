@@ -42,6 +42,13 @@ struct idr_cpu_sum {
 /* idr_cpu_self - the calling thread's CPU time so far (getrusage RUSAGE_THREAD). */
 void idr_cpu_self(struct idr_cpu *out);
 
+/*
+ * idr_cpu_process - the whole process's CPU time so far, threads that already exited
+ * included (CLOCK_PROCESS_CPUTIME_ID, getrusage RUSAGE_SELF): what threads we cannot
+ * follow by id (glibc's AIO helpers come and go) used, as a difference.
+ */
+void idr_cpu_process(struct idr_cpu *out);
+
 /* Open the window on the calling thread (first call wins); close it on the same thread. */
 void idr_cpu_window_open(struct idr_cpu_window *w);
 void idr_cpu_window_close(struct idr_cpu_window *w);

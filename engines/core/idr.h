@@ -9,7 +9,8 @@
  *  - the hook bodies fio's order demands (idr_setup, idr_init, idr_io_u_init,
  *    idr_post_init, idr_cleanup) so an engine only adds what is its own;
  *  - helpers for buffer and file registration and for turning results into fio's
- *    conventions (io_u->error positive, short transfers through io_u->resid).
+ *    conventions (io_u->error positive, short transfers through io_u->resid);
+ *  - chan.h: a lock-free channel with sleeping ends, for engines that run threads.
  *
  * Conventions: inside the core, 0 or a count on success and -errno on failure. At fio's
  * boundary: setup hooks return 0, or 1 after td_verror(); per-I/O errors go to
@@ -25,6 +26,7 @@
 #include <fio.h>
 #include <optgroup.h>
 
+#include "chan.h"
 #include "counters.h"
 #include "cpu.h"
 #include "guard.h"

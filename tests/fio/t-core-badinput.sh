@@ -6,24 +6,6 @@
 S=$(scratch)
 E=(--ioengine="external:$ENGINES/sync.so" --bs=4k)
 
-# expect_refusal NAME REGEX FIO-ARGS...: fio exits non-zero, no crash, stderr matches REGEX.
-expect_refusal()
-{
-	local name=$1 re=$2 out=$S/bad-$RANDOM rc
-	shift 2
-	runfio "$out" "$@"
-	rc=$?
-	if [ "$rc" = 0 ]; then
-		fail "$name" "fio exited 0"
-	elif [ "$rc" -ge 128 ] || crashed "$out"; then
-		fail "$name" "fio crashed (rc=$rc): $(head -c 300 "$out.err")"
-	elif ! grep -qE "$re" "$out.err"; then
-		fail "$name" "message does not match /$re/: $(head -c 400 "$out.err")"
-	else
-		pass "$name"
-	fi
-}
-
 truncate -s 1M "$S/f"
 expect_refusal "unknown engine option names it and suggests the right one" \
 	"unrecognized option '--sidecarz=1'.*|Did you mean sidecar" \

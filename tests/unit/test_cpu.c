@@ -132,7 +132,31 @@ static void task_other_thread_exact(void)
 	CU_ASSERT(c.total_ns < 1000000000ull);
 }
 
+static void *burn_and_exit(void *arg)
+{
+	(void)arg;
+	burn_ms(40);
+	return NULL;
+}
+
+/* A thread that exited still counts in the process total. */
+static void process_includes_exited_threads(void)
+{
+	struct idr_cpu before, after, self0, self1;
+	pthread_t t;
+
+	idr_cpu_process(&before);
+	idr_cpu_self(&self0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, burn_and_exit, NULL), 0);
+	pthread_join(t, NULL);
+	idr_cpu_process(&after);
+	idr_cpu_self(&self1);
+	CU_ASSERT(after.total_ns - before.total_ns - (self1.total_ns - self0.total_ns) >=
+		  40000000ull);
+}
+
 static CU_TestInfo cpu_tests[] = {
+	{ "idr_cpu_process/exited threads included", process_includes_exited_threads },
 	{ "idr_cpu_task/another thread's exact total", task_other_thread_exact },
 	{ "idr_cpu_parse_stat/plain", parse_stat_plain },
 	{ "idr_cpu_parse_stat/comm with spaces and parentheses", parse_stat_comm_with_spaces },

@@ -7,9 +7,9 @@
 
 s=$(scratch)
 
-# expect_refusal CASE WANT-RC WANT-TEXT [ENV=VAL...] -- ARGS...: tests/vm/run ARGS exits WANT-RC
+# vm_expect_refusal CASE WANT-RC WANT-TEXT [ENV=VAL...] -- ARGS...: tests/vm/run ARGS exits WANT-RC
 # and says WANT-TEXT on stderr (or stdout for --why). PREPARE=1 runs tests/vm/prepare instead.
-expect_refusal()
+vm_expect_refusal()
 {
 	local name=$1 want_rc=$2 want=$3 envs=() rc cmd=$VM_RUN
 	shift 3
@@ -26,27 +26,27 @@ expect_refusal()
 }
 
 # ---- refusals, no boot ----------------------------------------------------------------------
-expect_refusal "bad lba" 2 "--ns lba=1000: lba must be 512 or 4096" -- --ns lba=1000 -- true
-expect_refusal "bad key" 2 "unknown key 'sz'" -- --ns sz=1G -- true
-expect_refusal "gpt on 4K" 2 "part=gpt needs lba=512" -- --ns lba=4096,part=gpt -- true
-expect_refusal "fs with metadata" 2 "part= and fs= need a namespace without metadata" \
+vm_expect_refusal "bad lba" 2 "--ns lba=1000: lba must be 512 or 4096" -- --ns lba=1000 -- true
+vm_expect_refusal "bad key" 2 "unknown key 'sz'" -- --ns sz=1G -- true
+vm_expect_refusal "gpt on 4K" 2 "part=gpt needs lba=512" -- --ns lba=4096,part=gpt -- true
+vm_expect_refusal "fs with metadata" 2 "part= and fs= need a namespace without metadata" \
 	-- --ns lba=4096,ms=8,fs=ext4 -- true
-expect_refusal "inject nsid" 2 "--inject 5:read:8: NSID must be 1-4" -- --inject 5:read:8 -- true
-expect_refusal "inject op" 2 "OP must be read or write" -- --inject 1:trim:8 -- true
-expect_refusal "inject beyond" 2 "sector 262144 is beyond namespace 2 (128M" -- --inject 2:read:262144 -- true
-expect_refusal "no command" 2 "no command to run" --
-expect_refusal "bad share" 2 "--share /nonexistent-iodrill: no such folder" -- --share /nonexistent-iodrill -- true
-expect_refusal "no qemu" 77 "vm: cannot run: /nonexistent/qemu-system-x86_64 not installed (apt-get install qemu-system-x86)" \
+vm_expect_refusal "inject nsid" 2 "--inject 5:read:8: NSID must be 1-4" -- --inject 5:read:8 -- true
+vm_expect_refusal "inject op" 2 "OP must be read or write" -- --inject 1:trim:8 -- true
+vm_expect_refusal "inject beyond" 2 "sector 262144 is beyond namespace 2 (128M" -- --inject 2:read:262144 -- true
+vm_expect_refusal "no command" 2 "no command to run" --
+vm_expect_refusal "bad share" 2 "--share /nonexistent-iodrill: no such folder" -- --share /nonexistent-iodrill -- true
+vm_expect_refusal "no qemu" 77 "vm: cannot run: /nonexistent/qemu-system-x86_64 not installed (apt-get install qemu-system-x86)" \
 	IDR_VM_QEMU=/nonexistent/qemu-system-x86_64 -- -- true
-expect_refusal "no qemu --why" 77 "/nonexistent/qemu-system-x86_64 not installed" \
+vm_expect_refusal "no qemu --why" 77 "/nonexistent/qemu-system-x86_64 not installed" \
 	IDR_VM_QEMU=/nonexistent/qemu-system-x86_64 -- --why
 # The kernel package, asked of tests/vm/prepare (run would stop first on a missing qemu).
 # Its checks of the host (x86-64, busybox-static, cpio) come first: without those, SKIP.
 pre=$(IDR_VM_CACHE="$s/cache0" IDR_VM_KERNEL_DEB=/nonexistent.deb "$TOP/tests/vm/prepare" 2>&1 >/dev/null)
 if [[ $pre == *IDR_VM_KERNEL_DEB* ]]; then
-	PREPARE=1 expect_refusal "unknown kernel package" 77 "vm: cannot run: apt knows no package linux-image-0.0-0-amd64" \
+	PREPARE=1 vm_expect_refusal "unknown kernel package" 77 "vm: cannot run: apt knows no package linux-image-0.0-0-amd64" \
 		IDR_VM_CACHE="$s/cache" IDR_VM_KERNEL_PKG=linux-image-0.0-0-amd64 --
-	PREPARE=1 expect_refusal "missing kernel .deb" 77 "vm: cannot run: IDR_VM_KERNEL_DEB=/nonexistent.deb does not exist" \
+	PREPARE=1 vm_expect_refusal "missing kernel .deb" 77 "vm: cannot run: IDR_VM_KERNEL_DEB=/nonexistent.deb does not exist" \
 		IDR_VM_CACHE="$s/cache" IDR_VM_KERNEL_DEB=/nonexistent.deb --
 else
 	skip "vm prepare: kernel package refusals" "prepare stops earlier here: $pre"
