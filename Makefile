@@ -130,12 +130,12 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%$(if $(SANITIZE),-s
 UNIT_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core -Itests/unit \
 	-Iengines/uring $(JSONC_CFLAGS) $(CUNIT_CFLAGS) $(NVME_CFLAGS) $(BLKID_CFLAGS)
 
-# The thread pool's channel (engines/core/chan.c, ring.h) again under ThreadSanitizer,
+# The thread pool's channel (engines/core/chan.c, mpmc.h) again under ThreadSanitizer,
 # which cannot share a build with ASan: its own binary, run by check like the others.
 TSAN_UNIT_BIN := $(BUILD)/tests/unit/test_chan-tsan
 UNIT_BINS += $(TSAN_UNIT_BIN)
 $(TSAN_UNIT_BIN): tests/unit/test_chan.c tests/unit/unit_main.c engines/core/chan.c \
-		engines/core/chan.h engines/core/ring.h engines/core/counters.h tests/unit/unit.h
+		engines/core/chan.h engines/core/mpmc.h engines/core/counters.h tests/unit/unit.h
 	$(call say,LD,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(filter-out -MMD -MP,$(BASE_CFLAGS)) -fsanitize=thread -Iengines/core \

@@ -55,7 +55,7 @@ void idr_deadline(struct timespec *out, const struct timespec *rel)
 
 int idr_chan_init(struct idr_chan *ch, uint32_t min_entries)
 {
-	int ret = idr_ring_init(&ch->ring, min_entries);
+	int ret = idr_mpmc_init(&ch->ring, min_entries);
 
 	if (ret)
 		return ret;
@@ -67,7 +67,7 @@ int idr_chan_init(struct idr_chan *ch, uint32_t min_entries)
 
 void idr_chan_free(struct idr_chan *ch)
 {
-	idr_ring_free(&ch->ring);
+	idr_mpmc_free(&ch->ring);
 }
 
 /* About a second of yields: far beyond any preemption of a popper mid-pop. */
@@ -134,7 +134,7 @@ static bool spin_pop_mc(struct idr_chan *ch, uint32_t *v, const uint32_t *stop, 
 		for (int i = 0; i < 64; i++) {
 			if (__atomic_load_n(stop, __ATOMIC_RELAXED))
 				return false;
-			if (idr_ring_pop_mc(&ch->ring, v))
+			if (idr_mpmc_pop_mc(&ch->ring, v))
 				return true;
 			idr_cpu_relax();
 		}
@@ -151,7 +151,7 @@ int idr_chan_pop_mc_wait(struct idr_chan *ch, uint32_t *v, const uint32_t *stop,
 	for (;;) {
 		if (__atomic_load_n(stop, __ATOMIC_ACQUIRE))
 			return -ESHUTDOWN;
-		if (idr_ring_pop_mc(&ch->ring, v))
+		if (idr_mpmc_pop_mc(&ch->ring, v))
 			return 0;
 		if (spin_ns && spin_pop_mc(ch, v, stop, spin_ns))
 			return 0;
@@ -161,7 +161,7 @@ int idr_chan_pop_mc_wait(struct idr_chan *ch, uint32_t *v, const uint32_t *stop,
 			idr_waitq_cancel(&ch->wq);
 			return -ESHUTDOWN;
 		}
-		if (idr_ring_pop_mc(&ch->ring, v)) {
+		if (idr_mpmc_pop_mc(&ch->ring, v)) {
 			idr_waitq_cancel(&ch->wq);
 			return 0;
 		}
@@ -242,7 +242,7 @@ int idr_chan_wait_pushed(struct idr_chan *ch, uint32_t target, const struct time
 static unsigned int pop_available(struct idr_chan *ch, uint32_t *out, unsigned int n,
 				  unsigned int max)
 {
-	while (n < max && idr_ring_pop_sc(&ch->ring, &out[n]))
+	while (n < max && idr_mpmc_pop_sc(&ch->ring, &out[n]))
 		n++;
 	return n;
 }

@@ -1,5 +1,5 @@
 /*
- * chan.h - a bounded channel between threads: a lock-free ring (ring.h) plus sleeping
+ * chan.h - a bounded channel between threads: a lock-free ring (mpmc.h) plus sleeping
  * without lost wake-ups (an eventcount over one futex word). What a thread pool needs on
  * both of its sides:
  *  - submissions: one pusher (the job thread), many poppers (workers) that sleep when
@@ -26,7 +26,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "ring.h"
+#include "mpmc.h"
 
 /* ---- the eventcount -------------------------------------------------------------- */
 
@@ -74,7 +74,7 @@ int idr_waitq_wake(struct idr_waitq *w, int n);
 /* ---- the channel ----------------------------------------------------------------- */
 
 struct idr_chan {
-	struct idr_ring ring;
+	struct idr_mpmc ring;
 	struct idr_waitq wq __attribute__((aligned(IDR_CACHELINE)));
 	uint32_t want;		/* the counted waiter sleeps until pushed reaches want ... */
 	uint32_t armed;		/* ... while armed; the pusher that wakes it disarms it */
@@ -101,7 +101,7 @@ void idr_chan_free(struct idr_chan *ch);
 /* idr_chan_push_sp - push from the only pusher; no wake. Returns false when full. */
 static inline bool idr_chan_push_sp(struct idr_chan *ch, uint32_t v)
 {
-	if (!idr_ring_push_sp(&ch->ring, v))
+	if (!idr_mpmc_push_sp(&ch->ring, v))
 		return false;
 	/* Counted after the publish: pushed never runs ahead of what a pop can see. */
 	__atomic_store_n(&ch->pushed, __atomic_load_n(&ch->pushed, __ATOMIC_RELAXED) + 1,
@@ -112,7 +112,7 @@ static inline bool idr_chan_push_sp(struct idr_chan *ch, uint32_t v)
 /* idr_chan_push_mp - push from any of several pushers; no wake. Returns false when full. */
 static inline bool idr_chan_push_mp(struct idr_chan *ch, uint32_t v)
 {
-	if (!idr_ring_push_mp(&ch->ring, v))
+	if (!idr_mpmc_push_mp(&ch->ring, v))
 		return false;
 	__atomic_fetch_add(&ch->pushed, 1, __ATOMIC_RELEASE);
 	return true;

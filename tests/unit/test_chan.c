@@ -23,57 +23,57 @@
 
 static void ring_sizes(void)
 {
-	struct idr_ring r;
+	struct idr_mpmc r;
 
-	CU_ASSERT_EQUAL(idr_ring_init(&r, 0), -EINVAL);
-	CU_ASSERT_EQUAL(idr_ring_init(&r, (1u << 30) + 1), -EINVAL);
-	CU_ASSERT_EQUAL_FATAL(idr_ring_init(&r, 1), 0);
+	CU_ASSERT_EQUAL(idr_mpmc_init(&r, 0), -EINVAL);
+	CU_ASSERT_EQUAL(idr_mpmc_init(&r, (1u << 30) + 1), -EINVAL);
+	CU_ASSERT_EQUAL_FATAL(idr_mpmc_init(&r, 1), 0);
 	CU_ASSERT_EQUAL(r.mask, 1);
-	idr_ring_free(&r);
-	CU_ASSERT_EQUAL_FATAL(idr_ring_init(&r, 33), 0);
+	idr_mpmc_free(&r);
+	CU_ASSERT_EQUAL_FATAL(idr_mpmc_init(&r, 33), 0);
 	CU_ASSERT_EQUAL(r.mask, 63);
-	idr_ring_free(&r);
+	idr_mpmc_free(&r);
 }
 
 static void ring_fifo_full_empty(void)
 {
-	struct idr_ring r;
+	struct idr_mpmc r;
 	uint32_t v, i;
 
-	CU_ASSERT_EQUAL_FATAL(idr_ring_init(&r, 8), 0);
-	CU_ASSERT_FALSE(idr_ring_pop_sc(&r, &v));
-	CU_ASSERT_FALSE(idr_ring_pop_mc(&r, &v));
+	CU_ASSERT_EQUAL_FATAL(idr_mpmc_init(&r, 8), 0);
+	CU_ASSERT_FALSE(idr_mpmc_pop_sc(&r, &v));
+	CU_ASSERT_FALSE(idr_mpmc_pop_mc(&r, &v));
 	for (i = 0; i < 8; i++)
-		CU_ASSERT(idr_ring_push_sp(&r, 100 + i));
-	CU_ASSERT_FALSE(idr_ring_push_sp(&r, 1));
-	CU_ASSERT_FALSE(idr_ring_push_mp(&r, 1));
+		CU_ASSERT(idr_mpmc_push_sp(&r, 100 + i));
+	CU_ASSERT_FALSE(idr_mpmc_push_sp(&r, 1));
+	CU_ASSERT_FALSE(idr_mpmc_push_mp(&r, 1));
 	for (i = 0; i < 8; i++) {
-		CU_ASSERT(idr_ring_pop_sc(&r, &v));
+		CU_ASSERT(idr_mpmc_pop_sc(&r, &v));
 		CU_ASSERT_EQUAL(v, 100 + i);
 	}
-	CU_ASSERT_FALSE(idr_ring_pop_sc(&r, &v));
-	idr_ring_free(&r);
+	CU_ASSERT_FALSE(idr_mpmc_pop_sc(&r, &v));
+	idr_mpmc_free(&r);
 }
 
 /* Many laps, mixing the single and multi flavours, across the 32-bit wrap of positions. */
 static void ring_laps_and_wrap(void)
 {
-	struct idr_ring r;
+	struct idr_mpmc r;
 	uint32_t v, i, bad = 0;
 
-	CU_ASSERT_EQUAL_FATAL(idr_ring_init(&r, 4), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_mpmc_init(&r, 4), 0);
 	/* Start near the wrap: positions and sequence numbers must survive it. */
 	r.head = r.tail = 0xfffffff0u;
 	for (i = 0; i < 4; i++)
 		r.cells[(0xfffffff0u + i) & r.mask].seq = 0xfffffff0u + i;
 	for (i = 0; i < 1000; i++) {
-		bool ok = (i & 1) ? idr_ring_push_mp(&r, i) : idr_ring_push_sp(&r, i);
+		bool ok = (i & 1) ? idr_mpmc_push_mp(&r, i) : idr_mpmc_push_sp(&r, i);
 
-		ok = ok && ((i & 2) ? idr_ring_pop_mc(&r, &v) : idr_ring_pop_sc(&r, &v));
+		ok = ok && ((i & 2) ? idr_mpmc_pop_mc(&r, &v) : idr_mpmc_pop_sc(&r, &v));
 		bad += !ok || v != i;
 	}
 	CU_ASSERT_EQUAL(bad, 0);
-	idr_ring_free(&r);
+	idr_mpmc_free(&r);
 }
 
 static uint64_t ms_since(uint64_t t0)
@@ -365,9 +365,9 @@ static void push_retry_waits_for_cell(void)
 }
 
 static CU_TestInfo ring_tests[] = {
-	{ "idr_ring_init/sizes round up to a power of 2", ring_sizes },
-	{ "idr_ring_push_pop/FIFO, full and empty", ring_fifo_full_empty },
-	{ "idr_ring_push_pop/laps across the 32-bit wrap", ring_laps_and_wrap },
+	{ "idr_mpmc_init/sizes round up to a power of 2", ring_sizes },
+	{ "idr_mpmc_push_pop/FIFO, full and empty", ring_fifo_full_empty },
+	{ "idr_mpmc_push_pop/laps across the 32-bit wrap", ring_laps_and_wrap },
 	CU_TEST_INFO_NULL,
 };
 

@@ -1,5 +1,5 @@
 /*
- * ring.h - a bounded lock-free ring of 32-bit values (io_u indices), for handing work
+ * mpmc.h - a bounded lock-free ring of 32-bit values (io_u indices), for handing work
  * between threads without a lock: D. Vyukov's bounded MPMC queue, where every cell
  * carries a sequence number that says whose turn it is. Each side comes in two flavours:
  * _mp/_mc (several threads push/pop: a CAS claims the position) and _sp/_sc (one thread
@@ -8,13 +8,13 @@
  * job thread).
  *
  * A ring never blocks: push returns false when full, pop false when empty. Sleeping is
- * waitq.h's job. Note that pop can report empty while a pusher that already claimed an
+ * chan.h's job (struct idr_waitq). Note that pop can report empty while a pusher that already claimed an
  * earlier cell has not yet published it; the pusher's wake-up (after publishing) covers
  * that window, so a consumer that sleeps on a waitq never misses the value.
- * No fio types: unit-tested on its own (tests/unit/test_ring.c, also under TSan).
+ * No fio types: unit-tested on its own (tests/unit/test_chan.c, also under TSan).
  */
-#ifndef IDR_CORE_RING_H
-#define IDR_CORE_RING_H
+#ifndef IDR_CORE_MPMC_H
+#define IDR_CORE_MPMC_H
 
 #include <errno.h>
 #include <stdbool.h>
@@ -23,13 +23,13 @@
 
 #define IDR_CACHELINE 64
 
-struct idr_ring_cell {
+struct idr_mpmc_cell {
 	uint32_t seq;	/* == position: free for the push at it; position + 1: holds a value */
 	uint32_t val;
 };
 
-struct idr_ring {
-	struct idr_ring_cell *cells;
+struct idr_mpmc {
+	struct idr_mpmc_cell *cells;
 	uint32_t mask;	/* capacity - 1 (capacity is a power of 2) */
 	/* Pushers and poppers write different lines: no false sharing between the sides. */
 	uint32_t head __attribute__((aligned(IDR_CACHELINE)));	/* next position to pop */
@@ -37,10 +37,10 @@ struct idr_ring {
 };
 
 /*
- * idr_ring_init - a ring that holds at least min_entries values (1 .. 2^30).
+ * idr_mpmc_init - a ring that holds at least min_entries values (1 .. 2^30).
  * Returns 0, -EINVAL for a size out of range, or -ENOMEM.
  */
-static inline int idr_ring_init(struct idr_ring *r, uint32_t min_entries)
+static inline int idr_mpmc_init(struct idr_mpmc *r, uint32_t min_entries)
 {
 	uint32_t cap = 2, i;
 
@@ -58,21 +58,21 @@ static inline int idr_ring_init(struct idr_ring *r, uint32_t min_entries)
 	return 0;
 }
 
-static inline void idr_ring_free(struct idr_ring *r)
+static inline void idr_mpmc_free(struct idr_mpmc *r)
 {
 	free(r->cells);
 	r->cells = NULL;
 }
 
 /* Publish val in the cell claimed at pos: the release pairs with pop's acquire. */
-static inline void ring_publish(struct idr_ring_cell *cell, uint32_t pos, uint32_t val)
+static inline void mpmc_publish(struct idr_mpmc_cell *cell, uint32_t pos, uint32_t val)
 {
 	cell->val = val;
 	__atomic_store_n(&cell->seq, pos + 1, __ATOMIC_RELEASE);
 }
 
 /* Take the value of the cell claimed at pos and free the cell for the push one lap on. */
-static inline uint32_t ring_take(struct idr_ring *r, struct idr_ring_cell *cell, uint32_t pos)
+static inline uint32_t mpmc_take(struct idr_mpmc *r, struct idr_mpmc_cell *cell, uint32_t pos)
 {
 	uint32_t val = cell->val;
 
@@ -80,25 +80,25 @@ static inline uint32_t ring_take(struct idr_ring *r, struct idr_ring_cell *cell,
 	return val;
 }
 
-/* idr_ring_push_sp - push from the ring's only pusher. Returns false when full. */
-static inline bool idr_ring_push_sp(struct idr_ring *r, uint32_t val)
+/* idr_mpmc_push_sp - push from the ring's only pusher. Returns false when full. */
+static inline bool idr_mpmc_push_sp(struct idr_mpmc *r, uint32_t val)
 {
 	uint32_t pos = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
-	struct idr_ring_cell *cell = &r->cells[pos & r->mask];
+	struct idr_mpmc_cell *cell = &r->cells[pos & r->mask];
 
 	/* The cell is free once the popper of the previous lap has released it. */
 	if (__atomic_load_n(&cell->seq, __ATOMIC_ACQUIRE) != pos)
 		return false;
 	__atomic_store_n(&r->tail, pos + 1, __ATOMIC_RELAXED);
-	ring_publish(cell, pos, val);
+	mpmc_publish(cell, pos, val);
 	return true;
 }
 
-/* idr_ring_push_mp - push from any of several threads. Returns false when full. */
-static inline bool idr_ring_push_mp(struct idr_ring *r, uint32_t val)
+/* idr_mpmc_push_mp - push from any of several threads. Returns false when full. */
+static inline bool idr_mpmc_push_mp(struct idr_mpmc *r, uint32_t val)
 {
 	uint32_t pos = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
-	struct idr_ring_cell *cell;
+	struct idr_mpmc_cell *cell;
 	int32_t dif;
 
 	for (;;) {
@@ -113,28 +113,28 @@ static inline bool idr_ring_push_mp(struct idr_ring *r, uint32_t val)
 		if (dif > 0)
 			pos = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
 	}
-	ring_publish(cell, pos, val);
+	mpmc_publish(cell, pos, val);
 	return true;
 }
 
-/* idr_ring_pop_sc - pop from the ring's only popper. Returns false when empty. */
-static inline bool idr_ring_pop_sc(struct idr_ring *r, uint32_t *val)
+/* idr_mpmc_pop_sc - pop from the ring's only popper. Returns false when empty. */
+static inline bool idr_mpmc_pop_sc(struct idr_mpmc *r, uint32_t *val)
 {
 	uint32_t pos = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-	struct idr_ring_cell *cell = &r->cells[pos & r->mask];
+	struct idr_mpmc_cell *cell = &r->cells[pos & r->mask];
 
 	if (__atomic_load_n(&cell->seq, __ATOMIC_ACQUIRE) != pos + 1)
 		return false;
 	__atomic_store_n(&r->head, pos + 1, __ATOMIC_RELAXED);
-	*val = ring_take(r, cell, pos);
+	*val = mpmc_take(r, cell, pos);
 	return true;
 }
 
-/* idr_ring_pop_mc - pop from any of several threads. Returns false when empty. */
-static inline bool idr_ring_pop_mc(struct idr_ring *r, uint32_t *val)
+/* idr_mpmc_pop_mc - pop from any of several threads. Returns false when empty. */
+static inline bool idr_mpmc_pop_mc(struct idr_mpmc *r, uint32_t *val)
 {
 	uint32_t pos = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-	struct idr_ring_cell *cell;
+	struct idr_mpmc_cell *cell;
 	int32_t dif;
 
 	for (;;) {
@@ -148,7 +148,7 @@ static inline bool idr_ring_pop_mc(struct idr_ring *r, uint32_t *val)
 		if (dif > 0)
 			pos = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
 	}
-	*val = ring_take(r, cell, pos);
+	*val = mpmc_take(r, cell, pos);
 	return true;
 }
 
