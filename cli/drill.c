@@ -72,21 +72,6 @@ static const struct option long_opts[] = {
 
 /* ---- options ----------------------------------------------------------------------------- */
 
-static int number_opt(const char *name, const char *arg, unsigned long long min,
-		      unsigned long long max, unsigned int *out)
-{
-	unsigned long long v;
-	int ret = idr_parse_uint(arg, min, max, &v);
-
-	if (ret == -EINVAL)
-		idr_err("drill: --%s %s is not a number", name, arg);
-	else if (ret)
-		idr_err("drill: --%s %s is outside %llu..%llu", name, arg, min, max);
-	else
-		*out = (unsigned int)v;
-	return ret;
-}
-
 static int size_opt(const char *arg, unsigned long long *out)
 {
 	int ret = idr_parse_size(arg, out);
@@ -103,9 +88,9 @@ static int one_opt(int c, struct drill_opts *o)
 {
 	switch (c) {
 	case OPT_REPS:
-		return number_opt("reps", optarg, 1, 1000, &o->reps);
+		return idr_opt_uint("drill", "reps", optarg, 1, 1000, &o->reps);
 	case OPT_IODEPTH:
-		return number_opt("iodepth", optarg, 1, 65535, &o->iodepth);
+		return idr_opt_uint("drill", "iodepth", optarg, 1, 65535, &o->iodepth);
 	case OPT_ENGINES:
 		o->engines = optarg;
 		return 0;

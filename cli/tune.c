@@ -100,21 +100,6 @@ static const struct option long_opts[] = {
 
 /* ---- options ----------------------------------------------------------------------------- */
 
-static int number_opt(const char *name, const char *arg, unsigned long long min,
-		      unsigned long long max, unsigned int *out)
-{
-	unsigned long long v;
-	int ret = idr_parse_uint(arg, min, max, &v);
-
-	if (ret == -EINVAL)
-		idr_err("tune: --%s %s is not a number", name, arg);
-	else if (ret)
-		idr_err("tune: --%s %s is outside %llu..%llu", name, arg, min, max);
-	else
-		*out = (unsigned int)v;
-	return ret;
-}
-
 static int one_opt(int c, struct tune_opts *o)
 {
 	switch (c) {
@@ -122,13 +107,13 @@ static int one_opt(int c, struct tune_opts *o)
 		o->engine = optarg;
 		return 0;
 	case OPT_NUMJOBS:
-		return number_opt("numjobs", optarg, 1, 64, &o->numjobs);
+		return idr_opt_uint("tune", "numjobs", optarg, 1, 64, &o->numjobs);
 	case OPT_MAXQD:
-		return number_opt("max-iodepth", optarg, 1, 1024, &o->max_depth);
+		return idr_opt_uint("tune", "max-iodepth", optarg, 1, 1024, &o->max_depth);
 	case OPT_RUNTIME:
-		return number_opt("runtime", optarg, 10, 3600000, &o->runtime_ms);
+		return idr_opt_uint("tune", "runtime", optarg, 10, 3600000, &o->runtime_ms);
 	case OPT_RAMP:
-		return number_opt("ramp", optarg, 0, 3600000, &o->ramp_ms);
+		return idr_opt_uint("tune", "ramp", optarg, 0, 3600000, &o->ramp_ms);
 	case OPT_SIZE:
 		if (!idr_parse_size(optarg, &o->size) && o->size >= IDR_TARGET_MIN_BYTES)
 			return 0;
@@ -465,8 +450,7 @@ static void print_json(const struct tune *u, FILE *out)
 	json_object_object_add(o, "png", u->png[0] ? json_object_new_string(u->png) : NULL);
 	json_object_object_add(o, "run_dir", u->run.keep ? json_object_new_string(u->run.dir)
 							 : NULL);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
+	idr_print_json(out, o);
 	json_object_put(o);
 }
 
