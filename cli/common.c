@@ -126,6 +126,15 @@ int idr_opt_uint(const char *cmd, const char *name, const char *arg, unsigned lo
 	return ret;
 }
 
+char **idr_argv_dup(int argc, char **argv)
+{
+	char **copy = calloc((size_t)argc + 1, sizeof(*copy));
+
+	if (copy)
+		memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	return copy;
+}
+
 int idr_parse_size(const char *s, unsigned long long *out)
 {
 	static const char units[] = "KMGT";

@@ -443,6 +443,7 @@ int drill_print_json(const struct drill *d, FILE *out)
 	json_object_object_add(o, "png", d->png[0] ? json_object_new_string(d->png) : NULL);
 	json_object_object_add(o, "run_dir", d->run.keep ? json_object_new_string(d->run.dir)
 							 : NULL);
+	json_object_object_add(o, "archive", idr_run_archive_json(&d->run));
 	idr_print_json(out, o);
 	json_object_put(o);
 	return 0;

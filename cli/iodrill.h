@@ -65,6 +65,12 @@ int idr_parse_uint(const char *s, unsigned long long min, unsigned long long max
 int idr_opt_uint(const char *cmd, const char *name, const char *arg, unsigned long long min,
 		 unsigned long long max, unsigned int *out);
 
+/*
+ * idr_argv_dup - a copy of argv's pointers, NULL-terminated, for getopt_long to reorder
+ * while argv stays the command line as typed. free() it; NULL when out of memory.
+ */
+char **idr_argv_dup(int argc, char **argv);
+
 /* idr_parse_size - bytes, with an optional K, M, G or T suffix (powers of 1024; "MiB" and
  * "MB" read the same). Returns 0, -EINVAL or -ERANGE. */
 int idr_parse_size(const char *s, unsigned long long *out);

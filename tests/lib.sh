@@ -51,6 +51,10 @@ SCRATCH=$(mktemp -d /dev/shm/iodrill-test.XXXXXX) || exit 1
 at_exit "rm -rf '$SCRATCH'"
 scratch() { echo "$SCRATCH"; }
 
+# iodrill drill and tune store every run in the results archive: in the scratch folder
+# unless a script says where, never in the source tree's results/.
+export IODRILL_RESULTS=$SCRATCH/results
+
 # ---- loop devices -----------------------------------------------------------------------
 # loop_why: empty when loop devices can be made here, else the reason they cannot.
 loop_why()
