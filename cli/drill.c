@@ -3,8 +3,9 @@
  * every engine that applies to TARGET, repeated in an interleaved order, one table.
  *
  * Each repetition of each engine is one fio run into the run's folder (run.h): its JSON
- * output, its sidecar and its messages stay there together, with the command lines, for
- * the results archive. Time and CPU come from the engines' sidecar (ns timer, exact CPU of
+ * output, its sidecar and its messages stay there together, with the command lines, and
+ * the results archive stores them all in one call when the run ends (idr_run_archive),
+ * also a failed or interrupted run. Time and CPU come from the engines' sidecar (ns timer, exact CPU of
  * every thread), latency percentiles from fio's JSON, both read through fiojson.h.
  */
 #include <errno.h>

@@ -398,7 +398,10 @@ static void nearest_existing(const char *dir, char *buf, size_t len)
 			snprintf(buf, len, ".");
 			return;
 		}
-		slash[slash == buf] = '\0';	/* "/x" -> "/" */
+		if (slash == buf)
+			buf[1] = '\0';	/* "/x" -> "/" */
+		else
+			*slash = '\0';
 	}
 }
 

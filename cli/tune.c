@@ -2,7 +2,8 @@
  * tune.c - iodrill tune TARGET --engine E: profiles/qd-sweep.fio (random 4 KiB reads at
  * depths 1, 2, 4 ... 1024) through one engine, one fio run per depth so progress shows
  * and Ctrl-C stops between or within depths; finds the knee (the lowest depth reaching
- * 95% of the peak IOPS) and the depth from which p99 latency climbs for good.
+ * 95% of the peak IOPS) and the depth from which p99 latency climbs for good. The sweep
+ * is stored in the results archive when it ends, one part per depth (idr_run_archive).
  */
 #include <errno.h>
 #include <getopt.h>
