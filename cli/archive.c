@@ -18,7 +18,9 @@
 
 #include "archive_int.h"
 #include "devid.h"
+#include "engsel.h"
 #include "idr_build.h"
+#include "iodrill.h"
 
 #define CHUNK (64u << 10)	/* write size: a writer killed mid-file leaves a partial temp */
 #define ATTEMPTS 16		/* names tried before giving up (taken names, racing writers) */
@@ -39,26 +41,16 @@ static int copy_path(const char *s, char *buf, size_t len)
 int idr_archive_dir(const char *opt, char *buf, size_t len)
 {
 	const char *env = getenv("IODRILL_RESULTS"), *home;
-	char self[PATH_MAX], probe[PATH_MAX + 32], *slash;
-	ssize_t n;
-	struct stat st;
+	char probe[PATH_MAX + 32];
 
 	if (opt && *opt)
 		return copy_path(opt, buf, len);
 	if (env && *env)
 		return copy_path(env, buf, len);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(probe, sizeof(probe), "%s/results/README.md", self);
-			if (!stat(probe, &st)) {
-				snprintf(probe, sizeof(probe), "%s/results", self);
-				return copy_path(probe, buf, len);
-			}
-		}
+	/* a source tree: results/ beside the binary, known by its README */
+	if (!idr_beside_self("results/README.md", probe, sizeof(probe))) {
+		probe[strlen(probe) - strlen("/README.md")] = '\0';
+		return copy_path(probe, buf, len);
 	}
 	env = getenv("XDG_DATA_HOME");
 	if (env && *env) {
@@ -416,14 +408,6 @@ struct store {
 	char id[IDR_RUN_ID_MAX];
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static struct json_object *build_prov(struct store *s)
 {
 	struct json_object *p = json_object_new_object(), *o, *versions;
@@ -437,7 +421,7 @@ static struct json_object *build_prov(struct store *s)
 	put(p, "status", jstr(derive_status(s->in, &s->l)));
 	put(p, "time", jstr(idr_time_iso(s->time_ms, when, sizeof(when))));
 	put(p, "time_ms", json_object_new_int64(s->time_ms));
-	put(p, "archived", jstr(idr_time_iso(now_ms(), when, sizeof(when))));
+	put(p, "archived", jstr(idr_time_iso(idr_now_ms(), when, sizeof(when))));
 	put(p, "command", argv_json(s->in->argc, s->in->argv));
 	put(p, "note", jstr(s->in->note));
 	put(p, "facts", s->in->facts ? json_object_get(s->in->facts) : NULL);
@@ -545,7 +529,7 @@ static unsigned int suffix(const struct store *s)
 	if (s->opts && s->opts->suffix)
 		return s->opts->suffix(s->opts->arg);
 	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
-		v = (unsigned int)now_ms() ^ (unsigned int)getpid() * 2654435761u;
+		v = (unsigned int)idr_now_ms() ^ (unsigned int)getpid() * 2654435761u;
 	return v;
 }
 
@@ -956,7 +940,7 @@ int idr_archive_store_opts(const char *dir, const struct idr_run_input *in,
 	if (ret)
 		goto out;
 	s.time_ms = in->time_ms > 0 ? in->time_ms
-		    : s.l.r.runs[0].timestamp_ms > 0 ? s.l.r.runs[0].timestamp_ms : now_ms();
+		    : s.l.r.runs[0].timestamp_ms > 0 ? s.l.r.runs[0].timestamp_ms : idr_now_ms();
 	s.prov = build_prov(&s);
 	if (!s.prov) {
 		snprintf(err, errlen, "out of memory");

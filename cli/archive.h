@@ -1,8 +1,8 @@
 /*
  * archive.h - the per-device results archive: store one run, find runs, read them back.
  * This header is the contract between the archive and the commands that store runs
- * (`iodrill drill`, `iodrill tune`, `iodrill results add`); results/README.md says the
- * same for users.
+ * (`iodrill drill` and `iodrill tune` through idr_run_archive() in run.h, `iodrill results
+ * add`); results/README.md says the same for users.
  *
  * Layout:
  *   RESULTS/                       see idr_archive_dir()

@@ -24,10 +24,6 @@ int idr_result_build_jobs(struct idr_result *r);
  * stays "psync". Returns buf. */
 char *idr_engine_name(const char *ioengine, char *buf, size_t len);
 
-/* idr_engine_target - the engine's target kind from engines.tbl (file, direct, ngdev,
- * none), or NULL for an engine that is not ours. */
-const char *idr_engine_target(const char *engine);
-
 /* idr_run_id_make - "<yyyymmddThhmmss.mmmZ>-<kind>-<hex4>" into buf (>= IDR_RUN_ID_MAX). */
 void idr_run_id_make(int64_t time_ms, const char *kind, unsigned int suffix, char *buf,
 		     size_t len);

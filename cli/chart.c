@@ -1,21 +1,17 @@
 /*
- * chart.c - PNG charts through gnuplot (chart.h). The script goes to gnuplot's stdin and
- * its stderr is kept, both through memfds (no pipes to deadlock, no files to clean up).
+ * chart.c - PNG charts through gnuplot (chart.h): the script is written here, gnuplot run
+ * by idr_plot() (plot.h), the one place iodrill runs it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "chart.h"
-
-extern char **environ;
+#include "plot.h"
 
 /* A string as a gnuplot single-quoted literal: ' doubles. */
 static void quoted(FILE *f, const char *s)
@@ -141,57 +137,6 @@ char *idr_chart_script(const struct idr_chart *p, const char *png)
 	return buf;
 }
 
-/* Run gnuplot with script on stdin; its stderr into err_fd. Returns its exit status
- * (0 = success), or -errno when it could not be started. */
-static int run_gnuplot(const char *script, int err_fd)
-{
-	const char *bin = getenv("IODRILL_GNUPLOT");
-	char *argv[] = { (char *)(bin && *bin ? bin : "gnuplot"), NULL };
-	posix_spawn_file_actions_t fa;
-	int in = memfd_create("gnuplot-script", MFD_CLOEXEC), ret, status;
-	pid_t pid;
-
-	if (in < 0)
-		return -errno;
-	if (write(in, script, strlen(script)) != (ssize_t)strlen(script) || lseek(in, 0, SEEK_SET)) {
-		close(in);
-		return -EIO;
-	}
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_adddup2(&fa, in, 0);
-	posix_spawn_file_actions_adddup2(&fa, err_fd, 1);
-	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
-	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	close(in);
-	if (ret)
-		return -ret;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-/* gnuplot's first line of complaint, from err_fd, into buf. */
-static void first_error(int err_fd, char *buf, size_t len)
-{
-	ssize_t n;
-	char *p;
-
-	buf[0] = '\0';
-	if (lseek(err_fd, 0, SEEK_SET))
-		return;
-	n = read(err_fd, buf, len - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	for (p = buf; *p == '\n' || *p == ' '; p++)
-		;
-	memmove(buf, p, strlen(p) + 1);
-	p = strstr(buf, "line ");	/* gnuplot: "line 12: <what>" is the useful part */
-	if (p)
-		memmove(buf, p, strlen(p) + 1);
-	buf[strcspn(buf, "\n")] = '\0';
-}
-
 static int is_png(const char *path)
 {
 	unsigned char magic[8];
@@ -202,34 +147,6 @@ static int is_png(const char *path)
 	ok = read(fd, magic, 8) == 8 && !memcmp(magic, "\x89PNG\r\n\x1a\n", 8);
 	close(fd);
 	return ok;
-}
-
-/*
- * run_script - run gnuplot on script (which sets its own output). Returns 0, -ENOENT when
- * gnuplot is not installed, -EIO with its first error line in err when it failed.
- * The same contract as idr_plot() in the drill's cli/plot.h (issue 6, written at the same
- * time): after the merge, call that and delete this, run_gnuplot and first_error.
- */
-static int run_script(const char *script, char *err, size_t errlen)
-{
-	int efd = memfd_create("gnuplot-stderr", MFD_CLOEXEC), ret;
-	char why[512];
-
-	if (efd < 0) {
-		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(errno));
-		return -errno;
-	}
-	ret = run_gnuplot(script, efd);
-	first_error(efd, why, sizeof(why));
-	close(efd);
-	if (ret == -ENOENT)
-		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox, or point "
-			 "IODRILL_GNUPLOT at it)");
-	else if (ret < 0)
-		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));
-	else if (ret)
-		snprintf(err, errlen, "%s", *why ? why : "gnuplot failed");
-	return ret > 0 ? -EIO : ret;
 }
 
 int idr_chart_png(const struct idr_chart *p, const char *png, char *err, size_t errlen)
@@ -245,11 +162,12 @@ int idr_chart_png(const struct idr_chart *p, const char *png, char *err, size_t 
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = run_script(script, why, sizeof(why));
+	ret = idr_plot(script, why, sizeof(why));
 	free(script);
 	if (ret == -EIO || (!ret && !is_png(tmp))) {
+		/* idr_plot says "gnuplot: <its complaint>"; here gnuplot is named already */
 		snprintf(err, errlen, "gnuplot failed drawing %s: %s", png,
-			 ret ? why : "no PNG written");
+			 !ret ? "no PNG written" : strncmp(why, "gnuplot: ", 9) ? why : why + 9);
 		ret = -EIO;
 	} else if (ret) {
 		snprintf(err, errlen, "%s", why);

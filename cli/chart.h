@@ -6,7 +6,8 @@
  *   IDR_CHART_BARS  one bar per category (engines side by side), a bar per series in each
  *   IDR_CHART_XY    lines over a numeric x (IOPS against iodepth), log2 x if asked
  *   IDR_CHART_TIME  lines over time (x in Unix seconds)
- * gnuplot is $IODRILL_GNUPLOT, else `gnuplot` on PATH (Debian: gnuplot-nox).
+ * gnuplot runs through idr_plot() (plot.h): $IODRILL_GNUPLOT, else `gnuplot` on PATH
+ * (Debian: gnuplot-nox).
  */
 #ifndef IDR_CLI_CHART_H
 #define IDR_CLI_CHART_H

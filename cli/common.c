@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "iodrill.h"
 
@@ -23,6 +26,20 @@ void idr_err(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void idr_print_json(FILE *out, struct json_object *o)
+{
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int64_t idr_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 const char *idr_fio_path(void)
 {
 	const char *env = getenv("IODRILL_FIO");
@@ -30,27 +47,32 @@ const char *idr_fio_path(void)
 	return env && *env ? env : IDR_FIO_BIN;
 }
 
-/*
- * Find rel beside the running binary (a build tree: ./iodrill, ./engines, ./profiles), else
- * under the installed folder. Returns 0 with the path in buf, or -ENOENT.
- */
-static int beside_self(const char *rel, const char *installed, char *buf, size_t len)
+int idr_beside_self(const char *rel, char *buf, size_t len)
 {
 	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	struct stat st;
 	char *slash;
 
-	if (n > 0) {
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			snprintf(buf, len, "%s/%s", self, rel);
-			if (!stat(buf, &st))
-				return 0;
-		}
-	}
+	if (n <= 0)
+		return -ENOENT;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	if (snprintf(buf, len, "%s/%s", self, rel) >= (int)len)
+		return -ENAMETOOLONG;
+	return stat(buf, &st) ? -ENOENT : 0;
+}
+
+/* rel beside the binary, else under the installed folder: 0 with the path, or -ENOENT. */
+static int beside_self(const char *rel, const char *installed, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (!idr_beside_self(rel, buf, len))
+		return 0;
 	snprintf(buf, len, "%s/%s", installed, rel);
 	return stat(buf, &st) ? -ENOENT : 0;
 }
@@ -87,6 +109,30 @@ int idr_parse_uint(const char *s, unsigned long long min, unsigned long long max
 		return -ERANGE;
 	*out = v;
 	return 0;
+}
+
+int idr_opt_uint(const char *cmd, const char *name, const char *arg, unsigned long long min,
+		 unsigned long long max, unsigned int *out)
+{
+	unsigned long long v;
+	int ret = idr_parse_uint(arg, min, max, &v);
+
+	if (ret == -EINVAL)
+		idr_err("%s: --%s %s is not a number", cmd, name, arg);
+	else if (ret)
+		idr_err("%s: --%s %s is outside %llu..%llu", cmd, name, arg, min, max);
+	else
+		*out = (unsigned int)v;
+	return ret;
+}
+
+char **idr_argv_dup(int argc, char **argv)
+{
+	char **copy = calloc((size_t)argc + 1, sizeof(*copy));
+
+	if (copy)
+		memcpy(copy, argv, (size_t)argc * sizeof(*copy));
+	return copy;
 }
 
 int idr_parse_size(const char *s, unsigned long long *out)

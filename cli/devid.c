@@ -493,6 +493,15 @@ static int in_class(const char *dir, const char *cls)
 	return !strcmp(base ? base + 1 : target, cls);
 }
 
+bool idr_devid_is_ngdev(dev_t rdev)
+{
+	char link[64], real[PATH_MAX];
+
+	/* the class is not in the device's sysfs path (.../nvme0/ng0n1): its subsystem link */
+	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
+	return realpath(link, real) && in_class(real, "nvme-generic");
+}
+
 /* /dev/ngXnY: the namespace it is a generic interface to. */
 static int nvme_generic(dev_t rdev, const char *target, struct idr_devid *id, char *err,
 			size_t errlen)
@@ -501,7 +510,7 @@ static int nvme_generic(dev_t rdev, const char *target, struct idr_devid *id, ch
 	struct stat st;
 
 	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
-	if (!realpath(link, real) || !in_class(real, "nvme-generic")) {
+	if (!idr_devid_is_ngdev(rdev) || !realpath(link, real)) {
 		snprintf(err, errlen,
 			 "%s is a character device but not an NVMe generic device (/dev/ngXnY): "
 			 "iodrill cannot tell which device it is", target);
@@ -573,6 +582,21 @@ static int find_mount(dev_t dev, const char *path, struct mount *m)
 	}
 	fclose(f);
 	return best ? 0 : -ENOENT;
+}
+
+int idr_devid_fs(const char *path, char *fstype, size_t tlen, char *source, size_t slen)
+{
+	char real[PATH_MAX];
+	struct mount m;
+	struct stat st;
+
+	if (!realpath(path, real) || stat(real, &st))
+		return -errno;
+	if (find_mount(st.st_dev, real, &m))
+		return -ENOENT;
+	snprintf(fstype, tlen, "%s", m.fstype);
+	snprintf(source, slen, "%s", m.source);
+	return 0;
 }
 
 /* The filesystem's UUID, when its device can be read (root, or a readable image). */

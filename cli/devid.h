@@ -16,7 +16,9 @@
 #ifndef IDR_CLI_DEVID_H
 #define IDR_CLI_DEVID_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct json_object;
 
@@ -54,6 +56,19 @@ char *idr_devid_sanitize(const char *s, char *out, size_t len);
  */
 char *idr_devid_nvme_name(const char *model, const char *serial, unsigned int nsid,
 			  unsigned int lba_bytes, unsigned int meta_bytes, char *out, size_t len);
+
+/*
+ * idr_devid_is_ngdev - is the character device rdev an NVMe generic device (/dev/ngXnY),
+ * by its sysfs class (nvme-generic)?
+ */
+bool idr_devid_is_ngdev(dev_t rdev);
+
+/*
+ * idr_devid_fs - the filesystem holding path: its type ("ext4") and what it is mounted from
+ * ("/dev/vda"), from /proc/self/mountinfo (the mount on path's device whose mount point is
+ * the longest prefix of its real path). Returns 0, -ENOENT or -errno.
+ */
+int idr_devid_fs(const char *path, char *fstype, size_t tlen, char *source, size_t slen);
 
 /* idr_devid_human_size - 64GiB, 512MiB, 1.5TiB, ... into out. Returns out. */
 char *idr_devid_human_size(unsigned long long bytes, char *out, size_t len);

@@ -3,8 +3,9 @@
  * every engine that applies to TARGET, repeated in an interleaved order, one table.
  *
  * Each repetition of each engine is one fio run into the run's folder (run.h): its JSON
- * output, its sidecar and its messages stay there together, with the command lines, for
- * the results archive. Time and CPU come from the engines' sidecar (ns timer, exact CPU of
+ * output, its sidecar and its messages stay there together, with the command lines, and
+ * the results archive stores them all in one call when the run ends (idr_run_archive),
+ * also a failed or interrupted run. Time and CPU come from the engines' sidecar (ns timer, exact CPU of
  * every thread), latency percentiles from fio's JSON, both read through fiojson.h.
  */
 #include <errno.h>
@@ -48,13 +49,22 @@ const char cmd_drill_help[] =
 	"  --png FILE      the chart's path (default ./iodrill-drill-<time>.png); --no-png: none\n"
 	"  --keep DIR      keep the run's folder (fio's JSON, sidecars, job file, manifest)\n"
 	"                  under DIR\n"
+	"  --results DIR   the results archive to store the run in (default: $IODRILL_RESULTS,\n"
+	"                  else results/ in the source tree iodrill runs from, else\n"
+	"                  ~/.local/share/iodrill/results)\n"
+	"  --no-archive    do not store the run\n"
 	"\n"
-	"Progress goes to stderr, the table to stdout. Exit 0; 1 when an engine failed or fio\n"
-	"is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C: 130),\n"
-	"after removing everything the run made.\n";
+	"Every run is stored in the results archive when it ends, also a failed or interrupted\n"
+	"one (its status says so): fio's JSON output of every run, the engines' counters and\n"
+	"the provenance, one file per run in the device's folder (iodrill help results).\n"
+	"\n"
+	"Progress goes to stderr, the table to stdout, then where the run was stored. Exit 0;\n"
+	"1 when an engine failed, the run could not be stored (its files are then kept), or\n"
+	"fio is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C:\n"
+	"130), after storing what ran and removing everything else the run made.\n";
 
 enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_JSON, OPT_PNG,
-       OPT_NO_PNG, OPT_KEEP };
+       OPT_NO_PNG, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
 
 static const struct option long_opts[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
@@ -66,26 +76,13 @@ static const struct option long_opts[] = {
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
 	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
-
-static int number_opt(const char *name, const char *arg, unsigned long long min,
-		      unsigned long long max, unsigned int *out)
-{
-	unsigned long long v;
-	int ret = idr_parse_uint(arg, min, max, &v);
-
-	if (ret == -EINVAL)
-		idr_err("drill: --%s %s is not a number", name, arg);
-	else if (ret)
-		idr_err("drill: --%s %s is outside %llu..%llu", name, arg, min, max);
-	else
-		*out = (unsigned int)v;
-	return ret;
-}
 
 static int size_opt(const char *arg, unsigned long long *out)
 {
@@ -103,9 +100,9 @@ static int one_opt(int c, struct drill_opts *o)
 {
 	switch (c) {
 	case OPT_REPS:
-		return number_opt("reps", optarg, 1, 1000, &o->reps);
+		return idr_opt_uint("drill", "reps", optarg, 1, 1000, &o->reps);
 	case OPT_IODEPTH:
-		return number_opt("iodepth", optarg, 1, 65535, &o->iodepth);
+		return idr_opt_uint("drill", "iodepth", optarg, 1, 65535, &o->iodepth);
 	case OPT_ENGINES:
 		o->engines = optarg;
 		return 0;
@@ -126,13 +123,18 @@ static int one_opt(int c, struct drill_opts *o)
 	case OPT_KEEP:
 		o->keep = optarg;
 		return 0;
+	case OPT_RESULTS:
+		o->results = optarg;
+		return 0;
+	case OPT_NO_ARCHIVE:
+		o->no_archive = true;
+		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
-static int parse_opts(int argc, char **argv, struct drill_opts *o)
+static int parse_argv(int argc, char **argv, struct drill_opts *o)
 {
 	int c;
 
@@ -158,7 +160,25 @@ static int parse_opts(int argc, char **argv, struct drill_opts *o)
 		idr_err("drill: one TARGET only ('%s' is extra)", argv[optind]);
 		return -EINVAL;
 	}
+	if (o->results && o->no_archive) {
+		idr_err("drill: --results DIR stores the run there, --no-archive stores nothing: "
+			"give one of them");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/*
+ * Returns 0, 1 for --help (printed), or -EINVAL after a message. getopt_long reorders
+ * what it parses: a copy, so that argv stays the command line as typed (the archive's).
+ */
+static int parse_opts(int argc, char **argv, struct drill_opts *o)
+{
+	char **copy = idr_argv_dup(argc, argv);
+	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
+
+	free(copy);
+	return ret;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -237,6 +257,11 @@ static void say_plan(const struct drill *d)
 	}
 	fprintf(stderr, "iodrill: %u engine%s x %u repetitions, interleaved; run folder %s\n",
 		d->picks.n, d->picks.n == 1 ? "" : "s", d->o.reps, d->run.dir);
+	if (d->run.no_archive)
+		fprintf(stderr, "iodrill: --no-archive: the run will not be stored\n");
+	else
+		fprintf(stderr, "iodrill: the run goes to the results archive in %s\n",
+			d->run.archive_dir);
 }
 
 /* ---- one fio run ------------------------------------------------------------------------- */
@@ -396,7 +421,9 @@ static int setup(struct drill *d, char *err, size_t errlen)
 	unsigned int i;
 	int ret;
 
-	ret = idr_target_open(d->o.target, d->run.dir, d->o.size, &d->t, err, errlen);
+	ret = idr_run_archive_check(&d->run, err, errlen);
+	if (!ret)
+		ret = idr_target_open(d->o.target, d->run.dir, d->o.size, &d->t, err, errlen);
 	if (!ret)
 		ret = idr_engines_pick(&d->t, d->o.engines, d->o.twins, &d->picks, err, errlen);
 	if (!ret && !d->picks.n) {
@@ -441,6 +468,17 @@ static void chart(struct drill *d)
 	}
 }
 
+/* What the archive files the run under: the target, or none when no engine touched it. */
+static const char *archive_target(const struct drill *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->picks.n; i++)
+		if (!d->picks.v[i].floor)
+			return d->t.path[0] ? d->t.path : d->t.ngdev;
+	return "none";
+}
+
 static int report(struct drill *d)
 {
 	char err[512];
@@ -449,6 +487,11 @@ static int report(struct drill *d)
 
 	drill_summarise(d);
 	chart(d);
+	for (i = 0; i < d->picks.n; i++)
+		failed |= d->rows[i].failed[0] != 0;
+	/* Everything the run produced is in d->run.dir: stored in one call, before the
+	 * report so that --json can say where. */
+	idr_run_archive(&d->run, archive_target(d), failed ? "failed" : "complete");
 	if (d->o.json)
 		drill_print_json(d, stdout);
 	else
@@ -456,17 +499,12 @@ static int report(struct drill *d)
 	fflush(stdout);
 	if (d->png[0])
 		fprintf(stderr, "iodrill: chart: %s\n", d->png);
+	idr_run_archive_say(&d->run);
 	if (idr_run_manifest(&d->run, err, sizeof(err)))
 		idr_err("drill: %s", err);
-	/*
-	 * Everything the run produced is now in d->run.dir, listed in its manifest: this is
-	 * where the results archive stores it, in one call (issue 7, at the merge).
-	 */
 	if (d->run.keep)
 		fprintf(stderr, "iodrill: the run's files are in %s\n", d->run.dir);
-	for (i = 0; i < d->picks.n; i++)
-		failed |= d->rows[i].failed[0] != 0;
-	return failed ? 1 : 0;
+	return failed || (d->run.archived < 0 && d->run.archived != -ENODATA) ? 1 : 0;
 }
 
 static void teardown(struct drill *d)
@@ -479,13 +517,18 @@ static void teardown(struct drill *d)
 		free(d->rows[i].s);
 }
 
+/* Stopped by a signal: what ran is stored as an interrupted run, the rest removed. */
 static int stopped(struct drill *d)
 {
 	int sig = idr_run_stopped();
+	bool asked = d->run.keep;
 
-	fprintf(stderr, "\niodrill: drill stopped by %s: removed %s%s\n", strsignal(sig),
-		d->run.dir, d->run.keep ? " (it was to be kept)" : "");
 	d->run.keep = false;
+	idr_run_archive(&d->run, archive_target(d), "interrupted");
+	fprintf(stderr, "\niodrill: drill stopped by %s: %s %s%s\n", strsignal(sig),
+		d->run.keep ? "its files are kept in" : "removed", d->run.dir,
+		asked && !d->run.keep ? " (it was to be kept)" : "");
+	idr_run_archive_say(&d->run);
 	return 128 + sig;
 }
 
@@ -512,6 +555,8 @@ int cmd_drill(int argc, char **argv)
 		free(d);
 		return 1;
 	}
+	d->run.results = d->o.results;
+	d->run.no_archive = d->o.no_archive;
 	ret = setup(d, err, sizeof(err));
 	if (!ret) {
 		record_facts(d);

@@ -26,6 +26,8 @@ struct drill_opts {
 	bool no_png;
 	const char *png;	/* chart path, or NULL for iodrill-drill-<time>.png */
 	const char *keep;	/* keep the run's folder under this folder */
+	const char *results;	/* --results DIR: the archive to store the run in */
+	bool no_archive;	/* --no-archive */
 	unsigned long long size;	/* of a file iodrill creates */
 };
 

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "drill.h"
+#include "iodrill.h"
 #include "plot.h"
 #include "stats.h"
 
@@ -442,8 +443,8 @@ int drill_print_json(const struct drill *d, FILE *out)
 	json_object_object_add(o, "png", d->png[0] ? json_object_new_string(d->png) : NULL);
 	json_object_object_add(o, "run_dir", d->run.keep ? json_object_new_string(d->run.dir)
 							 : NULL);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_object_add(o, "archive", idr_run_archive_json(&d->run));
+	idr_print_json(out, o);
 	json_object_put(o);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "devid.h"
 #include "drilltarget.h"
 #include "run.h"
 
@@ -31,24 +32,6 @@ const char *idr_target_kind_name(enum idr_target_kind kind)
 
 /* ---- facts about a path ------------------------------------------------------------------ */
 
-/* The filesystem holding st (type and source), from /proc/self/mountinfo. */
-static void fs_of(const struct stat *st, struct idr_target *t)
-{
-	char line[4096], want[32], *dash;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	snprintf(want, sizeof(want), " %u:%u ", major(st->st_dev), minor(st->st_dev));
-	while (f && fgets(line, sizeof(line), f)) {
-		/* id parent maj:min root mountpoint options [optional...] - fstype source ... */
-		if (!strstr(line, want) || !(dash = strstr(line, " - ")))
-			continue;
-		if (sscanf(dash + 3, "%31s %127s", t->fstype, t->fsdev) >= 1)
-			break;
-	}
-	if (f)
-		fclose(f);
-}
-
 /* Does an aligned 4 KiB O_DIRECT read of path work? */
 static bool direct_works(const char *path)
 {
@@ -63,16 +46,6 @@ static bool direct_works(const char *path)
 	free(buf);
 	close(fd);
 	return ok;
-}
-
-/* Is the char device st an NVMe generic device (sysfs class nvme-generic)? */
-static bool is_ngdev(const struct stat *st)
-{
-	char link[64], real[PATH_MAX];
-
-	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(st->st_rdev),
-		 minor(st->st_rdev));
-	return realpath(link, real) && strstr(real, "/nvme-generic/");
 }
 
 /*
@@ -100,7 +73,7 @@ static void nvme_twin(const char *path, bool to_ng, char *out, size_t len)
 		return;
 	if (stat(cand, &st))
 		return;
-	if (to_ng ? (S_ISCHR(st.st_mode) && is_ngdev(&st)) : S_ISBLK(st.st_mode))
+	if (to_ng ? (S_ISCHR(st.st_mode) && idr_devid_is_ngdev(st.st_rdev)) : S_ISBLK(st.st_mode))
 		snprintf(out, len, "%s", cand);
 }
 
@@ -191,6 +164,7 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 static int check_readable(const char *arg, struct idr_target *t, char *err, size_t errlen)
 {
 	int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ret;
+	struct stat st;
 	uint64_t bytes;
 
 	if (fd < 0) {
@@ -200,7 +174,7 @@ static int check_readable(const char *arg, struct idr_target *t, char *err, size
 			 arg, (unsigned int)geteuid(), strerror(errno), arg);
 		return ret;
 	}
-	if (t->kind == IDR_TARGET_BLOCK && !ioctl(fd, BLKGETSIZE64, &bytes))
+	if (!fstat(fd, &st) && S_ISBLK(st.st_mode) && !ioctl(fd, BLKGETSIZE64, &bytes))
 		t->size = bytes;
 	close(fd);
 	return 0;
@@ -221,6 +195,8 @@ static int refuse_kind(const char *arg, const struct stat *st, char *err, size_t
 static int classify(const char *arg, const struct stat *st, struct idr_target *t, char *err,
 		    size_t errlen)
 {
+	int ret;
+
 	if (S_ISREG(st->st_mode)) {
 		t->kind = IDR_TARGET_FILE;
 		t->size = (unsigned long long)st->st_size;
@@ -229,14 +205,18 @@ static int classify(const char *arg, const struct stat *st, struct idr_target *t
 		t->kind = IDR_TARGET_BLOCK;
 		snprintf(t->path, sizeof(t->path), "%s", arg);
 		nvme_twin(arg, true, t->ngdev, sizeof(t->ngdev));
-	} else if (S_ISCHR(st->st_mode) && is_ngdev(st)) {
+	} else if (S_ISCHR(st->st_mode) && idr_devid_is_ngdev(st->st_rdev)) {
 		t->kind = IDR_TARGET_NGDEV;
 		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
 		nvme_twin(arg, false, t->path, sizeof(t->path));
 	} else {
 		return refuse_kind(arg, st, err, errlen);
 	}
-	return check_readable(arg, t, err, errlen);
+	ret = check_readable(arg, t, err, errlen);
+	/* /dev/ngXnY: the other engines read the block device beside it, and its size is that */
+	if (!ret && t->kind == IDR_TARGET_NGDEV && t->path[0])
+		ret = check_readable(t->path, t, err, errlen);
+	return ret;
 }
 
 static int check_size(const struct idr_target *t, char *err, size_t errlen)
@@ -257,7 +237,8 @@ static void probe(struct idr_target *t)
 
 	if (t->path[0] && !stat(t->path, &st)) {
 		if (S_ISREG(st.st_mode))
-			fs_of(&st, t);
+			idr_devid_fs(t->path, t->fstype, sizeof(t->fstype), t->fsdev,
+				     sizeof(t->fsdev));
 		t->direct = direct_works(t->path);
 	} else {
 		t->direct = true;	/* passthrough never goes through the page cache */

@@ -22,6 +22,16 @@ static const struct row rows[] = {
 
 #define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
 
+const char *idr_engine_target(const char *engine)
+{
+	size_t i;
+
+	for (i = 0; engine && i < NR_ROWS; i++)
+		if (!strcmp(rows[i].name, engine))
+			return rows[i].target;
+	return NULL;
+}
+
 void idr_engines_known(char *buf, size_t len)
 {
 	size_t i, o = 0;

@@ -1,119 +1,118 @@
 /*
- * plot.c - gnuplot behind one function (plot.h).
+ * plot.c - gnuplot behind one function (plot.h), for the drill's and tune's charts and the
+ * archive's (chart.c). The script goes to gnuplot's stdin and its stderr is kept, both
+ * through memfds: no pipe to fill while the other is written (no deadlock on a long
+ * script that makes gnuplot complain a lot), no SIGPIPE, no files to clean up.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "plot.h"
 
-static const char *gnuplot_path(void)
+extern char **environ;
+
+/* $IODRILL_GNUPLOT, or NULL when unset. */
+static const char *gnuplot_env(void)
 {
 	const char *env = getenv("IODRILL_GNUPLOT");
 
-	return env && *env ? env : "gnuplot";
+	return env && *env ? env : NULL;
 }
 
-/* The child: script on stdin, errors on the pipe, nothing on stdout. */
-static void exec_gnuplot(int in[2], int errp[2])
-{
-	const char *g = gnuplot_path();
-
-	dup2(in[0], 0);
-	dup2(errp[1], 2);
-	close(in[0]);
-	close(in[1]);
-	close(errp[0]);
-	close(errp[1]);
-	if (!freopen("/dev/null", "w", stdout))
-		_exit(126);
-	execlp(g, g, (char *)NULL);
-	_exit(127);
-}
-
-/* Write all of text to fd; gnuplot dying early gives EPIPE, not a signal. */
-static void write_all(int fd, const char *text)
+/* A memfd holding text, at offset 0. Returns the fd, or -errno. */
+static int memfd_with(const char *name, const char *text)
 {
 	size_t left = strlen(text);
+	int fd = memfd_create(name, MFD_CLOEXEC), ret = 0;
 	ssize_t n;
 
-	while (left) {
+	if (fd < 0)
+		return -errno;
+	for (; left && !ret; text += n, left -= (size_t)n) {
 		n = write(fd, text, left);
 		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;
-		text += n;
-		left -= (size_t)n;
+			n = 0;
+		else if (n <= 0)
+			ret = n < 0 ? -errno : -EIO;
 	}
+	if (!ret && lseek(fd, 0, SEEK_SET))
+		ret = -errno;
+	if (ret)
+		close(fd);
+	return ret ? ret : fd;
 }
 
-/* The first line gnuplot printed on stderr. */
-static void first_error(int fd, char *err, size_t errlen)
+/* Run gnuplot with script on stdin, its stdout and stderr into err_fd. Returns its exit
+ * status (0 = success; 127: not found), or -errno when it could not be started. */
+static int run_gnuplot(const char *script, int err_fd)
+{
+	char *argv[] = { (char *)(gnuplot_env() ? gnuplot_env() : "gnuplot"), NULL };
+	posix_spawn_file_actions_t fa;
+	int in = memfd_with("gnuplot-script", script), ret, status;
+	pid_t pid;
+
+	if (in < 0)
+		return in;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in, 0);
+	posix_spawn_file_actions_adddup2(&fa, err_fd, 1);
+	posix_spawn_file_actions_adddup2(&fa, err_fd, 2);
+	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in);
+	if (ret)
+		return ret == ENOENT ? 127 : -ret;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* gnuplot's first line of complaint, from err_fd, as "gnuplot: <line>" into err. */
+static void first_error(int err_fd, char *err, size_t errlen)
 {
 	char buf[1024], *msg;
-	size_t got = 0;
-	ssize_t n;
+	ssize_t n = pread(err_fd, buf, sizeof(buf) - 1, 0);
 
-	while (got < sizeof(buf) - 1 && (n = read(fd, buf + got, sizeof(buf) - 1 - got)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	/* gnuplot echoes the failing line, then a caret line, then the message: skip to it. */
-	msg = strstr(buf, "line ");
-	msg = msg ? msg : buf;
+	buf[n > 0 ? n : 0] = '\0';
+	for (msg = buf; *msg == '\n' || *msg == ' '; msg++)
+		;
+	/* gnuplot echoes the failing line, then a caret line, then "line 12: <what>". */
+	if (strstr(msg, "line "))
+		msg = strstr(msg, "line ");
 	msg[strcspn(msg, "\n")] = '\0';
 	snprintf(err, errlen, "gnuplot: %s", *msg ? msg : "failed");
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
 }
 
 int idr_plot(const char *script, char *err, size_t errlen)
 {
-	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
-	int in[2], errp[2], status;
-	pid_t pid;
+	int efd = memfd_create("gnuplot-stderr", MFD_CLOEXEC), ret;
 
-	if (pipe2(in, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
-		snprintf(err, errlen, "gnuplot: pipe: %s", strerror(errno));
-		return -errno;
+	if (efd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));
+		return ret;
 	}
-	pid = fork();
-	if (pid == 0)
-		exec_gnuplot(in, errp);
-	close(in[0]);
-	close(errp[1]);
-	sigaction(SIGPIPE, &ign, &old);
-	if (pid > 0)
-		write_all(in[1], script);
-	close(in[1]);
-	sigaction(SIGPIPE, &old, NULL);
-	if (pid > 0)
-		first_error(errp[0], err, errlen);
-	close(errp[0]);
-	if (pid < 0) {
-		snprintf(err, errlen, "gnuplot: fork: %s", strerror(errno));
-		return -EAGAIN;
+	ret = run_gnuplot(script, efd);
+	if (ret == 127) {
+		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox, or point "
+			 "IODRILL_GNUPLOT at it%s%s)", gnuplot_env() ? "; tried " : "",
+			 gnuplot_env() ? gnuplot_env() : "");
+		ret = -ENOENT;
+	} else if (ret < 0) {
+		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));
+	} else if (ret) {
+		first_error(efd, err, errlen);
+		ret = -EIO;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		return 0;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
-		snprintf(err, errlen, "%s not found: install gnuplot (apt-get install gnuplot-nox) "
-			 "for the chart, or set IODRILL_GNUPLOT", gnuplot_path());
-		return -ENOENT;
-	}
-	return -EIO;
+	close(efd);
+	return ret;
 }
 
 void idr_plot_quote(const char *str, char *buf, size_t len)

@@ -13,29 +13,12 @@
 #include <json-c/json.h>
 
 #include "archive_int.h"
+#include "engsel.h"
 #include "fiojson.h"
 
 #define MAX_PARTS 65536u	/* a result with more parts than this is not one of ours */
 
 /* ---- engines ------------------------------------------------------------------------ */
-
-static const struct {
-	const char *name, *target;
-} engine_rows[] = {
-#define IDR_ENGINE_ROW(name, kind, twin, opts, target) { name, target },
-#include "engine_caps.h"
-#undef IDR_ENGINE_ROW
-};
-
-const char *idr_engine_target(const char *engine)
-{
-	size_t i;
-
-	for (i = 0; engine && i < sizeof(engine_rows) / sizeof(engine_rows[0]); i++)
-		if (!strcmp(engine_rows[i].name, engine))
-			return engine_rows[i].target;
-	return NULL;
-}
 
 char *idr_engine_name(const char *ioengine, char *buf, size_t len)
 {

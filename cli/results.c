@@ -249,14 +249,6 @@ static int hoist(int argc, char **argv, char **out)
 
 /* ---- shared helpers ----------------------------------------------------------------------- */
 
-int64_t results_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int results_when(const char *s, int64_t now_ms, int64_t *ms)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, n = 0;
@@ -373,12 +365,6 @@ double job_pct_ns(const struct idr_result_job *j, int d, double pct)
 		return NAN;
 	v = idr_fio_dir_percentile(fd, pct);
 	return v > 0 ? v : NAN;
-}
-
-void print_json(FILE *out, struct json_object *o)
-{
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 static struct json_object *jnum(double v)
@@ -549,7 +535,7 @@ static int list(struct ropts *o)
 	}
 	json_object_object_add(top, "devices", jdevs);
 	if (o->json)
-		print_json(stdout, top);
+		idr_print_json(stdout, top);
 	if (bad)
 		idr_err("results: %d file%s in %s could not be read (shown as unreadable above)", bad,
 			bad == 1 ? "" : "s", o->dir);
@@ -755,7 +741,7 @@ static int show(struct ropts *o)
 		for (i = 0; i < r.nr_jobs; i++)
 			json_object_array_add(jobs, job_json(&r.jobs[i]));
 		json_object_object_add(top, "jobs", jobs);
-		print_json(stdout, top);
+		idr_print_json(stdout, top);
 		json_object_put(top);
 	} else {
 		show_header(&r, path[0] ? path : NULL);
@@ -818,7 +804,7 @@ static int add(struct ropts *o)
 		json_object_object_add(j, "id", json_object_new_string(st.id));
 		json_object_object_add(j, "device", json_object_new_string(st.device));
 		json_object_object_add(j, "path", json_object_new_string(st.path));
-		print_json(stdout, j);
+		idr_print_json(stdout, j);
 		json_object_put(j);
 	} else {
 		printf("stored %s\n  in %s\n", st.id, st.path);

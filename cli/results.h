@@ -59,7 +59,6 @@ int results_parse_opts(int argc, char **argv, unsigned int allowed, struct ropts
  * (UTC), @SECONDS, or a duration back from now (90m, 36h, 7d, 2w). Returns 0 or -EINVAL.
  */
 int results_when(const char *s, int64_t now_ms, int64_t *ms);
-int64_t results_now_ms(void);
 
 /*
  * results_load_run - the run a user named: a result file's path, or a run in the index.
@@ -75,9 +74,6 @@ char *fmt_num(double v, const char *f, char *buf, size_t len);
 
 /* The job's latency percentile pct of direction d in ns (NaN without one). */
 double job_pct_ns(const struct idr_result_job *j, int d, double pct);
-
-/* Print a JSON value on out, pretty, with a newline. */
-void print_json(FILE *out, struct json_object *o);
 
 int results_compare(struct ropts *o);
 int results_plot(struct ropts *o);

@@ -437,7 +437,7 @@ static int compare_two(struct ropts *o, const struct idr_result *a, const struct
 	json_object_object_add(top, "only_in_b", c.only_b);
 	json_object_object_add(top, "regressions", json_object_new_int((int)c.regressions));
 	if (o->json)
-		print_json(stdout, top);
+		idr_print_json(stdout, top);
 	else
 		print_tail(&c);
 	json_object_put(top);
@@ -450,12 +450,12 @@ static int parse_range(struct ropts *o, int64_t *since, int64_t *until)
 {
 	*since = INT64_MIN;
 	*until = INT64_MAX;
-	if (o->since && results_when(o->since, results_now_ms(), since)) {
+	if (o->since && results_when(o->since, idr_now_ms(), since)) {
 		idr_err("results %s: --since %s: not a time (2026-11-25, 2026-11-25T16:19Z, @SECONDS, "
 			"7d)", o->sub, o->since);
 		return 2;
 	}
-	if (o->until && results_when(o->until, results_now_ms(), until)) {
+	if (o->until && results_when(o->until, idr_now_ms(), until)) {
 		idr_err("results %s: --until %s: not a time (2026-11-25, 2026-11-25T16:19Z, @SECONDS, "
 			"7d)", o->sub, o->until);
 		return 2;

@@ -40,7 +40,7 @@ static int finish(struct ropts *o, const struct idr_chart *p, const char *png, c
 		j = json_object_new_object();
 		json_object_object_add(j, "png", json_object_new_string(png));
 		json_object_object_add(j, "plot", json_object_new_string(what));
-		print_json(stdout, j);
+		idr_print_json(stdout, j);
 		json_object_put(j);
 	} else {
 		printf("wrote %s (%s)\n", png, what);
@@ -272,9 +272,9 @@ static int collect_time(struct ropts *o, const struct idr_archive_index *idx, co
 
 	/* plot_time checked both */
 	if (o->since)
-		results_when(o->since, results_now_ms(), &since);
+		results_when(o->since, idr_now_ms(), &since);
 	if (o->until)
-		results_when(o->until, results_now_ms(), &until);
+		results_when(o->until, idr_now_ms(), &until);
 	for (i = idx->nr; i-- > 0;) {
 		const struct idr_archive_run *run = &idx->runs[i];
 
@@ -321,8 +321,8 @@ static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const
 		idr_err("results plot: --metric %s: one of iops, p50, p99, cpu", o->metric);
 		return 2;
 	}
-	if ((o->since && results_when(o->since, results_now_ms(), &t)) ||
-	    (o->until && results_when(o->until, results_now_ms(), &t))) {
+	if ((o->since && results_when(o->since, idr_now_ms(), &t)) ||
+	    (o->until && results_when(o->until, idr_now_ms(), &t))) {
 		idr_err("results plot: --since/--until: not a time (2026-11-25, 2026-11-25T16:19Z, "
 			"@SECONDS, 7d)");
 		return 2;

@@ -16,6 +16,8 @@
 
 #include <json-c/json.h>
 
+#include "archive.h"
+#include "fiojson.h"
 #include "idr_build.h"
 #include "iodrill.h"
 #include "run.h"
@@ -82,7 +84,8 @@ int idr_run_begin(struct idr_run *run, const char *command, int argc, char **arg
 	run->argc = argc;
 	run->argv = argv;
 	run->keep = keep_base != NULL;
-	run->started = time(NULL);
+	run->started_ms = idr_now_ms();
+	run->started = (time_t)(run->started_ms / 1000);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&run->started));
 	snprintf(run->dir, sizeof(run->dir), "%s/iodrill-%s-%s.XXXXXX", base, command, stamp);
 	if (!mkdtemp(run->dir)) {
@@ -367,6 +370,7 @@ int idr_run_manifest(struct idr_run *run, char *err, size_t errlen)
 	for (i = 0; i < run->nr_calls; i++)
 		json_object_array_add(calls, jcall(&run->calls[i]));
 	json_object_object_add(m, "fio_calls", calls);
+	json_object_object_add(m, "archive", idr_run_archive_json(run));
 	idr_run_path(run, "manifest", ".json", path, sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if (json_object_to_file_ext(tmp, m, JSON_C_TO_STRING_PRETTY) || rename(tmp, path)) {
@@ -376,6 +380,234 @@ int idr_run_manifest(struct idr_run *run, char *err, size_t errlen)
 	}
 	json_object_put(m);
 	return ret;
+}
+
+/* ---- the results archive -------------------------------------------------------------------- */
+
+/* The nearest folder at or above dir that exists: where mkdir -p would start. */
+static void nearest_existing(const char *dir, char *buf, size_t len)
+{
+	struct stat st;
+	char *slash;
+
+	snprintf(buf, len, "%s", dir);
+	while (stat(buf, &st) && errno == ENOENT) {
+		while ((slash = strrchr(buf, '/')) && slash > buf && !slash[1])
+			*slash = '\0';	/* trailing slashes */
+		if (!slash) {
+			snprintf(buf, len, ".");
+			return;
+		}
+		if (slash == buf)
+			buf[1] = '\0';	/* "/x" -> "/" */
+		else
+			*slash = '\0';
+	}
+}
+
+int idr_run_archive_check(struct idr_run *run, char *err, size_t errlen)
+{
+	char at[PATH_MAX];
+	struct stat st;
+	int ret;
+
+	if (run->no_archive)
+		return 0;
+	ret = idr_archive_dir(run->results, run->archive_dir, sizeof(run->archive_dir));
+	if (ret) {
+		snprintf(err, errlen, "no folder for the results archive (%s): give --results DIR, "
+			 "set IODRILL_RESULTS, or --no-archive", strerror(-ret));
+		return ret;
+	}
+	nearest_existing(run->archive_dir, at, sizeof(at));
+	if (stat(at, &st))
+		ret = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		ret = -ENOTDIR;
+	else if (access(at, W_OK | X_OK))
+		ret = -errno;
+	if (ret)
+		snprintf(err, errlen, "cannot store the run in the results archive %s (%s: %s): "
+			 "give --results DIR where you can write, or --no-archive",
+			 run->archive_dir, at, strerror(-ret));
+	return ret;
+}
+
+/* Say in list that call label's what (its fio output, its sidecar) is not stored, and why
+ * (paths in the run's folder, which goes away, by their names alone). */
+static void left_out(const struct idr_run *run, struct json_object *list, const char *label,
+		     const char *what, const char *why)
+{
+	struct json_object *o = json_object_new_object();
+	size_t n = strlen(run->dir);
+
+	if (!strncmp(why, run->dir, n) && why[n] == '/')
+		why += n + 1;
+
+	json_object_object_add(o, "call", jstr(label));
+	json_object_object_add(o, "what", jstr(what));
+	json_object_object_add(o, "why", jstr(why));
+	json_object_array_add(list, o);
+}
+
+/* Does path read as fio's output (sidecar: as a sidecar)? Returns 0, or -errno with why. */
+static int readable(const char *path, bool sidecar, char *why, size_t len)
+{
+	struct idr_fio_run fr;
+	struct idr_sidecar sc;
+	int ret;
+
+	if (sidecar) {
+		ret = idr_sidecar_load(path, &sc, why, len);
+		if (!ret)
+			idr_sidecar_free(&sc);
+	} else {
+		ret = idr_fio_run_load(path, &fr, why, len);
+		if (!ret)
+			idr_fio_run_free(&fr);
+	}
+	return ret;
+}
+
+/* Call c as a part: 0, -ENOENT when its output does not read (noted in left), -ENOMEM. */
+static int call_part(const struct idr_run *run, const struct idr_fio_call *c,
+		     struct idr_run_part *part, struct json_object *left)
+{
+	char path[PATH_MAX], why[512];
+
+	idr_run_path(run, c->label, ".json", path, sizeof(path));
+	if (readable(path, false, why, sizeof(why))) {
+		left_out(run, left, c->label, "fio output", why);
+		return -ENOENT;
+	}
+	part->label = c->label;
+	part->fio_json = strdup(path);
+	if (!part->fio_json)
+		return -ENOMEM;
+	if (!c->sidecar)
+		return 0;
+	idr_run_path(run, c->label, ".sidecar", path, sizeof(path));
+	if (readable(path, true, why, sizeof(why))) {
+		left_out(run, left, c->label, "sidecar", why);
+		return 0;
+	}
+	part->sidecar = strdup(path);
+	return part->sidecar ? 0 : -ENOMEM;
+}
+
+/* The parts of the run, in the order run; *n of them. Returns 0 or -ENOMEM. */
+static int collect_parts(struct idr_run *run, struct idr_run_part *parts, unsigned int *n)
+{
+	struct json_object *left = json_object_new_array();
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0, *n = 0; i < run->nr_calls && ret != -ENOMEM; i++) {
+		ret = call_part(run, &run->calls[i], &parts[*n], left);
+		*n += ret != -ENOENT;
+	}
+	if (json_object_array_length(left))
+		json_object_object_add(run->facts, "not_archived", json_object_get(left));
+	json_object_put(left);
+	return ret == -ENOMEM ? ret : 0;
+}
+
+static int store(struct idr_run *run, const char *target, const char *status,
+		 const struct idr_run_part *parts, unsigned int n)
+{
+	/* The command line as typed: "iodrill", then what the command was given. */
+	const char **argv = calloc((size_t)run->argc + 2, sizeof(*argv));
+	struct idr_run_input in = {
+		.kind = run->command, .target = target, .argc = run->argc + 1,
+		.argv = (char *const *)argv, .parts = parts, .nr_parts = n,
+		.time_ms = run->started_ms, .status = status, .facts = run->facts,
+	};
+	int ret;
+
+	if (!argv) {
+		snprintf(run->archive_err, sizeof(run->archive_err), "out of memory");
+		return -ENOMEM;
+	}
+	argv[0] = "iodrill";
+	for (int i = 0; i < run->argc; i++)
+		argv[i + 1] = run->argv[i];
+	ret = idr_archive_store(run->archive_dir[0] ? run->archive_dir : run->results, &in,
+				&run->stored, run->archive_err, sizeof(run->archive_err));
+	free(argv);
+	return ret;
+}
+
+int idr_run_archive(struct idr_run *run, const char *target, const char *status)
+{
+	struct idr_run_part *parts;
+	unsigned int i, n = 0;
+	int ret;
+
+	run->archive_done = true;
+	run->archived_status = status;
+	run->archive_err[0] = '\0';
+	if (run->no_archive)
+		return run->archived = 1;
+	parts = calloc(run->nr_calls ? run->nr_calls : 1, sizeof(*parts));
+	ret = parts ? collect_parts(run, parts, &n) : -ENOMEM;
+	if (ret)
+		snprintf(run->archive_err, sizeof(run->archive_err), "out of memory");
+	else if (!n)
+		snprintf(run->archive_err, sizeof(run->archive_err), "no fio run %s its results",
+			 run->nr_calls ? "wrote" : "was started, so none wrote");
+	if (!ret)
+		ret = n ? store(run, target, status, parts, n) : -ENODATA;
+	for (i = 0; i < n; i++) {
+		free((char *)parts[i].fio_json);
+		free((char *)parts[i].sidecar);
+	}
+	free(parts);
+	/* What could not be stored is not thrown away with the run's folder. */
+	if (ret && ret != -ENODATA)
+		run->keep = true;
+	return run->archived = ret;
+}
+
+void idr_run_archive_say(const struct idr_run *run)
+{
+	const char *st = run->archived_status;
+	bool complete = !st || !strcmp(st, "complete");
+
+	if (!run->archive_done)
+		return;
+	if (run->archived == 0)
+		fprintf(stderr, "iodrill: stored%s%s%s in the results archive: %s\n",
+			complete ? "" : " (", complete ? "" : st, complete ? "" : ")",
+			run->stored.path);
+	else if (run->archived == 1)
+		fprintf(stderr, "iodrill: not stored in the results archive (--no-archive)\n");
+	else if (run->archived == -ENODATA)
+		fprintf(stderr, "iodrill: nothing stored in the results archive: %s\n",
+			run->archive_err);
+	else if (run->archived < 0)
+		idr_err("%s: not stored in the results archive: %s", run->command,
+			run->archive_err);
+}
+
+struct json_object *idr_run_archive_json(const struct idr_run *run)
+{
+	struct json_object *o;
+
+	if (!run->archive_done)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "stored", json_object_new_boolean(run->archived == 0));
+	if (run->archived == 0) {
+		json_object_object_add(o, "id", jstr(run->stored.id));
+		json_object_object_add(o, "device", jstr(run->stored.device));
+		json_object_object_add(o, "path", jstr(run->stored.path));
+		json_object_object_add(o, "status", jstr(run->archived_status));
+	} else {
+		json_object_object_add(o, "why", jstr(run->archived == 1 ? "--no-archive"
+									 : run->archive_err));
+	}
+	json_object_object_add(o, "results", run->archive_dir[0] ? jstr(run->archive_dir) : NULL);
+	return o;
 }
 
 /* ---- the end ----------------------------------------------------------------------------- */

@@ -3,8 +3,8 @@
  * everything the run produced — fio's JSON output, the engines' sidecars, the job file
  * as run, fio's messages — with the fio command lines, their exit status and the
  * provenance (iodrill's command line, build, times, what the command recorded about the
- * target and options), so that the whole run can be handed to the results archive in one
- * call (struct idr_run; manifest.json in the folder lists it all).
+ * target and options), so that the whole run is handed to the results archive in one
+ * call when it ends (idr_run_archive; manifest.json in the folder lists it all).
  *
  * It also owns interruption: from idr_run_begin to idr_run_end, SIGINT, SIGTERM and
  * SIGHUP stop the run instead of killing iodrill. A running fio (in its own process
@@ -17,7 +17,10 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
+
+#include "archive.h"
 
 struct json_object;
 
@@ -37,10 +40,22 @@ struct idr_run {
 	int argc;
 	char **argv;		/* iodrill's own command line */
 	time_t started, ended;
+	int64_t started_ms;	/* started, in Unix ms: the run's time in the archive */
 	struct json_object *facts;	/* what the command records: target, options, skips */
 	struct idr_fio_call *calls;
 	unsigned int nr_calls, cap;
 	bool keep;		/* leave the folder in place at idr_run_end */
+	/* the results archive: set by the command after idr_run_begin */
+	const char *results;	/* --results DIR, or NULL for idr_archive_dir's default */
+	bool no_archive;	/* --no-archive: store nothing */
+	char archive_dir[PATH_MAX];	/* where, once idr_run_archive_check resolved it */
+	/* what idr_run_archive did, once archive_done: its return (0 stored, and stored says
+	   where; 1 not asked to; -ENODATA nothing to store; -errno failed: archive_err) */
+	bool archive_done;
+	int archived;
+	const char *archived_status;
+	struct idr_stored stored;
+	char archive_err[1024];
 };
 
 /*
@@ -89,6 +104,39 @@ int idr_run_stopped(void);
  * times, the facts and every fio call with its files. Returns 0 or -errno (err says).
  */
 int idr_run_manifest(struct idr_run *run, char *err, size_t errlen);
+
+/*
+ * idr_run_archive_check - before the run: resolve where it will be stored (run->results,
+ * else idr_archive_dir's default) into run->archive_dir, and check that it is a folder this
+ * user can create files in (or can be made where the nearest existing folder above it is),
+ * so a long run does not end unable to store. Nothing to do with no_archive.
+ * Returns 0, or -errno with a message in err naming the folder and what to give instead.
+ */
+int idr_run_archive_check(struct idr_run *run, char *err, size_t errlen);
+
+/*
+ * idr_run_archive - store the run in the results archive (idr_archive_store) in one call,
+ * when it ends: kind is run->command, the time run->started_ms, the command line iodrill's
+ * own, the facts run->facts. Each fio call whose <label>.json reads as fio's output is a
+ * part (<label>.json, <label>.sidecar when the call had one and it reads, label), in the
+ * order run; a call or sidecar left out is named in the facts ("not_archived": label,
+ * what, why). target as struct idr_run_input's; status "complete", "interrupted" or
+ * "failed". The outcome is kept in run (archived, stored, archive_err) for
+ * idr_run_archive_say and idr_run_archive_json; a run that could not be stored keeps its
+ * folder (run->keep), so nothing it measured is lost. Returns 0 (stored), 1 (no_archive),
+ * -ENODATA (no call wrote its output: nothing to store) or -errno (nothing stored).
+ */
+int idr_run_archive(struct idr_run *run, const char *target, const char *status);
+
+/* idr_run_archive_say - one line on stderr: where the run was stored, or why it was not
+ * ("iodrill: <command>: not stored ..." for a failure). */
+void idr_run_archive_say(const struct idr_run *run);
+
+/*
+ * idr_run_archive_json - the outcome for --json: {"stored": true, "id", "device", "path",
+ * "status", "results"} or {"stored": false, "why", "results"}; NULL before idr_run_archive.
+ */
+struct json_object *idr_run_archive_json(const struct idr_run *run);
 
 /* idr_run_end - remove the folder (unless kept), give the signals back, free the run. */
 void idr_run_end(struct idr_run *run);

@@ -2,7 +2,8 @@
  * tune.c - iodrill tune TARGET --engine E: profiles/qd-sweep.fio (random 4 KiB reads at
  * depths 1, 2, 4 ... 1024) through one engine, one fio run per depth so progress shows
  * and Ctrl-C stops between or within depths; finds the knee (the lowest depth reaching
- * 95% of the peak IOPS) and the depth from which p99 latency climbs for good.
+ * 95% of the peak IOPS) and the depth from which p99 latency climbs for good. The sweep
+ * is stored in the results archive when it ends, one part per depth (idr_run_archive).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -50,16 +51,26 @@ const char cmd_tune_help[] =
 	"  --json            the sweep as JSON on stdout\n"
 	"  --png FILE        the chart's path (default ./iodrill-tune-<time>.png); --no-png\n"
 	"  --keep DIR        keep the run's folder (fio's JSON, sidecars, job file) under DIR\n"
+	"  --results DIR     the results archive to store the sweep in (default:\n"
+	"                    $IODRILL_RESULTS, else results/ in the source tree iodrill runs\n"
+	"                    from, else ~/.local/share/iodrill/results)\n"
+	"  --no-archive      do not store the sweep\n"
+	"\n"
+	"Every sweep is stored in the results archive when it ends, also a failed or\n"
+	"interrupted one (its status says so): one part per depth, fio's JSON output, the\n"
+	"engine's counters and the provenance (iodrill help results; iodrill results plot\n"
+	"draws it again).\n"
 	"\n"
 	"A synchronous engine (sync) runs at depth 1 whatever the iodepth: tune refuses it\n"
-	"unless --numjobs scales it. Exit 0; 1 when a depth failed or fio is missing or of\n"
-	"another version; 2 on bad input; 128+N on signal N, after removing what it made.\n";
+	"unless --numjobs scales it. Exit 0; 1 when a depth failed, the sweep could not be\n"
+	"stored (its files are then kept), or fio is missing or of another version; 2 on bad\n"
+	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n";
 
 struct tune_opts {
-	const char *target, *engine, *png, *keep;
+	const char *target, *engine, *png, *keep, *results;
 	unsigned int numjobs, max_depth, runtime_ms, ramp_ms;
 	unsigned long long size;
-	bool json, no_png;
+	bool json, no_png, no_archive;
 };
 
 struct tune_point {
@@ -81,7 +92,7 @@ struct tune {
 };
 
 enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_JSON,
-       OPT_PNG, OPT_NO_PNG, OPT_KEEP };
+       OPT_PNG, OPT_NO_PNG, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -94,26 +105,13 @@ static const struct option long_opts[] = {
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
 	{ "keep", required_argument, NULL, OPT_KEEP },
+	{ "results", required_argument, NULL, OPT_RESULTS },
+	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
-
-static int number_opt(const char *name, const char *arg, unsigned long long min,
-		      unsigned long long max, unsigned int *out)
-{
-	unsigned long long v;
-	int ret = idr_parse_uint(arg, min, max, &v);
-
-	if (ret == -EINVAL)
-		idr_err("tune: --%s %s is not a number", name, arg);
-	else if (ret)
-		idr_err("tune: --%s %s is outside %llu..%llu", name, arg, min, max);
-	else
-		*out = (unsigned int)v;
-	return ret;
-}
 
 static int one_opt(int c, struct tune_opts *o)
 {
@@ -122,13 +120,13 @@ static int one_opt(int c, struct tune_opts *o)
 		o->engine = optarg;
 		return 0;
 	case OPT_NUMJOBS:
-		return number_opt("numjobs", optarg, 1, 64, &o->numjobs);
+		return idr_opt_uint("tune", "numjobs", optarg, 1, 64, &o->numjobs);
 	case OPT_MAXQD:
-		return number_opt("max-iodepth", optarg, 1, 1024, &o->max_depth);
+		return idr_opt_uint("tune", "max-iodepth", optarg, 1, 1024, &o->max_depth);
 	case OPT_RUNTIME:
-		return number_opt("runtime", optarg, 10, 3600000, &o->runtime_ms);
+		return idr_opt_uint("tune", "runtime", optarg, 10, 3600000, &o->runtime_ms);
 	case OPT_RAMP:
-		return number_opt("ramp", optarg, 0, 3600000, &o->ramp_ms);
+		return idr_opt_uint("tune", "ramp", optarg, 0, 3600000, &o->ramp_ms);
 	case OPT_SIZE:
 		if (!idr_parse_size(optarg, &o->size) && o->size >= IDR_TARGET_MIN_BYTES)
 			return 0;
@@ -147,13 +145,18 @@ static int one_opt(int c, struct tune_opts *o)
 	case OPT_KEEP:
 		o->keep = optarg;
 		return 0;
+	case OPT_RESULTS:
+		o->results = optarg;
+		return 0;
+	case OPT_NO_ARCHIVE:
+		o->no_archive = true;
+		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
-static int parse_opts(int argc, char **argv, struct tune_opts *o)
+static int parse_argv(int argc, char **argv, struct tune_opts *o)
 {
 	int c;
 
@@ -184,7 +187,25 @@ static int parse_opts(int argc, char **argv, struct tune_opts *o)
 		idr_err("tune: --engine takes one engine, not a list (%s)", o->engine);
 		return -EINVAL;
 	}
+	if (o->results && o->no_archive) {
+		idr_err("tune: --results DIR stores the sweep there, --no-archive stores nothing: "
+			"give one of them");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/*
+ * Returns 0, 1 for --help (printed), or -EINVAL after a message. getopt_long reorders
+ * what it parses: a copy, so that argv stays the command line as typed (the archive's).
+ */
+static int parse_opts(int argc, char **argv, struct tune_opts *o)
+{
+	char **copy = idr_argv_dup(argc, argv);
+	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
+
+	free(copy);
+	return ret;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -219,8 +240,10 @@ static int prepare_job(struct tune *u, char *err, size_t errlen)
 
 static int setup(struct tune *u, char *err, size_t errlen)
 {
-	int ret = idr_target_open(u->o.target, u->run.dir, u->o.size, &u->t, err, errlen);
+	int ret = idr_run_archive_check(&u->run, err, errlen);
 
+	if (!ret)
+		ret = idr_target_open(u->o.target, u->run.dir, u->o.size, &u->t, err, errlen);
 	if (!ret)
 		ret = idr_engines_pick(&u->t, u->o.engine, false, &u->picks, err, errlen);
 	if (ret)
@@ -337,6 +360,11 @@ static int sweep(struct tune *u)
 	unsigned int depth;
 	int ret;
 
+	if (u->run.no_archive)
+		fprintf(stderr, "iodrill: --no-archive: the sweep will not be stored\n");
+	else
+		fprintf(stderr, "iodrill: the sweep goes to the results archive in %s\n",
+			u->run.archive_dir);
 	for (depth = 1; depth <= u->o.max_depth && u->n < TUNE_MAX_POINTS; depth *= 2) {
 		fprintf(stderr, "iodrill: tune %s: iodepth %u ...%s", u->k->name, depth,
 			isatty(2) ? "\r" : "\n");
@@ -465,8 +493,8 @@ static void print_json(const struct tune *u, FILE *out)
 	json_object_object_add(o, "png", u->png[0] ? json_object_new_string(u->png) : NULL);
 	json_object_object_add(o, "run_dir", u->run.keep ? json_object_new_string(u->run.dir)
 							 : NULL);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_object_add(o, "archive", idr_run_archive_json(&u->run));
+	idr_print_json(out, o);
 	json_object_put(o);
 }
 
@@ -525,12 +553,27 @@ static void chart(struct tune *u)
 	}
 }
 
+/* What the archive files the sweep under: the engine's target, or none (nil). */
+static const char *archive_target(const struct tune *u)
+{
+	return !u->k ? "none" : u->k->floor ? "none" : u->k->file;
+}
+
+/* 1 when the sweep could not be stored (said), else 0. */
+static int store_failed(const struct tune *u)
+{
+	return u->run.archived < 0 && u->run.archived != -ENODATA;
+}
+
 static int report(struct tune *u)
 {
 	char err[512];
 
 	analyse(u);
 	chart(u);
+	/* Everything the sweep produced is in u->run.dir: stored in one call, before the
+	 * report so that --json can say where. */
+	idr_run_archive(&u->run, archive_target(u), u->failed[0] ? "failed" : "complete");
 	if (u->o.json)
 		print_json(u, stdout);
 	else
@@ -540,13 +583,23 @@ static int report(struct tune *u)
 		fprintf(stderr, "iodrill: chart: %s\n", u->png);
 	if (u->failed[0])
 		idr_err("tune: stopped at %s", u->failed);
+	idr_run_archive_say(&u->run);
 	if (idr_run_manifest(&u->run, err, sizeof(err)))
 		idr_err("tune: %s", err);
-	/* Everything the sweep produced is in u->run.dir, listed in its manifest: where the
-	 * results archive stores it, in one call (issue 7, at the merge). */
 	if (u->run.keep)
 		fprintf(stderr, "iodrill: the run's files are in %s\n", u->run.dir);
-	return u->failed[0] ? 1 : 0;
+	return u->failed[0] || store_failed(u) ? 1 : 0;
+}
+
+/* Stopped by a signal: the depths that ran are stored as an interrupted sweep. */
+static int stopped(struct tune *u)
+{
+	u->run.keep = false;
+	idr_run_archive(&u->run, archive_target(u), "interrupted");
+	fprintf(stderr, "\niodrill: tune stopped by %s: %s %s\n", strsignal(idr_run_stopped()),
+		u->run.keep ? "its files are kept in" : "removed", u->run.dir);
+	idr_run_archive_say(&u->run);
+	return 128 + idr_run_stopped();
 }
 
 static int run(struct tune *u)
@@ -560,14 +613,15 @@ static int run(struct tune *u)
 	}
 	if (!ret)
 		ret = sweep(u);
-	if (ret == -EINTR || idr_run_stopped()) {
-		fprintf(stderr, "\niodrill: tune stopped by %s: removed %s\n",
-			strsignal(idr_run_stopped()), u->run.dir);
-		u->run.keep = false;
-		return 128 + idr_run_stopped();
-	}
+	if (ret == -EINTR || idr_run_stopped())
+		return stopped(u);
 	if (ret && !u->n) {
+		/* the first depth failed: what fio wrote of it is stored, as failed */
+		idr_run_archive(&u->run, archive_target(u), "failed");
 		idr_err("tune: %s", u->failed);
+		idr_run_archive_say(&u->run);
+		if (u->run.keep)
+			fprintf(stderr, "iodrill: the run's files are in %s\n", u->run.dir);
 		return 1;
 	}
 	return report(u);
@@ -596,6 +650,8 @@ int cmd_tune(int argc, char **argv)
 		free(u);
 		return 1;
 	}
+	u->run.results = u->o.results;
+	u->run.no_archive = u->o.no_archive;
 	u->knee = u->climb = -1;
 	ret = run(u);
 	idr_target_release(&u->t);

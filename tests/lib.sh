@@ -58,6 +58,10 @@ trap 'exit 130' INT TERM
 
 scratch() { echo "$SCRATCH"; }
 
+# iodrill drill and tune store every run in the results archive: in the scratch folder
+# unless a script says where, never in the source tree's results/.
+export IODRILL_RESULTS=$SCRATCH/results
+
 # ---- loop devices -----------------------------------------------------------------------
 # loop_why: empty when loop devices can be made here, else the reason they cannot.
 loop_why()

@@ -2,8 +2,11 @@
 # iodrill drill end to end, short repetitions: on a tmpfs file and on loop devices with
 # direct I/O, every engine that is built and applies is in the table with 1,000 reads per
 # run, time > 0 and CPU per read > 0; the engines that are not built are named; the chart
-# is a PNG; the run's folder holds fio's JSON, the sidecars and a manifest that parse. The
-# default target (no TARGET) is created and removed; --twins adds fio's built-in engines.
+# is a PNG; the run's folder holds fio's JSON, the sidecars and a manifest that parse; the
+# run is in the results archive (--results): listed, shown with every engine of the table
+# at 1,000 reads per repetition, its provenance naming this kernel and fio. --no-archive
+# stores nothing. The default target (no TARGET) is created and removed; --twins adds
+# fio's built-in engines.
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)
@@ -64,6 +67,45 @@ check_files()
 	fi
 }
 
+# check_archive LABEL ARCHIVE OUT REPS: the run the drill's JSON OUT says it stored: listed
+# by iodrill results list, and iodrill results show --json has every engine of the table
+# REPS times with 1,000 reads, status complete, this kernel and this fio.
+check_archive()
+{
+	local label=$1 a=$2 out=$3 reps=$4 id path e n bad=""
+	id=$(jq -r '.archive | select(.stored == true) | .id' "$out")
+	path=$(jq -r '.archive.path' "$out")
+	if [ -z "$id" ] || [ ! -f "$path" ] || ! grep -qF "stored in the results archive: $path" "$out.err"; then
+		fail "$label: archive" "not stored, or not said: $(jq -c .archive "$out"); $(tail -c 300 "$out.err")"
+		return
+	fi
+	"$IODRILL" results list --results "$a" >"$out.list" 2>&1
+	check "$label: archive: results list shows the run" "$(head -c 300 "$out.list")" \
+		grep -qE "^  $id  drill +complete" "$out.list"
+	if ! "$IODRILL" results show "$id" --results "$a" --json >"$out.show" 2>"$out.show.err" ||
+		! jq -e . "$out.show" >/dev/null; then
+		fail "$label: archive: results show --json" "$(head -c 300 "$out.show.err")"
+		return
+	fi
+	for e in $(jq -r '.engines[].engine' "$out"); do
+		n=$(jq --arg e "$e" '[.jobs[] | select(.engine == $e and .read.ios == 1000 and
+			.error == 0)] | length' "$out.show")
+		[ "$n" = "$reps" ] || bad="$bad $e:$n"
+	done
+	if [ -z "$bad" ] && [ "$(jq '.jobs | length' "$out.show")" = $((reps * $(jq '.engines | length' "$out"))) ]; then
+		pass "$label: archive: every engine of the table ($(jq -r '[.engines[].engine] | join(" ")' "$out")) x$reps, 1,000 reads each"
+	else
+		fail "$label: archive: jobs" "engine:runs with 1,000 reads:$bad; $(jq -c '[.jobs[] | [.engine, .read.ios]]' "$out.show" | head -c 300)"
+	fi
+	if jq -e --arg k "$(uname -r)" --arg f "$("$FIO" --version)" '.provenance | .host.kernel == $k
+		and .fio.version == $f and .kind == "drill" and .status == "complete"
+		and .command[0:2] == ["iodrill", "drill"] and .facts.reps > 0' "$out.show" >/dev/null; then
+		pass "$label: archive: provenance names kernel $(uname -r) and $("$FIO" --version), the command line"
+	else
+		fail "$label: archive: provenance" "$(jq -c '.provenance | {kind, status, command, kernel: .host.kernel, fio: .fio.version}' "$out.show")"
+	fi
+}
+
 is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 
 # drill_on LABEL TARGET: the drill in JSON, kept, charted; then its checks.
@@ -71,25 +113,27 @@ drill_on()
 {
 	local label=$1 t=$2 out=$S/$1 rc
 	mkdir -p "$out.keep"
-	"$IODRILL" drill "$t" --reps 2 --json --png "$out.png" --keep "$out.keep" >"$out.json" 2>"$out.err"
+	"$IODRILL" drill "$t" --reps 2 --json --png "$out.png" --keep "$out.keep" \
+		--results "$out.archive" >"$out.json" 2>"$out.json.err"
 	rc=$?
 	if [ "$rc" != 0 ]; then
-		fail "$label: drill" "rc=$rc: $(tail -c 400 "$out.err")"
+		fail "$label: drill" "rc=$rc: $(tail -c 400 "$out.json.err")"
 		return
 	fi
 	check_table "$label" "$out.json" 2
 	check_files "$label" "$(ls -d "$out.keep"/iodrill-drill-* | head -1)"
 	check "$label: the chart is a PNG" "$out.png is not a PNG" is_png "$out.png"
+	check_archive "$label" "$out.archive" "$out.json" 2
 }
 
 drill_on tmpfs "$S/f"
 loop_case() { drill_on "$1" "$2"; }
 with_loops loop_case 64M
 
-skip "results archive entry" "the archive (issue 7) is not merged yet: the run's folder and manifest, which the archive stores, are checked above"
-
 # The table itself: stdout has a row per engine and the findings; progress on stderr.
-"$IODRILL" drill "$S/f" --reps 1 --no-png >"$S/t.out" 2>"$S/t.err"
+# --no-archive: nothing stored, and said.
+IODRILL_RESULTS=$S/not-archived "$IODRILL" drill "$S/f" --reps 1 --no-png --no-archive \
+	>"$S/t.out" 2>"$S/t.err"
 rc=$?
 bad=""
 for e in $(expected); do grep -q "^$e " "$S/t.out" || bad="$bad $e"; done
@@ -99,8 +143,17 @@ if [ "$rc" = 0 ] && [ -z "$bad" ] && grep -q '^what this shows:' "$S/t.out" &&
 else
 	fail "table" "rc=$rc, rows missing:$bad; $(head -c 300 "$S/t.out")"
 fi
+check "--no-archive: nothing stored, and said" "$(ls -R "$S/not-archived" 2>&1 | head -3); \
+$(tail -c 200 "$S/t.err")" eval '[ ! -e "$S/not-archived" ] &&
+	grep -q "not stored in the results archive (--no-archive)" "$S/t.err"'
+IODRILL_RESULTS=$S/not-archived "$IODRILL" drill "$S/f" --reps 1 --no-png --no-archive \
+	--engines nil --json >"$S/na.json" 2>"$S/na.err"
+check "--no-archive --json: archive.stored false" "$(jq -c .archive "$S/na.json")" \
+	jq -e '.archive == {"stored": false, "why": "--no-archive", "results": null}' "$S/na.json"
 
-# No TARGET: a file in $TMPDIR, created and removed; nothing left behind.
+# No TARGET: a file in $TMPDIR, created and removed; nothing left behind. The run goes to
+# the archive $IODRILL_RESULTS names (lib.sh: the scratch folder), filed under the
+# filesystem the file was on.
 "$IODRILL" drill --reps 1 --no-png --size 8M >"$S/d.out" 2>"$S/d.err"
 rc=$?
 if [ "$rc" = 0 ] && grep -q 'created for this run' "$S/d.out" && grep -q "$TMPDIR/" "$S/d.out" &&
@@ -109,6 +162,11 @@ if [ "$rc" = 0 ] && grep -q 'created for this run' "$S/d.out" && grep -q "$TMPDI
 else
 	fail "default target" "rc=$rc, left: $(ls -A "$TMPDIR"); $(tail -c 300 "$S/d.err")"
 fi
+stored=$(sed -n 's/^iodrill: stored in the results archive: //p' "$S/d.err")
+check "no TARGET: stored in \$IODRILL_RESULTS, filed under tmpfs" "stored: '$stored'; $(tail -c 200 "$S/d.err")" \
+	eval '[ -f "$stored" ] && [[ $stored == "$IODRILL_RESULTS"/file-tmpfs-*/*-drill-*.json ]]'
+check "the plan on stderr names the archive" "$(head -c 400 "$S/d.err")" \
+	grep -q "^iodrill: the run goes to the results archive in $IODRILL_RESULTS\$" "$S/d.err"
 
 # A filesystem that refuses O_DIRECT (ramfs): buffered reads with direct=0 in the job file
 # as run, said in the table; engines that need O_DIRECT are left out, saying why.

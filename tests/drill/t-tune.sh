@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # iodrill tune on the nil engine (short depths): one point per depth 1..1024 with IOPS and
 # latency from fio and CPU from the sidecar, a knee that is one of the points and reaches
-# 95% of the peak, the chart a PNG; --max-iodepth and --numjobs; a synchronous engine is
-# refused unless --numjobs scales it.
+# 95% of the peak, the chart a PNG; the sweep in the results archive (--results): listed,
+# shown with every depth, its provenance naming this kernel and fio; --no-archive stores
+# nothing; --max-iodepth and --numjobs; a synchronous engine is refused unless --numjobs
+# scales it.
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)
@@ -13,7 +15,8 @@ head -c 16M /dev/urandom >"$S/f"
 is_png() { [ "$(head -c 8 "$1" 2>/dev/null | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; }
 SHORT=(--runtime 100 --ramp 0)
 
-"$IODRILL" tune "$S/f" --engine nil "${SHORT[@]}" --json --png "$S/t.png" >"$S/t.json" 2>"$S/t.err"
+"$IODRILL" tune "$S/f" --engine nil "${SHORT[@]}" --json --png "$S/t.png" --results "$S/archive" \
+	>"$S/t.json" 2>"$S/t.err"
 rc=$?
 n=$(jq '.points | length' "$S/t.json" 2>/dev/null)
 depths=$(jq -c '[.points[].iodepth]' "$S/t.json" 2>/dev/null)
@@ -34,8 +37,30 @@ else
 fi
 check "tune nil: the chart is a PNG" "$S/t.png is not a PNG" is_png "$S/t.png"
 
-"$IODRILL" tune "$S/f" --engine nil "${SHORT[@]}" --max-iodepth 8 --numjobs 2 --no-png \
-	>"$S/m.out" 2>"$S/m.err"
+# The sweep in the archive: one job per depth of the table, nil filed under none.
+id=$(jq -r '.archive | select(.stored == true) | .id' "$S/t.json")
+check "tune nil: stored, and said" "$(jq -c .archive "$S/t.json"); $(tail -c 200 "$S/t.err")" \
+	eval '[ -n "$id" ] && [ "$(jq -r .archive.device "$S/t.json")" = none ] &&
+	grep -qF "stored in the results archive: $(jq -r .archive.path "$S/t.json")" "$S/t.err"'
+"$IODRILL" results list --results "$S/archive" >"$S/list.out" 2>&1
+check "tune nil: results list shows the sweep" "$(head -c 300 "$S/list.out")" \
+	grep -qE "^  $id  tune +complete +11 jobs" "$S/list.out"
+"$IODRILL" results show "$id" --results "$S/archive" --json >"$S/show.json" 2>"$S/show.err"
+if jq -e --argjson d "$depths" '[.jobs[] | select(.engine == "nil" and .read.ios > 0 and
+	.error == 0) | .iodepth] | sort == $d' "$S/show.json" >/dev/null; then
+	pass "tune nil: results show --json has every depth of the table ($depths)"
+else
+	fail "tune nil: results show" "$(jq -c '[.jobs[] | [.engine, .iodepth, .read.ios]]' "$S/show.json" 2>&1 | head -c 300) $(head -c 200 "$S/show.err")"
+fi
+check "tune nil: the stored provenance names kernel and fio" \
+	"$(jq -c '.provenance | {kind, status, kernel: .host.kernel, fio: .fio.version}' "$S/show.json")" \
+	jq -e --arg k "$(uname -r)" --arg f "$("$FIO" --version)" '.provenance | .host.kernel == $k and
+	.fio.version == $f and .kind == "tune" and .status == "complete" and .facts.engine == "nil"
+	and [.parts[].label] == ["qd0001","qd0002","qd0004","qd0008","qd0016","qd0032","qd0064",
+	"qd0128","qd0256","qd0512","qd1024"]' "$S/show.json"
+
+IODRILL_RESULTS=$S/not-archived "$IODRILL" tune "$S/f" --engine nil "${SHORT[@]}" \
+	--max-iodepth 8 --numjobs 2 --no-png --no-archive >"$S/m.out" 2>"$S/m.err"
 rc=$?
 rows=$(grep -cE '^ +[0-9]+ +[0-9]' "$S/m.out")
 if [ "$rc" = 0 ] && [ "$rows" = 4 ] && grep -q '2 jobs per depth' "$S/m.out" &&
@@ -44,6 +69,8 @@ if [ "$rc" = 0 ] && [ "$rows" = 4 ] && grep -q '2 jobs per depth' "$S/m.out" &&
 else
 	fail "tune --max-iodepth" "rc=$rc, $rows rows: $(head -c 400 "$S/m.out") $(tail -c 200 "$S/m.err")"
 fi
+check "tune --no-archive: nothing stored, and said" "$(tail -c 200 "$S/m.err")" \
+	eval '[ ! -e "$S/not-archived" ] && grep -q "not stored in the results archive (--no-archive)" "$S/m.err"'
 
 "$IODRILL" tune "$S/f" --engine sync "${SHORT[@]}" --no-png >"$S/s.out" 2>"$S/s.err"
 rc=$?

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "archive_int.h"
+#include "engsel.h"
 #include "unit.h"
 
 #define BASE "tests/fixtures/results/file-tmpfs-dev_shm/20261125T164406.157Z-drill-8f72.json"
