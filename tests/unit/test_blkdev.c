@@ -112,6 +112,8 @@ static void ng_other_controller_not_paired(void)
 	CU_ASSERT_EQUAL(idr_ng_block(sys, makedev(242, 2), &b), -ENODEV);
 	CU_ASSERT_STRING_EQUAL(b.ng, "ng1n1");
 	CU_ASSERT_EQUAL(b.devno, 0);
+	CU_ASSERT_STRING_EQUAL(b.ctrl, "nvme0");	/* its own controller, not nvme1n1's */
+	CU_ASSERT_STRING_EQUAL(b.kind, "nvme");
 }
 
 static void not_ng(void)
