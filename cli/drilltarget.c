@@ -18,13 +18,13 @@
 #include "drilltarget.h"
 #include "run.h"
 
-const char *idr_target_kind_name(enum idr_target_kind kind)
+const char *idr_target_kind_name(enum idr_drill_kind kind)
 {
 	static const char *const names[] = {
-		[IDR_TARGET_NEW] = "new file",
-		[IDR_TARGET_FILE] = "file",
-		[IDR_TARGET_BLOCK] = "block device",
-		[IDR_TARGET_NGDEV] = "NVMe generic device",
+		[IDR_DRILL_NEW] = "new file",
+		[IDR_DRILL_FILE] = "file",
+		[IDR_DRILL_BLOCK] = "block device",
+		[IDR_DRILL_NGDEV] = "NVMe generic device",
 	};
 
 	return names[kind];
@@ -122,7 +122,7 @@ static int write_data(int fd, unsigned long long size)
 }
 
 static int create_file(const char *dir, bool in_user_dir, unsigned long long size,
-		       struct idr_target *t, char *err, size_t errlen)
+		       struct idr_drill_target *t, char *err, size_t errlen)
 {
 	int fd, ret;
 
@@ -144,7 +144,7 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 		return ret;
 	}
 	t->created = true;
-	t->kind = IDR_TARGET_NEW;
+	t->kind = IDR_DRILL_NEW;
 	t->size = size;
 	ret = write_data(fd, size);
 	close(fd);
@@ -161,7 +161,7 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 /* ---- existing files and devices ----------------------------------------------------------- */
 
 /* Can this user read path? Sets size for block devices. */
-static int check_readable(const char *arg, struct idr_target *t, char *err, size_t errlen)
+static int check_readable(const char *arg, struct idr_drill_target *t, char *err, size_t errlen)
 {
 	int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ret;
 	struct stat st;
@@ -192,21 +192,21 @@ static int refuse_kind(const char *arg, const struct stat *st, char *err, size_t
 	return -EINVAL;
 }
 
-static int classify(const char *arg, const struct stat *st, struct idr_target *t, char *err,
+static int classify(const char *arg, const struct stat *st, struct idr_drill_target *t, char *err,
 		    size_t errlen)
 {
 	int ret;
 
 	if (S_ISREG(st->st_mode)) {
-		t->kind = IDR_TARGET_FILE;
+		t->kind = IDR_DRILL_FILE;
 		t->size = (unsigned long long)st->st_size;
 		snprintf(t->path, sizeof(t->path), "%s", arg);
 	} else if (S_ISBLK(st->st_mode)) {
-		t->kind = IDR_TARGET_BLOCK;
+		t->kind = IDR_DRILL_BLOCK;
 		snprintf(t->path, sizeof(t->path), "%s", arg);
 		nvme_twin(arg, true, t->ngdev, sizeof(t->ngdev));
 	} else if (S_ISCHR(st->st_mode) && idr_devid_is_ngdev(st->st_rdev)) {
-		t->kind = IDR_TARGET_NGDEV;
+		t->kind = IDR_DRILL_NGDEV;
 		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
 		nvme_twin(arg, false, t->path, sizeof(t->path));
 	} else {
@@ -214,15 +214,15 @@ static int classify(const char *arg, const struct stat *st, struct idr_target *t
 	}
 	ret = check_readable(arg, t, err, errlen);
 	/* /dev/ngXnY: the other engines read the block device beside it, and its size is that */
-	if (!ret && t->kind == IDR_TARGET_NGDEV && t->path[0])
+	if (!ret && t->kind == IDR_DRILL_NGDEV && t->path[0])
 		ret = check_readable(t->path, t, err, errlen);
 	return ret;
 }
 
-static int check_size(const struct idr_target *t, char *err, size_t errlen)
+static int check_size(const struct idr_drill_target *t, char *err, size_t errlen)
 {
 	/* A passthrough-only target: the engine learns the size from the namespace. */
-	if (t->kind == IDR_TARGET_NGDEV && !t->path[0])
+	if (t->kind == IDR_DRILL_NGDEV && !t->path[0])
 		return 0;
 	if (t->size >= IDR_TARGET_MIN_BYTES)
 		return 0;
@@ -231,7 +231,7 @@ static int check_size(const struct idr_target *t, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-static void probe(struct idr_target *t)
+static void probe(struct idr_drill_target *t)
 {
 	struct stat st;
 
@@ -246,7 +246,7 @@ static void probe(struct idr_target *t)
 }
 
 int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_size,
-		    struct idr_target *t, char *err, size_t errlen)
+		    struct idr_drill_target *t, char *err, size_t errlen)
 {
 	struct stat st;
 	int ret;
@@ -275,24 +275,24 @@ int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_
 	return ret;
 }
 
-void idr_target_release(struct idr_target *t)
+void idr_target_release(struct idr_drill_target *t)
 {
 	if (t->created && t->path[0])
 		unlink(t->path);
 	t->created = false;
 }
 
-void idr_target_describe(const struct idr_target *t, char *buf, size_t len)
+void idr_target_describe(const struct idr_drill_target *t, char *buf, size_t len)
 {
 	char fs[200] = "", twin[PATH_MAX + 32] = "";
 
 	if (t->fstype[0])
 		snprintf(fs, sizeof(fs), " on %s (%s)", t->fstype, t->fsdev[0] ? t->fsdev : "?");
-	if (t->kind == IDR_TARGET_BLOCK && t->ngdev[0])
+	if (t->kind == IDR_DRILL_BLOCK && t->ngdev[0])
 		snprintf(twin, sizeof(twin), "; passthrough through %s", t->ngdev);
-	else if (t->kind == IDR_TARGET_NGDEV && t->path[0])
+	else if (t->kind == IDR_DRILL_NGDEV && t->path[0])
 		snprintf(twin, sizeof(twin), "; the other engines read %s", t->path);
 	snprintf(buf, len, "%s %s, %llu MiB%s%s%s", idr_target_kind_name(t->kind),
-		 t->kind == IDR_TARGET_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
+		 t->kind == IDR_DRILL_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
 		 t->created ? ", created for this run" : "", twin);
 }
