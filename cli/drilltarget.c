@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <linux/fs.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,7 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "devid.h"
+#include "devices.h"
 #include "drilltarget.h"
 #include "run.h"
 
@@ -46,35 +45,6 @@ static bool direct_works(const char *path)
 	free(buf);
 	close(fd);
 	return ok;
-}
-
-/*
- * The NVMe counterpart of a device: /dev/nvmeXnY <-> /dev/ngXnY (the kernel names both
- * from the same controller or subsystem and namespace instance). "" when there is none.
- */
-static void nvme_twin(const char *path, bool to_ng, char *out, size_t len)
-{
-	char real[PATH_MAX], cand[64];
-	const char *base;
-	unsigned int x, y;
-	struct stat st;
-	int used = 0;
-
-	out[0] = '\0';
-	if (!realpath(path, real))
-		return;
-	base = basename(real);
-	/* Whole names only: nvme0n1p1 is a partition, not a namespace. */
-	if (to_ng && sscanf(base, "nvme%un%u%n", &x, &y, &used) == 2 && !base[used])
-		snprintf(cand, sizeof(cand), "/dev/ng%un%u", x, y);
-	else if (!to_ng && sscanf(base, "ng%un%u%n", &x, &y, &used) == 2 && !base[used])
-		snprintf(cand, sizeof(cand), "/dev/nvme%un%u", x, y);
-	else
-		return;
-	if (stat(cand, &st))
-		return;
-	if (to_ng ? (S_ISCHR(st.st_mode) && idr_devid_is_ngdev(st.st_rdev)) : S_ISBLK(st.st_mode))
-		snprintf(out, len, "%s", cand);
 }
 
 /* ---- a new file -------------------------------------------------------------------------- */
@@ -192,6 +162,36 @@ static int refuse_kind(const char *arg, const struct stat *st, char *err, size_t
 	return -EINVAL;
 }
 
+/*
+ * A device TARGET, as nvme/ sees it: a block device, with the generic device of its NVMe
+ * namespace for passthrough; or an NVMe generic device (/dev/ngXnY), with its namespace's
+ * block device for the other engines. Returns 0, or -ENOTBLK for a character device that
+ * is not an NVMe generic device, or -errno.
+ */
+static int device_target(const char *arg, const struct stat *st, struct idr_drill_target *t)
+{
+	const struct idr_scan_opts o = { .sys = IDR_SYSFS };
+	struct idr_dev *d = malloc(sizeof(*d));
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	ret = idr_device_identify(&o, arg, d);
+	if (S_ISBLK(st->st_mode)) {
+		t->kind = IDR_DRILL_BLOCK;
+		snprintf(t->path, sizeof(t->path), "%s", arg);
+		if (!ret)
+			idr_dev_node(d, true, t->ngdev, sizeof(t->ngdev));
+		ret = 0;	/* read it all the same: only its passthrough twin is unknown */
+	} else if (!ret) {
+		t->kind = IDR_DRILL_NGDEV;
+		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
+		idr_dev_node(d, false, t->path, sizeof(t->path));
+	}
+	free(d);
+	return ret;
+}
+
 static int classify(const char *arg, const struct stat *st, struct idr_drill_target *t, char *err,
 		    size_t errlen)
 {
@@ -201,14 +201,15 @@ static int classify(const char *arg, const struct stat *st, struct idr_drill_tar
 		t->kind = IDR_DRILL_FILE;
 		t->size = (unsigned long long)st->st_size;
 		snprintf(t->path, sizeof(t->path), "%s", arg);
-	} else if (S_ISBLK(st->st_mode)) {
-		t->kind = IDR_DRILL_BLOCK;
-		snprintf(t->path, sizeof(t->path), "%s", arg);
-		nvme_twin(arg, true, t->ngdev, sizeof(t->ngdev));
-	} else if (S_ISCHR(st->st_mode) && idr_devid_is_ngdev(st->st_rdev)) {
-		t->kind = IDR_DRILL_NGDEV;
-		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
-		nvme_twin(arg, false, t->path, sizeof(t->path));
+	} else if (S_ISBLK(st->st_mode) || S_ISCHR(st->st_mode)) {
+		ret = device_target(arg, st, t);
+		if (ret == -ENOTBLK)
+			return refuse_kind(arg, st, err, errlen);
+		if (ret) {
+			snprintf(err, errlen, "cannot tell which device %s is: %s", arg,
+				 strerror(-ret));
+			return ret;
+		}
 	} else {
 		return refuse_kind(arg, st, err, errlen);
 	}
@@ -231,14 +232,25 @@ static int check_size(const struct idr_drill_target *t, char *err, size_t errlen
 	return -EINVAL;
 }
 
+/* The filesystem holding file path, into t (nothing when it cannot be found). */
+static void file_fs(const char *path, struct idr_drill_target *t)
+{
+	struct idr_fs *fs = malloc(sizeof(*fs));
+
+	if (fs && !idr_path_fs(path, fs)) {
+		idr_strcpy(t->fstype, sizeof(t->fstype), fs->m.fstype);
+		idr_strcpy(t->fsdev, sizeof(t->fsdev), fs->m.source);
+	}
+	free(fs);
+}
+
 static void probe(struct idr_drill_target *t)
 {
 	struct stat st;
 
 	if (t->path[0] && !stat(t->path, &st)) {
 		if (S_ISREG(st.st_mode))
-			idr_devid_fs(t->path, t->fstype, sizeof(t->fstype), t->fsdev,
-				     sizeof(t->fsdev));
+			file_fs(t->path, t);
 		t->direct = direct_works(t->path);
 	} else {
 		t->direct = true;	/* passthrough never goes through the page cache */
