@@ -1,44 +1,66 @@
 #!/usr/bin/env bash
-# nvme-guest.sh - device identity on (emulated) NVMe, run as root inside the NVMe test
-# machine (the tree at the same path): tests/vm/run -- bash tests/results/nvme-guest.sh.
-# Not a t-*.sh: the host has no NVMe. Checks that each namespace's folder name carries
-# the controller's model and serial, the nsid and the LBA format (libnvme), that
-# /dev/ngXnY files under its namespace, and that the sysfs fallback (another user, whom
-# libnvme cannot identify for) names the same folder.
-# Namespaces: $IDR_VM_NS ("1:512 2:4096 3:4096+8ext ..."), else 1:512 2:4096 3:4096+8.
+# tests/results/guest/nvme-identity.sh - runs INSIDE the NVMe test machine, as root
+# (tests/results/t-nvme-identity-vm.sh, default namespaces 1:512 2:4096 3:4096+8ext
+# 4:4096+8sep): the results archive files each namespace under a folder that carries the
+# controller's model and serial, the nsid and the LBA format in use (nvme/'s Identify), by
+# its block device and by its /dev/ngXnY alike; records whether the metadata is inline
+# (extended LBA) or separate, which only Identify tells; and another user, for whom
+# Identify is refused (kernel 6.1: CAP_SYS_ADMIN) so nvme/ falls back to sysfs, gets the
+# same folder for the formats sysfs can describe.
+. "$(dirname "$0")/../../lib.sh"
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
 
-S=$(TMPDIR=${TMPDIR:-/tmp} mktemp -d)
-at_exit "rm -rf '$S'"
-export IODRILL_RESULTS=$S/archive
-FX=$TOP/tests/fixtures/fio-sync-nil.json
-dev_of() { "$IODRILL" results add --json --target "$1" "$FX" 2>&1 | jq -r .device 2>/dev/null; }
-clean() { tr -c 'A-Za-z0-9.+\n-' _ | sed 's/__*/_/g; s/^_//; s/_$//'; }
-
-if [ ! -e /sys/class/nvme/nvme0 ]; then
-	skip "NVMe identity" "no NVMe controller here (run it in tests/vm/run)"
+if [ -z "${IDR_VM:-}" ] || [ ! -e /sys/class/nvme/nvme0 ]; then
+	skip "NVMe identity in the archive" \
+		"not inside the NVMe test machine: run it through tests/results/t-nvme-identity-vm.sh"
 	finish
 fi
+S=$(scratch)
+export IODRILL_RESULTS=$S/archive
+FX=$TOP/tests/fixtures/fio-sync-nil.json
+# added TARGET [ENV...]: store the fixture run against TARGET; prints the device folder
+added() { "$IODRILL" results add --json --target "$1" "$FX" 2>&1 | jq -r .device 2>/dev/null; }
+# fact FOLDER KEY: a fact of a stored device, "null" when it has none
+fact() { jq -c ".facts.$2" "$IODRILL_RESULTS/$1/device.json" 2>/dev/null; }
+clean() { tr -c 'A-Za-z0-9.+\n-' _ | sed 's/__*/_/g; s/^_//; s/_$//'; }
 model=$(clean </sys/class/nvme/nvme0/model)
 serial=$(clean </sys/class/nvme/nvme0/serial)
-for ns in ${IDR_VM_NS:-1:512 2:4096 3:4096+8}; do
+
+for ns in ${IDR_VM_NS:-1:512 2:4096 3:4096+8ext 4:4096+8sep}; do
 	nsid=${ns%%:*}
 	fmt=${ns#*:}
+	meta=${fmt%%,*}
+	meta=${meta##*[0-9]}	# ext, sep or ""
 	fmt=${fmt%%[a-z,]*}	# 4096+8ext -> 4096+8; 512,mbr,ext4 -> 512
 	want=nvme-$model-$serial-ns$nsid-lba$fmt
-	got=$(dev_of "/dev/nvme0n$nsid")
+	got=$(added "/dev/nvme0n$nsid")
 	check "/dev/nvme0n$nsid is filed as $want" "got $got" test "$got" = "$want"
-	got=$(dev_of "/dev/ng0n$nsid")
+	got=$(added "/dev/ng0n$nsid")
 	check "/dev/ng0n$nsid is filed under its namespace" "got $got" test "$got" = "$want"
+	case $meta in
+	ext) ext=true ;;
+	sep) ext=false ;;
+	*) ext=null ;;
+	esac
+	got=$(fact "$want" extended_lba)
+	check "namespace $nsid: metadata ${meta:-none}: extended_lba $ext" "got $got" \
+		test "$got" = "$ext"
+	got=$(fact "$want" identity_source)
+	check "namespace $nsid: identity from NVMe Identify (libnvme) as root" "got $got" \
+		test "$got" = '"libnvme"'
 done
-src=$(jq -r .facts.identity_source "$IODRILL_RESULTS/nvme-$model-$serial-ns1-lba"*/device.json)
-check "identity from libnvme as root" "got $src" test "$src" = libnvme
+
+# Another user: Identify refused, sysfs alone (the namespace opened to it: 0666).
 chmod 755 "$S"
 mkdir -m 777 "$S/other"
-chmod 666 /dev/nvme0n1
-got=$(IODRILL_RESULTS=$S/other setpriv --reuid=65534 --regid=65534 --clear-groups \
-	"$IODRILL" results add --json --target /dev/nvme0n1 "$FX" 2>&1 | jq -r .device 2>/dev/null)
-check "another user (sysfs only) names the same folder" "got $got" \
-	test "$got" = "$(dev_of /dev/nvme0n1)"
+chmod 666 /dev/nvme0n1 /dev/nvme0n2
+for nsid in 1 2; do
+	out=$(IODRILL_RESULTS=$S/other setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$IODRILL" results add --json --target "/dev/nvme0n$nsid" "$FX" 2>&1)
+	got=$(jq -r .device <<<"$out" 2>/dev/null)
+	src=$(jq -c .facts.identity_source "$S/other/$got/device.json" 2>/dev/null)
+	check "another user (sysfs, not Identify) names namespace $nsid's folder alike" \
+		"got $got from $src: $(head -c 300 <<<"$out")" \
+		test "$got" = "$(added "/dev/nvme0n$nsid")" -a "$src" = '"sysfs"'
+done
 finish
