@@ -216,7 +216,8 @@ static int nvme_namespace(const struct idr_dev *d, struct idr_devid *id, char *e
 	if (!*b->serial || !b->nsid || !nv->lba_bytes) {
 		snprintf(err, errlen,
 			 "%s: cannot read the NVMe namespace's identity (serial, nsid, LBA size) "
-			 "from NVMe Identify (%s) or sysfs", *b->name ? b->name : b->ng, nv->why_not);
+			 "from NVMe Identify (%s) or sysfs", *b->name ? b->name : b->ng,
+			 nv->why_not);
 		return -ENODATA;
 	}
 	nlba = nv->identified ? nv->nsze_blocks : b->size_bytes / nv->lba_bytes;

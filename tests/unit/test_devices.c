@@ -14,20 +14,7 @@
 #include "sysfs_fixture.h"
 #include "unit.h"
 
-static const char *sys;
 static char why[512];
-
-static int fixture_up(void)
-{
-	sys = sysfs_fixture_build();
-	return sys ? 0 : 1;
-}
-
-static int fixture_down(void)
-{
-	sysfs_fixture_remove();
-	return 0;
-}
 
 static const char *name_of(const struct idr_dev *d)
 {
@@ -39,7 +26,7 @@ static void scan_order_and_partitions(void)
 	static const char *const want[] = { "nvme0n1", "nvme0n1p1", "nvme0n1p2", "nvme1n1",
 					    "ng0n2",   "ng1n1",	    "vda",	 "sda",
 					    "loop3" };
-	struct idr_scan_opts o = { .sys = sys };
+	struct idr_scan_opts o = { .sys = fixture_sys };
 	struct idr_devlist l;
 	unsigned int i;
 
@@ -60,7 +47,7 @@ static void scan_order_and_partitions(void)
 
 static void scan_all_adds_empty(void)
 {
-	struct idr_scan_opts o = { .sys = sys, .all = true };
+	struct idr_scan_opts o = { .sys = fixture_sys, .all = true };
 	struct idr_devlist l;
 	unsigned int i, found = 0;
 
@@ -75,7 +62,7 @@ static void scan_all_adds_empty(void)
 
 static void scan_nvme_facts(void)
 {
-	struct idr_scan_opts o = { .sys = sys };
+	struct idr_scan_opts o = { .sys = fixture_sys };
 	struct idr_devlist l;
 	const struct idr_dev *d, *lone;
 
@@ -290,7 +277,7 @@ static void identify_bad_paths(void)
 /* A namespace by number: sysfs identity, its controller, its format from sysfs. */
 static void by_devno_nvme(void)
 {
-	struct idr_scan_opts o = { .sys = sys };
+	struct idr_scan_opts o = { .sys = fixture_sys };
 	char dir[4096];
 	struct idr_dev d;
 
@@ -307,8 +294,9 @@ static void by_devno_nvme(void)
 	CU_ASSERT_EQUAL(d.safety.target, IDR_TARGET_BLOCK);
 	CU_ASSERT_STRING_EQUAL(d.safety.path, "/dev/nvme0n1");
 	/* Kernels with sysfs metadata_bytes say how much metadata each block carries. */
-	snprintf(dir, sizeof(dir), "%s/class/block/nvme0n1/metadata_bytes", sys);
-	CU_ASSERT_EQUAL_FATAL(fixture_write(sys, "class/block/nvme0n1/metadata_bytes", "8\n", 2), 0);
+	snprintf(dir, sizeof(dir), "%s/class/block/nvme0n1/metadata_bytes", fixture_sys);
+	CU_ASSERT_EQUAL_FATAL(
+		fixture_write(fixture_sys, "class/block/nvme0n1/metadata_bytes", "8\n", 2), 0);
 	CU_ASSERT_EQUAL(idr_device_by_devno(&o, makedev(259, 0), &d), 0);
 	CU_ASSERT_EQUAL(d.nvme.meta_bytes, 8);
 	unlink(dir);
@@ -381,6 +369,6 @@ static CU_TestInfo devices_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "nvme/scan.c, nvme/policy.c", devices_tests, fixture_up, fixture_down },
+	{ "nvme/scan.c, nvme/policy.c", devices_tests, sysfs_fixture_up, sysfs_fixture_down },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -106,25 +106,11 @@ static void bad_targets(void)
 
 /* ---- the sysfs fixture: names and keys pinned (an archive's folders must not move) ---- */
 
-static const char *sys;
-
-static int fixture_up(void)
-{
-	sys = sysfs_fixture_build();
-	return sys ? 0 : 1;
-}
-
-static int fixture_down(void)
-{
-	sysfs_fixture_remove();
-	return 0;
-}
-
 /* Block device maj:min of the fixture is filed as name, key, description, identity. */
 static void filed_as(unsigned int maj, unsigned int min, const char *name, const char *key,
 		     const char *description, const char *identity_json)
 {
-	const struct idr_scan_opts o = { .sys = sys };	/* no Identify: sysfs alone */
+	const struct idr_scan_opts o = { .sys = fixture_sys };	/* no Identify: sysfs alone */
 	struct idr_devid id;
 	const char *got;
 
@@ -133,14 +119,15 @@ static void filed_as(unsigned int maj, unsigned int min, const char *name, const
 	CU_ASSERT_STRING_EQUAL(id.key, key);
 	CU_ASSERT_STRING_EQUAL(id.description, description);
 	got = json_object_to_json_string_ext(json_object_object_get(id.json, "identity"),
-					     JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+					     JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE);
 	CU_ASSERT_STRING_EQUAL(got, identity_json);
 	idr_devid_free(&id);
 }
 
 static void fixture_nvme(void)
 {
-	const struct idr_scan_opts o = { .sys = sys };
+	const struct idr_scan_opts o = { .sys = fixture_sys };
 	struct json_object *f;
 	struct idr_devid id;
 
@@ -176,11 +163,12 @@ static void fixture_nvme(void)
 /* Other disks keep the names their own sysfs reading gave (not blkdev.h's VPD serial). */
 static void fixture_other_disks(void)
 {
-	const struct idr_scan_opts o = { .sys = sys };
+	const struct idr_scan_opts o = { .sys = fixture_sys };
 	struct idr_devid id;
 
 	filed_as(254, 0, "block-vda-VIRTSER-256GiB", "block||VIRTSER|||256GiB",
-		 "block device vda, serial VIRTSER, 256GiB", "{\"serial\":\"VIRTSER\",\"driver\":\"vda\"}");
+		 "block device vda, serial VIRTSER, 256GiB",
+		 "{\"serial\":\"VIRTSER\",\"driver\":\"vda\"}");
 	filed_as(8, 0, "block-QEMU_HARDDISK-t10.ATA_QEMU_HARDDISK_QM00001-512KiB",
 		 "block|QEMU HARDDISK||t10.ATA QEMU HARDDISK QM00001||512KiB",
 		 "block device QEMU HARDDISK, wwid t10.ATA QEMU HARDDISK QM00001, 512KiB",
@@ -210,6 +198,6 @@ static CU_TestInfo devid_fixture_tests[] = {
 
 const struct unit_suite unit_suites[] = {
 	{ "cli/devid.c", devid_tests, NULL, NULL },
-	{ "cli/devid.c (sysfs fixture)", devid_fixture_tests, fixture_up, fixture_down },
+	{ "cli/devid.c (sysfs fixture)", devid_fixture_tests, sysfs_fixture_up, sysfs_fixture_down },
 	{ NULL, NULL, NULL, NULL },
 };

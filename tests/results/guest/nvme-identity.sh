@@ -12,7 +12,7 @@
 
 if [ -z "${IDR_VM:-}" ] || [ ! -e /sys/class/nvme/nvme0 ]; then
 	skip "NVMe identity in the archive" \
-		"not inside the NVMe test machine: run it through tests/results/t-nvme-identity-vm.sh"
+		"not inside the NVMe test machine (run tests/results/t-nvme-identity-vm.sh)"
 	finish
 fi
 S=$(scratch)
