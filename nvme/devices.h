@@ -86,7 +86,7 @@ struct idr_scan_opts {
 	const char *sys;		/* sysfs root: IDR_SYSFS, or a fixture */
 	bool safety;			/* run the guard's look-only checks */
 	bool nvme;			/* ask libnvme (Identify) */
-	bool all;			/* also devices of size 0 (unattached loop, empty zram) */
+	bool all;			/* listing: also devices of size 0 (unattached loop, ...) */
 };
 
 /*
