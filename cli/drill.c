@@ -202,7 +202,7 @@ static int prepare_job(struct drill *d, char *err, size_t errlen)
 	return idr_profile_render(src, d->job, buffered, 1, err, errlen);
 }
 
-static struct json_object *target_facts(const struct idr_target *t)
+static struct json_object *target_facts(const struct idr_drill_target *t)
 {
 	struct json_object *o = json_object_new_object();
 

@@ -82,7 +82,7 @@ struct tune_point {
 struct tune {
 	struct tune_opts o;
 	struct idr_run run;
-	struct idr_target t;
+	struct idr_drill_target t;
 	struct idr_picks picks;
 	const struct idr_pick *k;
 	char job[PATH_MAX], png[PATH_MAX], failed[400];
