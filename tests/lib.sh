@@ -291,11 +291,14 @@ vm_ready()
 # as tests/vm/run's) and report the PASS/FAIL/SKIP lines it prints as this script's cases;
 # its other output passes through. A machine that times out or fails (QEMU, a guest kernel
 # BUG/WARNING), or a non-zero exit without a FAIL line, is a FAIL. Returns run's status.
+# The guest gets one CPU unless the options say --smp: under TCG on this 2-core machine a
+# second vCPU made tests/vm/guest/nvme-guard.sh take 142 s instead of 99 s (and 135 s of
+# CPU instead of 86 s), and the other tests share the host's CPUs.
 vm_cases()
 {
 	local out line rc c n_fail=0
 	out=$(scratch)/vm-cases-$RANDOM
-	"$VM_RUN" "$@" >"$out"
+	"$VM_RUN" --smp 1 "$@" >"$out"
 	rc=$?
 	while IFS= read -r line; do
 		case $line in
