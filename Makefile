@@ -117,7 +117,7 @@ iodrill: $(CLI_OBJS) $(OBJ)/units/libidr.a
 # ---- unit tests (CUnit) -----------------------------------------------------------------
 # One tests/unit/test_<module>.c per module, each its own binary, linked with the shared
 # runner (tests/unit/unit_main.c) and a library of everything testable without fio.
-UNIT_LIB_SRCS := $(CORE_UNIT_SRCS) engines/uring/setup.c
+UNIT_LIB_SRCS := $(CORE_UNIT_SRCS) engines/uring/setup.c engines/uring/nvmecmd.c
 UNIT_LIB_OBJS := $(UNIT_LIB_SRCS:%.c=$(OBJ)/units/%.o)
 # Every command file but main.c (the helpers they share, idr_err and the rest, are in
 # cli/common.c).
