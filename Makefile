@@ -69,12 +69,21 @@ ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS)
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
 engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
+# uring_passthru asks nvme/ (sysfs and libnvme's Identify) what namespace a path names.
+NVME_PIC_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,nvme/nvme.c nvme/scan.c nvme/policy.c)
+engines/uring_passthru.so: $(NVME_PIC_OBJS)
+$(OBJ)/engines/uring_passthru.pic.o: ENGINE_CFLAGS += -Invme $(NVME_CFLAGS)
 engines/threadpool.so engines/posix_aio.so: ENGINE_LIBS += -lpthread
 
 $(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(ENGINE_CFLAGS) -Iengines -c $< -o $@
+
+$(OBJ)/nvme/%.pic.o: nvme/%.c $(GEN)/engine_caps.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme $(NVME_CFLAGS) -c $< -o $@
 
 engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS)
 	$(call say,LD,$@)

@@ -102,6 +102,15 @@ void idr_devices_free(struct idr_devlist *l);
  */
 int idr_device_identify(const char *path, struct idr_dev *d);
 
+/*
+ * idr_device_nvme - idr_device_identify without the safety look (no signature probe, no
+ * mounts): what path names, its NVMe facts and Identify data, and safety.target and
+ * safety.path set to what the path is (IDR_TARGET_BLOCK, _NG, _NG_NODISK). For the
+ * passthrough engine, whose writes the write guard checks on its own. Returns as
+ * idr_device_identify.
+ */
+int idr_device_nvme(const char *path, struct idr_dev *d);
+
 /* idr_env_read - this process's privileges and the running kernel's version. */
 void idr_env_read(struct idr_env *env);
 

@@ -428,7 +428,7 @@ void idr_devices_free(struct idr_devlist *l)
 	l->n = 0;
 }
 
-int idr_device_identify(const char *path, struct idr_dev *d)
+int idr_device_nvme(const char *path, struct idr_dev *d)
 {
 	struct idr_guard_report r;
 	struct stat st;
@@ -444,13 +444,27 @@ int idr_device_identify(const char *path, struct idr_dev *d)
 	if (r.target == IDR_TARGET_UNGUARDED)
 		return -ENOTBLK;
 	d->blk = r.dev;
+	d->safety.target = r.target;
+	idr_strcpy(d->safety.path, sizeof(d->safety.path), path);
 	d->is_nvme = !strcmp(r.dev.kind, "nvme") || r.target == IDR_TARGET_NG_NODISK;
 	if (d->is_nvme && !d->blk.partno) {
 		nvme_sysfs(IDR_SYSFS, d);
 		idr_nvme_identify_one(d);
 	}
+	return 0;
+}
+
+int idr_device_identify(const char *path, struct idr_dev *d)
+{
+	enum idr_target target;
+	int ret;
+
+	ret = idr_device_nvme(path, d);
+	if (ret)
+		return ret;
+	target = d->safety.target;
 	look(d, path);
-	if (r.target == IDR_TARGET_NG)
+	if (target == IDR_TARGET_NG)
 		d->safety.target = IDR_TARGET_NG;
 	return 0;
 }
