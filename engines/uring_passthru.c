@@ -26,7 +26,9 @@
  *    or a partition table: passthrough goes around the block layer's own checks.
  *  - Kernels before 6.2 let only CAP_SYS_ADMIN send passthrough commands, reads included:
  *    said before any I/O.
- *  - fsync=/fdatasync= send NVMe Flush; sync_file_range and trim are refused.
+ *  - fsync=/fdatasync= send NVMe Flush; sync_file_range and trim are refused; direct=1
+ *    is accepted (passthrough is uncached anyway; fio's O_DIRECT open of a char device
+ *    would fail with EINVAL).
  * The ring itself lives in engines/uring/ (shared with uring_fixed).
  */
 #include <errno.h>
@@ -815,20 +817,28 @@ static int uring_passthru_get_file_size(struct thread_data *td, struct fio_file 
 	return 0;
 }
 
+/*
+ * Open the generic device. Passthrough never goes through a cache, so direct=1 is what it
+ * does anyway; but a char device refuses O_DIRECT at open (EINVAL: no direct_IO), so
+ * fio's open runs with direct=0 for the moment.
+ */
 static int uring_passthru_open_file(struct thread_data *td, struct fio_file *f)
 {
 	struct uring_passthru_data *pd = (struct uring_passthru_data *)idr_ctx(td);
+	unsigned int odirect = td->o.odirect;
 	struct pt_ns *ns;
+	int ret;
 
-	if (!pd)
-		return idr_open_file(td, f);
-	ns = &pd->ns[f->fileno];
-	if (!ns->offsets_checked) {
-		if (check_region(td, f, ns))
+	if (pd) {
+		ns = &pd->ns[f->fileno];
+		if (!ns->offsets_checked && check_region(td, f, ns))
 			return 1;
 		ns->offsets_checked = true;
 	}
-	return idr_ring_open_file(&pd->core, &pd->ring, f);
+	td->o.odirect = 0;
+	ret = pd ? idr_ring_open_file(&pd->core, &pd->ring, f) : idr_open_file(td, f);
+	td->o.odirect = odirect;
+	return ret;
 }
 
 static int uring_passthru_close_file(struct thread_data *td, struct fio_file *f)

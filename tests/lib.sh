@@ -153,26 +153,31 @@ engine_row() { awk -v n="$1" '!/^#/ && $1 == n' "$ENGINES/engines.tbl"; }
 # engines); thread=0 and thread=1. GLOBAL-LINEs (e.g. iodepth=32) go into [global], and
 # the case name carries them. The jobs run side by side, each in its own 1 MiB region
 # (fio's per-job start-up of ~0.3 s would dominate a stonewalled matrix): TARGET needs
-# 1 MiB per job. Asserts every job error 0, the sidecar's I/O count equal to fio's for
-# every job, and non-zero timer/syscall/CPU counters. Two cases: PASS/FAIL each.
+# 1 MiB per job. VERIFY_REGION=BYTES sets another region (and size) per job, e.g. whole
+# blocks of an NVMe extended-LBA format (with bs= as a GLOBAL-LINE); VERIFY_KINDS the
+# verify= kinds (default "crc32c md5 pattern"). Asserts every job
+# error 0, the sidecar's I/O count equal to fio's for every job, and non-zero
+# timer/syscall/CPU counters. Two cases: PASS/FAIL each. (Three jq runs in all: each
+# start costs half a second in the NVMe test machine.)
 verify_matrix()
 {
 	local engine=$1 label=$2 target=$3 directs=$4
 	shift 4
 	local extra="$*" out v rw d t n=0 job err ios fio_ios ok=0 bad=0 why="" rc zero
+	local region=${VERIFY_REGION:-1048576}
 	out=$(scratch)/vm-$engine-$label-$RANDOM
 	[ -n "$extra" ] && label="$label ${extra// /,}"
 	{
-		printf '[global]\nioengine=external:%s/%s.so\nfilename=%s\nsize=1M\nbs=4k\n' \
-			"$ENGINES" "$engine" "$target"
+		printf '[global]\nioengine=external:%s/%s.so\nfilename=%s\nsize=%s\nbs=4k\n' \
+			"$ENGINES" "$engine" "$target" "$region"
 		printf 'verify_backlog=64\nverify_state_save=0\nsidecar=%s\n' "$out.sidecar"
 		for line in "$@"; do printf '%s\n' "$line"; done
-		for v in crc32c md5 pattern; do
+		for v in ${VERIFY_KINDS:-crc32c md5 pattern}; do
 			for rw in write randwrite randrw; do
 				for d in $directs; do
 					for t in 0 1; do
-						printf '[%s-%s-direct%s-thread%s]\nrw=%s\nverify=%s\ndirect=%s\nthread=%s\noffset=%sM\n' \
-							"$v" "$rw" "$d" "$t" "$rw" "$v" "$d" "$t" "$n"
+						printf '[%s-%s-direct%s-thread%s]\nrw=%s\nverify=%s\ndirect=%s\nthread=%s\noffset=%s\n' \
+							"$v" "$rw" "$d" "$t" "$rw" "$v" "$d" "$t" "$((n * region))"
 						[ "$v" = pattern ] && printf 'verify_pattern=0xdeadbeef\n'
 						n=$((n + 1))
 					done
@@ -186,10 +191,12 @@ verify_matrix()
 		fail "$engine $label: verify matrix" "fio crashed: $(head -c 300 "$out.err")"
 		return
 	fi
-	for job in $(jq -r '.jobs[].jobname' "$out.json" 2>/dev/null); do
-		err=$(fio_job_field "$out" "$job" .error)
-		fio_ios=$(fio_job_field "$out" "$job" '.read.total_ios + .write.total_ios')
-		ios=$(sidecar_field "$out.sidecar" "$job" .counters.ios)
+	# One line per job: name, fio's error, fio's I/O count, the sidecar's I/O count.
+	jq -r '.jobs[] | "\(.jobname) \(.error) \(.read.total_ios + .write.total_ios)"' \
+		"$out.json" 2>/dev/null | sort >"$out.fio-ios"
+	jq -r '"\(.job.name) \(.counters.ios)"' "$out.sidecar" 2>/dev/null | sort >"$out.sc-ios"
+	while read -r job err fio_ios; do
+		ios=$(awk -v j="$job" '$1 == j { print $2; exit }' "$out.sc-ios")
 		if [ "$err" != 0 ]; then
 			bad=$((bad + 1)); why="$why $job:error=$err"
 		elif [ -z "$ios" ] || [ "$ios" != "$fio_ios" ]; then
@@ -197,7 +204,7 @@ verify_matrix()
 		else
 			ok=$((ok + 1))
 		fi
-	done
+	done <"$out.fio-ios"
 	if [ "$rc" = 0 ] && [ "$bad" = 0 ] && [ "$ok" = "$n" ]; then
 		pass "$engine $label: $n verify jobs pass, sidecar I/O counts match fio's"
 	else
@@ -217,10 +224,12 @@ verify_matrix()
 # verify_mangle ENGINE LABEL TARGET DIRECT [FIO-ARG...]
 # The verify tests can fail: write 1 MiB with verify=crc32c, check a control verify pass,
 # overwrite 4 KiB at 64 KiB behind fio's back, and expect the verify pass to fail with
-# EILSEQ (84) naming offset 65536.
+# EILSEQ (84) naming offset 65536. MANGLE_DEV=PATH overwrites through another path to the
+# same data (an NVMe namespace's block device for its /dev/ngXnY, which dd cannot write).
 verify_mangle()
 {
 	local engine=$1 label=$2 t=$3 direct=$4 out rc err
+	local mdev=${MANGLE_DEV:-$3}
 	shift 4
 	out=$(scratch)/mangle-$engine-$label-$RANDOM
 	local common=(--name=mangle --ioengine="external:$ENGINES/$engine.so" --filename="$t"
@@ -231,8 +240,8 @@ verify_mangle()
 	if ! runfio "$out.c" "${common[@]}" --verify_only=1; then
 		fail "$engine $label: mangle" "control verify of untouched data failed: $(head -c 300 "$out.c.err")"; return
 	fi
-	dd if=/dev/urandom of="$t" bs=4096 count=1 seek=16 conv=notrunc \
-		$([ "$direct" = 1 ] && echo oflag=direct) status=none ||
+	dd if=/dev/urandom of="$mdev" bs=4096 count=1 seek=16 conv=notrunc \
+		$([ "$direct" = 1 ] || [ "$mdev" != "$t" ] && echo oflag=direct) status=none ||
 		{ fail "$engine $label: mangle" "dd failed"; return; }
 	runfio "$out.v" "${common[@]}" --verify_only=1
 	rc=$?
