@@ -155,7 +155,8 @@ engine_row() { awk -v n="$1" '!/^#/ && $1 == n' "$ENGINES/engines.tbl"; }
 # (fio's per-job start-up of ~0.3 s would dominate a stonewalled matrix): TARGET needs
 # 1 MiB per job. VERIFY_REGION=BYTES sets another region (and size) per job, e.g. whole
 # blocks of an NVMe extended-LBA format (with bs= as a GLOBAL-LINE); VERIFY_KINDS the
-# verify= kinds (default "crc32c md5 pattern"). Asserts every job
+# verify= kinds (default "crc32c md5 pattern"); VERIFY_SERIAL=1 runs the jobs one after
+# the other (stonewall), for what must not run side by side. Asserts every job
 # error 0, the sidecar's I/O count equal to fio's for every job, and non-zero
 # timer/syscall/CPU counters. Two cases: PASS/FAIL each. (Three jq runs in all: each
 # start costs half a second in the NVMe test machine.)
@@ -179,6 +180,7 @@ verify_matrix()
 						printf '[%s-%s-direct%s-thread%s]\nrw=%s\nverify=%s\ndirect=%s\nthread=%s\noffset=%s\n' \
 							"$v" "$rw" "$d" "$t" "$rw" "$v" "$d" "$t" "$((n * region))"
 						[ "$v" = pattern ] && printf 'verify_pattern=0xdeadbeef\n'
+						[ -n "${VERIFY_SERIAL:-}" ] && printf 'stonewall\n'
 						n=$((n + 1))
 					done
 				done
