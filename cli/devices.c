@@ -494,7 +494,8 @@ static int print_json(const struct idr_devlist *l)
 /* ---- the command --------------------------------------------------------------------- */
 
 /* The devices the PATHs name, in l. Returns 0, or 1 when one named nothing (said). */
-static int identify_paths(const struct devices_args *a, struct idr_devlist *l)
+static int identify_paths(const struct idr_scan_opts *o, const struct devices_args *a,
+			  struct idr_devlist *l)
 {
 	int i, ret, status = 0;
 
@@ -505,7 +506,7 @@ static int identify_paths(const struct devices_args *a, struct idr_devlist *l)
 		return 1;
 	}
 	for (i = 0; i < a->nr_paths; i++) {
-		ret = idr_device_identify(a->paths[i], &l->v[l->n]);
+		ret = idr_device_identify(o, a->paths[i], &l->v[l->n]);
 		if (ret == -ENOTBLK)
 			idr_err("devices: %s is not a block device or an NVMe generic char device "
 				"(/dev/ngXnY)", a->paths[i]);
@@ -537,7 +538,7 @@ int cmd_devices(int argc, char **argv)
 	}
 	o.all = a.all;
 	if (a.nr_paths) {
-		status = identify_paths(&a, &l);
+		status = identify_paths(&o, &a, &l);
 	} else if ((ret = idr_devices_scan(&o, &l))) {
 		idr_err("devices: cannot list the block devices in %s/class/block: %s", o.sys,
 			strerror(-ret));

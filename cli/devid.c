@@ -1,9 +1,11 @@
 /*
- * devid.c - which device a run measured (devid.h): NVMe through libnvme, other block
- * devices through sysfs, files through /proc/self/mountinfo and their backing device.
+ * devid.c - which device a run measured (devid.h): the archive's folder names and
+ * identities, built from what nvme/ says a path is (idr_device_identify: NVMe Identify,
+ * sysfs; idr_path_fs: a file's filesystem). What is read here besides is the archive's
+ * own: the facts it keeps with a run (queue settings, a loop device's offset) and the
+ * attributes its folder names for other disks have always been made of.
  */
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,16 +14,11 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
-#include <syslog.h>
 #include <unistd.h>
 
-#include <blkid.h>
 #include <json-c/json.h>
-#include <libnvme.h>
 
 #include "devid.h"
-
-#define SYS_BLOCK "/sys/class/block"
 
 /* Names, keys and descriptions are capped by design (set_name hashes an overlong name):
  * a cut string is intended here, not a bug for the compiler to flag. */
@@ -29,26 +26,21 @@
 
 /* ---- small helpers -------------------------------------------------------------------- */
 
-/* sysread - dir/file's first line, trimmed, into buf. Returns 0 or -errno (buf ""). */
+/*
+ * sysread - dir/file's first line, blanks cut at both ends, into buf (names and keys were
+ * always built from this reading: it must not change). Returns 0 or -errno (buf "").
+ */
 static int sysread(const char *dir, const char *file, char *buf, size_t len)
 {
-	char path[PATH_MAX];
-	size_t n;
-	FILE *f;
+	int n = idr_sysfs_read(dir, file, buf, len);
+	size_t lead;
 
-	buf[0] = '\0';
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	if (!fgets(buf, (int)len, f))
-		buf[0] = '\0';
-	fclose(f);
-	n = strlen(buf);
+	if (n < 0)
+		return n;
 	while (n && isspace((unsigned char)buf[n - 1]))
 		buf[--n] = '\0';
-	n = strspn(buf, " \t");
-	memmove(buf, buf + n, strlen(buf + n) + 1);
+	lead = strspn(buf, " \t");
+	memmove(buf, buf + lead, strlen(buf + lead) + 1);
 	return 0;
 }
 
@@ -152,11 +144,8 @@ static void set_name(struct idr_devid *id, const char *name)
 
 /* ---- block devices -------------------------------------------------------------------- */
 
-static int block_disk(const char *sysdir, const char *name, struct idr_devid *id, char *err,
-		      size_t errlen);
-
 /* queue facts that change what a number means */
-static void queue_facts(const char *sysdir, struct idr_devid *id)
+static void queue_facts(const char *sysdir, const struct idr_blkdev *b, struct idr_devid *id)
 {
 	static const char *const q[] = { "logical_block_size", "physical_block_size",
 					 "rotational",	       "nr_requests",
@@ -179,100 +168,7 @@ static void queue_facts(const char *sysdir, struct idr_devid *id)
 			put_str(facts(id), "scheduler", buf);
 		}
 	}
-	put_u64(facts(id), "size_bytes", sysread_u64(sysdir, "size") * 512);
-}
-
-/*
- * NVMe identity through libnvme's topology scan.
- * SWITCH TO nvme/ (issue 5): when nvme/'s discovery interface is in main, replace this one
- * function with a call to it; everything else here stays.
- */
-struct nvme_facts {
-	char model[64], serial[32], firmware[16], generic[32];
-	unsigned int nsid, lba_bytes, meta_bytes;
-	unsigned long long nlba;
-	char eui64[24];
-	const char *source;
-};
-
-static int ns_is(nvme_ns_t n, const char *name)
-{
-	const char *s = nvme_ns_get_name(n);
-
-	return s && !strcmp(s, name);
-}
-
-/* A namespace of s named name: a multipath head (nvmeXnY under the subsystem) or a
- * namespace of one of its controllers. */
-static nvme_ns_t find_ns(nvme_subsystem_t s, const char *name)
-{
-	nvme_ctrl_t c;
-	nvme_ns_t n;
-
-	nvme_subsystem_for_each_ns(s, n)
-		if (ns_is(n, name))
-			return n;
-	nvme_subsystem_for_each_ctrl(s, c)
-		nvme_ctrl_for_each_ns(c, n)
-			if (ns_is(n, name))
-				return n;
-	return NULL;
-}
-
-static int nvme_lookup_libnvme(const char *ns_name, struct nvme_facts *f)
-{
-	FILE *quiet = fopen("/dev/null", "we");
-	nvme_root_t r = nvme_create_root(quiet, LOG_ERR);
-	nvme_host_t h;
-	nvme_subsystem_t s;
-	nvme_ns_t found = NULL;
-	const unsigned char *e;
-
-	/* libnvme 1.x: nvme_scan_topology returns 0 on success (libnvme#1030) */
-	if (!r || nvme_scan_topology(r, NULL, NULL) < 0)
-		goto out;
-	nvme_for_each_host(r, h)
-		nvme_for_each_subsystem(h, s)
-			if (!found)
-				found = find_ns(s, ns_name);
-	if (!found)
-		goto out;
-	snprintf(f->model, sizeof(f->model), "%s", nvme_ns_get_model(found) ?: "");
-	snprintf(f->serial, sizeof(f->serial), "%s", nvme_ns_get_serial(found) ?: "");
-	snprintf(f->firmware, sizeof(f->firmware), "%s", nvme_ns_get_firmware(found) ?: "");
-	snprintf(f->generic, sizeof(f->generic), "%s", nvme_ns_get_generic_name(found) ?: "");
-	f->nsid = (unsigned int)nvme_ns_get_nsid(found);
-	f->lba_bytes = (unsigned int)nvme_ns_get_lba_size(found);
-	f->meta_bytes = (unsigned int)nvme_ns_get_meta_size(found);
-	f->nlba = nvme_ns_get_lba_count(found);
-	e = nvme_ns_get_eui64(found);
-	if (e && (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7]))
-		snprintf(f->eui64, sizeof(f->eui64), "%02x%02x%02x%02x%02x%02x%02x%02x", e[0],
-			 e[1], e[2], e[3], e[4], e[5], e[6], e[7]);
-	f->source = "libnvme";
-out:
-	if (r)
-		nvme_free_tree(r);
-	if (quiet)
-		fclose(quiet);
-	return f->source ? 0 : -ENOENT;
-}
-
-/* Without libnvme's answer (no permission to identify): what sysfs says of the namespace. */
-static int nvme_lookup_sysfs(const char *sysdir, struct nvme_facts *f)
-{
-	char dev[PATH_MAX];
-
-	snprintf(dev, sizeof(dev), "%s/device", sysdir);
-	sysread(dev, "model", f->model, sizeof(f->model));
-	sysread(dev, "serial", f->serial, sizeof(f->serial));
-	sysread(dev, "firmware_rev", f->firmware, sizeof(f->firmware));
-	f->nsid = (unsigned int)sysread_u64(sysdir, "nsid");
-	f->lba_bytes = (unsigned int)sysread_u64(sysdir, "queue/logical_block_size");
-	f->meta_bytes = (unsigned int)sysread_u64(sysdir, "metadata_bytes");
-	f->nlba = f->lba_bytes ? sysread_u64(sysdir, "size") * 512 / f->lba_bytes : 0;
-	f->source = "sysfs";
-	return *f->serial && f->nsid && f->lba_bytes ? 0 : -ENODATA;
+	put_u64(facts(id), "size_bytes", b->size_bytes);
 }
 
 char *idr_devid_nvme_name(const char *model, const char *serial, unsigned int nsid,
@@ -289,63 +185,82 @@ char *idr_devid_nvme_name(const char *model, const char *serial, unsigned int ns
 	return out;
 }
 
-static int nvme_namespace(const char *sysdir, const char *name, struct idr_devid *id, char *err,
+/* The facts of a namespace beside its identity: what Identify or sysfs said besides. */
+static void nvme_facts(const struct idr_dev *d, unsigned long long nlba, struct idr_devid *id)
+{
+	const struct idr_nvme *nv = &d->nvme;
+
+	put_str(facts(id), "firmware", d->blk.firmware);
+	put_str(facts(id), "eui64", nv->eui64);
+	put_str(facts(id), "wwid", d->blk.wwid);
+	put_u64(facts(id), "lba_count", nlba);
+	/* Metadata inline with the data (extended LBA) or in a separate buffer: only Identify
+	 * tells, and it changes what a passthrough transfer carries. */
+	if (nv->identified && nv->meta_bytes)
+		json_object_object_add(facts(id), "extended_lba",
+				       json_object_new_boolean(nv->extended));
+	put_str(facts(id), "generic_device", d->blk.ng);
+	put_str(facts(id), "identity_source", nv->identified ? "libnvme" : "sysfs");
+}
+
+/* An NVMe namespace (d: whole, through its block device or its /dev/ngXnY). */
+static int nvme_namespace(const struct idr_dev *d, struct idr_devid *id, char *err,
 			  size_t errlen)
 {
-	struct nvme_facts f = { 0 };
+	const struct idr_blkdev *b = &d->blk;
+	const struct idr_nvme *nv = &d->nvme;
 	struct json_object *idn = identity(id);
+	unsigned long long nlba;
 	char folder[512];
 
-	if (nvme_lookup_libnvme(name, &f) && nvme_lookup_sysfs(sysdir, &f)) {
+	if (!*b->serial || !b->nsid || !nv->lba_bytes) {
 		snprintf(err, errlen,
 			 "%s: cannot read the NVMe namespace's identity (serial, nsid, LBA size) "
-			 "from libnvme or sysfs", name);
+			 "from NVMe Identify (%s) or sysfs", *b->name ? b->name : b->ng,
+			 nv->why_not);
 		return -ENODATA;
 	}
+	nlba = nv->identified ? nv->nsze_blocks : b->size_bytes / nv->lba_bytes;
 	set_type(id, "nvme");
-	snprintf(id->key, sizeof(id->key), "nvme|%s|%s|%u|%u|%u", f.model, f.serial, f.nsid,
-		 f.lba_bytes, f.meta_bytes);
-	set_name(id, idr_devid_nvme_name(f.model, f.serial, f.nsid, f.lba_bytes, f.meta_bytes,
-					 folder, sizeof(folder)));
+	snprintf(id->key, sizeof(id->key), "nvme|%s|%s|%u|%u|%u", b->model, b->serial, b->nsid,
+		 nv->lba_bytes, nv->meta_bytes);
+	set_name(id, idr_devid_nvme_name(b->model, b->serial, b->nsid, nv->lba_bytes,
+					 nv->meta_bytes, folder, sizeof(folder)));
 	snprintf(id->description, sizeof(id->description),
-		 "NVMe %s, serial %s, namespace %u, LBA format %u B + %u B", f.model, f.serial,
-		 f.nsid, f.lba_bytes, f.meta_bytes);
-	put_str(idn, "model", f.model);
-	put_str(idn, "serial", f.serial);
-	put_u64(idn, "nsid", f.nsid);
-	put_u64(idn, "lba_bytes", f.lba_bytes);
-	put_u64(idn, "metadata_bytes", f.meta_bytes);
-	put_str(facts(id), "firmware", f.firmware);
-	put_str(facts(id), "eui64", f.eui64);
-	put_u64(facts(id), "lba_count", f.nlba);
-	put_str(facts(id), "generic_device", f.generic);
-	put_str(facts(id), "identity_source", f.source);
+		 "NVMe %s, serial %s, namespace %u, LBA format %u B + %u B", b->model, b->serial,
+		 b->nsid, nv->lba_bytes, nv->meta_bytes);
+	put_str(idn, "model", b->model);
+	put_str(idn, "serial", b->serial);
+	put_u64(idn, "nsid", b->nsid);
+	put_u64(idn, "lba_bytes", nv->lba_bytes);
+	put_u64(idn, "metadata_bytes", nv->meta_bytes);
+	nvme_facts(d, nlba, id);
 	return 0;
 }
 
-static int loop_device(const char *sysdir, const char *name, struct idr_devid *id, char *err,
-		       size_t errlen)
+static int loop_device(const char *sysdir, const struct idr_blkdev *b, struct idr_devid *id,
+		       char *err, size_t errlen)
 {
-	char back[PATH_MAX], lbs[32], folder[PATH_MAX + 64], dir[PATH_MAX];
+	char back[PATH_MAX], dio[32], folder[PATH_MAX + 64], dir[PATH_MAX];
 	unsigned long long off;
 
+	/* The whole path: blkdev.h keeps 255 bytes of it, and the key holds all of it. */
 	snprintf(dir, sizeof(dir), "%s/loop", sysdir);
 	if (sysread(dir, "backing_file", back, sizeof(back)) || !*back) {
 		snprintf(err, errlen, "/dev/%s: loop device with no backing file (not attached?)",
-			 name);
+			 b->name);
 		return -ENXIO;
 	}
 	off = sysread_u64(dir, "offset");
-	sysread(sysdir, "queue/logical_block_size", lbs, sizeof(lbs));
 	set_type(id, "loop");
-	snprintf(id->key, sizeof(id->key), "loop|%s|%llu|%s", back, off, lbs);
-	snprintf(folder, sizeof(folder), "loop-%s-lb%s", back + strspn(back, "/"), lbs);
+	snprintf(id->key, sizeof(id->key), "loop|%s|%llu|%u", back, off, b->lbsize);
+	snprintf(folder, sizeof(folder), "loop-%s-lb%u", back + strspn(back, "/"), b->lbsize);
 	set_name(id, folder);
 	snprintf(id->description, sizeof(id->description),
-		 "loop device over %s (offset %llu, %s-byte blocks)", back, off, lbs);
+		 "loop device over %s (offset %llu, %u-byte blocks)", back, off, b->lbsize);
 	put_str(identity(id), "backing_file", back);
 	put_u64(identity(id), "offset", off);
-	put_str(facts(id), "direct_io", sysread(dir, "dio", lbs, sizeof(lbs)) ? "" : lbs);
+	put_str(facts(id), "direct_io", sysread(dir, "dio", dio, sizeof(dio)) ? "" : dio);
 	return 0;
 }
 
@@ -370,23 +285,36 @@ static int dm_device(const char *sysdir, struct idr_devid *id)
 
 /* The device's place on its bus (e.g. pci0000:00/0000:00:02.0/virtio1): stable across
  * reboots while the hardware stays where it is; the last resort for a disk with no serial. */
-static void bus_path(const char *sysdir, char *out, size_t len)
+static void bus_path(const char *sys, const char *sysdir, char *out, size_t len)
 {
-	char dev[PATH_MAX], real[PATH_MAX], *p;
+	char dev[PATH_MAX], real[PATH_MAX], root[PATH_MAX];
+	size_t n;
 
 	snprintf(dev, sizeof(dev), "%s/device", sysdir);
 	out[0] = '\0';
 	if (!realpath(dev, real))
 		return;
-	p = strncmp(real, "/sys/devices/", 13) ? real : real + 13;
-	snprintf(out, len, "%s", p);
+	if (!realpath(sys, root))
+		snprintf(root, sizeof(root), "%s", sys);
+	n = strlen(root);
+	if (!strncmp(real, root, n) && !strncmp(real + n, "/devices/", 9))
+		snprintf(out, len, "%s", real + n + 9);
+	else
+		snprintf(out, len, "%s", real);
 }
 
-static int generic_disk(const char *sysdir, const char *name, struct idr_devid *id)
+/*
+ * Any other disk. Its folder name has always been made of these attributes (the disk's
+ * device/model; serial and wwid from the disk's folder or its device's), not of
+ * blkdev.h's (which reads a SCSI disk's serial from VPD page 0x80 and puts the vendor
+ * before its model): taking those would rename every SCSI disk's folder.
+ */
+static int generic_disk(const char *sys, const char *sysdir, const struct idr_blkdev *b,
+			struct idr_devid *id)
 {
 	char model[128] = "", serial[128] = "", wwid[160] = "", driver[PATH_MAX] = "";
 	char where[PATH_MAX], size[32], folder[1024], path[PATH_MAX + 16];
-	const char *what, *which;
+	const char *what, *which, *name = b->name;
 	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/device", sysdir);
@@ -400,9 +328,9 @@ static int generic_disk(const char *sysdir, const char *name, struct idr_devid *
 	driver[n > 0 ? n : 0] = '\0';
 	what = *model ? model : *driver ? strrchr(driver, '/') ? strrchr(driver, '/') + 1 : driver
 					: name;
-	bus_path(sysdir, where, sizeof(where));
+	bus_path(sys, sysdir, where, sizeof(where));
 	which = *serial ? serial : *wwid ? wwid : *where ? where : name;
-	idr_devid_human_size(sysread_u64(sysdir, "size") * 512, size, sizeof(size));
+	idr_devid_human_size(b->size_bytes, size, sizeof(size));
 	set_type(id, "block");
 	snprintf(id->key, sizeof(id->key), "block|%s|%s|%s|%s|%s", model, serial, wwid,
 		 *serial || *wwid ? "" : which, size);
@@ -419,281 +347,191 @@ static int generic_disk(const char *sysdir, const char *name, struct idr_devid *
 	return 0;
 }
 
-static int block_disk(const char *sysdir, const char *name, struct idr_devid *id, char *err,
-		      size_t errlen)
+/* A whole disk, or an NVMe namespace through its generic device alone (no sysfs disk). */
+static int block_disk(const struct idr_scan_opts *o, const struct idr_dev *d,
+		      struct idr_devid *id, char *err, size_t errlen)
 {
+	const struct idr_blkdev *b = &d->blk;
+	char sysdir[PATH_MAX];
 	int ret;
 
-	if (!strncmp(name, "nvme", 4))
-		ret = nvme_namespace(sysdir, name, id, err, errlen);
-	else if (!strncmp(name, "loop", 4))
-		ret = loop_device(sysdir, name, id, err, errlen);
-	else if (!strncmp(name, "dm-", 3) && !dm_device(sysdir, id))
+	snprintf(sysdir, sizeof(sysdir), "%s/dev/block/%u:%u", o->sys, major(b->devno),
+		 minor(b->devno));
+	if (d->is_nvme)
+		ret = nvme_namespace(d, id, err, errlen);
+	else if (!strncmp(b->name, "loop", 4))
+		ret = loop_device(sysdir, b, id, err, errlen);
+	else if (!strncmp(b->name, "dm-", 3) && !dm_device(sysdir, id))
 		ret = 0;
 	else
-		ret = generic_disk(sysdir, name, id);
-	if (!ret) {
-		queue_facts(sysdir, id);
-		put_str(facts(id), "kernel_name", name);
-	}
-	return ret;
-}
-
-/* A block device by number: a whole disk, or a partition filed under its disk. */
-static int block_by_devt(dev_t rdev, struct idr_devid *id, char *err, size_t errlen)
-{
-	char link[64], sysdir[PATH_MAX], parent[PATH_MAX], name[NAME_MAX + 1], *slash;
-	char folder[IDR_DEVID_NAME_MAX + 32];
-	unsigned long long partno, start;
-	int ret;
-
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
-	if (!realpath(link, sysdir)) {
-		snprintf(err, errlen, "block device %u:%u is not in sysfs (%s)", major(rdev),
-			 minor(rdev), strerror(errno));
-		return -ENODEV;
-	}
-	snprintf(name, sizeof(name), "%s", strrchr(sysdir, '/') + 1);
-	partno = sysread_u64(sysdir, "partition");
-	if (!partno)
-		return block_disk(sysdir, name, id, err, errlen);
-	snprintf(parent, sizeof(parent), "%s", sysdir);
-	slash = strrchr(parent, '/');
-	*slash = '\0';
-	ret = block_disk(parent, strrchr(parent, '/') + 1, id, err, errlen);
+		ret = generic_disk(o->sys, sysdir, b, id);
 	if (ret)
 		return ret;
-	start = sysread_u64(sysdir, "start");
-	snprintf(id->key + strlen(id->key), sizeof(id->key) - strlen(id->key), "|part%llu@%llu",
-		 partno, start);
-	snprintf(folder, sizeof(folder), "%s-part%llu", id->name, partno);
-	set_name(id, folder);
-	snprintf(id->description + strlen(id->description),
-		 sizeof(id->description) - strlen(id->description), ", partition %llu", partno);
-	put_u64(identity(id), "partition", partno);
-	put_u64(identity(id), "partition_start_sector", start);
-	put_u64(facts(id), "size_bytes", sysread_u64(sysdir, "size") * 512);
-	put_str(facts(id), "kernel_name", name);
+	if (*b->name)
+		queue_facts(sysdir, b, id);
+	put_str(facts(id), "kernel_name", *b->name ? b->name : b->ng);
 	return 0;
 }
 
-/* Is the sysfs device at dir of class cls (its subsystem link names the class)? */
-static int in_class(const char *dir, const char *cls)
+/* A partition, filed under its disk. */
+static int partition(const struct idr_scan_opts *o, const struct idr_dev *p,
+		     struct idr_devid *id, char *err, size_t errlen)
 {
-	char link[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
+	char folder[IDR_DEVID_NAME_MAX + 32], sysdir[PATH_MAX];
+	unsigned long long start;
+	struct idr_dev *disk = malloc(sizeof(*disk));
+	int ret;
 
-	snprintf(link, sizeof(link), "%s/subsystem", dir);
-	n = readlink(link, target, sizeof(target) - 1);
-	if (n <= 0)
-		return 0;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	return !strcmp(base ? base + 1 : target, cls);
+	if (!disk)
+		return -ENOMEM;
+	ret = idr_device_by_devno(o, p->blk.disk_devno, disk);
+	if (ret)
+		snprintf(err, errlen, "%s: its disk %s is not in sysfs", p->blk.path, p->blk.disk);
+	else
+		ret = block_disk(o, disk, id, err, errlen);
+	free(disk);
+	if (ret)
+		return ret;
+	snprintf(sysdir, sizeof(sysdir), "%s/dev/block/%u:%u", o->sys, major(p->blk.devno),
+		 minor(p->blk.devno));
+	start = sysread_u64(sysdir, "start");
+	snprintf(id->key + strlen(id->key), sizeof(id->key) - strlen(id->key), "|part%u@%llu",
+		 p->blk.partno, start);
+	snprintf(folder, sizeof(folder), "%s-part%u", id->name, p->blk.partno);
+	set_name(id, folder);
+	snprintf(id->description + strlen(id->description),
+		 sizeof(id->description) - strlen(id->description), ", partition %u",
+		 p->blk.partno);
+	put_u64(identity(id), "partition", p->blk.partno);
+	put_u64(identity(id), "partition_start_sector", start);
+	put_u64(facts(id), "size_bytes", p->blk.size_bytes);
+	put_str(facts(id), "kernel_name", p->blk.name);
+	return 0;
 }
 
-bool idr_devid_is_ngdev(dev_t rdev)
+/* What nvme/ made of a device: a disk, a partition, a namespace's /dev/ngXnY. */
+static int device(const struct idr_scan_opts *o, const struct idr_dev *d, struct idr_devid *id,
+		  char *err, size_t errlen)
 {
-	char link[64], real[PATH_MAX];
-
-	/* the class is not in the device's sysfs path (.../nvme0/ng0n1): its subsystem link */
-	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
-	return realpath(link, real) && in_class(real, "nvme-generic");
+	if (d->blk.partno)
+		return partition(o, d, id, err, errlen);
+	return block_disk(o, d, id, err, errlen);
 }
 
-/* /dev/ngXnY: the namespace it is a generic interface to. */
-static int nvme_generic(dev_t rdev, const char *target, struct idr_devid *id, char *err,
-			size_t errlen)
+/* Block device devno, as o sees it. */
+static int block_devno(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id,
+		       char *err, size_t errlen)
 {
-	char link[64], real[PATH_MAX], ns[NAME_MAX + 8], sysdir[PATH_MAX], *name;
-	struct stat st;
+	struct idr_dev *d = malloc(sizeof(*d));
+	int ret;
 
-	snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(rdev), minor(rdev));
-	if (!idr_devid_is_ngdev(rdev) || !realpath(link, real)) {
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = idr_device_by_devno(o, devno, d);
+	if (ret == -ENODEV)
+		snprintf(err, errlen, "block device %u:%u is not in sysfs", major(devno),
+			 minor(devno));
+	else if (ret)
+		snprintf(err, errlen, "block device %u:%u: %s", major(devno), minor(devno),
+			 strerror(-ret));
+	else
+		ret = device(o, d, id, err, errlen);
+	free(d);
+	return ret;
+}
+
+/* A block device or an /dev/ngXnY named by path (any alias). */
+static int device_at(const char *target, const struct stat *st, struct idr_devid *id,
+		     char *err, size_t errlen)
+{
+	const struct idr_scan_opts o = { .sys = IDR_SYSFS, .nvme = true };
+	struct idr_dev *d = malloc(sizeof(*d));
+	int ret;
+
+	if (!d) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = idr_device_identify(&o, target, d);
+	if (ret == -ENOTBLK) {
 		snprintf(err, errlen,
 			 "%s is a character device but not an NVMe generic device (/dev/ngXnY): "
 			 "iodrill cannot tell which device it is", target);
-		return -ENODEV;
+		ret = -ENODEV;
+	} else if (ret == -ENODEV) {
+		snprintf(err, errlen, "%s: device %u:%u is not in sysfs", target,
+			 major(st->st_rdev), minor(st->st_rdev));
+	} else if (ret) {
+		snprintf(err, errlen, "target %s: %s", target, strerror(-ret));
+	} else {
+		ret = device(&o, d, id, err, errlen);
 	}
-	name = strrchr(real, '/') + 1;
-	/* the kernel numbers ngXnY like the namespace's block device nvmeXnY */
-	snprintf(ns, sizeof(ns), "nvme%s", name + 2);
-	snprintf(sysdir, sizeof(sysdir), SYS_BLOCK "/%s", ns);
-	if (stat(sysdir, &st)) {
-		snprintf(err, errlen, "%s: no block device %s for this NVMe namespace", target, ns);
-		return -ENODEV;
-	}
-	if (!realpath(sysdir, real))
-		return -errno;
-	return block_disk(real, ns, id, err, errlen);
+	free(d);
+	return ret;
 }
 
 /* ---- files ---------------------------------------------------------------------------- */
 
-struct mount {
-	char point[PATH_MAX], fstype[64], source[PATH_MAX], options[512];
-};
-
-/* Undo mountinfo's octal escapes (\040 for a space) in place. */
-static void unescape(char *s)
+static int file_on(const char *target, struct idr_devid *id, char *err, size_t errlen)
 {
-	char *o = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '7' && s[2] && s[3]) {
-			*o++ = (char)strtol((char[]){ s[1], s[2], s[3], 0 }, NULL, 8);
-			s += 3;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
-}
-
-/* The mount holding path (device st_dev): the longest mount point that is a prefix of it. */
-static int find_mount(dev_t dev, const char *path, struct mount *m)
-{
-	char line[8192], point[PATH_MAX], opts[512], fstype[64], source[PATH_MAX], *dash;
-	unsigned int maj, min;
-	size_t best = 0, n;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%*u %*u %u:%u %*s %4095s %511s", &maj, &min, point, opts) != 4)
-			continue;
-		dash = strstr(line, " - ");
-		if (!dash || sscanf(dash + 3, "%63s %4095s", fstype, source) != 2)
-			continue;
-		unescape(point);
-		n = strlen(point);
-		if (makedev(maj, min) != dev || n < best)
-			continue;
-		if (strcmp(point, "/") && (strncmp(path, point, n) || (path[n] && path[n] != '/')))
-			continue;
-		best = n;
-		snprintf(m->point, sizeof(m->point), "%s", point);
-		snprintf(m->fstype, sizeof(m->fstype), "%s", fstype);
-		snprintf(m->source, sizeof(m->source), "%s", source);
-		snprintf(m->options, sizeof(m->options), "%s", opts);
-		unescape(m->source);
-	}
-	fclose(f);
-	return best ? 0 : -ENOENT;
-}
-
-int idr_devid_fs(const char *path, char *fstype, size_t tlen, char *source, size_t slen)
-{
-	char real[PATH_MAX];
-	struct mount m;
-	struct stat st;
-
-	if (!realpath(path, real) || stat(real, &st))
-		return -errno;
-	if (find_mount(st.st_dev, real, &m))
-		return -ENOENT;
-	snprintf(fstype, tlen, "%s", m.fstype);
-	snprintf(source, slen, "%s", m.source);
-	return 0;
-}
-
-/* The filesystem's UUID, when its device can be read (root, or a readable image). */
-static void fs_uuid(dev_t rdev, char *out, size_t len)
-{
-	char dev[PATH_MAX], link[64], real[PATH_MAX];
-	const char *v = NULL;
-	blkid_probe pr;
-
-	out[0] = '\0';
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(rdev), minor(rdev));
-	if (!realpath(link, real))
-		return;
-	snprintf(dev, sizeof(dev), "/dev/%s", strrchr(real, '/') + 1);
-	pr = blkid_new_probe_from_filename(dev);
-	if (!pr)
-		return;
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_UUID);
-	if (!blkid_do_safeprobe(pr) && !blkid_probe_lookup_value(pr, "UUID", &v, NULL) && v)
-		snprintf(out, len, "%s", v);
-	blkid_free_probe(pr);
-}
-
-/* The block device under a filesystem: its st_dev, or for btrfs and the like (anonymous
- * st_dev) the mount's source when that is a block device. Returns 0 or -ENODEV. */
-static int backing_devt(dev_t dev, const struct mount *m, dev_t *rdev)
-{
-	char link[64];
-	struct stat st;
-
-	snprintf(link, sizeof(link), "/sys/dev/block/%u:%u", major(dev), minor(dev));
-	if (major(dev) && !access(link, F_OK)) {
-		*rdev = dev;
-		return 0;
-	}
-	if (!strncmp(m->source, "/dev/", 5) && !stat(m->source, &st) && S_ISBLK(st.st_mode)) {
-		*rdev = st.st_rdev;
-		return 0;
-	}
-	return -ENODEV;
-}
-
-static int file_on(const char *target, const struct stat *st, struct idr_devid *id, char *err,
-		   size_t errlen)
-{
+	const struct idr_scan_opts o = { .sys = IDR_SYSFS, .nvme = true };
 	struct idr_devid back = { 0 };
-	char real[PATH_MAX], uuid[64], folder[IDR_DEVID_NAME_MAX + 128], point[PATH_MAX];
-	struct mount m;
+	char uuid[64], folder[IDR_DEVID_NAME_MAX + 128], point[PATH_MAX];
+	struct idr_fs *fs = malloc(sizeof(*fs));
 	struct statfs sf;
-	dev_t rdev;
-	int ret;
+	int ret = -ENOMEM;
 
-	if (!realpath(target, real) || find_mount(st->st_dev, real, &m)) {
-		snprintf(err, errlen, "%s: cannot find the filesystem it is on in /proc/self/mountinfo",
-			 target);
-		return -ENOENT;
+	if (!fs) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (idr_path_fs(target, fs)) {
+		snprintf(err, errlen, "%s: cannot find the filesystem it is on in "
+			 "/proc/self/mountinfo", target);
+		ret = -ENOENT;
+		goto out;
 	}
 	set_type(id, "file");
-	put_str(identity(id), "fstype", m.fstype);
-	put_str(facts(id), "mount_point", m.point);
-	put_str(facts(id), "mount_source", m.source);
-	put_str(facts(id), "mount_options", m.options);
-	if (!statfs(real, &sf))
+	put_str(identity(id), "fstype", fs->m.fstype);
+	put_str(facts(id), "mount_point", fs->m.point);
+	put_str(facts(id), "mount_source", fs->m.source);
+	put_str(facts(id), "mount_options", fs->m.options);
+	if (!statfs(target, &sf))
 		put_u64(facts(id), "fs_block_size", (unsigned long long)sf.f_bsize);
-	if (backing_devt(st->st_dev, &m, &rdev)) {
-		idr_devid_sanitize(strcmp(m.point, "/") ? m.point : "root", point, sizeof(point));
-		snprintf(id->key, sizeof(id->key), "file|%s|%s|%s", m.fstype, m.point, m.source);
-		snprintf(folder, sizeof(folder), "file-%s-%s", m.fstype, point);
+	if (!fs->devno) {
+		idr_devid_sanitize(strcmp(fs->m.point, "/") ? fs->m.point : "root", point,
+				   sizeof(point));
+		snprintf(id->key, sizeof(id->key), "file|%s|%s|%s", fs->m.fstype, fs->m.point,
+			 fs->m.source);
+		snprintf(folder, sizeof(folder), "file-%s-%s", fs->m.fstype, point);
 		set_name(id, folder);
 		snprintf(id->description, sizeof(id->description), "%s on %s (no backing device)",
-			 m.fstype, m.point);
-		put_str(identity(id), "mount_point", m.point);
-		return 0;
+			 fs->m.fstype, fs->m.point);
+		put_str(identity(id), "mount_point", fs->m.point);
+		ret = 0;
+		goto out;
 	}
-	back.json = json_object_new_object();
-	json_object_object_add(back.json, "identity", json_object_new_object());
-	json_object_object_add(back.json, "facts", json_object_new_object());
-	ret = block_by_devt(rdev, &back, err, errlen);
-	if (ret) {
-		json_object_put(back.json);
-		return ret;
-	}
-	fs_uuid(rdev, uuid, sizeof(uuid));
-	snprintf(id->key, sizeof(id->key), "file|%s|%s|%s", m.fstype, uuid, back.key);
-	snprintf(folder, sizeof(folder), "file-%s-on-%s", m.fstype, back.name);
+	ret = idr_devid_block(&o, fs->devno, &back, err, errlen);
+	if (ret)
+		goto out;
+	idr_fs_uuid(fs->devno, uuid, sizeof(uuid));
+	snprintf(id->key, sizeof(id->key), "file|%s|%s|%s", fs->m.fstype, uuid, back.key);
+	snprintf(folder, sizeof(folder), "file-%s-on-%s", fs->m.fstype, back.name);
 	set_name(id, folder);
-	snprintf(id->description, sizeof(id->description), "%s on %s, mounted at %s", m.fstype,
-		 back.description, m.point);
+	snprintf(id->description, sizeof(id->description), "%s on %s, mounted at %s",
+		 fs->m.fstype, back.description, fs->m.point);
 	put_str(identity(id), "fs_uuid", uuid);
 	json_object_object_add(identity(id), "backing_device",
 			       json_object_get(json_object_object_get(back.json, "identity")));
 	put_str(identity(id), "backing_device_name", back.name);
 	json_object_object_add(facts(id), "backing_device",
 			       json_object_get(json_object_object_get(back.json, "facts")));
-	json_object_put(back.json);
-	return 0;
+out:
+	idr_devid_free(&back);
+	free(fs);
+	return ret;
 }
 
 /* ---- the entry point ------------------------------------------------------------------ */
@@ -732,20 +570,17 @@ static int identify(const char *target, struct idr_devid *id, char *err, size_t 
 		snprintf(err, errlen, "target %s: %s", target, strerror(errno));
 		return -errno;
 	}
-	if (S_ISBLK(st.st_mode))
-		return block_by_devt(st.st_rdev, id, err, errlen);
-	if (S_ISCHR(st.st_mode))
-		return nvme_generic(st.st_rdev, target, id, err, errlen);
+	if (S_ISBLK(st.st_mode) || S_ISCHR(st.st_mode))
+		return device_at(target, &st, id, err, errlen);
 	if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
-		return file_on(target, &st, id, err, errlen);
+		return file_on(target, id, err, errlen);
 	snprintf(err, errlen, "target %s is neither a file nor a block or NVMe device", target);
 	return -EINVAL;
 }
 
-int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size_t errlen)
+/* An empty identity in id, to fill. Returns 0 or -ENOMEM (said in err). */
+static int start(struct idr_devid *id, char *err, size_t errlen)
 {
-	int ret;
-
 	memset(id, 0, sizeof(*id));
 	id->json = json_object_new_object();
 	if (!id->json) {
@@ -754,7 +589,12 @@ int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size
 	}
 	json_object_object_add(id->json, "identity", json_object_new_object());
 	json_object_object_add(id->json, "facts", json_object_new_object());
-	ret = identify(target, id, err, errlen);
+	return 0;
+}
+
+/* id finished when filling it returned ret == 0, else freed. Returns 0 or -errno. */
+static int done(struct idr_devid *id, int ret, char *err, size_t errlen)
+{
 	if (!ret && finish(id)) {
 		snprintf(err, errlen, "out of memory");
 		ret = -ENOMEM;
@@ -762,6 +602,21 @@ int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size
 	if (ret)
 		idr_devid_free(id);
 	return ret;
+}
+
+int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size_t errlen)
+{
+	int ret = start(id, err, errlen);
+
+	return ret ? ret : done(id, identify(target, id, err, errlen), err, errlen);
+}
+
+int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id,
+		    char *err, size_t errlen)
+{
+	int ret = start(id, err, errlen);
+
+	return ret ? ret : done(id, block_devno(o, devno, id, err, errlen), err, errlen);
 }
 
 void idr_devid_free(struct idr_devid *id)

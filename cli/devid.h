@@ -4,7 +4,7 @@
  * nvme1n1 tomorrow), the identity behind it, and the device's facts at the time of the run.
  *
  *   NVMe namespace   nvme-<model>-<serial>-ns<nsid>-lba<bytes>[+<metadata bytes>]
- *                    (libnvme; /dev/ngXnY is filed under its namespace)
+ *                    (nvme/: Identify, else sysfs; /dev/ngXnY is filed under its namespace)
  *   other block dev  block-<model|driver>-<serial|wwid|bus path>-<size>
  *   loop device      loop-<backing file>-lb<logical block size>
  *   device-mapper    dm-<name>
@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+
+#include "devices.h"
 
 struct json_object;
 
@@ -44,6 +46,14 @@ int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size
 void idr_devid_free(struct idr_devid *id);
 
 /*
+ * idr_devid_block - the identity of block device devno as nvme/ sees it under o (o->sys
+ * a sysfs root; o->nvme to ask NVMe Identify): what idr_devid_identify does for a device
+ * path, exposed for tests on a sysfs fixture. Returns 0, or -errno with a message in err.
+ */
+int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id,
+		    char *err, size_t errlen);
+
+/*
  * idr_devid_sanitize - s made safe and readable as part of a folder name: runs of
  * characters other than [A-Za-z0-9._+-] become one '_', no leading '.', '-' or '_', at most
  * len - 1 bytes. Returns out.
@@ -56,19 +66,6 @@ char *idr_devid_sanitize(const char *s, char *out, size_t len);
  */
 char *idr_devid_nvme_name(const char *model, const char *serial, unsigned int nsid,
 			  unsigned int lba_bytes, unsigned int meta_bytes, char *out, size_t len);
-
-/*
- * idr_devid_is_ngdev - is the character device rdev an NVMe generic device (/dev/ngXnY),
- * by its sysfs class (nvme-generic)?
- */
-bool idr_devid_is_ngdev(dev_t rdev);
-
-/*
- * idr_devid_fs - the filesystem holding path: its type ("ext4") and what it is mounted from
- * ("/dev/vda"), from /proc/self/mountinfo (the mount on path's device whose mount point is
- * the longest prefix of its real path). Returns 0, -ENOENT or -errno.
- */
-int idr_devid_fs(const char *path, char *fstype, size_t tlen, char *source, size_t slen);
 
 /* idr_devid_human_size - 64GiB, 512MiB, 1.5TiB, ... into out. Returns out. */
 char *idr_devid_human_size(unsigned long long bytes, char *out, size_t len);

@@ -202,7 +202,7 @@ static int prepare_job(struct drill *d, char *err, size_t errlen)
 	return idr_profile_render(src, d->job, buffered, 1, err, errlen);
 }
 
-static struct json_object *target_facts(const struct idr_target *t)
+static struct json_object *target_facts(const struct idr_drill_target *t)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -442,14 +442,6 @@ static int setup(struct drill *d, char *err, size_t errlen)
 	return ret;
 }
 
-static void default_png(struct drill *d)
-{
-	char stamp[32];
-
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&d->run.started));
-	snprintf(d->png, sizeof(d->png), "iodrill-drill-%s.png", stamp);
-}
-
 static void chart(struct drill *d)
 {
 	char err[512];
@@ -460,7 +452,7 @@ static void chart(struct drill *d)
 	if (d->o.png)
 		snprintf(d->png, sizeof(d->png), "%s", d->o.png);
 	else
-		default_png(d);
+		idr_run_png_name(&d->run, d->png, sizeof(d->png));
 	ret = drill_plot(d, d->png, err, sizeof(err));
 	if (ret) {
 		idr_err("drill: no chart: %s", err);
@@ -481,7 +473,6 @@ static const char *archive_target(const struct drill *d)
 
 static int report(struct drill *d)
 {
-	char err[512];
 	unsigned int i;
 	int failed = 0;
 
@@ -497,14 +488,7 @@ static int report(struct drill *d)
 	else
 		drill_print_table(d, stdout);
 	fflush(stdout);
-	if (d->png[0])
-		fprintf(stderr, "iodrill: chart: %s\n", d->png);
-	idr_run_archive_say(&d->run);
-	if (idr_run_manifest(&d->run, err, sizeof(err)))
-		idr_err("drill: %s", err);
-	if (d->run.keep)
-		fprintf(stderr, "iodrill: the run's files are in %s\n", d->run.dir);
-	return failed || (d->run.archived < 0 && d->run.archived != -ENODATA) ? 1 : 0;
+	return idr_run_epilogue(&d->run, d->png) || failed ? 1 : 0;
 }
 
 static void teardown(struct drill *d)
@@ -515,21 +499,6 @@ static void teardown(struct drill *d)
 	idr_run_end(&d->run);
 	for (i = 0; i < IDR_MAX_PICKS; i++)
 		free(d->rows[i].s);
-}
-
-/* Stopped by a signal: what ran is stored as an interrupted run, the rest removed. */
-static int stopped(struct drill *d)
-{
-	int sig = idr_run_stopped();
-	bool asked = d->run.keep;
-
-	d->run.keep = false;
-	idr_run_archive(&d->run, archive_target(d), "interrupted");
-	fprintf(stderr, "\niodrill: drill stopped by %s: %s %s%s\n", strsignal(sig),
-		d->run.keep ? "its files are kept in" : "removed", d->run.dir,
-		asked && !d->run.keep ? " (it was to be kept)" : "");
-	idr_run_archive_say(&d->run);
-	return 128 + sig;
 }
 
 int cmd_drill(int argc, char **argv)
@@ -564,7 +533,7 @@ int cmd_drill(int argc, char **argv)
 		ret = run_all(d);
 	}
 	if (ret == -EINTR || idr_run_stopped()) {
-		ret = stopped(d);
+		ret = idr_run_interrupted(&d->run, archive_target(d));
 	} else if (ret) {
 		idr_err("drill: %s", ret == -ENOMEM ? "out of memory" : err);
 		ret = ret == -ENOMEM ? 1 : 2;

@@ -56,7 +56,7 @@ struct drill_row {
 struct drill {
 	struct drill_opts o;
 	struct idr_run run;
-	struct idr_target t;
+	struct idr_drill_target t;
 	struct idr_picks picks;
 	struct drill_row rows[IDR_MAX_PICKS];
 	char job[PATH_MAX];	/* the profile as run (a copy when a line had to change) */

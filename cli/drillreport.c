@@ -222,7 +222,7 @@ static void finding_latency(const struct drill *d, char (*l)[400], unsigned int 
 }
 
 /* A filesystem whose page cache is the storage: nothing to drop, no device behind. */
-static bool in_memory(const struct idr_target *t)
+static bool in_memory(const struct idr_drill_target *t)
 {
 	return !strcmp(t->fstype, "tmpfs") || !strcmp(t->fstype, "ramfs");
 }

@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <linux/fs.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,17 +13,17 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "devid.h"
+#include "devices.h"
 #include "drilltarget.h"
 #include "run.h"
 
-const char *idr_target_kind_name(enum idr_target_kind kind)
+const char *idr_target_kind_name(enum idr_drill_kind kind)
 {
 	static const char *const names[] = {
-		[IDR_TARGET_NEW] = "new file",
-		[IDR_TARGET_FILE] = "file",
-		[IDR_TARGET_BLOCK] = "block device",
-		[IDR_TARGET_NGDEV] = "NVMe generic device",
+		[IDR_DRILL_NEW] = "new file",
+		[IDR_DRILL_FILE] = "file",
+		[IDR_DRILL_BLOCK] = "block device",
+		[IDR_DRILL_NGDEV] = "NVMe generic device",
 	};
 
 	return names[kind];
@@ -46,35 +45,6 @@ static bool direct_works(const char *path)
 	free(buf);
 	close(fd);
 	return ok;
-}
-
-/*
- * The NVMe counterpart of a device: /dev/nvmeXnY <-> /dev/ngXnY (the kernel names both
- * from the same controller or subsystem and namespace instance). "" when there is none.
- */
-static void nvme_twin(const char *path, bool to_ng, char *out, size_t len)
-{
-	char real[PATH_MAX], cand[64];
-	const char *base;
-	unsigned int x, y;
-	struct stat st;
-	int used = 0;
-
-	out[0] = '\0';
-	if (!realpath(path, real))
-		return;
-	base = basename(real);
-	/* Whole names only: nvme0n1p1 is a partition, not a namespace. */
-	if (to_ng && sscanf(base, "nvme%un%u%n", &x, &y, &used) == 2 && !base[used])
-		snprintf(cand, sizeof(cand), "/dev/ng%un%u", x, y);
-	else if (!to_ng && sscanf(base, "ng%un%u%n", &x, &y, &used) == 2 && !base[used])
-		snprintf(cand, sizeof(cand), "/dev/nvme%un%u", x, y);
-	else
-		return;
-	if (stat(cand, &st))
-		return;
-	if (to_ng ? (S_ISCHR(st.st_mode) && idr_devid_is_ngdev(st.st_rdev)) : S_ISBLK(st.st_mode))
-		snprintf(out, len, "%s", cand);
 }
 
 /* ---- a new file -------------------------------------------------------------------------- */
@@ -122,7 +92,7 @@ static int write_data(int fd, unsigned long long size)
 }
 
 static int create_file(const char *dir, bool in_user_dir, unsigned long long size,
-		       struct idr_target *t, char *err, size_t errlen)
+		       struct idr_drill_target *t, char *err, size_t errlen)
 {
 	int fd, ret;
 
@@ -144,7 +114,7 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 		return ret;
 	}
 	t->created = true;
-	t->kind = IDR_TARGET_NEW;
+	t->kind = IDR_DRILL_NEW;
 	t->size = size;
 	ret = write_data(fd, size);
 	close(fd);
@@ -161,7 +131,7 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 /* ---- existing files and devices ----------------------------------------------------------- */
 
 /* Can this user read path? Sets size for block devices. */
-static int check_readable(const char *arg, struct idr_target *t, char *err, size_t errlen)
+static int check_readable(const char *arg, struct idr_drill_target *t, char *err, size_t errlen)
 {
 	int fd = open(arg, O_RDONLY | O_CLOEXEC | O_NONBLOCK), ret;
 	struct stat st;
@@ -192,37 +162,68 @@ static int refuse_kind(const char *arg, const struct stat *st, char *err, size_t
 	return -EINVAL;
 }
 
-static int classify(const char *arg, const struct stat *st, struct idr_target *t, char *err,
+/*
+ * A device TARGET, as nvme/ sees it: a block device, with the generic device of its NVMe
+ * namespace for passthrough; or an NVMe generic device (/dev/ngXnY), with its namespace's
+ * block device for the other engines. Returns 0, or -ENOTBLK for a character device that
+ * is not an NVMe generic device, or -errno.
+ */
+static int device_target(const char *arg, const struct stat *st, struct idr_drill_target *t)
+{
+	const struct idr_scan_opts o = { .sys = IDR_SYSFS };
+	struct idr_dev *d = malloc(sizeof(*d));
+	int ret;
+
+	if (!d)
+		return -ENOMEM;
+	ret = idr_device_identify(&o, arg, d);
+	if (S_ISBLK(st->st_mode)) {
+		t->kind = IDR_DRILL_BLOCK;
+		snprintf(t->path, sizeof(t->path), "%s", arg);
+		if (!ret)
+			idr_dev_node(d, true, t->ngdev, sizeof(t->ngdev));
+		ret = 0;	/* read it all the same: only its passthrough twin is unknown */
+	} else if (!ret) {
+		t->kind = IDR_DRILL_NGDEV;
+		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
+		idr_dev_node(d, false, t->path, sizeof(t->path));
+	}
+	free(d);
+	return ret;
+}
+
+static int classify(const char *arg, const struct stat *st, struct idr_drill_target *t, char *err,
 		    size_t errlen)
 {
 	int ret;
 
 	if (S_ISREG(st->st_mode)) {
-		t->kind = IDR_TARGET_FILE;
+		t->kind = IDR_DRILL_FILE;
 		t->size = (unsigned long long)st->st_size;
 		snprintf(t->path, sizeof(t->path), "%s", arg);
-	} else if (S_ISBLK(st->st_mode)) {
-		t->kind = IDR_TARGET_BLOCK;
-		snprintf(t->path, sizeof(t->path), "%s", arg);
-		nvme_twin(arg, true, t->ngdev, sizeof(t->ngdev));
-	} else if (S_ISCHR(st->st_mode) && idr_devid_is_ngdev(st->st_rdev)) {
-		t->kind = IDR_TARGET_NGDEV;
-		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
-		nvme_twin(arg, false, t->path, sizeof(t->path));
+	} else if (S_ISBLK(st->st_mode) || S_ISCHR(st->st_mode)) {
+		ret = device_target(arg, st, t);
+		if (ret == -ENOTBLK)
+			return refuse_kind(arg, st, err, errlen);
+		if (ret) {
+			snprintf(err, errlen, "cannot tell which device %s is: %s", arg,
+				 strerror(-ret));
+			return ret;
+		}
 	} else {
 		return refuse_kind(arg, st, err, errlen);
 	}
 	ret = check_readable(arg, t, err, errlen);
 	/* /dev/ngXnY: the other engines read the block device beside it, and its size is that */
-	if (!ret && t->kind == IDR_TARGET_NGDEV && t->path[0])
+	if (!ret && t->kind == IDR_DRILL_NGDEV && t->path[0])
 		ret = check_readable(t->path, t, err, errlen);
 	return ret;
 }
 
-static int check_size(const struct idr_target *t, char *err, size_t errlen)
+static int check_size(const struct idr_drill_target *t, char *err, size_t errlen)
 {
 	/* A passthrough-only target: the engine learns the size from the namespace. */
-	if (t->kind == IDR_TARGET_NGDEV && !t->path[0])
+	if (t->kind == IDR_DRILL_NGDEV && !t->path[0])
 		return 0;
 	if (t->size >= IDR_TARGET_MIN_BYTES)
 		return 0;
@@ -231,14 +232,25 @@ static int check_size(const struct idr_target *t, char *err, size_t errlen)
 	return -EINVAL;
 }
 
-static void probe(struct idr_target *t)
+/* The filesystem holding file path, into t (nothing when it cannot be found). */
+static void file_fs(const char *path, struct idr_drill_target *t)
+{
+	struct idr_fs *fs = malloc(sizeof(*fs));
+
+	if (fs && !idr_path_fs(path, fs)) {
+		idr_strcpy(t->fstype, sizeof(t->fstype), fs->m.fstype);
+		idr_strcpy(t->fsdev, sizeof(t->fsdev), fs->m.source);
+	}
+	free(fs);
+}
+
+static void probe(struct idr_drill_target *t)
 {
 	struct stat st;
 
 	if (t->path[0] && !stat(t->path, &st)) {
 		if (S_ISREG(st.st_mode))
-			idr_devid_fs(t->path, t->fstype, sizeof(t->fstype), t->fsdev,
-				     sizeof(t->fsdev));
+			file_fs(t->path, t);
 		t->direct = direct_works(t->path);
 	} else {
 		t->direct = true;	/* passthrough never goes through the page cache */
@@ -246,7 +258,7 @@ static void probe(struct idr_target *t)
 }
 
 int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_size,
-		    struct idr_target *t, char *err, size_t errlen)
+		    struct idr_drill_target *t, char *err, size_t errlen)
 {
 	struct stat st;
 	int ret;
@@ -275,24 +287,24 @@ int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_
 	return ret;
 }
 
-void idr_target_release(struct idr_target *t)
+void idr_target_release(struct idr_drill_target *t)
 {
 	if (t->created && t->path[0])
 		unlink(t->path);
 	t->created = false;
 }
 
-void idr_target_describe(const struct idr_target *t, char *buf, size_t len)
+void idr_target_describe(const struct idr_drill_target *t, char *buf, size_t len)
 {
 	char fs[200] = "", twin[PATH_MAX + 32] = "";
 
 	if (t->fstype[0])
 		snprintf(fs, sizeof(fs), " on %s (%s)", t->fstype, t->fsdev[0] ? t->fsdev : "?");
-	if (t->kind == IDR_TARGET_BLOCK && t->ngdev[0])
+	if (t->kind == IDR_DRILL_BLOCK && t->ngdev[0])
 		snprintf(twin, sizeof(twin), "; passthrough through %s", t->ngdev);
-	else if (t->kind == IDR_TARGET_NGDEV && t->path[0])
+	else if (t->kind == IDR_DRILL_NGDEV && t->path[0])
 		snprintf(twin, sizeof(twin), "; the other engines read %s", t->path);
 	snprintf(buf, len, "%s %s, %llu MiB%s%s%s", idr_target_kind_name(t->kind),
-		 t->kind == IDR_TARGET_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
+		 t->kind == IDR_DRILL_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
 		 t->created ? ", created for this run" : "", twin);
 }

@@ -17,15 +17,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum idr_target_kind {
-	IDR_TARGET_NEW,		/* a file iodrill created (no TARGET, or TARGET a folder) */
-	IDR_TARGET_FILE,	/* an existing regular file */
-	IDR_TARGET_BLOCK,	/* a block device */
-	IDR_TARGET_NGDEV,	/* an NVMe generic char device */
+enum idr_drill_kind {
+	IDR_DRILL_NEW,		/* a file iodrill created (no TARGET, or TARGET a folder) */
+	IDR_DRILL_FILE,		/* an existing regular file */
+	IDR_DRILL_BLOCK,	/* a block device */
+	IDR_DRILL_NGDEV,	/* an NVMe generic char device */
 };
 
-struct idr_target {
-	enum idr_target_kind kind;
+struct idr_drill_target {
+	enum idr_drill_kind kind;
 	char arg[PATH_MAX];	/* TARGET as given, "" for none */
 	char path[PATH_MAX];	/* what the file and block engines read; "" when none */
 	char ngdev[PATH_MAX];	/* the NVMe generic char device for passthrough, or "" */
@@ -46,15 +46,15 @@ struct idr_target {
  * user in err naming TARGET and what to give instead.
  */
 int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_size,
-		    struct idr_target *t, char *err, size_t errlen);
+		    struct idr_drill_target *t, char *err, size_t errlen);
 
 /* idr_target_release - remove the file iodrill created, if any. */
-void idr_target_release(struct idr_target *t);
+void idr_target_release(struct idr_drill_target *t);
 
 /* idr_target_describe - one line for the table's header: what the target is. */
-void idr_target_describe(const struct idr_target *t, char *buf, size_t len);
+void idr_target_describe(const struct idr_drill_target *t, char *buf, size_t len);
 
 /* idr_target_kind_name - "new file", "file", "block device", "NVMe generic device". */
-const char *idr_target_kind_name(enum idr_target_kind kind);
+const char *idr_target_kind_name(enum idr_drill_kind kind);
 
 #endif

@@ -54,7 +54,7 @@ static bool listed(const char *list, const char *name)
 }
 
 /* Why row r cannot read target t, or NULL when it can; which path it reads. */
-static const char *not_applicable(const struct row *r, const struct idr_target *t,
+static const char *not_applicable(const struct row *r, const struct idr_drill_target *t,
 				  const char **file)
 {
 	*file = t->path[0] ? t->path : t->ngdev;
@@ -103,7 +103,7 @@ static void add_pick(struct idr_picks *p, const struct row *r, const char *file,
 }
 
 /* One row: pick it, skip it (with why), or fail when the user asked for it by name. */
-static int consider(const struct row *r, const struct idr_target *t, bool named, bool twins,
+static int consider(const struct row *r, const struct idr_drill_target *t, bool named, bool twins,
 		    struct idr_picks *p, char *err, size_t errlen)
 {
 	char so[PATH_MAX], why[200];
@@ -131,7 +131,7 @@ static int consider(const struct row *r, const struct idr_target *t, bool named,
 	return 0;
 }
 
-int idr_engines_pick(const struct idr_target *t, const char *only, bool twins,
+int idr_engines_pick(const struct idr_drill_target *t, const char *only, bool twins,
 		     struct idr_picks *p, char *err, size_t errlen)
 {
 	char known[512], name[64];
@@ -163,7 +163,7 @@ int idr_engines_pick(const struct idr_target *t, const char *only, bool twins,
 	return 0;
 }
 
-void idr_pick_args(const struct idr_pick *k, const struct idr_target *t, struct idr_args *a)
+void idr_pick_args(const struct idr_pick *k, const struct idr_drill_target *t, struct idr_args *a)
 {
 	char opts[128], *save = NULL, *tok;
 

@@ -43,7 +43,7 @@ struct idr_picks {
  * an error). With twins, each engine's fio built-in twin follows it (same target rule).
  * Returns 0, or -EINVAL / -ENOENT with a message in err.
  */
-int idr_engines_pick(const struct idr_target *t, const char *only, bool twins,
+int idr_engines_pick(const struct idr_drill_target *t, const char *only, bool twins,
 		     struct idr_picks *p, char *err, size_t errlen);
 
 struct idr_args;
@@ -52,7 +52,7 @@ struct idr_args;
  * idr_pick_args - fio's options for running k on t: --ioengine, --filename, a size for a
  * device-free engine, and a built-in twin's twin_opts. Appended to a.
  */
-void idr_pick_args(const struct idr_pick *k, const struct idr_target *t, struct idr_args *a);
+void idr_pick_args(const struct idr_pick *k, const struct idr_drill_target *t, struct idr_args *a);
 
 /* idr_engine_target - engine's target kind in engines.tbl (file, direct, ngdev, none), or
  * NULL for an engine that is not ours (fio's built-in ones). */

@@ -125,7 +125,8 @@ static void diff_objects(struct warnings *w, const char *prefix, struct json_obj
 /* Device facts that do not change a number's meaning: the name it had today, its size... */
 static const char *const device_noise[] = { "kernel_name", "size_bytes", "lba_count",
 					    "generic_device", "identity_source", "mount_point",
-					    "mount_source", "backing_device", "eui64", NULL };
+					    "mount_source", "backing_device", "eui64", "wwid",
+					    NULL };
 
 static void diff_host_device(struct warnings *w, const struct idr_result *a,
 			     const struct idr_result *b)

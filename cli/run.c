@@ -589,6 +589,42 @@ void idr_run_archive_say(const struct idr_run *run)
 			run->archive_err);
 }
 
+int idr_run_epilogue(struct idr_run *run, const char *png)
+{
+	char err[512];
+
+	if (png && png[0])
+		fprintf(stderr, "iodrill: chart: %s\n", png);
+	idr_run_archive_say(run);
+	if (idr_run_manifest(run, err, sizeof(err)))
+		idr_err("%s: %s", run->command, err);
+	if (run->keep)
+		fprintf(stderr, "iodrill: the run's files are in %s\n", run->dir);
+	return run->archived < 0 && run->archived != -ENODATA;
+}
+
+int idr_run_interrupted(struct idr_run *run, const char *target)
+{
+	int sig = idr_run_stopped();
+	bool asked = run->keep;
+
+	run->keep = false;
+	idr_run_archive(run, target, "interrupted");
+	fprintf(stderr, "\niodrill: %s stopped by %s: %s %s%s\n", run->command, strsignal(sig),
+		run->keep ? "its files are kept in" : "removed", run->dir,
+		asked && !run->keep ? " (it was to be kept)" : "");
+	idr_run_archive_say(run);
+	return 128 + sig;
+}
+
+void idr_run_png_name(const struct idr_run *run, char *buf, size_t len)
+{
+	char stamp[32];
+
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&run->started));
+	snprintf(buf, len, "iodrill-%s-%s.png", run->command, stamp);
+}
+
 struct json_object *idr_run_archive_json(const struct idr_run *run)
 {
 	struct json_object *o;

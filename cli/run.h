@@ -128,6 +128,23 @@ int idr_run_archive_check(struct idr_run *run, char *err, size_t errlen);
  */
 int idr_run_archive(struct idr_run *run, const char *target, const char *status);
 
+/*
+ * idr_run_epilogue - what a command says after its table: the chart (png, "" for none),
+ * where the run was stored, the manifest, a kept folder. Returns 1 when the run could
+ * not be stored (said), else 0.
+ */
+int idr_run_epilogue(struct idr_run *run, const char *png);
+
+/*
+ * idr_run_interrupted - the end of a run stopped by a signal: what ran is stored as an
+ * interrupted run (a folder asked to be kept is kept only when storing failed), and
+ * stderr says so. Returns 128 + the signal.
+ */
+int idr_run_interrupted(struct idr_run *run, const char *target);
+
+/* idr_run_png_name - the default chart name: iodrill-<command>-<start time>.png. */
+void idr_run_png_name(const struct idr_run *run, char *buf, size_t len);
+
 /* idr_run_archive_say - one line on stderr: where the run was stored, or why it was not
  * ("iodrill: <command>: not stored ..." for a failure). */
 void idr_run_archive_say(const struct idr_run *run);

@@ -82,7 +82,7 @@ struct tune_point {
 struct tune {
 	struct tune_opts o;
 	struct idr_run run;
-	struct idr_target t;
+	struct idr_drill_target t;
 	struct idr_picks picks;
 	const struct idr_pick *k;
 	char job[PATH_MAX], png[PATH_MAX], failed[400];
@@ -538,15 +538,14 @@ static int plot(const struct tune *u, char *err, size_t errlen)
 
 static void chart(struct tune *u)
 {
-	char err[512], stamp[32];
+	char err[512];
 
 	if (u->o.no_png || !u->n)
 		return;
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", localtime(&u->run.started));
 	if (u->o.png)
 		snprintf(u->png, sizeof(u->png), "%s", u->o.png);
 	else
-		snprintf(u->png, sizeof(u->png), "iodrill-tune-%s.png", stamp);
+		idr_run_png_name(&u->run, u->png, sizeof(u->png));
 	if (plot(u, err, sizeof(err))) {
 		idr_err("tune: no chart: %s", err);
 		u->png[0] = '\0';
@@ -559,16 +558,8 @@ static const char *archive_target(const struct tune *u)
 	return !u->k ? "none" : u->k->floor ? "none" : u->k->file;
 }
 
-/* 1 when the sweep could not be stored (said), else 0. */
-static int store_failed(const struct tune *u)
-{
-	return u->run.archived < 0 && u->run.archived != -ENODATA;
-}
-
 static int report(struct tune *u)
 {
-	char err[512];
-
 	analyse(u);
 	chart(u);
 	/* Everything the sweep produced is in u->run.dir: stored in one call, before the
@@ -579,27 +570,9 @@ static int report(struct tune *u)
 	else
 		print_table(u, stdout);
 	fflush(stdout);
-	if (u->png[0])
-		fprintf(stderr, "iodrill: chart: %s\n", u->png);
 	if (u->failed[0])
 		idr_err("tune: stopped at %s", u->failed);
-	idr_run_archive_say(&u->run);
-	if (idr_run_manifest(&u->run, err, sizeof(err)))
-		idr_err("tune: %s", err);
-	if (u->run.keep)
-		fprintf(stderr, "iodrill: the run's files are in %s\n", u->run.dir);
-	return u->failed[0] || store_failed(u) ? 1 : 0;
-}
-
-/* Stopped by a signal: the depths that ran are stored as an interrupted sweep. */
-static int stopped(struct tune *u)
-{
-	u->run.keep = false;
-	idr_run_archive(&u->run, archive_target(u), "interrupted");
-	fprintf(stderr, "\niodrill: tune stopped by %s: %s %s\n", strsignal(idr_run_stopped()),
-		u->run.keep ? "its files are kept in" : "removed", u->run.dir);
-	idr_run_archive_say(&u->run);
-	return 128 + idr_run_stopped();
+	return idr_run_epilogue(&u->run, u->png) || u->failed[0] ? 1 : 0;
 }
 
 static int run(struct tune *u)
@@ -614,7 +587,7 @@ static int run(struct tune *u)
 	if (!ret)
 		ret = sweep(u);
 	if (ret == -EINTR || idr_run_stopped())
-		return stopped(u);
+		return idr_run_interrupted(&u->run, archive_target(u));
 	if (ret && !u->n) {
 		/* the first depth failed: what fio wrote of it is stored, as failed */
 		idr_run_archive(&u->run, archive_target(u), "failed");

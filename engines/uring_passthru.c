@@ -308,6 +308,8 @@ static int refuse_passthru(struct thread_data *td, const char *path, const struc
  */
 static int ns_lookup(struct thread_data *td, const char *path, struct pt_ns *ns)
 {
+	/* What the path is and its Identify data; the write guard looks at safety itself. */
+	const struct idr_scan_opts o = { .sys = IDR_SYSFS, .nvme = true };
 	struct idr_dev *d = malloc(sizeof(*d));
 	struct idr_env env;
 	char why[256];
@@ -316,7 +318,7 @@ static int ns_lookup(struct thread_data *td, const char *path, struct pt_ns *ns)
 	if (!d)
 		return idr_fail(td, ENOMEM, "out of memory looking at filename=%s", path);
 	idr_env_read(&env);
-	ret = idr_device_nvme(path, d);
+	ret = idr_device_identify(&o, path, d);
 	if (ret)
 		ret = refuse_unknown(td, path, ret);
 	else if (d->safety.target == IDR_TARGET_BLOCK)

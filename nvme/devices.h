@@ -44,8 +44,14 @@ struct idr_nvme {
 	unsigned int nr_lbaf;
 	struct idr_lbaf lbaf[IDR_MAX_LBAF];
 	uint64_t nsze_blocks, nuse_blocks;
+	char eui64[17];			/* IEEE EUI-64 in hex, "" when the namespace has none */
 	unsigned int mdts;		/* 0: no limit; else 2^mdts minimum-size pages */
 	uint64_t mdts_bytes;		/* assuming 4 KiB minimum pages; 0: no limit */
+	/*
+	 * The LBA format in use: Identify's when identified, else the block layer's (its
+	 * logical block size, and metadata_bytes on kernels whose sysfs has it, else 0).
+	 */
+	unsigned int lba_bytes, meta_bytes;
 	/* The generic char device /dev/ngXnY */
 	bool ng_node;			/* /dev/<ng> exists */
 	int ng_open_err;		/* 0: this user can open it read-write, else -errno */
@@ -80,7 +86,7 @@ struct idr_scan_opts {
 	const char *sys;		/* sysfs root: IDR_SYSFS, or a fixture */
 	bool safety;			/* run the guard's look-only checks */
 	bool nvme;			/* ask libnvme (Identify) */
-	bool all;			/* also devices of size 0 (unattached loop, empty zram) */
+	bool all;			/* listing: also devices of size 0 (unattached loop, ...) */
 };
 
 /*
@@ -96,20 +102,44 @@ void idr_devices_free(struct idr_devlist *l);
 
 /*
  * idr_device_identify - what device path names (a block device, a partition, an
- * /dev/ngXnY; any alias): sysfs identity, NVMe Identify data where readable, and the
- * safety look. Returns 0, -ENOENT (no such path), -ENOTBLK (a path that is no block
- * or NVMe generic device), or -errno.
+ * /dev/ngXnY; any alias): its sysfs identity (under o->sys), for an NVMe namespace its
+ * controller's facts and, with o->nvme, its Identify data where readable; with o->safety
+ * the guard's look. d->safety.target says what path is (block device, ng with or without
+ * its disk) either way. The one answer to "which device is this?" for `iodrill devices`,
+ * the drill and the results archive. Returns 0, -ENOENT (no such path), -ENOTBLK (a
+ * path that is no block or NVMe generic device), -ENODEV (not in sysfs), or -errno.
  */
-int idr_device_identify(const char *path, struct idr_dev *d);
+int idr_device_identify(const struct idr_scan_opts *o, const char *path, struct idr_dev *d);
+
+/* idr_device_by_devno - the same for block device number devno (a filesystem's st_dev). */
+int idr_device_by_devno(const struct idr_scan_opts *o, dev_t devno, struct idr_dev *d);
 
 /*
- * idr_device_nvme - idr_device_identify without the safety look (no signature probe, no
- * mounts): what path names, its NVMe facts and Identify data, and safety.target and
- * safety.path set to what the path is (IDR_TARGET_BLOCK, _NG, _NG_NODISK). For the
- * passthrough engine, whose writes the write guard checks on its own. Returns as
- * idr_device_identify.
+ * idr_dev_node - the path of d's block device node (/dev/nvme0n1) or, with generic, of
+ * its NVMe generic char device (/dev/ng0n1; whole namespaces only), when that node is in
+ * /dev with d's device number. Returns out: "" when there is none.
  */
-int idr_device_nvme(const char *path, struct idr_dev *d);
+char *idr_dev_node(const struct idr_dev *d, bool generic, char *out, size_t len);
+
+/* The filesystem a file is on (nvme/fs.c). */
+struct idr_fs {
+	struct idr_mountinfo m;	/* its mount: type, source, mount point, options */
+	dev_t devno;		/* the block device under it; 0 when none (tmpfs, overlay, NFS) */
+};
+
+/*
+ * idr_path_fs - the filesystem holding path: the mount on path's device whose mount point
+ * is the longest prefix of its real path, and the block device under it (path's st_dev,
+ * or for btrfs and the like, whose st_dev is anonymous, the mount's source when that is a
+ * block device). Returns 0, -ENOENT (no mount found), or -errno (no such path: stat's).
+ */
+int idr_path_fs(const char *path, struct idr_fs *fs);
+
+/*
+ * idr_fs_uuid - the UUID of the filesystem on block device devno (libblkid), into out;
+ * "" when it cannot be read (the device needs root) or has none. Returns out.
+ */
+char *idr_fs_uuid(dev_t devno, char *out, size_t len);
 
 /* idr_env_read - this process's privileges and the running kernel's version. */
 void idr_env_read(struct idr_env *env);

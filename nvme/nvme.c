@@ -32,6 +32,18 @@ static struct idr_dev *find(struct idr_devlist *l, const char *name)
 	return NULL;
 }
 
+/* An EUI-64 as 16 hex digits, "" when it is all zeros (the namespace has none). */
+static void eui64_str(const __u8 *e, char *out, size_t len)
+{
+	unsigned int i, any = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < 8; i++)
+		any |= e[i];
+	for (i = 0; any && i < 8 && 2 * i + 2 < len; i++)
+		snprintf(out + 2 * i, len - 2 * i, "%02x", e[i]);
+}
+
 /* Identify Namespace and Controller through fd (a namespace's). Returns 0 or -errno. */
 static int identify(int fd, struct idr_dev *d)
 {
@@ -47,6 +59,7 @@ static int identify(int fd, struct idr_dev *d)
 	d->blk.nsid = nsid;
 	if (nvme_identify_ns(fd, nsid, &ns))
 		return errno ? -errno : -EIO;
+	d->blk.nsid = nsid;	/* a generic device alone has no sysfs nsid */
 	nvme_id_ns_flbas_to_lbaf_inuse(ns.flbas, &in_use);
 	nv->lbaf_in_use = in_use;
 	nv->extended = ns.flbas & NVME_NS_FLBAS_META_EXT;
@@ -58,6 +71,11 @@ static int identify(int fd, struct idr_dev *d)
 		nv->lbaf[i].meta_bytes = le16toh(ns.lbaf[i].ms);
 		nv->lbaf[i].rp = ns.lbaf[i].rp & 3;
 	}
+	if (nv->lbaf_in_use < nv->nr_lbaf) {
+		nv->lba_bytes = nv->lbaf[nv->lbaf_in_use].data_bytes;
+		nv->meta_bytes = nv->lbaf[nv->lbaf_in_use].meta_bytes;
+	}
+	eui64_str(ns.eui64, nv->eui64, sizeof(nv->eui64));
 	nv->nsze_blocks = le64toh(ns.nsze);
 	nv->nuse_blocks = le64toh(ns.nuse);
 	if (nvme_identify_ctrl(fd, &ctrl))

@@ -121,6 +121,11 @@ static void nvme_sysfs(const char *sys, struct idr_dev *d)
 			nv->queue_count = atoi(buf);
 	}
 	snprintf(nv->why_not, sizeof(nv->why_not), "not asked");
+	/* The format in use as the block layer has it, until Identify says better. */
+	nv->lba_bytes = d->blk.lbsize;
+	snprintf(dir, sizeof(dir), "%s/class/block/%s", sys, d->blk.name);
+	if (*d->blk.name && idr_sysfs_read(dir, "metadata_bytes", buf, sizeof(buf)) > 0)
+		nv->meta_bytes = (unsigned int)strtoul(buf, NULL, 10);
 	if (!*d->blk.ng)
 		return;
 	snprintf(node, sizeof(node), "/dev/%s", d->blk.ng);
@@ -192,28 +197,12 @@ static int add_disks(const struct idr_scan_opts *o, struct idr_devlist *l, unsig
 	return 0;
 }
 
-/* A lone ng's controller: where its device link points (nvme0, or nvme-subsys0). */
-static void ng_ctrl(const char *ngdir, struct idr_dev *d)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *slash;
-	ssize_t n;
-
-	if (idr_path_join(path, sizeof(path), ngdir, "device"))
-		return;
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n <= 0)
-		return;
-	target[n] = '\0';
-	slash = strrchr(target, '/');
-	idr_strcpy(d->blk.ctrl, sizeof(d->blk.ctrl), slash ? slash + 1 : target);
-}
-
 /* Every NVMe generic device whose namespace has no block device. Returns 0 or -ENOMEM. */
 static int add_lone_ngs(const struct idr_scan_opts *o, struct idr_devlist *l, unsigned int *cap)
 {
 	char dir[PATH_MAX], sub[PATH_MAX], buf[32];
 	unsigned int i, maj, min, n0 = l->n;
+	struct idr_blkdev b;
 	struct idr_dev *d;
 	struct dirent *e;
 	DIR *dp;
@@ -240,7 +229,9 @@ static int add_lone_ngs(const struct idr_scan_opts *o, struct idr_devlist *l, un
 		idr_strcpy(d->blk.ng, sizeof(d->blk.ng), e->d_name);
 		d->blk.ng_devno = makedev(maj, min);
 		idr_strcpy(d->blk.kind, sizeof(d->blk.kind), "nvme");
-		ng_ctrl(sub, d);
+		/* Its controller: the one it hangs off (also that of a disk not listed). */
+		idr_ng_block(o->sys, d->blk.ng_devno, &b);
+		idr_strcpy(d->blk.ctrl, sizeof(d->blk.ctrl), b.ctrl);
 	}
 	closedir(dp);
 	return 0;
@@ -428,9 +419,35 @@ void idr_devices_free(struct idr_devlist *l)
 	l->n = 0;
 }
 
-int idr_device_nvme(const char *path, struct idr_dev *d)
+/*
+ * d from what the guard resolved (r: a block device, or an ng with or without its disk),
+ * as o asks. Returns 0, or -ENOTBLK when r is no device.
+ */
+static int identify_resolved(const struct idr_scan_opts *o, const struct idr_guard_report *r,
+			     struct idr_dev *d)
 {
-	struct idr_guard_report r;
+	if (r->target == IDR_TARGET_UNGUARDED)
+		return -ENOTBLK;
+	d->blk = r->dev;
+	d->is_nvme = !strcmp(r->dev.kind, "nvme") || r->target == IDR_TARGET_NG_NODISK;
+	if (d->is_nvme && !d->blk.partno) {
+		nvme_sysfs(o->sys, d);
+		if (o->nvme)
+			idr_nvme_identify_one(d);
+	}
+	if (o->safety) {
+		look(d, r->path);
+	} else {
+		d->safety.dev = d->blk;
+		idr_strcpy(d->safety.path, sizeof(d->safety.path), r->path);
+	}
+	d->safety.target = r->target;
+	return 0;
+}
+
+int idr_device_identify(const struct idr_scan_opts *o, const char *path, struct idr_dev *d)
+{
+	struct idr_guard_report *r;
 	struct stat st;
 	int ret;
 
@@ -438,33 +455,49 @@ int idr_device_nvme(const char *path, struct idr_dev *d)
 	d->parent = -1;
 	if (stat(path, &st))
 		return -errno;
-	ret = idr_guard_resolve(IDR_SYSFS, path, &r);
-	if (ret)
-		return ret;
-	if (r.target == IDR_TARGET_UNGUARDED)
-		return -ENOTBLK;
-	d->blk = r.dev;
-	d->safety.target = r.target;
-	idr_strcpy(d->safety.path, sizeof(d->safety.path), path);
-	d->is_nvme = !strcmp(r.dev.kind, "nvme") || r.target == IDR_TARGET_NG_NODISK;
-	if (d->is_nvme && !d->blk.partno) {
-		nvme_sysfs(IDR_SYSFS, d);
-		idr_nvme_identify_one(d);
-	}
-	return 0;
+	r = malloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ret = idr_guard_resolve(o->sys, path, r);
+	if (!ret)
+		ret = identify_resolved(o, r, d);
+	free(r);
+	return ret;
 }
 
-int idr_device_identify(const char *path, struct idr_dev *d)
+int idr_device_by_devno(const struct idr_scan_opts *o, dev_t devno, struct idr_dev *d)
 {
-	enum idr_target target;
+	struct idr_guard_report *r;
 	int ret;
 
-	ret = idr_device_nvme(path, d);
-	if (ret)
-		return ret;
-	target = d->safety.target;
-	look(d, path);
-	if (target == IDR_TARGET_NG)
-		d->safety.target = IDR_TARGET_NG;
-	return 0;
+	memset(d, 0, sizeof(*d));
+	d->parent = -1;
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ret = idr_blkdev_by_devno(o->sys, devno, &r->dev);
+	if (!ret) {
+		r->target = IDR_TARGET_BLOCK;
+		idr_strcpy(r->path, sizeof(r->path), r->dev.path);
+		ret = identify_resolved(o, r, d);
+	}
+	free(r);
+	return ret;
+}
+
+char *idr_dev_node(const struct idr_dev *d, bool generic, char *out, size_t len)
+{
+	const char *name = generic ? d->blk.ng : d->blk.name;
+	dev_t devno = generic ? d->blk.ng_devno : d->blk.devno;
+	struct stat st;
+
+	out[0] = '\0';
+	/* A partition's generic device would be its whole namespace's. */
+	if (!*name || (generic && (!d->is_nvme || d->blk.partno)))
+		return out;
+	snprintf(out, len, "/dev/%s", name);
+	if (stat(out, &st) || st.st_rdev != devno ||
+	    (generic ? !S_ISCHR(st.st_mode) : !S_ISBLK(st.st_mode)))
+		out[0] = '\0';
+	return out;
 }

@@ -275,11 +275,22 @@ int idr_blkdev_by_name(const char *sys, const char *name, struct idr_blkdev *b)
 	return idr_blkdev_read(sys, dir, b) ? -ENODEV : 0;
 }
 
+/* b for the NVMe generic device at sysfs folder real whose namespace has no block device
+ * here: its name, number and controller. Returns -ENODEV. */
+static int ng_alone(const char *real, dev_t devno, struct idr_blkdev *b)
+{
+	memset(b, 0, sizeof(*b));
+	idr_strcpy(b->ng, sizeof(b->ng), strrchr(real, '/') + 1);
+	b->ng_devno = devno;
+	idr_strcpy(b->kind, sizeof(b->kind), "nvme");
+	link_base(real, "device", b->ctrl, sizeof(b->ctrl));
+	return -ENODEV;
+}
+
 int idr_ng_block(const char *sys, dev_t devno, struct idr_blkdev *b)
 {
 	char dir[PATH_MAX], real[PATH_MAX], bus[64], disk[IDR_DEVNAME_MAX], a[PATH_MAX];
 	char bdir[PATH_MAX];
-	const char *name;
 	int inst, head;
 
 	memset(b, 0, sizeof(*b));
@@ -287,27 +298,15 @@ int idr_ng_block(const char *sys, dev_t devno, struct idr_blkdev *b)
 	link_base(dir, "subsystem", bus, sizeof(bus));
 	if (strcmp(bus, "nvme-generic") || !realpath(dir, real))
 		return -ENOTTY;
-	name = strrchr(real, '/') + 1;
-	idr_strcpy(b->ng, sizeof(b->ng), name);
-	b->ng_devno = devno;
-	if (sscanf(name, "ng%dn%d", &inst, &head) != 2)
-		return -ENODEV;
+	if (sscanf(strrchr(real, '/') + 1, "ng%dn%d", &inst, &head) != 2)
+		return ng_alone(real, devno, b);
 	snprintf(disk, sizeof(disk), "nvme%dn%d", inst, head);
-	if (idr_blkdev_by_name(sys, disk, b)) {
-		idr_strcpy(b->ng, sizeof(b->ng), name);
-		b->ng_devno = devno;
-		idr_strcpy(b->kind, sizeof(b->kind), "nvme");
-		link_base(real, "device", b->ctrl, sizeof(b->ctrl));
-		return -ENODEV;
-	}
+	if (idr_blkdev_by_name(sys, disk, b))
+		return ng_alone(real, devno, b);
 	/* Both hang off the same controller (or, multipath, the same subsystem). */
 	snprintf(bdir, sizeof(bdir), "%s/class/block/%s/device", sys, disk);
-	if (idr_path_join(a, sizeof(a), real, "device") || !same_target(a, bdir)) {
-		memset(b, 0, sizeof(*b));
-		idr_strcpy(b->ng, sizeof(b->ng), name);
-		b->ng_devno = devno;
-		return -ENODEV;
-	}
+	if (idr_path_join(a, sizeof(a), real, "device") || !same_target(a, bdir))
+		return ng_alone(real, devno, b);
 	return 0;
 }
 

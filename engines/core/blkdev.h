@@ -68,8 +68,8 @@ int idr_blkdev_by_name(const char *sys, const char *name, struct idr_blkdev *b);
  * idr_ng_block - the namespace block device of the NVMe generic char device devno
  * (sys/dev/char/M:m in class nvme-generic, ngXnY -> nvmeXnY, both children of the same
  * controller or subsystem): fills b and returns 0; -ENOTTY when devno is not an NVMe
- * generic device; -ENODEV when it is one but no block device matches (b->ng and
- * b->ng_devno are still filled).
+ * generic device; -ENODEV when it is one but no block device matches (b->ng,
+ * b->ng_devno, b->kind and b->ctrl, its controller, are still filled).
  */
 int idr_ng_block(const char *sys, dev_t devno, struct idr_blkdev *b);
 

@@ -142,27 +142,37 @@ static int node_index(const char *path, const dev_t *devs, unsigned int n)
 	return dev_index(st.st_rdev, devs, n);
 }
 
-/* One mountinfo line: "id parent M:m root mountpoint opts [optional...] - fstype source". */
-static void scan_mount_line(struct idr_guard_report *r, char *line, const dev_t *devs,
+int idr_mountinfo_parse(const char *line, struct idr_mountinfo *m)
+{
+	unsigned int maj, min;
+	const char *sep;
+
+	memset(m, 0, sizeof(*m));
+	if (sscanf(line, "%*s %*s %u:%u %*s %4095s %511s", &maj, &min, m->point, m->options) < 3)
+		return -EINVAL;
+	m->devno = makedev(maj, min);
+	sep = strstr(line, " - ");
+	if (sep && sscanf(sep + 3, "%63s %4095s", m->fstype, m->source) < 1)
+		m->fstype[0] = '\0';
+	unescape(m->point);
+	unescape(m->source);
+	return 0;
+}
+
+/* One mountinfo line: a finding when it mounts one of devs (by number, or by source node). */
+static void scan_mount_line(struct idr_guard_report *r, const char *line, const dev_t *devs,
 			    const char *const *names, unsigned int n)
 {
-	char point[4096], fstype[64] = "", source[4096] = "";
-	unsigned int maj, min;
-	char *sep;
+	struct idr_mountinfo m;
 	int i;
 
-	if (sscanf(line, "%*s %*s %u:%u %*s %4095s", &maj, &min, point) != 3)
+	if (idr_mountinfo_parse(line, &m))
 		return;
-	sep = strstr(line, " - ");
-	if (sep && sscanf(sep + 3, "%63s %4095s", fstype, source) < 1)
-		fstype[0] = '\0';
-	unescape(point);
-	unescape(source);
-	i = dev_index(makedev(maj, min), devs, n);
+	i = dev_index(m.devno, devs, n);
 	if (i < 0)
-		i = node_index(source, devs, n);
+		i = node_index(m.source, devs, n);
 	if (i >= 0)
-		idr_guard_add(r, IDR_FOUND_MOUNT, names[i], fstype, point, -1);
+		idr_guard_add(r, IDR_FOUND_MOUNT, names[i], m.fstype, m.point, -1);
 }
 
 int idr_guard_scan_mounts(struct idr_guard_report *r, const char *mountinfo, const dev_t *devs,

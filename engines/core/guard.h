@@ -103,6 +103,22 @@ enum idr_guard_mode {
 int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsigned long run_id,
 		      int *hold_fd);
 
+/* One line of a mountinfo file (proc(5)), its escapes (\040 for a space) undone. */
+struct idr_mountinfo {
+	dev_t devno;		/* st_dev of the files on it (anonymous for tmpfs, btrfs...) */
+	char point[4096];	/* where it is mounted */
+	char options[512];	/* the per-mount options, cut to fit */
+	char fstype[64];	/* "" when the line has none */
+	char source[4096];	/* what is mounted: /dev/vda1, tmpfs, server:/path; or "" */
+};
+
+/*
+ * idr_mountinfo_parse - split one line of /proc/self/mountinfo into m. The one reader of
+ * that format: the guard's mount check and the iodrill command's "which filesystem is this
+ * file on" (nvme/fs.c). Returns 0, or -EINVAL for a line that is not one.
+ */
+int idr_mountinfo_parse(const char *line, struct idr_mountinfo *m);
+
 /*
  * idr_guard_scan_mounts - add a finding for each mount in the mountinfo file whose
  * device number is one of devs[0..n) (or whose source is a device node of one of them:

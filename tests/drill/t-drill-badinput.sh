@@ -142,10 +142,12 @@ stored_interrupted()
 
 interrupted "Ctrl-C (SIGINT) mid-drill: exit 130, folder removed, fio stopped" INT \
 	'grep -q "repetition 2/" $OUT.err' drill "$S/f" --reps 500 --no-png --results "$S/int-drill"
-# Repetition 1 ran sync and nil to the end: at least those two are stored, 1,000 reads each.
+# Repetition 1 ran every engine to the end: at least sync and nil are stored, 1,000 reads
+# each (the other engines built here too: threadpool, kaio, ...).
 stored_interrupted "... what ran is stored, status interrupted, each complete fio run with 1,000 reads" \
 	"$S/int-drill" drill '([.jobs[] | select(.read.ios == 1000)] | length >= 2) and
-	([.jobs[].engine] | unique) == ["nil", "sync"] and .provenance.status == "interrupted"'
+	([.jobs[] | select(.read.ios == 1000) | .engine] | contains(["nil", "sync"])) and
+	.provenance.status == "interrupted"'
 interrupted "SIGTERM mid-drill: exit 143, folder removed, fio stopped" TERM \
 	'grep -q "repetition 2/" $OUT.err' drill "$S/f" --reps 500 --no-png --results "$S/int-term"
 stored_interrupted "... SIGTERM: stored as interrupted too" "$S/int-term" drill '.jobs | length >= 2'

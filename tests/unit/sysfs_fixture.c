@@ -13,6 +13,7 @@
 #include "sysfs_fixture.h"
 
 static char root[PATH_MAX];
+const char *fixture_sys;
 
 /* mkdir -p for the folders of root/rel (not the last component). */
 static int mkparents(const char *base, const char *rel)
@@ -171,4 +172,17 @@ void sysfs_fixture_remove(void)
 	if (system(cmd))
 		fprintf(stderr, "could not remove %s\n", root);
 	root[0] = '\0';
+}
+
+int sysfs_fixture_up(void)
+{
+	fixture_sys = sysfs_fixture_build();
+	return fixture_sys ? 0 : 1;
+}
+
+int sysfs_fixture_down(void)
+{
+	sysfs_fixture_remove();
+	fixture_sys = NULL;
+	return 0;
 }

@@ -20,6 +20,13 @@
 #ifndef IDR_TESTS_SYSFS_FIXTURE_H
 #define IDR_TESTS_SYSFS_FIXTURE_H
 
+/* The tree's root while a suite set up by sysfs_fixture_up runs. */
+extern const char *fixture_sys;
+
+/* CUnit suite hooks: build the tree into fixture_sys (0, or 1 when it cannot be), remove it. */
+int sysfs_fixture_up(void);
+int sysfs_fixture_down(void);
+
 /* Build the tree under a fresh temporary folder. Returns its path, or NULL. */
 const char *sysfs_fixture_build(void);
 

@@ -12,25 +12,11 @@
 #include "sysfs_fixture.h"
 #include "unit.h"
 
-static const char *sys;
-
-static int fixture_up(void)
-{
-	sys = sysfs_fixture_build();
-	return sys ? 0 : 1;
-}
-
-static int fixture_down(void)
-{
-	sysfs_fixture_remove();
-	return 0;
-}
-
 static void nvme_namespace(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "nvme0n1", &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(fixture_sys, "nvme0n1", &b), 0);
 	CU_ASSERT_STRING_EQUAL(b.name, "nvme0n1");
 	CU_ASSERT_STRING_EQUAL(b.path, "/dev/nvme0n1");
 	CU_ASSERT_EQUAL(b.devno, makedev(259, 0));
@@ -54,7 +40,7 @@ static void partition_inherits_disk(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_devno(sys, makedev(259, 2), &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_devno(fixture_sys, makedev(259, 2), &b), 0);
 	CU_ASSERT_STRING_EQUAL(b.name, "nvme0n1p2");
 	CU_ASSERT_EQUAL(b.partno, 2);
 	CU_ASSERT_STRING_EQUAL(b.disk, "nvme0n1");
@@ -69,23 +55,23 @@ static void partitions_listed(void)
 	struct idr_blkdev d, parts[4];
 	int n, i, seen = 0;
 
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "nvme0n1", &d), 0);
-	n = idr_blkdev_partitions(sys, &d, parts, 4);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(fixture_sys, "nvme0n1", &d), 0);
+	n = idr_blkdev_partitions(fixture_sys, &d, parts, 4);
 	CU_ASSERT_EQUAL_FATAL(n, 2);
 	for (i = 0; i < n; i++)
 		seen |= parts[i].partno;	/* 1 and 2, in readdir order */
 	CU_ASSERT_EQUAL(seen, 3);
 	/* More partitions than room: the count still says how many. */
-	CU_ASSERT_EQUAL(idr_blkdev_partitions(sys, &d, parts, 1), 2);
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "vda", &d), 0);
-	CU_ASSERT_EQUAL(idr_blkdev_partitions(sys, &d, parts, 4), 0);
+	CU_ASSERT_EQUAL(idr_blkdev_partitions(fixture_sys, &d, parts, 1), 2);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(fixture_sys, "vda", &d), 0);
+	CU_ASSERT_EQUAL(idr_blkdev_partitions(fixture_sys, &d, parts, 4), 0);
 }
 
 static void ng_maps_to_namespace(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL_FATAL(idr_ng_block(sys, makedev(242, 0), &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_ng_block(fixture_sys, makedev(242, 0), &b), 0);
 	CU_ASSERT_STRING_EQUAL(b.name, "nvme0n1");
 	CU_ASSERT_EQUAL(b.devno, makedev(259, 0));
 	CU_ASSERT_STRING_EQUAL(b.ng, "ng0n1");
@@ -96,7 +82,7 @@ static void ng_without_disk(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL(idr_ng_block(sys, makedev(242, 1), &b), -ENODEV);
+	CU_ASSERT_EQUAL(idr_ng_block(fixture_sys, makedev(242, 1), &b), -ENODEV);
 	CU_ASSERT_STRING_EQUAL(b.ng, "ng0n2");
 	CU_ASSERT_STRING_EQUAL(b.ctrl, "nvme0");
 	CU_ASSERT_STRING_EQUAL(b.kind, "nvme");
@@ -109,34 +95,36 @@ static void ng_other_controller_not_paired(void)
 	struct idr_blkdev b;
 
 	/* ng1n1 hangs off nvme0, nvme1n1 off nvme1: same numbers, different namespaces. */
-	CU_ASSERT_EQUAL(idr_ng_block(sys, makedev(242, 2), &b), -ENODEV);
+	CU_ASSERT_EQUAL(idr_ng_block(fixture_sys, makedev(242, 2), &b), -ENODEV);
 	CU_ASSERT_STRING_EQUAL(b.ng, "ng1n1");
 	CU_ASSERT_EQUAL(b.devno, 0);
+	CU_ASSERT_STRING_EQUAL(b.ctrl, "nvme0");	/* its own controller, not nvme1n1's */
+	CU_ASSERT_STRING_EQUAL(b.kind, "nvme");
 }
 
 static void not_ng(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL(idr_ng_block(sys, makedev(1, 3), &b), -ENOTTY);
-	CU_ASSERT_EQUAL(idr_ng_block(sys, makedev(99, 99), &b), -ENOTTY);
+	CU_ASSERT_EQUAL(idr_ng_block(fixture_sys, makedev(1, 3), &b), -ENOTTY);
+	CU_ASSERT_EQUAL(idr_ng_block(fixture_sys, makedev(99, 99), &b), -ENOTTY);
 }
 
 static void virtio_scsi_loop(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "vda", &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(fixture_sys, "vda", &b), 0);
 	CU_ASSERT_STRING_EQUAL(b.kind, "virtio");
 	CU_ASSERT_STRING_EQUAL(b.serial, "VIRTSER");
 	CU_ASSERT_STRING_EQUAL(b.ng, "");
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "sda", &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(fixture_sys, "sda", &b), 0);
 	CU_ASSERT_STRING_EQUAL(b.kind, "scsi");
 	CU_ASSERT_STRING_EQUAL(b.model, "ATA QEMU HARDDISK");
 	CU_ASSERT_STRING_EQUAL(b.serial, "SCSISER1");
 	CU_ASSERT_STRING_EQUAL(b.firmware, "2.5+");
 	CU_ASSERT_STRING_EQUAL(b.wwid, "t10.ATA QEMU HARDDISK QM00001");
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop3", &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(fixture_sys, "loop3", &b), 0);
 	CU_ASSERT_STRING_EQUAL(b.kind, "loop");
 	CU_ASSERT_STRING_EQUAL(b.backing, "/images/a.img");
 	CU_ASSERT_STRING_EQUAL(b.serial, "");
@@ -147,10 +135,10 @@ static void unknown_devices(void)
 {
 	struct idr_blkdev b;
 
-	CU_ASSERT_EQUAL(idr_blkdev_by_name(sys, "nvme9n9", &b), -ENODEV);
-	CU_ASSERT_EQUAL(idr_blkdev_by_name(sys, "../../etc", &b), -ENODEV);
-	CU_ASSERT_EQUAL(idr_blkdev_by_name(sys, "", &b), -ENODEV);
-	CU_ASSERT_EQUAL(idr_blkdev_by_devno(sys, makedev(7, 99), &b), -ENODEV);
+	CU_ASSERT_EQUAL(idr_blkdev_by_name(fixture_sys, "nvme9n9", &b), -ENODEV);
+	CU_ASSERT_EQUAL(idr_blkdev_by_name(fixture_sys, "../../etc", &b), -ENODEV);
+	CU_ASSERT_EQUAL(idr_blkdev_by_name(fixture_sys, "", &b), -ENODEV);
+	CU_ASSERT_EQUAL(idr_blkdev_by_devno(fixture_sys, makedev(7, 99), &b), -ENODEV);
 }
 
 static void real_sysfs_null_not_block(void)
@@ -199,6 +187,6 @@ static CU_TestInfo blkdev_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "engines/core/blkdev.c", blkdev_tests, fixture_up, fixture_down },
+	{ "engines/core/blkdev.c", blkdev_tests, sysfs_fixture_up, sysfs_fixture_down },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -14,20 +14,7 @@
 #include "sysfs_fixture.h"
 #include "unit.h"
 
-static const char *sys;
 static char why[512];
-
-static int fixture_up(void)
-{
-	sys = sysfs_fixture_build();
-	return sys ? 0 : 1;
-}
-
-static int fixture_down(void)
-{
-	sysfs_fixture_remove();
-	return 0;
-}
 
 static const char *name_of(const struct idr_dev *d)
 {
@@ -39,7 +26,7 @@ static void scan_order_and_partitions(void)
 	static const char *const want[] = { "nvme0n1", "nvme0n1p1", "nvme0n1p2", "nvme1n1",
 					    "ng0n2",   "ng1n1",	    "vda",	 "sda",
 					    "loop3" };
-	struct idr_scan_opts o = { .sys = sys };
+	struct idr_scan_opts o = { .sys = fixture_sys };
 	struct idr_devlist l;
 	unsigned int i;
 
@@ -60,7 +47,7 @@ static void scan_order_and_partitions(void)
 
 static void scan_all_adds_empty(void)
 {
-	struct idr_scan_opts o = { .sys = sys, .all = true };
+	struct idr_scan_opts o = { .sys = fixture_sys, .all = true };
 	struct idr_devlist l;
 	unsigned int i, found = 0;
 
@@ -75,7 +62,7 @@ static void scan_all_adds_empty(void)
 
 static void scan_nvme_facts(void)
 {
-	struct idr_scan_opts o = { .sys = sys };
+	struct idr_scan_opts o = { .sys = fixture_sys };
 	struct idr_devlist l;
 	const struct idr_dev *d, *lone;
 
@@ -278,11 +265,90 @@ static void env_facts(void)
 
 static void identify_bad_paths(void)
 {
+	struct idr_scan_opts o = { .sys = IDR_SYSFS };
 	struct idr_dev d;
 
-	CU_ASSERT_EQUAL(idr_device_identify("/nonexistent/dev", &d), -ENOENT);
-	CU_ASSERT_EQUAL(idr_device_identify("/dev/null", &d), -ENOTBLK);
-	CU_ASSERT_EQUAL(idr_device_identify("/etc/hostname", &d), -ENOTBLK);
+	CU_ASSERT_EQUAL(idr_device_identify(&o, "/nonexistent/dev", &d), -ENOENT);
+	CU_ASSERT_EQUAL(idr_device_identify(&o, "/dev/null", &d), -ENOTBLK);
+	CU_ASSERT_EQUAL(idr_device_identify(&o, "/etc/hostname", &d), -ENOTBLK);
+	CU_ASSERT_EQUAL(idr_device_by_devno(&o, makedev(4095, 1048575), &d), -ENODEV);
+}
+
+/* A namespace by number: sysfs identity, its controller, its format from sysfs. */
+static void by_devno_nvme(void)
+{
+	struct idr_scan_opts o = { .sys = fixture_sys };
+	char dir[4096];
+	struct idr_dev d;
+
+	CU_ASSERT_EQUAL_FATAL(idr_device_by_devno(&o, makedev(259, 0), &d), 0);
+	CU_ASSERT_TRUE(d.is_nvme);
+	CU_ASSERT_STRING_EQUAL(d.blk.serial, "IDRSER01");
+	CU_ASSERT_EQUAL(d.blk.nsid, 1);
+	CU_ASSERT_STRING_EQUAL(d.blk.ng, "ng0n1");
+	CU_ASSERT_STRING_EQUAL(d.nvme.ctrl, "nvme0");
+	CU_ASSERT_EQUAL(d.nvme.lba_bytes, 4096);
+	CU_ASSERT_EQUAL(d.nvme.meta_bytes, 0);
+	CU_ASSERT_FALSE(d.nvme.identified);	/* not asked */
+	CU_ASSERT_FALSE(d.checked);
+	CU_ASSERT_EQUAL(d.safety.target, IDR_TARGET_BLOCK);
+	CU_ASSERT_STRING_EQUAL(d.safety.path, "/dev/nvme0n1");
+	/* Kernels with sysfs metadata_bytes say how much metadata each block carries. */
+	snprintf(dir, sizeof(dir), "%s/class/block/nvme0n1/metadata_bytes", fixture_sys);
+	CU_ASSERT_EQUAL_FATAL(
+		fixture_write(fixture_sys, "class/block/nvme0n1/metadata_bytes", "8\n", 2), 0);
+	CU_ASSERT_EQUAL(idr_device_by_devno(&o, makedev(259, 0), &d), 0);
+	CU_ASSERT_EQUAL(d.nvme.meta_bytes, 8);
+	unlink(dir);
+	/* A partition: its disk's identity, no namespace facts of its own. */
+	CU_ASSERT_EQUAL_FATAL(idr_device_by_devno(&o, makedev(259, 1), &d), 0);
+	CU_ASSERT_TRUE(d.is_nvme);
+	CU_ASSERT_EQUAL(d.blk.partno, 1);
+	CU_ASSERT_STRING_EQUAL(d.blk.disk, "nvme0n1");
+	CU_ASSERT_EQUAL(d.nvme.lba_bytes, 0);
+	CU_ASSERT_EQUAL_FATAL(idr_device_by_devno(&o, makedev(8, 0), &d), 0);
+	CU_ASSERT_FALSE(d.is_nvme);
+	CU_ASSERT_STRING_EQUAL(d.blk.kind, "scsi");
+}
+
+/* Only a node in /dev with the device's own number and type counts. */
+static void dev_node(void)
+{
+	struct idr_dev d;
+	char out[64];
+
+	memset(&d, 0, sizeof(d));
+	d.is_nvme = true;
+	snprintf(d.blk.ng, sizeof(d.blk.ng), "null");	/* /dev/null is char 1:3 everywhere */
+	d.blk.ng_devno = makedev(1, 3);
+	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, true, out, sizeof(out)), "/dev/null");
+	d.blk.ng_devno = makedev(1, 5);
+	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, true, out, sizeof(out)), "");
+	d.blk.ng_devno = makedev(1, 3);
+	d.blk.partno = 1;	/* a partition has no generic device of its own */
+	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, true, out, sizeof(out)), "");
+	snprintf(d.blk.name, sizeof(d.blk.name), "null");
+	d.blk.devno = makedev(1, 3);	/* not a block device */
+	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, false, out, sizeof(out)), "");
+	d.blk.name[0] = '\0';
+	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, false, out, sizeof(out)), "");
+}
+
+/* Which filesystem a file is on: found, with or without a block device under it. */
+static void path_fs(void)
+{
+	struct idr_fs fs;
+	char uuid[64];
+
+	CU_ASSERT_EQUAL_FATAL(idr_path_fs("/proc/self/status", &fs), 0);
+	CU_ASSERT_STRING_EQUAL(fs.m.fstype, "proc");
+	CU_ASSERT_STRING_EQUAL(fs.m.point, "/proc");
+	CU_ASSERT_EQUAL(fs.devno, 0);
+	CU_ASSERT_STRING_EQUAL(idr_fs_uuid(fs.devno, uuid, sizeof(uuid)), "");
+	CU_ASSERT_EQUAL(idr_path_fs("/nonexistent/file", &fs), -ENOENT);
+	/* The tree's own files are on some mount; a file and its folder on the same one. */
+	CU_ASSERT_EQUAL_FATAL(idr_path_fs("Makefile", &fs), 0);
+	CU_ASSERT_NOT_EQUAL(fs.m.fstype[0], '\0');
 }
 
 static CU_TestInfo devices_tests[] = {
@@ -296,10 +362,13 @@ static CU_TestInfo devices_tests[] = {
 	{ "idr_dev_engines/target column of engines.tbl", engines_apply },
 	{ "idr_env_read/privileges and kernel", env_facts },
 	{ "idr_device_identify/missing path, not a device", identify_bad_paths },
+	{ "idr_device_by_devno/NVMe namespace, its format from sysfs, partition, SCSI", by_devno_nvme },
+	{ "idr_dev_node/the node must carry the device's number and type", dev_node },
+	{ "idr_path_fs/proc, the tree's filesystem, a missing path", path_fs },
 	CU_TEST_INFO_NULL,
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "nvme/scan.c, nvme/policy.c", devices_tests, fixture_up, fixture_down },
+	{ "nvme/scan.c, nvme/policy.c", devices_tests, sysfs_fixture_up, sysfs_fixture_down },
 	{ NULL, NULL, NULL, NULL },
 };

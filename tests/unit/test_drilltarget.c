@@ -15,7 +15,7 @@
 #include "unit.h"
 
 static char dir[64], err[1024];
-static struct idr_target t;
+static struct idr_drill_target t;
 
 static int make_dir(void)
 {
@@ -59,7 +59,7 @@ static void new_file_made_and_removed(void)
 	char desc[8192];
 
 	CU_ASSERT_EQUAL_FATAL(idr_target_open(NULL, dir, 8 << 20, &t, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(t.kind, IDR_TARGET_NEW);
+	CU_ASSERT_EQUAL(t.kind, IDR_DRILL_NEW);
 	CU_ASSERT(t.created);
 	CU_ASSERT_EQUAL(t.size, 8 << 20);
 	CU_ASSERT_EQUAL_FATAL(stat(t.path, &st), 0);
@@ -87,7 +87,7 @@ static void existing_file_is_read(void)
 
 	sized_file("big", 8 << 20, path, sizeof(path));
 	CU_ASSERT_EQUAL_FATAL(idr_target_open(path, dir, 0, &t, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(t.kind, IDR_TARGET_FILE);
+	CU_ASSERT_EQUAL(t.kind, IDR_DRILL_FILE);
 	CU_ASSERT_FALSE(t.created);
 	CU_ASSERT_EQUAL(t.size, 8 << 20);
 	CU_ASSERT_STRING_EQUAL(t.path, path);

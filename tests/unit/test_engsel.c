@@ -12,12 +12,12 @@
 
 static char err[1024];
 
-static struct idr_target file_target(bool direct)
+static struct idr_drill_target file_target(bool direct)
 {
-	struct idr_target t;
+	struct idr_drill_target t;
 
 	memset(&t, 0, sizeof(t));
-	t.kind = IDR_TARGET_FILE;
+	t.kind = IDR_DRILL_FILE;
 	strcpy(t.path, "/dev/shm/x");
 	t.size = 64 << 20;
 	t.direct = direct;
@@ -42,7 +42,7 @@ static const struct idr_pick *picked(const struct idr_picks *p, const char *name
 
 static void unknown_engine(void)
 {
-	struct idr_target t = file_target(true);
+	struct idr_drill_target t = file_target(true);
 	struct idr_picks p;
 
 	CU_ASSERT_EQUAL(idr_engines_pick(&t, "sync,bogus", false, &p, err, sizeof(err)), -EINVAL);
@@ -54,7 +54,7 @@ static void unknown_engine(void)
 
 static void every_row_accounted_for(void)
 {
-	struct idr_target t = file_target(false);
+	struct idr_drill_target t = file_target(false);
 	struct idr_picks p;
 	char known[512], *name, *save = NULL;
 	const struct idr_skip *s;
@@ -73,7 +73,7 @@ static void every_row_accounted_for(void)
 
 static void not_applicable_by_name_is_an_error(void)
 {
-	struct idr_target t = file_target(true);
+	struct idr_drill_target t = file_target(true);
 	struct idr_picks p;
 
 	CU_ASSERT_EQUAL(idr_engines_pick(&t, "uring_passthru", false, &p, err, sizeof(err)),
@@ -83,7 +83,7 @@ static void not_applicable_by_name_is_an_error(void)
 
 static void twins_follow_their_engine(void)
 {
-	struct idr_target t = file_target(true);
+	struct idr_drill_target t = file_target(true);
 	const struct idr_pick *k;
 	struct idr_picks p;
 	struct idr_args a = { .n = 0 };

@@ -294,6 +294,34 @@ static void scan_mounts_by_number_and_source(void)
 			-ENOENT);
 }
 
+/* The one mountinfo reader: fields, escapes, optional fields before " - ", odd lines. */
+static void mountinfo_parse(void)
+{
+	struct idr_mountinfo m;
+
+	CU_ASSERT_EQUAL_FATAL(idr_mountinfo_parse("36 25 259:1 / /mnt/a\\040b\\011c rw,relatime "
+						  "shared:1 master:2 - ext4 /dev/my\\040disk rw\n",
+						  &m),
+			      0);
+	CU_ASSERT_EQUAL(m.devno, makedev(259, 1));
+	CU_ASSERT_STRING_EQUAL(m.point, "/mnt/a b\tc");
+	CU_ASSERT_STRING_EQUAL(m.options, "rw,relatime");
+	CU_ASSERT_STRING_EQUAL(m.fstype, "ext4");
+	CU_ASSERT_STRING_EQUAL(m.source, "/dev/my disk");
+	/* A backslash not followed by three octal digits is kept as it is. */
+	CU_ASSERT_EQUAL_FATAL(idr_mountinfo_parse("1 2 0:5 / /a\\9x rw - tmpfs tmpfs rw", &m), 0);
+	CU_ASSERT_STRING_EQUAL(m.point, "/a\\9x");
+	CU_ASSERT_EQUAL(m.devno, makedev(0, 5));
+	/* No " - " part: the mount is still read, its type and source empty. */
+	CU_ASSERT_EQUAL_FATAL(idr_mountinfo_parse("1 2 0:5 / /b rw", &m), 0);
+	CU_ASSERT_STRING_EQUAL(m.point, "/b");
+	CU_ASSERT_STRING_EQUAL(m.fstype, "");
+	CU_ASSERT_STRING_EQUAL(m.source, "");
+	CU_ASSERT_EQUAL(idr_mountinfo_parse("garbage", &m), -EINVAL);
+	CU_ASSERT_EQUAL(idr_mountinfo_parse("", &m), -EINVAL);
+	CU_ASSERT_EQUAL(idr_mountinfo_parse("1 2 x:y / /c rw - ext4 /dev/sda rw", &m), -EINVAL);
+}
+
 static void scan_swaps(void)
 {
 	struct idr_guard_report r;
@@ -436,6 +464,7 @@ static CU_TestInfo guard_tests[] = {
 	{ "idr_guard_inspect/NVMe of size 0: contents unchecked", nvme_of_size_zero_unchecked },
 	{ "idr_guard_add/deduplicated, overflow counted", findings_dedupe_and_overflow },
 	{ "idr_guard_scan_mounts/by device number and by source node", scan_mounts_by_number_and_source },
+	{ "idr_mountinfo_parse/fields, escapes, lines without a type, garbage", mountinfo_parse },
 	{ "idr_guard_scan_swaps/swap partition found", scan_swaps },
 	{ "idr_guard_probe_fd/MBR, swap, blank", blkid_signatures },
 	{ "idr_guard_resolve/files, /dev/null, missing: unguarded", unguarded_targets },
