@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # tests/passthru/guest/verify.sh - runs INSIDE the NVMe test machine (tests/passthru/
-# t-passthru-verify-vm.sh boots it with the default namespaces: 1 512 B, 2 4 KiB, 3 4 KiB +
+# t-passthru-stress-vm.sh boots it with the default namespaces: 1 512 B, 2 4 KiB, 3 4 KiB +
 # 8 B extended LBA, 4 4 KiB + 8 B separate metadata). uring_passthru under fio's verify
-# (lib.sh's verify_matrix: crc32c, md5, pattern; write, randwrite, randrw with
-# verify_backlog; thread=0 and 1) on every format, fixed buffers on and off, iodepth 1, 32
-# and 256; that verify can fail (a block mangled behind fio's back); and that the data
-# lands at the LBAs the offsets name, read back through the block device or nvme-cli (a
-# consistent mis-mapping would pass fio's own verify).
+# (lib.sh's verify_matrix: crc32c, md5; write, randwrite, randrw with verify_backlog;
+# thread=0 and 1) on every format, fixed buffers on and off, iodepth 1, 32 and 256 (their
+# product with IDR_STRESS=1); that verify can fail (a block mangled behind fio's back); and
+# that the data lands at the LBAs the offsets name, read back through the block device or
+# nvme-cli (a consistent mis-mapping would pass fio's own verify).
 . "$(dirname "$0")/../../lib.sh"
 
 if [ -z "${IDR_VM:-}" ]; then
-	skip "uring_passthru verify (guest)" "not inside the NVMe test machine: run it through tests/passthru/t-passthru-verify-vm.sh"
+	skip "uring_passthru verify (guest)" "not inside the NVMe test machine: run it through tests/passthru/t-passthru-stress-vm.sh"
 	finish
 fi
 S=$(scratch)
@@ -20,22 +20,50 @@ for n in 1 2 3 4; do
 done
 
 # ---- fio's verify: every format, fixed buffers on and off, iodepth 1/32/256 ---------------------
-# Each matrix is one fio run of 12 jobs (crc32c and md5; write, randwrite, randrw with
-# verify_backlog; thread=0 and 1), 256 KiB each: every job costs ~0.5 s under TCG, so the
-# combinations cover every value of each dimension on each format, not their product.
-export VERIFY_KINDS="crc32c md5" VERIFY_REGION=$((256 * 1024))
-verify_matrix $E ng0n1-512 /dev/ng0n1 0 iodepth=1 fixedbufs=1
-verify_matrix $E ng0n1-512 /dev/ng0n1 0 iodepth=256 fixedbufs=0 nonvectored=0 bs=1k
-verify_matrix $E ng0n2-4k /dev/ng0n2 0 iodepth=32 fixedbufs=1 sqthread_poll=1 sqthread_poll_idle=10
-verify_matrix $E ng0n2-4k /dev/ng0n2 0 iodepth=256 fixedbufs=1 force_async=4 registerfiles=0
-# Extended LBA: fio's blocks are 4104 bytes (data and metadata inline), regions whole blocks.
-# Its block device has size 0 (the guard cannot check it): allow_overwrite names it.
-VERIFY_REGION=$((4104 * 64)) verify_matrix $E ng0n3-ext /dev/ng0n3 0 iodepth=32 fixedbufs=0 \
-	bs=4104 allow_overwrite=/dev/ng0n3
-# Separate metadata: fio's blocks are the data; the metadata goes to the engine's buffer.
-verify_matrix $E ng0n4-sep /dev/ng0n4 0 iodepth=1 fixedbufs=0 bs=8k
-verify_matrix $E ng0n4-sep /dev/ng0n4 0 iodepth=256 fixedbufs=1
-unset VERIFY_KINDS VERIFY_REGION
+# Each matrix is one fio run of 12 jobs side by side (crc32c and md5; write, randwrite, randrw
+# with verify_backlog; thread=0 and 1). make check runs one per format, which together take
+# every value of each dimension (a matrix costs ~3.5 s under TCG); IDR_STRESS=1 (make stress)
+# runs the product: every format x fixedbufs 1, 0, 0 with NVME_URING_CMD_IO_VEC x iodepth
+# 1, 32, 256, in regions four times larger, plus SQPOLL, force_async and registerfiles=0.
+export VERIFY_KINDS="crc32c md5"
+stress=${IDR_STRESS:-0}
+# pt_matrix NSID ARG...: verify_matrix on /dev/ng0nNSID with its block size and region.
+pt_matrix()
+{
+	local n=$1 label region=$((256 * 1024)) fmt=()
+	shift
+	case $n in
+	1) label=ng0n1-512 ;;
+	2) label=ng0n2-4k ;;
+	# Extended LBA: fio's blocks are 4104 bytes (data and metadata inline), regions whole
+	# blocks. Its block device has size 0 (the guard cannot check it): allow_overwrite.
+	3) label=ng0n3-ext region=$((4104 * 64)) fmt=(bs=4104 allow_overwrite=/dev/ng0n3) ;;
+	# Separate metadata: fio's blocks are the data; the metadata goes to the engine's buffer.
+	4) label=ng0n4-sep ;;
+	esac
+	[ "$stress" = 1 ] && region=$((region * 4))
+	VERIFY_REGION=$region verify_matrix $E "$label" "/dev/ng0n$n" 0 "$@" "${fmt[@]}"
+}
+if [ "$stress" = 1 ]; then
+	for n in 1 2 3 4; do
+		for fb in "fixedbufs=1" "fixedbufs=0" "fixedbufs=0 nonvectored=0"; do
+			for d in 1 32 256; do
+				# shellcheck disable=SC2086 # fb is two words for the vectored case
+				pt_matrix "$n" iodepth=$d $fb
+			done
+		done
+		pt_matrix "$n" iodepth=32 sqthread_poll=1 sqthread_poll_idle=10
+		pt_matrix "$n" iodepth=256 force_async=4 registerfiles=0
+	done
+	pt_matrix 1 iodepth=32 bs=1k fixedbufs=1
+	pt_matrix 1 iodepth=32 bs=1k fixedbufs=0
+else
+	pt_matrix 1 iodepth=1 fixedbufs=1
+	pt_matrix 2 iodepth=256 fixedbufs=0 nonvectored=0 force_async=4 registerfiles=0
+	pt_matrix 3 iodepth=32 fixedbufs=0 sqthread_poll=1 sqthread_poll_idle=10
+	pt_matrix 4 iodepth=256 fixedbufs=1 bs=8k
+fi
+unset VERIFY_KINDS
 
 # ---- verify can fail: 4 KiB mangled through the block device at 64 KiB ----------------------------
 MANGLE_DEV=/dev/nvme0n2 verify_mangle $E ng0n2 /dev/ng0n2 0
