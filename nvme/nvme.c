@@ -56,10 +56,9 @@ static int identify(int fd, struct idr_dev *d)
 
 	if (!nsid && nvme_get_nsid(fd, &nsid))
 		return errno ? -errno : -EIO;
-	d->blk.nsid = nsid;
+	d->blk.nsid = nsid;	/* a generic device alone has no sysfs nsid; kept if Identify fails */
 	if (nvme_identify_ns(fd, nsid, &ns))
 		return errno ? -errno : -EIO;
-	d->blk.nsid = nsid;	/* a generic device alone has no sysfs nsid */
 	nvme_id_ns_flbas_to_lbaf_inuse(ns.flbas, &in_use);
 	nv->lbaf_in_use = in_use;
 	nv->extended = ns.flbas & NVME_NS_FLBAS_META_EXT;
