@@ -56,9 +56,9 @@ static int identify(int fd, struct idr_dev *d)
 
 	if (!nsid && nvme_get_nsid(fd, &nsid))
 		return errno ? -errno : -EIO;
+	d->blk.nsid = nsid;	/* a generic device alone has no sysfs nsid; kept if Identify fails */
 	if (nvme_identify_ns(fd, nsid, &ns))
 		return errno ? -errno : -EIO;
-	d->blk.nsid = nsid;	/* a generic device alone has no sysfs nsid */
 	nvme_id_ns_flbas_to_lbaf_inuse(ns.flbas, &in_use);
 	nv->lbaf_in_use = in_use;
 	nv->extended = ns.flbas & NVME_NS_FLBAS_META_EXT;
@@ -87,17 +87,13 @@ static int identify(int fd, struct idr_dev *d)
 	return 0;
 }
 
-int idr_nvme_identify_one(struct idr_dev *d)
+/* Identify through the device node /dev/name. Returns 0 or -errno, with why_not set. */
+static int identify_at(struct idr_dev *d, const char *name)
 {
 	char path[IDR_DEVNAME_MAX + 8];
 	int fd, ret;
 
-	/* Admin commands go through the namespace's block device, or its generic device. */
-	if (!*d->blk.name && !*d->blk.ng) {
-		snprintf(d->nvme.why_not, sizeof(d->nvme.why_not), "no device to send Identify to");
-		return -ENODEV;
-	}
-	snprintf(path, sizeof(path), "/dev/%s", *d->blk.name ? d->blk.name : d->blk.ng);
+	snprintf(path, sizeof(path), "/dev/%s", name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -110,6 +106,24 @@ int idr_nvme_identify_one(struct idr_dev *d)
 	if (ret)
 		snprintf(d->nvme.why_not, sizeof(d->nvme.why_not), "Identify on %s failed: %s",
 			 path, strerror(-ret));
+	return ret;
+}
+
+int idr_nvme_identify_one(struct idr_dev *d)
+{
+	int ret;
+
+	/*
+	 * Admin commands go through the namespace's block device, or its generic device: a
+	 * user may be let into /dev/ngXnY alone (6.2+ allows Identify there without root).
+	 */
+	if (!*d->blk.name && !*d->blk.ng) {
+		snprintf(d->nvme.why_not, sizeof(d->nvme.why_not), "no device to send Identify to");
+		return -ENODEV;
+	}
+	ret = identify_at(d, *d->blk.name ? d->blk.name : d->blk.ng);
+	if (ret == -EACCES && *d->blk.name && *d->blk.ng && !identify_at(d, d->blk.ng))
+		return 0;
 	return ret;
 }
 

@@ -6,7 +6,7 @@
 # READV/WRITEV at iodepth 1 (files registered, buffers not), iodepth 1024 with batched
 # submission (buffers registered, files not), SQPOLL with unregistered files. Then the
 # mangle test: verify can fail.
-# Loop devices: t-uring-verify-loop.sh. IOPOLL: t-uring-iopoll.sh.
+# Loop devices: t-uring-verify-loop.sh. IOPOLL: passthru/t-passthru-stress-vm.sh (NVMe poll queues in the test machine).
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)

@@ -182,7 +182,8 @@ done
 
 # ---- the extended-LBA namespace: nothing readable through its block device -------------------
 # (No checksum here: its block device shows nothing. sync cannot write through a char
-# device anyway; the passthrough engines can, with the override.)
+# device anyway; the passthrough engines can, with the override, in whole blocks of data
+# and inline metadata: 4104 bytes.)
 runfio "$S/ng4" --name=g --ioengine="external:$ENGINES/sync.so" --filename=/dev/ng0n4 \
 	--rw=write --bs=4k --size=1M
 check "ng0n4 (block device of size 0) refused: its contents cannot be checked" "$(grep -m1 iodrill "$S/ng4.err")" \
@@ -190,9 +191,10 @@ check "ng0n4 (block device of size 0) refused: its contents cannot be checked" "
 for e in $ng_engines; do
 	with_args "$e"
 	runfio "$S/ng4-$e" --name=g --ioengine="external:$ENGINES/$e.so" --filename=/dev/ng0n4 \
-		--rw=write --bs=4k --size=1M --allow_overwrite=/dev/ng0n4 "${GUARD_ARGS[@]}"
+		--rw=write --bs=4104 --size=$((4104 * 256)) --allow_overwrite=/dev/ng0n4 "${GUARD_ARGS[@]}"
 	check "$e: ng0n4 written with allow_overwrite=/dev/ng0n4" "$(grep -m2 -E 'iodrill|err' "$S/ng4-$e.err")" \
-		grep -q "overwriting /dev/ng0n4 .*as allow_overwrite=/dev/ng0n4 asks" "$S/ng4-$e.err"
+		bash -c "grep -q 'overwriting /dev/ng0n4 .*as allow_overwrite=/dev/ng0n4 asks' '$S/ng4-$e.err' &&
+			jq -e '.jobs[0].error == 0 and .jobs[0].write.io_bytes == 4104 * 256' '$S/ng4-$e.json' >/dev/null"
 done
 [ -n "$ng_engines" ] || no_ng "passthrough engines on the extended-LBA namespace"
 
