@@ -22,70 +22,25 @@
 #include <sys/sysmacros.h>
 
 #include "core/idr.h"
+#include "uring/opts.h"
 #include "uring/ring.h"
 
 struct uring_fixed_options {
 	IDR_OPTIONS_HEAD;
-	unsigned int hipri;
-	unsigned int fixedbufs;
-	unsigned int registerfiles;
-	unsigned int sqpoll;
-	unsigned int sqpoll_cpu;
-	unsigned int sqpoll_cpu_set;
-	unsigned int sqpoll_idle_ms;
-	int nonvectored;
-	unsigned int nowait;
-	unsigned int force_async;
+	IDR_URING_OPTION_FIELDS;
 };
 
-static int sqpoll_cpu_cb(void *data, unsigned long long *val)
-{
-	struct uring_fixed_options *o = data;
-
-	o->sqpoll_cpu = (unsigned int)*val;
-	o->sqpoll_cpu_set = 1;
-	return 0;
-}
-
-#define UF_OPT(n, ln, t, field, d, h)                                                      \
-	{                                                                                  \
-		.name = n, .lname = ln, .type = t,                                         \
-		.off1 = offsetof(struct uring_fixed_options, field), .def = d, .help = h,  \
-		.category = FIO_OPT_C_ENGINE, .group = FIO_OPT_G_IOURING,                  \
-		/* a set-only option defaulting to 1 still takes =0: fio need not warn */  \
-		.no_warn_def = 1,                                                          \
-	}
+IDR_URING_SQPOLL_CPU_CB(uring_fixed_options)
 
 static struct fio_option options[] = {
 	IDR_CORE_OPTIONS(struct uring_fixed_options),
-	UF_OPT("fixedbufs", "Fixed (pre-mapped) IO buffers", FIO_OPT_STR_SET, fixedbufs, "1",
-	       "Register the I/O buffers (READ_FIXED/WRITE_FIXED); fixedbufs=0 to not"),
-	UF_OPT("registerfiles", "Register file set", FIO_OPT_STR_SET, registerfiles, "1",
-	       "Register the files (IOSQE_FIXED_FILE); registerfiles=0 to not"),
-	UF_OPT("nonvectored", "Non-vectored", FIO_OPT_INT, nonvectored, "-1",
-	       "With fixedbufs=0: READ/WRITE (1) or READV/WRITEV (0); -1: READ/WRITE when "
-	       "the kernel has them"),
-	UF_OPT("hipri", "High Priority", FIO_OPT_STR_SET, hipri, NULL,
-	       "Use polled completions (IORING_SETUP_IOPOLL): O_DIRECT on a device with poll "
-	       "queues"),
-	UF_OPT("sqthread_poll", "Kernel SQ thread polling", FIO_OPT_STR_SET, sqpoll, NULL,
-	       "Offload submission to a kernel thread (IORING_SETUP_SQPOLL)"),
-	{
-		.name = "sqthread_poll_cpu",
-		.lname = "SQ Thread Poll CPU",
-		.type = FIO_OPT_INT,
-		.cb = sqpoll_cpu_cb,
-		.help = "What CPU to run SQ thread polling on",
-		.category = FIO_OPT_C_ENGINE,
-		.group = FIO_OPT_G_IOURING,
-	},
-	UF_OPT("sqthread_poll_idle", "SQ thread idle time", FIO_OPT_INT, sqpoll_idle_ms, "0",
-	       "Milliseconds the SQ thread spins idle before it sleeps; 0: the kernel's "
-	       "default (1000)"),
-	UF_OPT("nowait", "RWF_NOWAIT", FIO_OPT_BOOL, nowait, "0",
-	       "Use RWF_NOWAIT for reads/writes: -EAGAIN reaches fio instead of blocking"),
-	UF_OPT("force_async", "Force async", FIO_OPT_INT, force_async, "0",
-	       "Set IOSQE_ASYNC every N requests"),
+	IDR_URING_OPTIONS(struct uring_fixed_options,
+			  "Register the I/O buffers (READ_FIXED/WRITE_FIXED); fixedbufs=0 to not",
+			  "With fixedbufs=0: READ/WRITE (1) or READV/WRITEV (0); -1: READ/WRITE when "
+			  "the kernel has them",
+			  "Use polled completions (IORING_SETUP_IOPOLL): O_DIRECT on a device with poll "
+			  "queues",
+			  "Use RWF_NOWAIT for reads/writes: -EAGAIN reaches fio instead of blocking"),
 	{ .name = NULL },
 };
 

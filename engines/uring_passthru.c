@@ -44,70 +44,26 @@
 #include "core/idr.h"
 #include "devices.h"
 #include "uring/nvmecmd.h"
+#include "uring/opts.h"
 #include "uring/ring.h"
 
 struct uring_passthru_options {
 	IDR_OPTIONS_HEAD;
-	unsigned int hipri;
-	unsigned int fixedbufs;
-	unsigned int registerfiles;
-	unsigned int sqpoll;
-	unsigned int sqpoll_cpu;
-	unsigned int sqpoll_cpu_set;
-	unsigned int sqpoll_idle_ms;
-	int nonvectored;
-	unsigned int nowait;
-	unsigned int force_async;
+	IDR_URING_OPTION_FIELDS;
 	unsigned int cmd_type;
 };
 
-static int sqpoll_cpu_cb(void *data, unsigned long long *val)
-{
-	struct uring_passthru_options *o = data;
-
-	o->sqpoll_cpu = (unsigned int)*val;
-	o->sqpoll_cpu_set = 1;
-	return 0;
-}
-
-#define PT_OPT(n, ln, t, field, d, h)                                                      \
-	{                                                                                  \
-		.name = n, .lname = ln, .type = t,                                         \
-		.off1 = offsetof(struct uring_passthru_options, field), .def = d,          \
-		.help = h, .category = FIO_OPT_C_ENGINE, .group = FIO_OPT_G_IOURING,       \
-		.no_warn_def = 1,                                                          \
-	}
+IDR_URING_SQPOLL_CPU_CB(uring_passthru_options)
 
 static struct fio_option options[] = {
 	IDR_CORE_OPTIONS(struct uring_passthru_options),
-	PT_OPT("fixedbufs", "Fixed (pre-mapped) IO buffers", FIO_OPT_STR_SET, fixedbufs, "1",
-	       "Register the I/O buffers (IORING_URING_CMD_FIXED); fixedbufs=0 to not"),
-	PT_OPT("registerfiles", "Register file set", FIO_OPT_STR_SET, registerfiles, "1",
-	       "Register the files (IOSQE_FIXED_FILE); registerfiles=0 to not"),
-	PT_OPT("nonvectored", "Non-vectored", FIO_OPT_INT, nonvectored, "-1",
-	       "NVME_URING_CMD_IO (1, or -1: the default) or NVME_URING_CMD_IO_VEC with one "
-	       "iovec (0: needs fixedbufs=0)"),
-	PT_OPT("hipri", "High Priority", FIO_OPT_STR_SET, hipri, NULL,
-	       "Use polled completions (IORING_SETUP_IOPOLL): needs poll queues "
-	       "(nvme.poll_queues=N) to poll for real"),
-	PT_OPT("sqthread_poll", "Kernel SQ thread polling", FIO_OPT_STR_SET, sqpoll, NULL,
-	       "Offload submission to a kernel thread (IORING_SETUP_SQPOLL)"),
-	{
-		.name = "sqthread_poll_cpu",
-		.lname = "SQ Thread Poll CPU",
-		.type = FIO_OPT_INT,
-		.cb = sqpoll_cpu_cb,
-		.help = "What CPU to run SQ thread polling on",
-		.category = FIO_OPT_C_ENGINE,
-		.group = FIO_OPT_G_IOURING,
-	},
-	PT_OPT("sqthread_poll_idle", "SQ thread idle time", FIO_OPT_INT, sqpoll_idle_ms, "0",
-	       "Milliseconds the SQ thread spins idle before it sleeps; 0: the kernel's "
-	       "default (1000)"),
-	PT_OPT("nowait", "RWF_NOWAIT", FIO_OPT_BOOL, nowait, "0",
-	       "Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT"),
-	PT_OPT("force_async", "Force async", FIO_OPT_INT, force_async, "0",
-	       "Set IOSQE_ASYNC every N requests"),
+	IDR_URING_OPTIONS(struct uring_passthru_options,
+			  "Register the I/O buffers (IORING_URING_CMD_FIXED); fixedbufs=0 to not",
+			  "NVME_URING_CMD_IO (1, or -1: the default) or NVME_URING_CMD_IO_VEC with one "
+			  "iovec (0: needs fixedbufs=0)",
+			  "Use polled completions (IORING_SETUP_IOPOLL): needs poll queues "
+			  "(nvme.poll_queues=N) to poll for real",
+			  "Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT"),
 	{
 		.name = "cmd_type",
 		.lname = "Uring cmd type",
