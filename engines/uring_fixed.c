@@ -215,22 +215,6 @@ static enum fio_q_status uring_fixed_queue(struct thread_data *td, struct io_u *
 	return FIO_Q_QUEUED;
 }
 
-static int uring_fixed_commit(struct thread_data *td)
-{
-	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
-
-	return idr_ring_commit(&ud->core, &ud->ring);
-}
-
-static int uring_fixed_getevents(struct thread_data *td, unsigned int min, unsigned int max,
-				 const struct timespec *t)
-{
-	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
-
-	(void)t;	/* fio passes a zero timeout exactly when min is 0: never block then */
-	return idr_ring_getevents(&ud->core, &ud->ring, min, max);
-}
-
 static int uring_fixed_init(struct thread_data *td)
 {
 	struct uring_fixed_options *o = td->eo;
@@ -323,6 +307,11 @@ static void uring_fixed_cleanup(struct thread_data *td)
 	idr_cleanup(td);
 }
 
+/* The ring's fio hooks find core and ring at the head of the private data. */
+_Static_assert(offsetof(struct uring_fixed_data, core) == 0 &&
+		       offsetof(struct uring_fixed_data, ring) == offsetof(struct idr_ring_engine, ring),
+	       "struct uring_fixed_data must begin with core, then ring");
+
 struct ioengine_ops ioengine IDR_EXPORT = {
 	.name = "iodrill-uring_fixed",
 	.version = FIO_IOOPS_VERSION,
@@ -338,8 +327,8 @@ struct ioengine_ops ioengine IDR_EXPORT = {
 	.post_init = uring_fixed_post_init,
 	.io_u_init = idr_io_u_init,
 	.queue = uring_fixed_queue,
-	.commit = uring_fixed_commit,
-	.getevents = uring_fixed_getevents,
+	.commit = idr_ring_fio_commit,
+	.getevents = idr_ring_fio_getevents,
 	.event = idr_event,
 	.cleanup = uring_fixed_cleanup,
 	.open_file = uring_fixed_open_file,

@@ -551,22 +551,6 @@ static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_
 	return FIO_Q_QUEUED;
 }
 
-static int uring_passthru_commit(struct thread_data *td)
-{
-	struct uring_passthru_data *pd = (struct uring_passthru_data *)idr_ctx(td);
-
-	return idr_ring_commit(&pd->core, &pd->ring);
-}
-
-static int uring_passthru_getevents(struct thread_data *td, unsigned int min, unsigned int max,
-				    const struct timespec *t)
-{
-	struct uring_passthru_data *pd = (struct uring_passthru_data *)idr_ctx(td);
-
-	(void)t;	/* fio passes a zero timeout exactly when min is 0: never block then */
-	return idr_ring_getevents(&pd->core, &pd->ring, min, max);
-}
-
 /* ---- fio's error line: what the device or the kernel said ------------------------------ */
 
 /* "read of 4096 bytes at offset 4194304 (LBA 8192, 8 LBAs of 512 B)" into buf. */
@@ -854,6 +838,11 @@ static void uring_passthru_cleanup(struct thread_data *td)
 	idr_cleanup(td);
 }
 
+/* The ring's fio hooks find core and ring at the head of the private data. */
+_Static_assert(offsetof(struct uring_passthru_data, core) == 0 &&
+		       offsetof(struct uring_passthru_data, ring) == offsetof(struct idr_ring_engine, ring),
+	       "struct uring_passthru_data must begin with core, then ring");
+
 struct ioengine_ops ioengine IDR_EXPORT = {
 	.name = "iodrill-uring_passthru",
 	.version = FIO_IOOPS_VERSION,
@@ -864,8 +853,8 @@ struct ioengine_ops ioengine IDR_EXPORT = {
 	.post_init = uring_passthru_post_init,
 	.io_u_init = idr_io_u_init,
 	.queue = uring_passthru_queue,
-	.commit = uring_passthru_commit,
-	.getevents = uring_passthru_getevents,
+	.commit = idr_ring_fio_commit,
+	.getevents = idr_ring_fio_getevents,
 	.event = idr_event,
 	.errdetails = uring_passthru_errdetails,
 	.cleanup = uring_passthru_cleanup,

@@ -152,6 +152,32 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min,
 		       unsigned int max);
 
 /*
+ * The head of every io_uring engine's private data: the core's context, then the ring.
+ * idr_ring_fio_commit and idr_ring_fio_getevents are fio's ->commit and ->getevents for
+ * such an engine, written once.
+ */
+struct idr_ring_engine {
+	struct idr_ctx core;
+	struct idr_ring ring;
+};
+
+static inline int idr_ring_fio_commit(struct thread_data *td)
+{
+	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
+
+	return idr_ring_commit(&e->core, &e->ring);
+}
+
+static inline int idr_ring_fio_getevents(struct thread_data *td, unsigned int min,
+					 unsigned int max, const struct timespec *t)
+{
+	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
+
+	(void)t;	/* fio passes a zero timeout exactly when min is 0: never block then */
+	return idr_ring_getevents(&e->core, &e->ring, min, max);
+}
+
+/*
  * idr_ring_exit - for ->cleanup: reap what is still in flight (bounded), add the SQPOLL
  * thread's CPU time to the job's workers, note the ring's counters, tear the ring down.
  * Copes with a ring never set up.
