@@ -103,7 +103,7 @@ $(GEN)/idr_build.h: FORCE
 	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 
 # ---- the iodrill command (cli/) and NVMe discovery (nvme/) -------------------------------
-CLI_SRCS := $(wildcard cli/*.c) $(wildcard nvme/*.c)
+CLI_SRCS := $(wildcard cli/*.c cli/*/*.c) $(wildcard nvme/*.c)
 CLI_OBJS := $(CLI_SRCS:%.c=$(OBJ)/%.o)
 CLI_CFLAGS := $(BASE_CFLAGS) $(SAN_FLAGS) -I. -Icli -Invme -Iengines/core $(JSONC_CFLAGS) \
 	$(NVME_CFLAGS) $(BLKID_CFLAGS) -DIDR_FIO_VERSION='"$(FIO_VERSION)"' \

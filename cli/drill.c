@@ -19,9 +19,9 @@
 #include <json-c/json.h>
 
 #include "drill.h"
-#include "fiojson.h"
+#include "archive/fiojson.h"
 #include "iodrill.h"
-#include "profile.h"
+#include "run/profile.h"
 
 const char cmd_drill_help[] =
 	"usage: iodrill drill [TARGET] [options]\n"

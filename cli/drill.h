@@ -1,6 +1,6 @@
 /*
  * drill.h - iodrill drill: its state, shared between the command (drill.c: options, the
- * interleaved runs) and its report (drillreport.c: the summary, table, JSON, findings
+ * interleaved runs) and its report (drill_report.c: the summary, table, JSON, findings
  * and chart). Not a public interface.
  */
 #ifndef IDR_CLI_DRILL_H
@@ -9,9 +9,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "drilltarget.h"
-#include "engsel.h"
-#include "run.h"
+#include "run/drilltarget.h"
+#include "run/engsel.h"
+#include "run/run.h"
 
 #define DRILL_IOS 1000		/* reads per drill: profiles/drill.fio's number_ios */
 #define DRILL_BS 4096

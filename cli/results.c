@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
+#include "archive/archive_int.h"
 #include "iodrill.h"
 #include "results.h"
 

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "archive.h"
+#include "archive/archive.h"
 
 /* Options of every results subcommand; each says which it takes (mask of OPT_*). */
 enum {

@@ -11,10 +11,10 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
+#include "archive/archive_int.h"
 #include "iodrill.h"
 #include "results.h"
-#include "verdict.h"
+#include "report/verdict.h"
 
 #define EXIT_REGRESSION 3
 

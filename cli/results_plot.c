@@ -11,9 +11,9 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
+#include "archive/archive_int.h"
 #include "iodrill.h"
-#include "chart.h"
+#include "report/chart.h"
 #include "results.h"
 
 /* The direction a job mostly did (its latency figures come from there). */

@@ -15,14 +15,14 @@
 
 #include <json-c/json.h>
 
-#include "drilltarget.h"
-#include "engsel.h"
-#include "fiojson.h"
+#include "run/drilltarget.h"
+#include "run/engsel.h"
+#include "archive/fiojson.h"
 #include "iodrill.h"
-#include "plot.h"
-#include "profile.h"
-#include "run.h"
-#include "stats.h"
+#include "report/plot.h"
+#include "run/profile.h"
+#include "run/run.h"
+#include "report/stats.h"
 
 #define TUNE_MAX_POINTS 11	/* qd1 .. qd1024 in profiles/qd-sweep.fio */
 #define KNEE_FRAC 0.95

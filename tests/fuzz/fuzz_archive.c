@@ -1,6 +1,6 @@
 /*
  * fuzz_archive.c - libFuzzer target for the archive's reader: one input is read as a
- * stored result (cli/result.c, through cli/fiojson.c), then shown and compared with
+ * stored result (cli/archive/runfile.c, through cli/archive/fiojson.c), then shown and compared with
  * itself through the real `iodrill results` command (text and --json), and read as fio
  * output and as a sidecar on its own. Any crash, leak or sanitizer report is a bug.
  *
@@ -16,8 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "archive.h"
-#include "fiojson.h"
+#include "archive/archive.h"
+#include "archive/fiojson.h"
 #include "iodrill.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -1,5 +1,5 @@
 /*
- * test_archive.c - cli/archive.c and cli/archive_index.c: storing runs atomically, never
+ * test_archive.c - cli/archive/store.c and cli/archive/index.c: storing runs atomically, never
  * overwriting, the fallback without RENAME_NOREPLACE, bad inputs leaving the archive
  * untouched, run ids, and finding runs and devices (on the fixture archive).
  */
@@ -13,7 +13,7 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
+#include "archive/archive_int.h"
 #include "unit.h"
 
 #define FIO_FX "tests/fixtures/fio-sync-nil.json"
@@ -378,6 +378,6 @@ static CU_TestInfo archive_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/archive.c", archive_tests, setup, teardown },
+	{ "cli/archive/store.c", archive_tests, setup, teardown },
 	{ NULL, NULL, NULL, NULL },
 };

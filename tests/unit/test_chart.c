@@ -1,5 +1,5 @@
 /*
- * test_chart.c - cli/chart.c: the gnuplot script (quoting, missing values, axes) and a
+ * test_chart.c - cli/report/chart.c: the gnuplot script (quoting, missing values, axes) and a
  * missing gnuplot reported as such. Drawing real PNGs is tests/results/t-plot.sh.
  */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chart.h"
+#include "report/chart.h"
 #include "unit.h"
 
 static const double x[] = { 1, 4, 16 }, y[] = { 100, NAN, 300 };
@@ -76,6 +76,6 @@ static CU_TestInfo plot_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/chart.c", plot_tests, NULL, NULL },
+	{ "cli/report/chart.c", plot_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,5 +1,5 @@
 /*
- * test_drilltarget.c - cli/drilltarget.c: what drill and tune may read, and the file they
+ * test_drilltarget.c - cli/run/drilltarget.c: what drill and tune may read, and the file they
  * create.
  */
 #include <errno.h>
@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "drilltarget.h"
-#include "run.h"
+#include "run/drilltarget.h"
+#include "run/run.h"
 #include "unit.h"
 
 static char dir[64], err[1024];
@@ -147,6 +147,6 @@ static CU_TestInfo target_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/drilltarget.c", target_tests, make_dir, remove_dir },
+	{ "cli/run/drilltarget.c", target_tests, make_dir, remove_dir },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,13 +1,13 @@
 /*
- * test_engsel.c - cli/engsel.c: which engines.tbl rows apply to a target.
+ * test_engsel.c - cli/run/engsel.c: which engines.tbl rows apply to a target.
  * The unit binary finds no engines beside itself: every row reads as not built unless
  * iodrill is installed, so the assertions hold either way.
  */
 #include <errno.h>
 #include <string.h>
 
-#include "engsel.h"
-#include "run.h"
+#include "run/engsel.h"
+#include "run/run.h"
 #include "unit.h"
 
 static char err[1024];
@@ -115,6 +115,6 @@ static CU_TestInfo engsel_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/engsel.c", engsel_tests, NULL, NULL },
+	{ "cli/run/engsel.c", engsel_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,5 +1,5 @@
 /*
- * test_fiojson.c - cli/fiojson.c: reading fio's JSON output and the sidecar.
+ * test_fiojson.c - cli/archive/fiojson.c: reading fio's JSON output and the sidecar.
  * Fixtures in tests/fixtures/ are real output of this project's engines under fio 3.33.
  */
 #include <errno.h>
@@ -10,7 +10,7 @@
 
 #include <json-c/json.h>
 
-#include "fiojson.h"
+#include "archive/fiojson.h"
 #include "unit.h"
 
 static char err[512];
@@ -203,6 +203,6 @@ static CU_TestInfo fiojson_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/fiojson.c", fiojson_tests, NULL, NULL },
+	{ "cli/archive/fiojson.c", fiojson_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,5 +1,5 @@
 /*
- * test_profile.c - cli/profile.c: a copy of a job file with [global] settings changed.
+ * test_profile.c - cli/run/profile.c: a copy of a job file with [global] settings changed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fiojson.h"
-#include "profile.h"
+#include "archive/fiojson.h"
+#include "run/profile.h"
 #include "unit.h"
 
 static char dir[64], err[512];
@@ -116,6 +116,6 @@ static CU_TestInfo profile_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/profile.c", profile_tests, make_dir, remove_dir },
+	{ "cli/run/profile.c", profile_tests, make_dir, remove_dir },
 	{ NULL, NULL, NULL, NULL },
 };

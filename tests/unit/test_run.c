@@ -1,5 +1,5 @@
 /*
- * test_run.c - cli/run.c's bridge to the results archive: idr_run_archive turns a run's fio
+ * test_run.c - cli/run/run.c's bridge to the results archive: idr_run_archive turns a run's fio
  * calls into the archive's parts (leaving out, and naming, what did not read), stores
  * nothing when nothing ran or when asked not to, keeps the run's folder when the store
  * fails; idr_run_archive_check refuses a folder that cannot be written before the run.
@@ -14,8 +14,8 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
-#include "run.h"
+#include "archive/archive_int.h"
+#include "run/run.h"
 #include "unit.h"
 
 #define FIO_FX "tests/fixtures/fio-sync-nil.json"
@@ -237,6 +237,6 @@ static CU_TestInfo run_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/run.c", run_tests, setup, teardown },
+	{ "cli/run/run.c", run_tests, setup, teardown },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -1,7 +1,7 @@
 /*
- * test_stats.c - cli/stats.c: quantiles, the IOPS knee, the latency climb.
+ * test_stats.c - cli/report/stats.c: quantiles, the IOPS knee, the latency climb.
  */
-#include "stats.h"
+#include "report/stats.h"
 #include "unit.h"
 
 static void quantiles(void)
@@ -68,6 +68,6 @@ static CU_TestInfo stats_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/stats.c", stats_tests, NULL, NULL },
+	{ "cli/report/stats.c", stats_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

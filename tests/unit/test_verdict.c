@@ -1,5 +1,5 @@
 /*
- * test_verdict.c - cli/verdict.c: verdicts against the runs' spread or the threshold, and the
+ * test_verdict.c - cli/report/verdict.c: verdicts against the runs' spread or the threshold, and the
  * spreads themselves from fio's IOPS samples and percentile table.
  */
 #include <math.h>
@@ -7,7 +7,7 @@
 
 #include <json-c/json.h>
 
-#include "verdict.h"
+#include "report/verdict.h"
 #include "unit.h"
 
 static enum idr_verdict verdict(double a, double sa, double b, double sb, int higher)
@@ -86,6 +86,6 @@ static CU_TestInfo stats_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/verdict.c", stats_tests, NULL, NULL },
+	{ "cli/report/verdict.c", stats_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "devices.h"
-#include "drilltarget.h"
-#include "run.h"
+#include "run/drilltarget.h"
+#include "run/run.h"
 
 const char *idr_target_kind_name(enum idr_drill_kind kind)
 {

@@ -1,5 +1,5 @@
 /*
- * result.c - read a stored run back (archive.h: idr_result_*): the result file's own
+ * runfile.c - read a stored run back (archive.h: idr_result_*): the result file's own
  * fields, then each part through fiojson.h, then every job paired with its sidecar lines
  * and turned into the numbers show, compare and plot use. Fuzzed (tests/fuzz/).
  */
@@ -12,9 +12,9 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
-#include "engsel.h"
-#include "fiojson.h"
+#include "archive/archive_int.h"
+#include "run/engsel.h"
+#include "archive/fiojson.h"
 
 #define MAX_PARTS 65536u	/* a result with more parts than this is not one of ours */
 

@@ -1,6 +1,6 @@
 /*
- * archive.c - the results archive (archive.h): where it is, storing a run atomically,
- * and indexing and finding runs. Reading a run back is result.c.
+ * store.c - the results archive (archive.h): where it is, storing a run atomically,
+ * and indexing and finding runs. Reading a run back is runfile.c.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,9 +16,9 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
-#include "devid.h"
-#include "engsel.h"
+#include "archive/archive_int.h"
+#include "archive/identity.h"
+#include "run/engsel.h"
 #include "idr_build.h"
 #include "iodrill.h"
 

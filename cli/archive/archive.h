@@ -6,7 +6,7 @@
  *
  * Layout:
  *   RESULTS/                       see idr_archive_dir()
- *     <device>/                    one folder per device identity (cli/devid.h), e.g.
+ *     <device>/                    one folder per device identity (cli/archive/identity.h), e.g.
  *                                  nvme-Samsung_SSD_980_1TB-S64ANS0T123456-ns1-lba512,
  *                                  block-QEMU_HARDDISK-QM00001-64GiB, file-tmpfs-dev_shm,
  *                                  file-ext4-on-block-virtio_blk-overlayblk-256GiB
@@ -68,7 +68,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "fiojson.h"
+#include "archive/fiojson.h"
 
 struct json_object;
 
@@ -121,7 +121,7 @@ struct idr_stored {
  * idr_archive_store - store one run in the archive at dir (NULL: idr_archive_dir(NULL)).
  * Reads every part through fiojson.h first: an unreadable, truncated or foreign fio output
  * or sidecar is refused before anything is written. Identifies the target's device
- * (devid.h) and gathers the provenance itself. The input files are only read.
+ * (identity.h) and gathers the provenance itself. The input files are only read.
  * Returns 0 with out filled in, or -errno with a message in err (nothing stored).
  */
 int idr_archive_store(const char *dir, const struct idr_run_input *in, struct idr_stored *out,
@@ -183,7 +183,7 @@ const char *idr_archive_find_device(const struct idr_archive_index *idx, const c
 				    char *err, size_t errlen);
 
 /*
- * idr_archive_device_load - device folder dev's device.json: devid.h's identity object
+ * idr_archive_device_load - device folder dev's device.json: identity.h's identity object
  * (type, name, key, description, identity, facts). The caller json_object_put()s *out.
  * Returns 0, or -errno / -EINVAL with a message in err.
  */

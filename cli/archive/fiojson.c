@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "fiojson.h"
+#include "archive/fiojson.h"
 #include "sidecar.h"
 
 #define MAX_INPUT (256u << 20)	/* a fio JSON file larger than this is not one of ours */

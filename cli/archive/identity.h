@@ -1,5 +1,5 @@
 /*
- * devid.h - which device a run measured, as the results archive files it: a folder name
+ * identity.h - which device a run measured, as the results archive files it: a folder name
  * that is readable and stays the same across reboots and renames (/dev/nvme0n1 today,
  * nvme1n1 tomorrow), the identity behind it, and the device's facts at the time of the run.
  *
@@ -13,8 +13,8 @@
  *                    file-<fstype>-<mount point> when there is none (tmpfs, overlay)
  *   nothing          none (the nil engine touches no device)
  */
-#ifndef IDR_CLI_DEVID_H
-#define IDR_CLI_DEVID_H
+#ifndef IDR_CLI_IDENTITY_H
+#define IDR_CLI_IDENTITY_H
 
 #include <stdbool.h>
 #include <stddef.h>

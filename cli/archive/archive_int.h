@@ -1,5 +1,5 @@
 /*
- * archive_int.h - what the archive's files (archive.c, result.c, prov.c) share with each
+ * archive_int.h - what the archive's files (store.c, index.c, runfile.c, prov.c) share with each
  * other and with their unit tests; not for the commands (they use archive.h).
  */
 #ifndef IDR_CLI_ARCHIVE_INT_H
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "archive.h"
+#include "archive/archive.h"
 
 struct json_object;
 

@@ -1,5 +1,5 @@
 /*
- * drillreport.c - the drill's report: medians over the repetitions, the table, the JSON,
+ * drill_report.c - the drill's report: medians over the repetitions, the table, the JSON,
  * "what this shows" and the chart (drill.h).
  */
 #include <errno.h>
@@ -14,8 +14,8 @@
 
 #include "drill.h"
 #include "iodrill.h"
-#include "plot.h"
-#include "stats.h"
+#include "report/plot.h"
+#include "report/stats.h"
 
 /* ---- summary ----------------------------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  */
 #include <math.h>
 
-#include "verdict.h"
+#include "report/verdict.h"
 
 void idr_diff(struct idr_figure a, struct idr_figure b, int higher_better, double threshold,
 	      double min_change, struct idr_diff *out)

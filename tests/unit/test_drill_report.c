@@ -1,5 +1,5 @@
 /*
- * test_drillreport.c - cli/drillreport.c: the drill's summary and "what this shows",
+ * test_drill_report.c - cli/drill_report.c: the drill's summary and "what this shows",
  * from synthetic repetitions whose answers are known.
  */
 #include <stdio.h>
@@ -162,6 +162,6 @@ static CU_TestInfo report_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/drillreport.c", report_tests, NULL, NULL },
+	{ "cli/drill_report.c", report_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "chart.h"
-#include "plot.h"
+#include "report/chart.h"
+#include "report/plot.h"
 
 /* A string as a gnuplot single-quoted literal: ' doubles. */
 static void quoted(FILE *f, const char *s)

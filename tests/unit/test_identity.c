@@ -1,7 +1,7 @@
 /*
- * test_devid.c - cli/devid.c: folder names (sanitized, NVMe from its identity, sizes),
+ * test_identity.c - cli/archive/identity.c: folder names (sanitized, NVMe from its identity, sizes),
  * every kind of block device of the sysfs fixture filed under the very names (and keys)
- * it had before devid.c asked nvme/, and identifying what this machine has: no device, a
+ * it had before identity.c asked nvme/, and identifying what this machine has: no device, a
  * file, a bad path, a char device.
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "devid.h"
+#include "archive/identity.h"
 #include "sysfs_fixture.h"
 #include "unit.h"
 
@@ -197,7 +197,7 @@ static CU_TestInfo devid_fixture_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/devid.c", devid_tests, NULL, NULL },
-	{ "cli/devid.c (sysfs fixture)", devid_fixture_tests, sysfs_fixture_up, sysfs_fixture_down },
+	{ "cli/archive/identity.c", devid_tests, NULL, NULL },
+	{ "cli/archive/identity.c (sysfs fixture)", devid_fixture_tests, sysfs_fixture_up, sysfs_fixture_down },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -20,7 +20,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "archive.h"
+#include "archive/archive.h"
 
 struct json_object;
 

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fiojson.h"
-#include "profile.h"
+#include "archive/fiojson.h"
+#include "run/profile.h"
 
 void idr_profile_key(const char *line, char *key, size_t keylen)
 {

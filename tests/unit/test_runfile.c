@@ -1,5 +1,5 @@
 /*
- * test_result.c - cli/result.c: reading a stored run back (real fixture runs and each kind
+ * test_runfile.c - cli/archive/runfile.c: reading a stored run back (real fixture runs and each kind
  * of bad file), pairing fio's jobs with sidecar lines, and the numbers show/compare use.
  */
 #include <errno.h>
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "archive_int.h"
-#include "engsel.h"
+#include "archive/archive_int.h"
+#include "run/engsel.h"
 #include "unit.h"
 
 #define BASE "tests/fixtures/results/file-tmpfs-dev_shm/20261125T164406.157Z-drill-8f72.json"
@@ -199,6 +199,6 @@ static CU_TestInfo result_tests[] = {
 };
 
 const struct unit_suite unit_suites[] = {
-	{ "cli/result.c", result_tests, NULL, NULL },
+	{ "cli/archive/runfile.c", result_tests, NULL, NULL },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "drilltarget.h"
+#include "run/drilltarget.h"
 
 #define IDR_MAX_PICKS 32
 

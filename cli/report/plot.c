@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "plot.h"
+#include "report/plot.h"
 
 extern char **environ;
 

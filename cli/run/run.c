@@ -16,11 +16,11 @@
 
 #include <json-c/json.h>
 
-#include "archive.h"
-#include "fiojson.h"
+#include "archive/archive.h"
+#include "archive/fiojson.h"
 #include "idr_build.h"
 #include "iodrill.h"
-#include "run.h"
+#include "run/run.h"
 
 /* The signal that asked the run to stop: written by the handler, read by the command. */
 static volatile sig_atomic_t stop_sig;

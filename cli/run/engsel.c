@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "engsel.h"
+#include "run/engsel.h"
 #include "iodrill.h"
-#include "run.h"
+#include "run/run.h"
 
 struct row {
 	const char *name, *kind, *twin, *twin_opts, *target;

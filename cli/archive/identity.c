@@ -1,5 +1,5 @@
 /*
- * devid.c - which device a run measured (devid.h): the archive's folder names and
+ * identity.c - which device a run measured (identity.h): the archive's folder names and
  * identities, built from what nvme/ says a path is (idr_device_identify: NVMe Identify,
  * sysfs; idr_path_fs: a file's filesystem). What is read here besides is the archive's
  * own: the facts it keeps with a run (queue settings, a loop device's offset) and the
@@ -18,7 +18,7 @@
 
 #include <json-c/json.h>
 
-#include "devid.h"
+#include "archive/identity.h"
 
 /* Names, keys and descriptions are capped by design (set_name hashes an overlong name):
  * a cut string is intended here, not a bug for the compiler to flag. */

@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
+#include "archive/archive_int.h"
 
 #define VULN_DIR "/sys/devices/system/cpu/vulnerabilities"
 

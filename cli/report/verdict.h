@@ -6,7 +6,7 @@
 #ifndef IDR_CLI_VERDICT_H
 #define IDR_CLI_VERDICT_H
 
-#include "fiojson.h"
+#include "archive/fiojson.h"
 
 /* A figure and its spread: the relative half-width (0.05 = ±5%) of the range its run says
  * it could fall in; NaN when the run measured none. */

@@ -1,5 +1,5 @@
 /*
- * archive_index.c - finding runs in the archive (archive.h): the index of device folders
+ * index.c - finding runs in the archive (archive.h): the index of device folders
  * and run files, built from names alone, and resolving what a user typed to a run or a
  * device. Only reads.
  */
@@ -15,9 +15,9 @@
 
 #include <json-c/json.h>
 
-#include "archive_int.h"
-#include "devid.h"
-#include "fiojson.h"
+#include "archive/archive_int.h"
+#include "archive/identity.h"
+#include "archive/fiojson.h"
 
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
