@@ -57,7 +57,7 @@ ENGINE_SOS := $(ENGINES:%=engines/%.so)
 CORE_SRCS := $(wildcard engines/core/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
-CORE_UNIT_SRCS := engines/core/cpu.c engines/core/sidecar.c engines/core/target.c \
+CORE_UNIT_SRCS := engines/core/caps.c engines/core/cpu.c engines/core/sidecar.c engines/core/target.c \
 	engines/core/blkdev.c engines/core/guard.c engines/core/chan.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).

@@ -271,7 +271,6 @@ static void build_args(const struct drill *d, const struct idr_pick *k, struct i
 {
 	unsigned int depth = strcmp(k->kind, "sync") ? d->o.iodepth : 1;
 
-	a->n = 0;
 	idr_pick_args(k, &d->t, a);
 	idr_args_add(a, "--iodepth=%u", depth);
 	idr_args_add(a, "--readonly");
@@ -347,15 +346,19 @@ static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
 {
 	const struct idr_pick *k = row->pick;
 	struct drill_sample s = { 0 };
-	struct idr_args a;
+	struct idr_args a = { .n = 0 };
 	char label[64], path[PATH_MAX], said[360];
 	int st;
 
 	snprintf(label, sizeof(label), "r%02u-%s", rep, k->name);
 	build_args(d, k, &a);
-	st = idr_run_fio(&d->run, label, k->name, rep, a.v, !k->builtin);
+	st = idr_run_fio(&d->run, label, k->name, rep, &a, !k->builtin);
 	if (st == -EINTR)
 		return st;
+	if (st < 0) {
+		snprintf(row->failed, sizeof(row->failed), "could not run fio: %s", strerror(-st));
+		return -EIO;
+	}
 	if (st) {
 		idr_run_said(&d->run, label, said, sizeof(said));
 		snprintf(row->failed, sizeof(row->failed), "fio exited %d: %s", st,

@@ -334,9 +334,14 @@ static int run_depth(struct tune *u, unsigned int depth)
 	idr_args_add(&a, "--section=qd%u", depth);
 	idr_args_add(&a, "--readonly");
 	idr_args_add(&a, "%s", u->job);
-	st = idr_run_fio(&u->run, label, u->k->name, 0, a.v, !u->k->builtin);
+	st = idr_run_fio(&u->run, label, u->k->name, 0, &a, !u->k->builtin);
 	if (st == -EINTR)
 		return st;
+	if (st < 0) {
+		snprintf(u->failed, sizeof(u->failed), "iodepth %u: could not run fio: %s", depth,
+			 strerror(-st));
+		return -EIO;
+	}
 	if (st) {
 		idr_run_said(&u->run, label, said, sizeof(said));
 		snprintf(u->failed, sizeof(u->failed), "iodepth %u: fio exited %d: %s", depth, st,

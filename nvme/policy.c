@@ -6,15 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "caps.h"
 #include "devices.h"
-
-static const struct {
-	const char *name, *target;
-} engine_targets[] = {
-#define IDR_ENGINE_ROW(name, kind, twin, twin_opts, target) { name, target },
-#include "engine_caps.h"
-#undef IDR_ENGINE_ROW
-};
 
 /* One finding, short, for the table: "mounted on /", "ext4 on loop3p1", "held by dm-0". */
 static void finding_short(const struct idr_dev *d, const struct idr_finding *f, char *buf,
@@ -136,19 +129,24 @@ bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *
 unsigned int idr_dev_engines(const struct idr_dev *d, const struct idr_env *env,
 			     const char **names, unsigned int max)
 {
+	/* A block device always takes O_DIRECT. */
 	bool block = *d->blk.name && d->blk.size_bytes;
-	bool ng = !d->blk.partno && idr_dev_passthru(d, env, (char[160]){ 0 }, 160);
-	unsigned int i, n = 0;
-	const char *t;
+	struct idr_target_offer o = {
+		.path = block,
+		.direct = block,
+		.ngdev = !d->blk.partno && idr_dev_passthru(d, env, (char[160]){ 0 }, 160),
+	};
+	const struct idr_caps *c;
+	unsigned int n = 0;
+	size_t i;
 
-	for (i = 0; i < sizeof(engine_targets) / sizeof(engine_targets[0]); i++) {
-		t = engine_targets[i].target;
-		if (((!strcmp(t, "file") || !strcmp(t, "direct")) && block) ||
-		    (!strcmp(t, "ngdev") && ng)) {
-			if (n < max)
-				names[n] = engine_targets[i].name;
-			n++;
-		}
+	/* The engines that do I/O on it: a device-free one (nil) is not listed. */
+	for (i = 0; (c = idr_caps_at(i)); i++) {
+		if (idr_caps_floor(c) || idr_caps_applies(c, &o))
+			continue;
+		if (n < max)
+			names[n] = c->name;
+		n++;
 	}
 	return n;
 }

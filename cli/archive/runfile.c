@@ -13,7 +13,6 @@
 #include <json-c/json.h>
 
 #include "archive/archive_int.h"
-#include "run/engsel.h"
 #include "archive/fiojson.h"
 
 #define MAX_PARTS 65536u	/* a result with more parts than this is not one of ours */

@@ -17,8 +17,8 @@
 #include <json-c/json.h>
 
 #include "archive/archive_int.h"
+#include "caps.h"
 #include "archive/identity.h"
-#include "run/engsel.h"
 #include "idr_build.h"
 #include "iodrill.h"
 
@@ -169,15 +169,16 @@ static int check_input(const struct idr_run_input *in, char *err, size_t errlen)
 static int derive_target(const struct loaded *l, char *buf, size_t len, char *err,
 			 size_t errlen)
 {
-	const char *first = NULL, *f, *t;
+	const char *first = NULL, *f;
+	const struct idr_caps *c;
 	unsigned int i;
 
 	for (i = 0; i < l->r.nr_jobs; i++) {
 		const struct idr_result_job *j = &l->r.jobs[i];
 		const struct idr_fio_run *run = &l->r.runs[j->part];
 
-		t = idr_engine_target(j->engine);
-		if (t && !strcmp(t, "none"))
+		c = idr_caps_find(j->engine);
+		if (c && idr_caps_floor(c))
 			continue;
 		f = idr_fio_run_opt(run, j->fio, "filename");
 		if (!f)
@@ -322,7 +323,7 @@ static struct json_object *engines_json(const struct loaded *l)
 		/* fio's built-in engine (a twin), or ours without its sidecar */
 		e = json_object_new_object();
 		put(e, "name", jstr(j->engine));
-		if (idr_engine_target(j->engine)) {
+		if (idr_caps_find(j->engine)) {
 			put(e, "no_sidecar", json_object_new_boolean(1));
 		} else {
 			put(e, "fio_builtin", json_object_new_boolean(1));

@@ -5,40 +5,19 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "run/engsel.h"
+#include "caps.h"
 #include "iodrill.h"
+#include "run/engsel.h"
 #include "run/run.h"
-
-struct row {
-	const char *name, *kind, *twin, *twin_opts, *target;
-};
-
-static const struct row rows[] = {
-#define IDR_ENGINE_ROW(name, kind, twin, twin_opts, target) \
-	{ name, kind, twin, twin_opts, target },
-#include "engine_caps.h"
-#undef IDR_ENGINE_ROW
-};
-
-#define NR_ROWS (sizeof(rows) / sizeof(rows[0]))
-
-const char *idr_engine_target(const char *engine)
-{
-	size_t i;
-
-	for (i = 0; engine && i < NR_ROWS; i++)
-		if (!strcmp(rows[i].name, engine))
-			return rows[i].target;
-	return NULL;
-}
 
 void idr_engines_known(char *buf, size_t len)
 {
+	const struct idr_caps *c;
 	size_t i, o = 0;
 
 	buf[0] = '\0';
-	for (i = 0; i < NR_ROWS && o < len; i++)
-		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", rows[i].name);
+	for (i = 0; (c = idr_caps_at(i)) && o < len; i++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%s", i ? " " : "", c->name);
 }
 
 /* Is name in the comma-separated list? */
@@ -53,24 +32,18 @@ static bool listed(const char *list, const char *name)
 	return false;
 }
 
-/* Why row r cannot read target t, or NULL when it can; which path it reads. */
-static const char *not_applicable(const struct row *r, const struct idr_drill_target *t,
+/* Why row r cannot read target t (caps.h's rule), or NULL when it can; which path it reads. */
+static const char *not_applicable(const struct idr_caps *r, const struct idr_drill_target *t,
 				  const char **file)
 {
-	*file = t->path[0] ? t->path : t->ngdev;
-	if (!strcmp(r->target, "none"))
-		return NULL;
-	if (!strcmp(r->target, "ngdev")) {
-		*file = t->ngdev;
-		return t->ngdev[0] ? NULL : "needs an NVMe generic char device (/dev/ngXnY); "
-					    "TARGET is not one and maps to none";
-	}
-	if (!t->path[0])
-		return "needs a file or block device; this NVMe generic device has no block "
-		       "device beside it";
-	if (!strcmp(r->target, "direct") && !t->direct)
-		return "needs O_DIRECT (it is synchronous without it), which TARGET refuses";
-	return NULL;
+	struct idr_target_offer o = {
+		.path = t->path[0] != '\0',
+		.direct = t->direct,
+		.ngdev = t->ngdev[0] != '\0',
+	};
+
+	*file = !strcmp(r->target, "ngdev") || !t->path[0] ? t->ngdev : t->path;
+	return idr_caps_applies(r, &o);
 }
 
 static void add_skip(struct idr_picks *p, const char *name, const char *why)
@@ -81,7 +54,7 @@ static void add_skip(struct idr_picks *p, const char *name, const char *why)
 	snprintf(s->why, sizeof(s->why), "%s", why);
 }
 
-static void add_pick(struct idr_picks *p, const struct row *r, const char *file, bool twin,
+static void add_pick(struct idr_picks *p, const struct idr_caps *r, const char *file, bool twin,
 		     const char *so)
 {
 	struct idr_pick *k = &p->v[p->n++];
@@ -94,7 +67,7 @@ static void add_pick(struct idr_picks *p, const struct row *r, const char *file,
 	k->twin_opts = r->twin_opts;
 	k->target = r->target;
 	k->builtin = twin;
-	k->floor = !strcmp(r->target, "none");
+	k->floor = idr_caps_floor(r);
 	k->file = file;
 	if (twin)
 		snprintf(k->ioengine, sizeof(k->ioengine), "%s", r->twin);
@@ -103,7 +76,7 @@ static void add_pick(struct idr_picks *p, const struct row *r, const char *file,
 }
 
 /* One row: pick it, skip it (with why), or fail when the user asked for it by name. */
-static int consider(const struct row *r, const struct idr_drill_target *t, bool named, bool twins,
+static int consider(const struct idr_caps *r, const struct idr_drill_target *t, bool named, bool twins,
 		    struct idr_picks *p, char *err, size_t errlen)
 {
 	char so[PATH_MAX], why[200];
@@ -135,6 +108,7 @@ int idr_engines_pick(const struct idr_drill_target *t, const char *only, bool tw
 		     struct idr_picks *p, char *err, size_t errlen)
 {
 	char known[512], name[64];
+	const struct idr_caps *c;
 	const char *s, *e;
 	size_t i;
 	int ret;
@@ -145,18 +119,16 @@ int idr_engines_pick(const struct idr_drill_target *t, const char *only, bool tw
 	for (s = only; s && *s; s = *e ? e + 1 : e) {
 		e = strchrnul(s, ',');
 		snprintf(name, sizeof(name), "%.*s", (int)(e - s), s);
-		for (i = 0; i < NR_ROWS && strcmp(rows[i].name, name); i++)
-			;
-		if (i == NR_ROWS) {
+		if (!idr_caps_find(name)) {
 			snprintf(err, errlen, "unknown engine '%s': the engines are %s "
 				 "(engines/engines.tbl)", name, known);
 			return -EINVAL;
 		}
 	}
-	for (i = 0; i < NR_ROWS; i++) {
-		if (only && !listed(only, rows[i].name))
+	for (i = 0; (c = idr_caps_at(i)); i++) {
+		if (only && !listed(only, c->name))
 			continue;
-		ret = consider(&rows[i], t, only != NULL, twins, p, err, errlen);
+		ret = consider(c, t, only != NULL, twins, p, err, errlen);
 		if (ret)
 			return ret;
 	}

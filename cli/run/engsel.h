@@ -54,10 +54,6 @@ struct idr_args;
  */
 void idr_pick_args(const struct idr_pick *k, const struct idr_drill_target *t, struct idr_args *a);
 
-/* idr_engine_target - engine's target kind in engines.tbl (file, direct, ngdev, none), or
- * NULL for an engine that is not ours (fio's built-in ones). */
-const char *idr_engine_target(const char *engine);
-
 /* idr_engines_known - the names in engines.tbl, space-separated, into buf. */
 void idr_engines_known(char *buf, size_t len);
 

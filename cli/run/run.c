@@ -244,19 +244,22 @@ static int spawn_and_wait(char **argv, int errfd)
 }
 
 int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsigned int rep,
-		const char *const *args, bool sidecar)
+		const struct idr_args *args, bool sidecar)
 {
-	struct idr_fio_call *c = new_call(run);
+	struct idr_fio_call *c;
 	char path[PATH_MAX];
 	int fd, ret;
 
+	if (args->lost)
+		return -E2BIG;
+	c = new_call(run);
 	if (!c)
 		return -ENOMEM;
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	snprintf(c->engine, sizeof(c->engine), "%s", engine);
 	c->rep = rep;
 	c->sidecar = sidecar;
-	c->argv = build_argv(run, label, args, sidecar);
+	c->argv = build_argv(run, label, args->v, sidecar);
 	if (!c->argv) {
 		free_argv(c->argv);
 		return -ENOMEM;
@@ -279,12 +282,19 @@ int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsi
 void idr_args_add(struct idr_args *a, const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
-	if (a->n >= 16)
+	if (a->n >= IDR_ARGS_MAX) {
+		a->lost = true;
 		return;
+	}
 	va_start(ap, fmt);
-	vsnprintf(a->buf[a->n], sizeof(a->buf[0]), fmt, ap);
+	n = vsnprintf(a->buf[a->n], sizeof(a->buf[0]), fmt, ap);
 	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(a->buf[0])) {
+		a->lost = true;
+		return;
+	}
 	a->v[a->n] = a->buf[a->n];
 	a->v[++a->n] = NULL;
 }

@@ -71,23 +71,28 @@ void idr_run_path(const struct idr_run *run, const char *label, const char *ext,
 		  size_t len);
 
 /*
- * idr_run_fio - run fio with args (NULL-terminated; iodrill adds JSON output to
- * <label>.json, and --sidecar=<label>.sidecar when sidecar is set, before them), its
- * stdout and stderr into <label>.err, and record the call. Returns fio's exit status
- * (>= 0), -EINTR when the run was stopped by a signal (before or while fio ran), or
- * -errno when fio could not be started.
+ * idr_run_fio - run fio with args (iodrill adds JSON output to <label>.json, and
+ * --sidecar=<label>.sidecar when sidecar is set, before them), its stdout and stderr
+ * into <label>.err, and record the call. Returns fio's exit status (>= 0), -EINTR when
+ * the run was stopped by a signal (before or while fio ran), -E2BIG when args lost an
+ * argument (nothing is run), or -errno when fio could not be started.
  */
+struct idr_args;
 int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsigned int rep,
-		const char *const *args, bool sidecar);
+		const struct idr_args *args, bool sidecar);
 
-/* A command line being built for idr_run_fio: up to 16 arguments, NULL-terminated. */
+#define IDR_ARGS_MAX 32
+
+/* A command line being built for idr_run_fio: up to IDR_ARGS_MAX arguments. Start it
+ * zeroed ({ .n = 0 }). */
 struct idr_args {
-	char buf[16][PATH_MAX + 32];
-	const char *v[17];
+	char buf[IDR_ARGS_MAX][PATH_MAX + 32];
+	const char *v[IDR_ARGS_MAX + 1];	/* NULL-terminated */
 	unsigned int n;
+	bool lost;	/* an argument did not fit (too many, or too long): idr_run_fio refuses */
 };
 
-/* idr_args_add - append one printf-formatted argument (ignored beyond 16). */
+/* idr_args_add - append one printf-formatted argument; one that does not fit sets lost. */
 void idr_args_add(struct idr_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*

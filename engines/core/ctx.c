@@ -9,25 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "idr.h"
 #include "idr_build.h"
-
-static const struct idr_caps caps_table[] = {
-#define IDR_ENGINE_ROW(name, kind, twin, twin_opts, target) \
-	{ name, kind, twin, twin_opts, target },
-#include "engine_caps.h"
-#undef IDR_ENGINE_ROW
-};
-
-const struct idr_caps *idr_caps_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(caps_table) / sizeof(caps_table[0]); i++)
-		if (!strcmp(caps_table[i].name, name))
-			return &caps_table[i];
-	return NULL;
-}
 
 int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 {

@@ -111,13 +111,6 @@ struct idr_guard_file {
 };
 
 /* The engine's row in engines/engines.tbl. */
-struct idr_caps {
-	const char *name, *kind, *twin, *twin_opts, *target;
-};
-
-/* idr_caps_find - the row for engine name, or NULL for a name not in the table. */
-const struct idr_caps *idr_caps_find(const char *name);
-
 /* The engine's private data embeds struct idr_ctx first; this recovers it. */
 static inline struct idr_ctx *idr_ctx(struct thread_data *td)
 {

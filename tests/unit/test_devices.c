@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "devices.h"
 #include "sysfs_fixture.h"
 #include "unit.h"
@@ -211,15 +212,12 @@ static bool has(const char **names, unsigned int n, const char *name)
 /* How many engines.tbl rows have a target in the list. */
 static unsigned int rows_with(const char *t1, const char *t2)
 {
-	static const char *const targets[] = {
-#define IDR_ENGINE_ROW(name, kind, twin, twin_opts, target) target,
-#include "engine_caps.h"
-#undef IDR_ENGINE_ROW
-	};
-	unsigned int i, n = 0;
+	const struct idr_caps *c;
+	unsigned int n = 0;
+	size_t i;
 
-	for (i = 0; i < sizeof(targets) / sizeof(targets[0]); i++)
-		n += !strcmp(targets[i], t1) || (t2 && !strcmp(targets[i], t2));
+	for (i = 0; (c = idr_caps_at(i)); i++)
+		n += !strcmp(c->target, t1) || (t2 && !strcmp(c->target, t2));
 	return n;
 }
 

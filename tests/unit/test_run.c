@@ -227,7 +227,31 @@ static void check(void)
 	idr_run_end(&run);
 }
 
+/* An argument that does not fit is never dropped silently: the call is refused. */
+static void args_lost(void)
+{
+	static struct idr_args a, b;
+	struct idr_run run;
+	unsigned int i;
+
+	memset(&run, 0, sizeof(run));
+	for (i = 0; i < IDR_ARGS_MAX; i++)
+		idr_args_add(&a, "--opt%u=1", i);
+	CU_ASSERT_FALSE(a.lost);
+	CU_ASSERT_EQUAL(a.n, IDR_ARGS_MAX);
+	CU_ASSERT_PTR_NULL(a.v[IDR_ARGS_MAX]);
+	idr_args_add(&a, "--one-too-many");
+	CU_ASSERT_TRUE(a.lost);
+	CU_ASSERT_EQUAL(idr_run_fio(&run, "x", "sync", 0, &a, false), -E2BIG);
+	CU_ASSERT_EQUAL(run.nr_calls, 0);
+	/* one too long for its slot */
+	idr_args_add(&b, "--filename=%0*d", (int)sizeof(b.buf[0]), 7);
+	CU_ASSERT_TRUE(b.lost);
+	CU_ASSERT_EQUAL(b.n, 0);
+}
+
 static CU_TestInfo run_tests[] = {
+	{ "idr_args_add/too many or too long: lost, and idr_run_fio refuses", args_lost },
 	{ "idr_run_archive/parts: what did not read is left out and named", parts },
 	{ "idr_run_archive/nothing ran: -ENODATA, nothing stored", nothing },
 	{ "idr_run_archive/--no-archive: 1, nothing stored", not_asked },

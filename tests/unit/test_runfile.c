@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "archive/archive_int.h"
-#include "run/engsel.h"
 #include "unit.h"
 
 #define BASE "tests/fixtures/results/file-tmpfs-dev_shm/20261125T164406.157Z-drill-8f72.json"
@@ -182,9 +181,6 @@ static void engine_names(void)
 			       "uring_fixed");
 	CU_ASSERT_STRING_EQUAL(idr_engine_name("io_uring", b, sizeof(b)), "io_uring");
 	CU_ASSERT_STRING_EQUAL(idr_engine_name(NULL, b, sizeof(b)), "psync");
-	CU_ASSERT_STRING_EQUAL(idr_engine_target("nil"), "none");
-	CU_ASSERT_STRING_EQUAL(idr_engine_target("sync"), "file");
-	CU_ASSERT_PTR_NULL(idr_engine_target("psync"));
 }
 
 static CU_TestInfo result_tests[] = {
@@ -194,7 +190,7 @@ static CU_TestInfo result_tests[] = {
 	{ "idr_result_build_jobs/numjobs paired by thread number", pairs_by_thread },
 	{ "idr_result_build_jobs/group_reporting summed", sums_group },
 	{ "idr_result_build_jobs/no sidecar: fio's figures", without_sidecar },
-	{ "idr_engine_name/from ioengine; engines.tbl target", engine_names },
+	{ "idr_engine_name/from ioengine", engine_names },
 	CU_TEST_INFO_NULL,
 };
 
