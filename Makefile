@@ -57,15 +57,16 @@ ENGINE_SOS := $(ENGINES:%=engines/%.so)
 CORE_SRCS := $(wildcard engines/core/*.c)
 CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
-CORE_UNIT_SRCS := engines/core/caps.c engines/core/cpu.c engines/core/sidecar.c engines/core/target.c \
-	engines/core/blkdev.c engines/core/guard.c engines/core/chan.c
+CORE_UNIT_SRCS := engines/core/caps.c engines/core/cpu.c engines/core/hist.c \
+	engines/core/sidecar.c engines/core/target.c engines/core/blkdev.c engines/core/guard.c \
+	engines/core/chan.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
 engines/uring_fixed.so engines/uring_passthru.so: $(URING_SHARED_OBJS)
 
 # The write guard (engines/core/guard.c) probes devices with libblkid.
-ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS)
+ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS) -lm
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
 engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
