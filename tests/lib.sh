@@ -58,6 +58,11 @@ trap 'exit 130' INT TERM
 
 scratch() { echo "$SCRATCH"; }
 
+# fio writes files into its working folder (<job>.prerun.txt, *-verify.state, files named
+# after a job without filename=): every script runs from its scratch folder, so the source
+# tree stays clean. Paths into the tree go through $TOP.
+cd "$SCRATCH" || { echo "FAIL $(basename "$0"): cannot enter $SCRATCH"; exit 1; }
+
 # iodrill drill and tune store every run in the results archive: in the scratch folder
 # unless a script says where, never in the source tree's results/.
 export IODRILL_RESULTS=$SCRATCH/results
@@ -310,7 +315,7 @@ vm_cases()
 {
 	local out line rc c n_fail=0
 	out=$(scratch)/vm-cases-$RANDOM
-	"$VM_RUN" --smp 1 "$@" >"$out"
+	"$VM_RUN" --smp 1 --cwd "$TOP" "$@" >"$out"
 	rc=$?
 	while IFS= read -r line; do
 		case $line in
