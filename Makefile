@@ -201,10 +201,29 @@ $(BUILD)/fuzz/%: $(FUZZ_OBJ)/tests/fuzz/%.o $(FUZZ_LIB_OBJS)
 
 fuzzers: $(FUZZ_BINS)
 
+# ---- the same sources through clang, -Werror too (tests/style/t-clang-build.sh) ----------
+# Objects only, under build/obj-clang: the gcc-built engines and ./iodrill are untouched.
+CLANG_OBJ := $(BUILD)/obj-clang
+CLANG_ENGINE_OBJS := $(patsubst %.c,$(CLANG_OBJ)/%.pic.o,$(wildcard engines/*.c) $(CORE_SRCS) \
+	$(wildcard engines/uring/*.c))
+CLANG_CLI_OBJS := $(patsubst %.c,$(CLANG_OBJ)/%.o,$(CLI_SRCS) $(wildcard tests/unit/*.c))
+
+$(CLANG_OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CLANG,$<)
+	@mkdir -p $(@D)
+	$(Q)clang $(ENGINE_CFLAGS) -Iengines -Invme $(NVME_CFLAGS) -c $< -o $@
+$(CLANG_OBJ)/%.o: %.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CLANG,$<)
+	@mkdir -p $(@D)
+	$(Q)clang $(UNIT_CFLAGS) $(CLI_CFLAGS) -c $< -o $@
+
+clang-build: $(CLANG_ENGINE_OBJS) $(CLANG_CLI_OBJS)
+
 # ---- targets ----------------------------------------------------------------------------
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
-.PHONY: all check check-vm units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE
+.PHONY: all check check-vm units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE \
+	clang-build
 .DEFAULT_GOAL := all
 
 all: $(ENGINE_SOS) iodrill
@@ -252,7 +271,8 @@ uninstall:
 # clean keeps the fio source and the test machine's kernel (build/fio-src, build/vm);
 # distclean removes them and config.mk.
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz $(BUILD)/fuzz $(BUILD)/gen $(BUILD)/tests \
+	rm -rf $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz $(BUILD)/obj-clang $(BUILD)/fuzz \
+		$(BUILD)/gen $(BUILD)/tests \
 		iodrill engines/*.so
 
 distclean: clean
@@ -263,4 +283,5 @@ help:
 
 FORCE:
 
--include $(shell find $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/obj-san $(BUILD)/obj-fuzz $(BUILD)/obj-clang -name '*.d' \
+	2>/dev/null)

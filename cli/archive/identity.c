@@ -22,7 +22,9 @@
 
 /* Names, keys and descriptions are capped by design (set_name hashes an overlong name):
  * a cut string is intended here, not a bug for the compiler to flag. */
+#ifndef __clang__ /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 /* ---- small helpers -------------------------------------------------------------------- */
 

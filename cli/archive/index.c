@@ -19,7 +19,9 @@
 #include "archive/identity.h"
 #include "archive/fiojson.h"
 
+#ifndef __clang__ /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 static int grow(void **arr, unsigned int nr, unsigned int *cap, size_t size)
 {

@@ -26,7 +26,9 @@
 #define ATTEMPTS 16		/* names tried before giving up (taken names, racing writers) */
 
 /* Names, ids and paths are capped by design; a cut string is caught where it matters. */
+#ifndef __clang__ /* clang has no such warning */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+#endif
 
 /* ---- where the archive is ------------------------------------------------------------- */
 
