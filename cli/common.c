@@ -40,6 +40,20 @@ int64_t idr_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+int64_t idr_utc_ms(int year, int mon, int day, int hour, int min, int sec, int ms)
+{
+	struct tm tm = {
+		.tm_year = year - 1900,
+		.tm_mon = mon - 1,
+		.tm_mday = day,
+		.tm_hour = hour,
+		.tm_min = min,
+		.tm_sec = sec,
+	};
+
+	return (int64_t)timegm(&tm) * 1000 + ms;
+}
+
 const char *idr_fio_path(void)
 {
 	const char *env = getenv("IODRILL_FIO");

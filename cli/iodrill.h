@@ -24,6 +24,10 @@ void idr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* idr_now_ms - the time now, Unix milliseconds. */
 int64_t idr_now_ms(void);
 
+/* idr_utc_ms - a UTC calendar time (year, month 1-12, day, hour, minute, second, ms) as
+ * Unix milliseconds; the fields are not range-checked here. */
+int64_t idr_utc_ms(int year, int mon, int day, int hour, int min, int sec, int ms);
+
 /* idr_print_json - o on out as pretty JSON ('/' not escaped), with a newline. */
 void idr_print_json(FILE *out, struct json_object *o);
 

@@ -252,7 +252,6 @@ static int hoist(int argc, char **argv, char **out)
 int results_when(const char *s, int64_t now_ms, int64_t *ms)
 {
 	int y, mo, d, h = 0, mi = 0, sec = 0, frac = 0, n = 0;
-	struct tm tm = { 0 };
 	char unit, *end;
 	double v;
 
@@ -287,13 +286,7 @@ int results_when(const char *s, int64_t now_ms, int64_t *ms)
 		s++;
 	if (*s || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return -EINVAL;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*ms = (int64_t)timegm(&tm) * 1000 + frac;
+	*ms = idr_utc_ms(y, mo, d, h, mi, sec, frac);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "archive/archive_int.h"
 #include "archive/fiojson.h"
+#include "iodrill.h"
 
 #define MAX_PARTS 65536u	/* a result with more parts than this is not one of ours */
 
@@ -73,7 +74,6 @@ int idr_run_id_parse(const char *name, int64_t *time_ms, char *kind, size_t kind
 {
 	int y, mo, d, h, mi, s, ms, n = 0, klen;
 	unsigned int suffix;
-	struct tm tm = { 0 };
 	const char *k;
 	char hex[8];
 
@@ -85,13 +85,7 @@ int idr_run_id_parse(const char *name, int64_t *time_ms, char *kind, size_t kind
 	if (klen < 1 || (size_t)klen >= kindlen || k[klen] != '-' ||
 	    sscanf(k + klen + 1, "%4x%7s", &suffix, hex) != 1 || strlen(k + klen + 1) != 4)
 		return -EINVAL;
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	*time_ms = (int64_t)timegm(&tm) * 1000 + ms;
+	*time_ms = idr_utc_ms(y, mo, d, h, mi, s, ms);
 	memcpy(kind, k, (size_t)klen);
 	kind[klen] = '\0';
 	return 0;

@@ -5,7 +5,7 @@
 # CPUs, fio version, engine builds, command line, target), a multi-part tune-like run, and
 # that a loop device keeps its folder when it comes back under another name.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/results/lib.sh"
 
 S=$(scratch)
 export IODRILL_RESULTS=$S/archive

@@ -4,7 +4,7 @@
 # writers at the same millisecond all land; a full disk (a small tmpfs) and a writer
 # without permission each get a clear message and change nothing in the archive.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/results/lib.sh"
 
 S=$(scratch)
 A=$S/archive

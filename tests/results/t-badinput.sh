@@ -4,7 +4,7 @@
 # archive, or shown), an empty archive, a missing device folder, unknown runs, bad
 # options. Reading commands never write: the fixture archive's checksum is the same after.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/results/lib.sh"
 
 S=$(scratch)
 A=$S/archive

@@ -6,7 +6,7 @@
 # options (warnings), an NVMe namespace in two LBA formats, short runs with no spread (the
 # threshold decides), and choosing runs by device and time range.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/results/lib.sh"
 
 export IODRILL_RESULTS=$FIXTURES
 base=$(fixture base)

@@ -3,7 +3,7 @@
 # device's metric over time, and a tune sweep (the nil engine at queue depths 1..64);
 # gnuplot missing, an unwritable output and wrong options are clear messages.
 . "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/results/lib.sh"
 
 S=$(scratch)
 export IODRILL_RESULTS=$FIXTURES

@@ -8,7 +8,7 @@
 # Identify is refused (kernel 6.1: CAP_SYS_ADMIN) so nvme/ falls back to sysfs, gets the
 # same folder for the formats sysfs can describe.
 . "$(dirname "$0")/../../lib.sh"
-. "$(dirname "$0")/../lib.sh"
+. "$TOP/tests/results/lib.sh"
 
 if [ -z "${IDR_VM:-}" ] || [ ! -e /sys/class/nvme/nvme0 ]; then
 	skip "NVMe identity in the archive" \
