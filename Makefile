@@ -262,10 +262,14 @@ install: all
 	install -m 0755 iodrill $(DESTDIR)$(PREFIX)/bin/iodrill
 	install -m 0755 $(ENGINE_SOS) $(DESTDIR)$(LIBDIR)/engines/
 	install -m 0644 engines/engines.tbl $(DESTDIR)$(LIBDIR)/engines/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 cli/iodrill.1 $(DESTDIR)$(PREFIX)/share/man/man1/iodrill.1
+	install -m 0644 cli/iodrill.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/iodrill
 	$(if $(wildcard profiles/*.fio),install -m 0644 $(wildcard profiles/*.fio) $(DESTDIR)$(DATADIR)/profiles/)
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/iodrill
+	rm -f $(DESTDIR)$(PREFIX)/bin/iodrill $(DESTDIR)$(PREFIX)/share/man/man1/iodrill.1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/iodrill
 	rm -rf $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DATADIR)
 
 # clean keeps the fio source and the test machine's kernel (build/fio-src, build/vm);

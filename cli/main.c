@@ -14,6 +14,7 @@
 
 #include "iodrill.h"
 #include "idr_build.h"
+#include "run/engsel.h"
 
 struct command {
 	const char *name;
@@ -76,7 +77,7 @@ const char cmd_version_help[] =
 
 int cmd_version(int argc, char **argv)
 {
-	char line[256] = "";
+	char line[256] = "", names[256];
 	struct utsname u;
 	FILE *p;
 	char cmd[4200];
@@ -95,8 +96,9 @@ int cmd_version(int argc, char **argv)
 		pclose(p);
 	}
 	line[strcspn(line, "\n")] = '\0';
-	printf("iodrill %s\nengines built for %s\nfio %s (%s)\nkernel %s\n", IDR_BUILD,
-	       IDR_FIO_VERSION, *line ? line : "not found", idr_fio_path(), u.release);
+	idr_engines_known(names, sizeof(names));
+	printf("iodrill %s\nengines built for %s\nengines %s\nfio %s (%s)\nkernel %s\n", IDR_BUILD,
+	       IDR_FIO_VERSION, names, *line ? line : "not found", idr_fio_path(), u.release);
 	if (strcmp(line, IDR_FIO_VERSION)) {
 		idr_err("%s is %s, but the engines were built for %s: re-run ./configure && make",
 			idr_fio_path(), *line ? line : "missing", IDR_FIO_VERSION);
