@@ -175,6 +175,7 @@ static void read_dir(struct json_object *d, struct idr_fio_dir *out)
 	out->clat_p999_ns = u64(pct, "99.900000");
 	out->lat_mean_ns = dbl(lat, "mean");
 	out->lat_max_ns = u64(lat, "max");
+	out->clat_max_ns = u64(clat, "max");
 	out->clat_n = u64(clat, "N");
 	out->clat_percentiles = pct && json_object_is_type(pct, json_type_object) ? pct : NULL;
 	out->iops_mean = dbl(d, "iops_mean");

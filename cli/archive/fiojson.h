@@ -27,6 +27,7 @@ struct idr_fio_dir {
 	double bw_bytes;	/* bytes per second */
 	double clat_mean_ns;
 	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns;	/* 0 when fio gave none */
+	uint64_t clat_max_ns;
 	double lat_mean_ns;	/* total latency (submission + completion) of each I/O */
 	uint64_t lat_max_ns;
 	uint64_t clat_n;	/* completions behind the latency figures */
