@@ -40,8 +40,8 @@ const char cmd_drill_help[] =
 	"\n"
 	"options:\n"
 	"  --reps N        repetitions of each engine (default 10)\n"
-	"  --iodepth N     reads in flight for asynchronous engines, 1..65535 (default 1000;\n"
-	"                  synchronous engines run at 1)\n"
+	"  --iodepth N     reads in flight for asynchronous engines, 1..1000 (default: the\n"
+	"                  profile's 1000; synchronous engines run at 1)\n"
 	"  --engines LIST  only these engines (comma-separated names from engines/engines.tbl)\n"
 	"  --twins         also fio's built-in twin of each engine (psync, libaio, io_uring...)\n"
 	"  --size SIZE     size of the file the drill creates (default 64M)\n"
@@ -102,7 +102,7 @@ static int one_opt(int c, struct drill_opts *o)
 	case OPT_REPS:
 		return idr_opt_uint("drill", "reps", optarg, 1, 1000, &o->reps);
 	case OPT_IODEPTH:
-		return idr_opt_uint("drill", "iodepth", optarg, 1, 65535, &o->iodepth);
+		return idr_opt_uint("drill", "iodepth", optarg, 1, DRILL_IOS, &o->iodepth);
 	case OPT_ENGINES:
 		o->engines = optarg;
 		return 0;
@@ -183,23 +183,34 @@ static int parse_opts(int argc, char **argv, struct drill_opts *o)
 
 /* ---- set-up ------------------------------------------------------------------------------ */
 
-/* The job file: profiles/drill.fio, or a copy with direct=0 where O_DIRECT is refused. */
+/*
+ * The job file: profiles/drill.fio, or a copy with the lines that must change: direct=0
+ * where O_DIRECT is refused, iodepth=N for --iodepth (the profile's 1000 beats the
+ * command line).
+ */
 static int prepare_job(struct drill *d, char *err, size_t errlen)
 {
-	static const char *const buffered[] = { "direct=0" };
-	char src[PATH_MAX];
+	char src[PATH_MAX], depth[32];
+	const char *sets[2];
+	unsigned int n = 0;
 
 	if (idr_profile_path("drill", src, sizeof(src))) {
 		snprintf(err, errlen, "profiles/drill.fio not found beside iodrill nor installed: "
 			 "run make install, or run ./iodrill from the build tree");
 		return -ENOENT;
 	}
-	if (d->t.direct) {
+	if (!d->t.direct)
+		sets[n++] = "direct=0";
+	if (d->o.iodepth != DRILL_IOS) {
+		snprintf(depth, sizeof(depth), "iodepth=%u", d->o.iodepth);
+		sets[n++] = depth;
+	}
+	if (!n) {
 		snprintf(d->job, sizeof(d->job), "%s", src);
 		return 0;
 	}
 	idr_run_path(&d->run, "drill", ".fio", d->job, sizeof(d->job));
-	return idr_profile_render(src, d->job, buffered, 1, err, errlen);
+	return idr_profile_render(src, d->job, sets, n, err, errlen);
 }
 
 static struct json_object *target_facts(const struct idr_drill_target *t)
@@ -266,13 +277,15 @@ static void say_plan(const struct drill *d)
 
 /* ---- one fio run ------------------------------------------------------------------------- */
 
-/* The command line for one engine: everything drill.fio leaves out, then the job file. */
-static void build_args(const struct drill *d, const struct idr_pick *k, struct idr_args *a)
+/*
+ * The command line for one engine: everything drill.fio leaves out, the job (section) to
+ * run, then the job file. fio runs a synchronous engine at depth 1 by itself.
+ */
+static void build_args(const struct drill *d, const struct idr_pick *k, const char *section,
+		       struct idr_args *a)
 {
-	unsigned int depth = strcmp(k->kind, "sync") ? d->o.iodepth : 1;
-
 	idr_pick_args(k, &d->t, a);
-	idr_args_add(a, "--iodepth=%u", depth);
+	idr_args_add(a, "--section=%s", section);
 	idr_args_add(a, "--readonly");
 	idr_args_add(a, "%s", d->job);
 }
@@ -351,7 +364,7 @@ static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
 	int st;
 
 	snprintf(label, sizeof(label), "r%02u-%s", rep, k->name);
-	build_args(d, k, &a);
+	build_args(d, k, "drill", &a);
 	st = idr_run_fio(&d->run, label, k->name, rep, &a, !k->builtin);
 	if (st == -EINTR)
 		return st;
