@@ -20,8 +20,13 @@
 
 #include "drill.h"
 #include "archive/fiojson.h"
+#include "hist.h"
 #include "iodrill.h"
 #include "run/profile.h"
+
+/* profiles/drill.fio's jobs: the timed drill, and the same reads reaped as they come. */
+#define SECTION_TIMED "drill"
+#define SECTION_LATENCY "drill-latency"
 
 const char cmd_drill_help[] =
 	"usage: iodrill drill [TARGET] [options]\n"
@@ -290,60 +295,82 @@ static void build_args(const struct drill *d, const struct idr_pick *k, const ch
 	idr_args_add(a, "%s", d->job);
 }
 
-/* fio's view of one run: the drill job's latencies; an error when it did not read 1,000. */
+/* fio's view of one run: its first job's reads; an error when it did not read 1,000. */
+static int load_fio(const char *path, struct idr_fio_run *fr, char *why, size_t len)
+{
+	uint64_t ios;
+	char err[380];
+
+	if (idr_fio_run_load(path, fr, err, sizeof(err))) {
+		snprintf(why, len, "%s", err);
+		return -EINVAL;
+	}
+	if (!fr->nr_jobs || fr->jobs[0].error) {
+		snprintf(why, len, "fio reports error %d (%s)", fr->nr_jobs ? fr->jobs[0].error : -1,
+			 fr->nr_jobs ? strerror(fr->jobs[0].error) : "no job");
+		idr_fio_run_free(fr);
+		return -EIO;
+	}
+	ios = fr->jobs[0].dir[IDR_FIO_READ].total_ios;
+	if (ios != DRILL_IOS) {
+		snprintf(why, len, "fio read %llu of %d blocks", (unsigned long long)ios, DRILL_IOS);
+		idr_fio_run_free(fr);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* fio's view of a timed run: bytes, and fio's own estimate of the drill's time. */
 static int read_fio(const char *path, struct drill_sample *s, const struct idr_pick *k,
 		    char *why, size_t len)
 {
 	const struct idr_fio_dir *r;
 	struct idr_fio_run fr;
-	char err[380];
 
-	if (idr_fio_run_load(path, &fr, err, sizeof(err))) {
-		snprintf(why, len, "%s", err);
-		return -EINVAL;
-	}
-	if (!fr.nr_jobs || fr.jobs[0].error) {
-		snprintf(why, len, "fio reports error %d (%s)", fr.nr_jobs ? fr.jobs[0].error : -1,
-			 fr.nr_jobs ? strerror(fr.jobs[0].error) : "no job");
-		idr_fio_run_free(&fr);
+	if (load_fio(path, &fr, why, len))
 		return -EIO;
-	}
 	r = &fr.jobs[0].dir[IDR_FIO_READ];
-	s->p50_ns = (double)r->clat_p50_ns;
-	s->p99_ns = (double)r->clat_p99_ns;
 	s->ios = (double)r->total_ios;
 	s->bytes = (double)r->io_bytes;
 	/* fio's own estimate of the drill's time: all submitted at once, the slowest read
 	 * bounds it; one at a time, the reads add up. Ours and the twins both get it. */
 	s->fio_time_ns = strcmp(k->kind, "sync") ? (double)r->lat_max_ns
 						 : r->lat_mean_ns * (double)r->total_ios;
-	idr_fio_run_free(&fr);	/* r points into it: only s from here on */
-	if (s->ios != DRILL_IOS) {
-		snprintf(why, len, "fio read %.0f of %d blocks", s->ios, DRILL_IOS);
-		return -EIO;
-	}
+	idr_fio_run_free(&fr);
 	return 0;
 }
 
-/* The engine's own counters: time, CPU of every thread, system calls. */
-static int read_sidecar(const char *path, struct drill_sample *s, char *why, size_t len)
+/* The engine's sidecar line for job, or an error naming what it counted. */
+static const struct idr_sidecar_job *sidecar_job(const char *path, const char *job,
+						 struct idr_sidecar *sc, char *why, size_t len)
 {
 	const struct idr_sidecar_job *j;
-	struct idr_sidecar sc;
 	char err[380];
 
-	if (idr_sidecar_load(path, &sc, err, sizeof(err))) {
+	if (idr_sidecar_load(path, sc, err, sizeof(err))) {
 		snprintf(why, len, "%s", err);
-		return -EINVAL;
+		return NULL;
 	}
-	j = idr_sidecar_find(&sc, "drill");
+	j = idr_sidecar_find(sc, job);
 	if (!j || j->ios != DRILL_IOS || !j->elapsed_ns) {
 		snprintf(why, len, "the engine counted %llu reads in %llu ns, fio %d",
 			 j ? (unsigned long long)j->ios : 0ull,
 			 j ? (unsigned long long)j->elapsed_ns : 0ull, DRILL_IOS);
-		idr_sidecar_free(&sc);
-		return -EIO;
+		idr_sidecar_free(sc);
+		return NULL;
 	}
+	return j;
+}
+
+/* The engine's own counters of a timed run: time, CPU of every thread, system calls. */
+static int read_sidecar(const char *path, struct drill_sample *s, char *why, size_t len)
+{
+	const struct idr_sidecar_job *j;
+	struct idr_sidecar sc;
+
+	j = sidecar_job(path, "drill", &sc, why, len);
+	if (!j)
+		return -EIO;
 	s->time_ns = (double)j->elapsed_ns;
 	s->cpu_ns = (double)j->cpu_ns;
 	s->usr_us = (double)j->usr_us;
@@ -354,17 +381,111 @@ static int read_sidecar(const char *path, struct drill_sample *s, char *why, siz
 	return 0;
 }
 
-/* Run one engine once. Returns 0, -EINTR when stopped, or -EIO (row->failed says why). */
-static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
+/*
+ * Merge the engine's latency histogram of sidecar line j into the row's. An engine
+ * without one (an older build) adds nothing: the row then shows fio's clat. Returns 0 or
+ * -EIO with why (a malformed "lat", or out of memory).
+ */
+static int merge_lat(struct drill_row *row, const struct idr_sidecar_job *j, char *why,
+		     size_t len)
+{
+	struct idr_hist *h = malloc(sizeof(*h));
+	struct idr_lat_meta meta;
+	int ret = h ? idr_sidecar_lat(j, IDR_FIO_READ, h, &meta) : -ENOMEM;
+
+	if (!ret && !row->hist) {
+		row->hist = h;
+		row->lat_meta = meta;
+		return 0;
+	}
+	if (!ret) {
+		idr_hist_merge(row->hist, h);
+		row->lat_meta.batched |= meta.batched;
+	}
+	free(h);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		snprintf(why, len, "the engine's latency histogram (sidecar \"lat\"): %s",
+			 ret == -ENOMEM ? "out of memory" : "malformed");
+	return ret ? -EIO : 0;
+}
+
+/*
+ * One repetition that gives the row's latency (job: drill-latency, or drill for a
+ * synchronous engine): fio's clat, and the engine's histogram and time from its sidecar.
+ */
+static int read_latency(struct drill_row *row, const char *json, const char *sidecar,
+			const char *job)
+{
+	struct drill_lat_sample *l = &row->l[row->nl];
+	const struct idr_sidecar_job *j;
+	const struct idr_fio_dir *r;
+	struct idr_fio_run fr;
+	struct idr_sidecar sc;
+	int ret = 0;
+
+	if (load_fio(json, &fr, row->failed, sizeof(row->failed)))
+		return -EIO;
+	r = &fr.jobs[0].dir[IDR_FIO_READ];
+	*l = (struct drill_lat_sample){ (double)r->clat_p50_ns, (double)r->clat_p99_ns,
+					(double)r->clat_p999_ns, (double)r->clat_max_ns,
+					(double)r->lat_max_ns };
+	idr_fio_run_free(&fr);
+	if (!row->pick->builtin) {
+		j = sidecar_job(sidecar, job, &sc, row->failed, sizeof(row->failed));
+		if (!j)
+			return -EIO;
+		l->time_ns = (double)j->elapsed_ns;
+		ret = merge_lat(row, j, row->failed, sizeof(row->failed));
+		idr_sidecar_free(&sc);
+	}
+	if (!ret)
+		row->nl++;
+	return ret;
+}
+
+/* The timed run label: time, CPU, system calls; a synchronous engine's latency too. */
+static int read_timed_run(struct drill *d, struct drill_row *row, const char *label)
+{
+	struct drill_sample s = { 0 };
+	char json[PATH_MAX], sc[PATH_MAX];
+
+	idr_run_path(&d->run, label, ".json", json, sizeof(json));
+	idr_run_path(&d->run, label, ".sidecar", sc, sizeof(sc));
+	if (read_fio(json, &s, row->pick, row->failed, sizeof(row->failed)))
+		return -EIO;
+	if (!row->pick->builtin && read_sidecar(sc, &s, row->failed, sizeof(row->failed)))
+		return -EIO;
+	/* one read at a time: nothing is reaped in batches, the timed run is the latency */
+	if (row->lat_reps == DRILL_LAT_TIMED && read_latency(row, json, sc, SECTION_TIMED))
+		return -EIO;
+	row->s[row->n++] = s;
+	return 0;
+}
+
+static int read_latency_run(struct drill *d, struct drill_row *row, const char *label)
+{
+	char json[PATH_MAX], sc[PATH_MAX];
+
+	idr_run_path(&d->run, label, ".json", json, sizeof(json));
+	idr_run_path(&d->run, label, ".sidecar", sc, sizeof(sc));
+	return read_latency(row, json, sc, SECTION_LATENCY);
+}
+
+/*
+ * Run one engine once: its timed drill, or (latency) its latency repetition.
+ * Returns 0, -EINTR when stopped, or -EIO (row->failed says why).
+ */
+static int run_one(struct drill *d, struct drill_row *row, unsigned int rep, bool latency)
 {
 	const struct idr_pick *k = row->pick;
-	struct drill_sample s = { 0 };
 	struct idr_args a = { .n = 0 };
-	char label[64], path[PATH_MAX], said[360];
+	char label[64], said[360];
 	int st;
 
-	snprintf(label, sizeof(label), "r%02u-%s", rep, k->name);
-	build_args(d, k, "drill", &a);
+	snprintf(label, sizeof(label), "%c%02u-%s", latency ? 'l' : 'r', rep, k->name);
+	build_args(d, k, latency ? SECTION_LATENCY : SECTION_TIMED, &a);
 	st = idr_run_fio(&d->run, label, k->name, rep, &a, !k->builtin);
 	if (st == -EINTR)
 		return st;
@@ -378,52 +499,57 @@ static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
 			 said[0] ? said : "(no message)");
 		return -EIO;
 	}
-	idr_run_path(&d->run, label, ".json", path, sizeof(path));
-	if (read_fio(path, &s, k, row->failed, sizeof(row->failed)))
-		return -EIO;
-	idr_run_path(&d->run, label, ".sidecar", path, sizeof(path));
-	if (!k->builtin && read_sidecar(path, &s, row->failed, sizeof(row->failed)))
-		return -EIO;
-	row->s[row->n++] = s;
-	return 0;
+	return latency ? read_latency_run(d, row, label) : read_timed_run(d, row, label);
 }
 
-static void progress(const struct drill *d, unsigned int rep, const char *name, bool tty)
+static void progress(const struct drill *d, unsigned int rep, const char *name, bool latency,
+		     bool tty)
 {
 	if (tty)
-		fprintf(stderr, "\r\033[Kiodrill: repetition %u/%u: %s", rep, d->o.reps, name);
+		fprintf(stderr, "\r\033[Kiodrill: repetition %u/%u: %s%s", rep, d->o.reps, name,
+			latency ? " (latency)" : "");
 	else if (name[0])
-		fprintf(stderr, "%s%s", name, " ");
+		fprintf(stderr, "%s%s ", name, latency ? "(latency)" : "");
 	else
 		fprintf(stderr, "\n");
 }
 
+/* Run every engine of repetition rep once, timed or (latency) for its latency. */
+static int run_rep(struct drill *d, unsigned int rep, bool latency, bool tty)
+{
+	unsigned int i, n = d->picks.n;
+	struct drill_row *row;
+
+	for (i = 0; i < n; i++) {
+		row = &d->rows[(i + rep - 1) % n];
+		if (row->failed[0] || (latency && row->lat_reps != DRILL_LAT_OWN))
+			continue;
+		progress(d, rep, row->pick->name, latency, tty);
+		if (run_one(d, row, rep, latency) == -EINTR)
+			return -EINTR;
+		if (row->failed[0])
+			fprintf(stderr, "\niodrill: %s failed: %s\n", row->pick->name, row->failed);
+	}
+	return 0;
+}
+
 /*
  * Repetition r runs every engine once, starting one further along each time, so no
- * engine always runs first (cold) or right after the same neighbour. An engine that
- * fails is reported and not run again. Returns 0 or -EINTR.
+ * engine always runs first (cold) or right after the same neighbour; then, in the same
+ * order, the latency run of every engine that reaps in batches in the timed one. An
+ * engine that fails is reported and not run again. Returns 0 or -EINTR.
  */
 static int run_all(struct drill *d)
 {
 	bool tty = isatty(2);
-	unsigned int rep, i, n = d->picks.n;
-	struct drill_row *row;
+	unsigned int rep;
 
 	for (rep = 1; rep <= d->o.reps; rep++) {
 		if (!tty)
 			fprintf(stderr, "iodrill: repetition %u/%u: ", rep, d->o.reps);
-		for (i = 0; i < n; i++) {
-			row = &d->rows[(i + rep - 1) % n];
-			if (row->failed[0])
-				continue;
-			progress(d, rep, row->pick->name, tty);
-			if (run_one(d, row, rep) == -EINTR)
-				return -EINTR;
-			if (row->failed[0])
-				fprintf(stderr, "\niodrill: %s failed: %s\n", row->pick->name,
-					row->failed);
-		}
-		progress(d, rep, "", tty);
+		if (run_rep(d, rep, false, tty) || run_rep(d, rep, true, tty))
+			return -EINTR;
+		progress(d, rep, "", false, tty);
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -451,8 +577,10 @@ static int setup(struct drill *d, char *err, size_t errlen)
 		ret = prepare_job(d, err, errlen);
 	for (i = 0; !ret && i < d->picks.n; i++) {
 		d->rows[i].pick = &d->picks.v[i];
+		d->rows[i].lat_reps = drill_lat_reps_of(&d->picks.v[i]);
 		d->rows[i].s = calloc(d->o.reps, sizeof(*d->rows[i].s));
-		if (!d->rows[i].s)
+		d->rows[i].l = calloc(d->o.reps, sizeof(*d->rows[i].l));
+		if (!d->rows[i].s || !d->rows[i].l)
 			ret = -ENOMEM;
 	}
 	return ret;
@@ -513,8 +641,11 @@ static void teardown(struct drill *d)
 
 	idr_target_release(&d->t);
 	idr_run_end(&d->run);
-	for (i = 0; i < IDR_MAX_PICKS; i++)
+	for (i = 0; i < IDR_MAX_PICKS; i++) {
 		free(d->rows[i].s);
+		free(d->rows[i].l);
+		free(d->rows[i].hist);
+	}
 }
 
 int cmd_drill(int argc, char **argv)
