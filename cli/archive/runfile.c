@@ -14,6 +14,7 @@
 
 #include "archive/archive_int.h"
 #include "archive/fiojson.h"
+#include "caps.h"
 #include "hist.h"
 #include "iodrill.h"
 
@@ -206,6 +207,20 @@ static const char *opt(const struct idr_fio_run *run, const struct idr_fio_job *
 	return v ? v : alias ? idr_fio_run_opt(run, job, alias) : NULL;
 }
 
+/* A synchronous engine (engines.tbl kind sync, or its fio twin): fio runs it at depth 1. */
+static bool sync_engine(const char *name)
+{
+	const struct idr_caps *c;
+	size_t i;
+
+	for (i = 0; i < idr_caps_nr(); i++) {
+		c = idr_caps_at(i);
+		if (!strcmp(c->name, name) || !strcmp(c->twin, name))
+			return !strcmp(c->kind, "sync");
+	}
+	return false;
+}
+
 static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
 {
 	const char *v;
@@ -240,8 +255,8 @@ static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
 	/* fio stamps every completion one getevents call returns at once: with a minimum
 	   above 1 the stamp is when the batch was whole (profiles/drill.fio's drill job) */
 	v = opt(run, j->fio, "iodepth_batch_complete_min", "iodepth_batch_complete");
-	j->clat_batched = (v && strtoul(v, NULL, 0) > 1 && j->iodepth > 1) ||
-			  (j->lat[0].batched || j->lat[1].batched);
+	j->clat_batched = (v && strtoul(v, NULL, 0) > 1 && j->iodepth > 1 &&
+			   !sync_engine(j->engine)) || j->lat[0].batched || j->lat[1].batched;
 }
 
 static void job_numbers(struct idr_result_job *j)

@@ -249,6 +249,23 @@ static void lat_absent_or_broken(void)
 	idr_result_free(&r);
 }
 
+/* fio runs a synchronous engine at depth 1 whatever the job says: its clat is per read. */
+static void clat_sync_not_batched(void)
+{
+	struct idr_result r;
+	const char *t = HEAD "\"fio\":[{\"fio version\":\"f\",\"global options\":{"
+			"\"iodepth\":\"1000\",\"iodepth_batch_complete_min\":\"1000\"},\"jobs\":["
+			"{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"psync\"},"
+			"\"read\":{\"total_ios\":1000}},"
+			"{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"libaio\"},"
+			"\"read\":{\"total_ios\":1000}}]}]}";
+
+	CU_ASSERT_EQUAL_FATAL(parse(t, &r), 0);
+	CU_ASSERT_FALSE(r.jobs[0].clat_batched);
+	CU_ASSERT_TRUE(r.jobs[1].clat_batched);
+	idr_result_free(&r);
+}
+
 static void engine_names(void)
 {
 	char b[48];
@@ -271,6 +288,7 @@ static CU_TestInfo result_tests[] = {
 	{ "idr_engine_name/from ioengine", engine_names },
 	{ "idr_result_build_jobs/latency histograms merged per job", lat_merged },
 	{ "idr_result_build_jobs/no lat or a broken one: no figures", lat_absent_or_broken },
+	{ "idr_result_build_jobs/a synchronous engine's clat is per read", clat_sync_not_batched },
 	CU_TEST_INFO_NULL,
 };
 
