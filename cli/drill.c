@@ -245,6 +245,7 @@ static void record_facts(struct drill *d)
 	json_object_object_add(f, "reps", json_object_new_int((int)d->o.reps));
 	json_object_object_add(f, "iodepth", json_object_new_int((int)d->o.iodepth));
 	json_object_object_add(f, "twins", json_object_new_boolean(d->o.twins));
+	json_object_object_add(f, "unwritten", idr_unwritten_json(&d->unwritten));
 	for (i = 0; i < d->picks.nr_skip; i++) {
 		s = json_object_new_object();
 		json_object_object_add(s, "engine", json_object_new_string(d->picks.skip[i].name));
@@ -252,6 +253,28 @@ static void record_facts(struct drill *d)
 		json_object_array_add(skips, s);
 	}
 	json_object_object_add(f, "skipped", skips);
+}
+
+/* The sample of the drill's blocks: what it found, or why it was not read. */
+static void say_unwritten(const struct drill *d)
+{
+	const struct idr_unwritten *u = &d->unwritten;
+	char msg[1024];
+
+	if (!u->checked) {
+		fprintf(stderr, "iodrill: the drill's blocks were not checked for unwritten ones: "
+			"%s\n", u->why_not);
+		return;
+	}
+	idr_unwritten_say(u, msg, sizeof(msg));
+	if (msg[0])
+		fprintf(stderr, "iodrill: warning: %s\n", msg);
+	idr_unwritten_fix(u, d->t.path, msg, sizeof(msg));
+	if (msg[0])
+		fprintf(stderr, "iodrill: %s\n", msg);
+	else
+		fprintf(stderr, "iodrill: %u of the drill's blocks read first: none unwritten\n",
+			u->sampled);
 }
 
 static void say_plan(const struct drill *d)
@@ -271,6 +294,7 @@ static void say_plan(const struct drill *d)
 			fprintf(stderr, " %s", d->picks.skip[i].name);
 		fprintf(stderr, " (the table says why)\n");
 	}
+	say_unwritten(d);
 	fprintf(stderr, "iodrill: %u engine%s x %u repetitions, interleaved; run folder %s\n",
 		d->picks.n, d->picks.n == 1 ? "" : "s", d->o.reps, d->run.dir);
 	if (d->run.no_archive)
@@ -674,6 +698,8 @@ int cmd_drill(int argc, char **argv)
 	d->run.results = d->o.results;
 	d->run.no_archive = d->o.no_archive;
 	ret = setup(d, err, sizeof(err));
+	if (!ret)
+		ret = idr_unwritten_check(&d->t, d->job, d->run.dir, &d->unwritten);
 	if (!ret) {
 		record_facts(d);
 		say_plan(d);

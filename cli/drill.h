@@ -13,6 +13,7 @@
 #include "run/drilltarget.h"
 #include "run/engsel.h"
 #include "run/run.h"
+#include "run/unwritten.h"
 
 struct idr_hist;
 
@@ -89,6 +90,7 @@ struct drill {
 	struct idr_drill_target t;
 	struct idr_picks picks;
 	struct drill_row rows[IDR_MAX_PICKS];
+	struct idr_unwritten unwritten;	/* the sample of the drill's blocks read first */
 	char job[PATH_MAX];	/* the profile as run (a copy when a line had to change) */
 	char png[PATH_MAX];	/* the chart written, or "" */
 };
