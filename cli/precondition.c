@@ -317,7 +317,7 @@ static int prepare_jobs(struct pre *p, char *err, size_t errlen)
 /* What fio wrote in run label: 0 when it was bytes, else -EIO with why in p->failed. */
 static int check_written(struct pre *p, const char *label, unsigned long long bytes)
 {
-	char json[PATH_MAX], why[400];
+	char json[PATH_MAX], why[400], said[300];
 	struct idr_fio_run fr;
 	uint64_t wrote = 0;
 	int error = -1;
@@ -334,8 +334,11 @@ static int check_written(struct pre *p, const char *label, unsigned long long by
 	idr_fio_run_free(&fr);
 	if (!error && wrote == bytes)
 		return 0;
+	/* fio's own refusals (a mounted device) end the job with exit status 0: its words */
+	idr_run_said(&p->run, label, said, sizeof(said));
 	snprintf(p->failed, sizeof(p->failed), "fio wrote %llu of %llu bytes at offset %llu "
-		 "(error %d)", (unsigned long long)wrote, bytes, p->done, error);
+		 "(error %d)%s%s", (unsigned long long)wrote, bytes, p->done, error,
+		 said[0] ? ": " : "", said);
 	return -EIO;
 }
 
@@ -441,7 +444,6 @@ static void report(struct pre *p, int64_t ms)
 {
 	struct json_object *o;
 
-	json_object_object_add(p->run.facts, "written_bytes", json_object_new_int64((int64_t)p->done));
 	if (!p->o.json) {
 		printf("iodrill precondition: wrote %llu of %llu bytes of %s (%s) sequentially, in "
 		       "128 KiB writes of random data, %u fio run%s, %.1f s\n", p->done, p->region,
@@ -471,6 +473,7 @@ static int finish(struct pre *p, int ret, int64_t t0)
 		say_override(p);
 		return 1;
 	}
+	json_object_object_add(p->run.facts, "written_bytes", json_object_new_int64((int64_t)p->done));
 	idr_run_archive(&p->run, p->path, ret ? "failed" : "complete");
 	report(p, idr_now_ms() - t0);
 	fflush(stdout);
