@@ -445,6 +445,7 @@ static int read_latency(struct drill_row *row, const char *json, const char *sid
 	struct drill_lat_sample *l = &row->l[row->nl];
 	const struct idr_sidecar_job *j;
 	const struct idr_fio_dir *r;
+	struct idr_lat_figs f;
 	struct idr_fio_run fr;
 	struct idr_sidecar sc;
 	int ret = 0;
@@ -452,8 +453,8 @@ static int read_latency(struct drill_row *row, const char *json, const char *sid
 	if (load_fio(json, &fr, row->failed, sizeof(row->failed)))
 		return -EIO;
 	r = &fr.jobs[0].dir[IDR_FIO_READ];
-	*l = (struct drill_lat_sample){ (double)r->clat_p50_ns, (double)r->clat_p99_ns,
-					(double)r->clat_p999_ns, (double)r->clat_max_ns,
+	idr_fio_clat_figs(r, &f);
+	*l = (struct drill_lat_sample){ f.p50_ns, f.p99_ns, f.p999_ns, f.max_ns,
 					(double)r->lat_max_ns };
 	idr_fio_run_free(&fr);
 	if (!row->pick->builtin) {

@@ -117,11 +117,10 @@ static void summarise_lat(struct drill_row *r)
 		r->lat_source = "engine histogram";
 		return;
 	}
-	/* fio's percentiles are its buckets' values: never above the largest it saw */
 	r->lat.count = (uint64_t)r->nl * DRILL_IOS;
-	r->lat.p50_ns = fmin(LAT_MED(r, p50_ns), r->lat.max_ns);
-	r->lat.p99_ns = fmin(LAT_MED(r, p99_ns), r->lat.max_ns);
-	r->lat.p999_ns = fmin(LAT_MED(r, p999_ns), r->lat.max_ns);
+	r->lat.p50_ns = LAT_MED(r, p50_ns);
+	r->lat.p99_ns = LAT_MED(r, p99_ns);
+	r->lat.p999_ns = LAT_MED(r, p999_ns);
 	r->lat_source = "fio clat";
 }
 

@@ -550,6 +550,20 @@ double idr_lat_figs_pct(const struct idr_lat_figs *f, double pct)
 	return pct == 100 ? f->max_ns : NAN;
 }
 
+static double capped(uint64_t v, uint64_t max)
+{
+	return (double)(max && v > max ? max : v);
+}
+
+void idr_fio_clat_figs(const struct idr_fio_dir *d, struct idr_lat_figs *f)
+{
+	*f = (struct idr_lat_figs){ .count = d->clat_n, .mean_ns = d->clat_mean_ns,
+				    .p50_ns = capped(d->clat_p50_ns, d->clat_max_ns),
+				    .p99_ns = capped(d->clat_p99_ns, d->clat_max_ns),
+				    .p999_ns = capped(d->clat_p999_ns, d->clat_max_ns),
+				    .max_ns = (double)d->clat_max_ns };
+}
+
 const struct idr_sidecar_job *idr_sidecar_find(const struct idr_sidecar *sc, const char *job)
 {
 	unsigned int i;

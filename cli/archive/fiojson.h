@@ -158,6 +158,13 @@ void idr_lat_figs_of(const struct idr_hist *h, bool batched, struct idr_lat_figs
  */
 double idr_lat_figs_pct(const struct idr_lat_figs *f, double pct);
 
+/*
+ * idr_fio_clat_figs - fio's completion latency of one direction as figures: its
+ * percentiles (bucket values) never above the largest completion it saw. A latency only
+ * where fio reaped each completion as it came (the caller knows).
+ */
+void idr_fio_clat_figs(const struct idr_fio_dir *d, struct idr_lat_figs *f);
+
 /* idr_read_file - a whole file, NUL-terminated (malloc'd). Returns 0 or -errno. */
 int idr_read_file(const char *path, char **text, size_t *len);
 
