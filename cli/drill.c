@@ -330,14 +330,16 @@ static int load_fio(const char *path, struct idr_fio_run *fr, char *why, size_t 
 		return -EINVAL;
 	}
 	if (!fr->nr_jobs || fr->jobs[0].error) {
-		snprintf(why, len, "fio reports error %d (%s)", fr->nr_jobs ? fr->jobs[0].error : -1,
+		snprintf(why, len, "fio reports error %d (%s)",
+			 fr->nr_jobs ? fr->jobs[0].error : -1,
 			 fr->nr_jobs ? strerror(fr->jobs[0].error) : "no job");
 		idr_fio_run_free(fr);
 		return -EIO;
 	}
 	ios = fr->jobs[0].dir[IDR_FIO_READ].total_ios;
 	if (ios != DRILL_IOS) {
-		snprintf(why, len, "fio read %llu of %d blocks", (unsigned long long)ios, DRILL_IOS);
+		snprintf(why, len, "fio read %llu of %d blocks", (unsigned long long)ios,
+			 DRILL_IOS);
 		idr_fio_run_free(fr);
 		return -EIO;
 	}

@@ -77,7 +77,7 @@ struct drill_row {
 	const char *lat_source;	/* "engine histogram", "fio clat" */
 	enum drill_lat_reps lat_reps;
 	double lat_time_max_us;	/* the longest of the repetitions that gave the latency */
-	double fio_p50_us, fio_p99_us;	/* fio's clat in those repetitions (the twins' table) */
+	double fio_p50_us, fio_p99_us;	/* fio's clat in those runs (the twins' table) */
 };
 
 /* drill_lat_reps_of - which repetitions give an engine's latency: its own (asynchronous:

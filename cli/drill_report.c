@@ -436,9 +436,9 @@ static const char legend[] =
 	"  repetitions (- when no tick landed). syscl/IO: system calls on the I/O path per read.\n"
 	"Right of |: each read's own latency, submission to completion, over every read of the\n"
 	"  repetitions named: latency runs (job drill-latency: the same reads, each completion\n"
-	"  reaped as it comes; its time and CPU are not the drill's) or, for a synchronous engine,\n"
-	"  its timed runs (one read at a time). engine: the engine's own histogram (per read,\n"
-	"  merged over the runs); fio clat: fio's completion latency there (medians of the\n"
+	"  reaped as it comes; its time and CPU are not the drill's) or, for a synchronous\n"
+	"  engine, its timed runs (one read at a time). engine: the engine's own histogram (per\n"
+	"  read, merged over the runs); fio clat: fio's completion latency there (medians of the\n"
 	"  runs' percentiles). fio's clat in the timed runs is one stamp per batch of 1,000: not\n"
 	"  shown. batched: the engine learned of completions only in batches: not a latency.\n";
 
@@ -529,8 +529,10 @@ static void lat_json(struct json_object *o, const struct drill_row *r)
 	json_object_object_add(o, "latency_source", r->lat_source
 			       ? json_object_new_string(r->lat_source) : NULL);
 	json_object_object_add(o, "latency_batched", json_object_new_boolean(r->lat.batched));
-	json_object_object_add(o, "latency_repetitions", json_object_new_string(
-		r->lat_reps == DRILL_LAT_TIMED ? "timed (job drill)" : "latency (job drill-latency)"));
+	json_object_object_add(o, "latency_repetitions",
+			       json_object_new_string(r->lat_reps == DRILL_LAT_TIMED
+							      ? "timed (job drill)"
+							      : "latency (job drill-latency)"));
 	json_object_object_add(o, "latency_count", json_object_new_int64((int64_t)r->lat.count));
 	json_object_object_add(o, "latency_time_max_us", r->nl ? num_or_null(r->lat_time_max_us)
 								 : NULL);
@@ -579,7 +581,7 @@ static struct json_object *row_json(const struct drill_row *r)
 static struct json_object *columns_json(void)
 {
 	static const char *const cols[][2] = {
-		{ "time_us", "timed repetitions (job drill: all 1,000 completions reaped at once)" },
+		{ "time_us", "timed repetitions (job drill: 1,000 completions reaped at once)" },
 		{ "iops", "timed repetitions" },
 		{ "mb_per_s", "timed repetitions" },
 		{ "cpu_us_per_io", "timed repetitions" },

@@ -61,7 +61,8 @@ const char cmd_precondition_help[] =
 	"  --chunk SIZE           bytes per fio run, progress between them (default: 1% of the\n"
 	"                         region, at least 256M)\n"
 	"  --json                 what was written, as JSON on stdout\n"
-	"  --keep DIR             keep the run's folder (fio's JSON, sidecars, job files) under DIR\n"
+	"  --keep DIR             keep the run's folder (fio's JSON, sidecars, job files)\n"
+	"                         under DIR\n"
 	"  --results DIR          the results archive to store the run in (as iodrill drill)\n"
 	"  --no-archive           do not store the run\n"
 	"\n"
@@ -258,7 +259,8 @@ static int check_writable(struct pre *p, char *err, size_t errlen)
 	if (!strcmp(p->kind, "block device") &&
 	    (ioctl(fd, BLKROGET, &ro) || ro || ioctl(fd, BLKGETSIZE64, &bytes))) {
 		snprintf(err, errlen, "cannot write %.512s: %s", p->path,
-			 ro ? "the device is read-only (blockdev --getro says 1)" : strerror(errno));
+			 ro ? "the device is read-only (blockdev --getro says 1)"
+			    : strerror(errno));
 		close(fd);
 		return ro ? -EROFS : -errno;
 	}
@@ -271,8 +273,8 @@ static int check_writable(struct pre *p, char *err, size_t errlen)
 	if (dfd >= 0)
 		close(dfd);
 	if (p->total < PRE_BS) {
-		snprintf(err, errlen, "%.512s holds %llu bytes: nothing for the drill to read (it needs "
-			 "at least 1,000 blocks of 4 KiB)", p->path, p->total);
+		snprintf(err, errlen, "%.512s holds %llu bytes: nothing for the drill to read "
+			 "(it needs at least 1,000 blocks of 4 KiB)", p->path, p->total);
 		return -EINVAL;
 	}
 	return 0;
@@ -473,7 +475,8 @@ static int finish(struct pre *p, int ret, int64_t t0)
 		say_override(p);
 		return 1;
 	}
-	json_object_object_add(p->run.facts, "written_bytes", json_object_new_int64((int64_t)p->done));
+	json_object_object_add(p->run.facts, "written_bytes",
+			       json_object_new_int64((int64_t)p->done));
 	idr_run_archive(&p->run, p->path, ret ? "failed" : "complete");
 	report(p, idr_now_ms() - t0);
 	fflush(stdout);

@@ -730,8 +730,9 @@ static void show_table(const struct idr_result *r)
 		}
 	}
 	printf("\nIOPS and MB/s over the engine's own ns timer; CPU per I/O from every thread the "
-	       "engine ran.\nLatency (lat): engine = each I/O's own, from submission to the engine "
-	       "seeing it done\n(the engine's histogram); fio = fio's completion latency (clat).\n");
+	       "engine ran.\nLatency (lat): engine = each I/O's own, from submission to the "
+	       "engine seeing it done\n(the engine's histogram); fio = fio's completion latency "
+	       "(clat).\n");
 	if (batch)
 		printf("batch: completions were reaped in batches (the drill's timing runs): a "
 		       "batch's stamp is\nnot a latency, so none is shown; the drill's latency "

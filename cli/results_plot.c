@@ -78,7 +78,8 @@ static int plot_engines(struct ropts *o, const struct idr_result *r)
 	pn[0] = (struct idr_chart_panel){ "IOPS", 0, 1, &s[0] };
 	/* job_pct_ns: the engine's per-I/O histogram, else fio's clat; no bar for a job
 	   whose completions were reaped in batches (a batch's stamp is not a latency) */
-	pn[1] = (struct idr_chart_panel){ "p99 latency (µs; none: reaped in batches)", 0, 1, &s[1] };
+	pn[1] = (struct idr_chart_panel){ "p99 latency (µs; none: reaped in batches)", 0, 1,
+					  &s[1] };
 	pn[2] = (struct idr_chart_panel){ "CPU per I/O (µs)", 0, 1, &s[2] };
 	snprintf(title, sizeof(title), "%s on %s", r->id, r->device);
 	p.title = title;

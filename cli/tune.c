@@ -527,9 +527,9 @@ static void print_table(const struct tune *u, FILE *out)
 	fprintf(out, "\nIOPS, MB/s: fio, all jobs of a depth together. p50 .. max: each I/O's own "
 		"latency, all jobs\nof a depth together; latency: engine = the engine's histogram "
 		"(submission to completion\nseen), fio = fio's completion latency (clat; the sweep "
-		"reaps completions as they come),\nbatched = the engine learned of completions only "
-		"in batches: not a latency. CPU µs/IO:\nevery thread the engine ran, per I/O; "
-		"syscl/IO: system calls per I/O (the engine's sidecar).\n\n");
+		"reaps completions as they\ncome), batched = the engine learned of completions "
+		"only in batches: not a latency. CPU\nµs/IO: every thread the engine ran, per "
+		"I/O; syscl/IO: system calls per I/O (the sidecar).\n\n");
 	print_findings(u, out);
 }
 

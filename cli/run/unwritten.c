@@ -48,7 +48,8 @@ int idr_iolog_reads(const char *text, uint64_t *offs, unsigned int max)
 	unsigned long long off;
 	unsigned int n = 0;
 
-	if (strncmp(text, "fio version 2 iolog\n", 20) && strncmp(text, "fio version 3 iolog\n", 20))
+	if (strncmp(text, "fio version 2 iolog\n", 20) &&
+	    strncmp(text, "fio version 3 iolog\n", 20))
 		return -EINVAL;
 	for (; *p && n < max; p = *nl ? nl + 1 : nl) {
 		nl = strchrnul(p, '\n');
@@ -120,7 +121,8 @@ static int drill_offsets(const struct idr_drill_target *t, const char *job, cons
 	unlink(log);
 	unlink(out);
 	if (ret < IDR_UNWRITTEN_SAMPLE) {
-		snprintf(u->why_not, sizeof(u->why_not), "fio listed %d of the drill's offsets", ret);
+		snprintf(u->why_not, sizeof(u->why_not), "fio listed %d of the drill's offsets",
+			 ret);
 		return -EPROTO;
 	}
 	return ret;
@@ -142,7 +144,8 @@ static struct idr_dev *nvme_of(const struct idr_drill_target *t, struct idr_unwr
 	if (!d || t->kind != IDR_DRILL_BLOCK || idr_device_identify(&o, t->path, d) ||
 	    !d->is_nvme || !d->nvme.identified) {
 		if (d && d->is_nvme)
-			snprintf(u->lba_status_why, sizeof(u->lba_status_why), "NVMe Identify: %.120s",
+			snprintf(u->lba_status_why, sizeof(u->lba_status_why),
+				 "NVMe Identify: %.120s",
 				 d->nvme.why_not[0] ? d->nvme.why_not : "not readable");
 		free(d);
 		return NULL;
@@ -286,8 +289,9 @@ void idr_unwritten_fix(const struct idr_unwritten *u, const char *target, char *
 	buf[0] = '\0';
 	if (u->checked && u->unwritten)
 		snprintf(buf, len, "Write them first: iodrill precondition %s, or fio "
-			 "profiles/precondition.fio --filename=%s --ioengine=external:engines/sync.so "
-			 "(either overwrites the target).", target, target);
+			 "profiles/precondition.fio --filename=%s "
+			 "--ioengine=external:engines/sync.so (either overwrites the target).",
+			 target, target);
 }
 
 struct json_object *idr_unwritten_json(const struct idr_unwritten *u)

@@ -34,7 +34,7 @@ struct idr_unwritten {
 	unsigned int ones;	/* ... that read as all FFh */
 	unsigned int unwritten;	/* ... judged never written or deallocated */
 	uint64_t first_offset;	/* the first unwritten one's offset (bytes) */
-	int dlfeat;		/* an NVMe namespace's DLFEAT read behaviour (IDR_DLFEAT_*), or -1 */
+	int dlfeat;		/* NVMe DLFEAT's read behaviour (IDR_DLFEAT_*), or -1 */
 	int deallocated;	/* blocks Get LBA Status says are not allocated, or -1: not asked */
 	char lba_status_why[160];	/* when not asked or it failed: why */
 };

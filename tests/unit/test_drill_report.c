@@ -206,7 +206,8 @@ static void json_output(void)
 	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(
 		e, "latency_repetitions")), "latency (job drill-latency)");
 	CU_ASSERT(json_object_object_get_ex(o, "columns", &cols));
-	CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string(json_object_object_get(cols, "time_us")),
+	CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string(json_object_object_get(cols,
+									  "time_us")),
 				      "timed repetitions"));
 	json_object_put(o);
 	json_object_put(d.run.facts);

@@ -284,9 +284,11 @@ static void sidecar_lat_malformed(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	for (i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
-		CU_ASSERT_FATAL(asprintf(&line, "{\"format\":1,\"engine\":\"x\",\"job\":{\"name\":"
-					 "\"j\"},\"counters\":{},\"cpu\":{},\"lat\":%s}", lats[i]) > 0);
-		CU_ASSERT_EQUAL_FATAL(idr_sidecar_parse(line, strlen(line), &sc, err, sizeof(err)), 0);
+		CU_ASSERT_FATAL(asprintf(&line, "{\"format\":1,\"engine\":\"x\",\"job\":"
+					 "{\"name\":\"j\"},\"counters\":{},\"cpu\":{},"
+					 "\"lat\":%s}", lats[i]) > 0);
+		CU_ASSERT_EQUAL_FATAL(idr_sidecar_parse(line, strlen(line), &sc, err, sizeof(err)),
+				      0);
 		CU_ASSERT_EQUAL(idr_sidecar_lat(&sc.jobs[0], IDR_FIO_READ, h, NULL), -EINVAL);
 		idr_sidecar_free(&sc);
 		free(line);
