@@ -9,7 +9,6 @@
  * every thread), latency percentiles from fio's JSON, both read through fiojson.h.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 #include "archive/fiojson.h"
 #include "hist.h"
 #include "iodrill.h"
+#include "run/cmdopts.h"
 #include "run/profile.h"
 
 /* profiles/drill.fio's jobs: the timed drill, and the same reads reaped as they come. */
@@ -68,8 +68,7 @@ const char cmd_drill_help[] =
 	"fio is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C:\n"
 	"130), after storing what ran and removing everything else the run made.\n";
 
-enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_JSON, OPT_PNG,
-       OPT_NO_PNG, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
+enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_PNG, OPT_NO_PNG };
 
 static const struct option long_opts[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
@@ -77,14 +76,9 @@ static const struct option long_opts[] = {
 	{ "engines", required_argument, NULL, OPT_ENGINES },
 	{ "twins", no_argument, NULL, OPT_TWINS },
 	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "results", required_argument, NULL, OPT_RESULTS },
-	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	IDR_CMD_LONG_OPTS,
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
@@ -101,89 +95,55 @@ static int size_opt(const char *arg, unsigned long long *out)
 	return ret ? ret : *out < IDR_TARGET_MIN_BYTES ? -ERANGE : 0;
 }
 
-static int one_opt(int c, struct drill_opts *o)
+static int one_opt(int c, const char *arg, void *ctx)
 {
+	struct drill_opts *o = ctx;
+
 	switch (c) {
 	case OPT_REPS:
-		return idr_opt_uint("drill", "reps", optarg, 1, 1000, &o->reps);
+		return idr_opt_uint("drill", "reps", arg, 1, 1000, &o->reps);
 	case OPT_IODEPTH:
-		return idr_opt_uint("drill", "iodepth", optarg, 1, DRILL_IOS, &o->iodepth);
+		return idr_opt_uint("drill", "iodepth", arg, 1, DRILL_IOS, &o->iodepth);
 	case OPT_ENGINES:
-		o->engines = optarg;
+		o->engines = arg;
 		return 0;
 	case OPT_TWINS:
 		o->twins = true;
 		return 0;
 	case OPT_SIZE:
-		return size_opt(optarg, &o->size);
-	case OPT_JSON:
-		o->json = true;
-		return 0;
+		return size_opt(arg, &o->size);
 	case OPT_PNG:
-		o->png = optarg;
+		o->png = arg;
 		return 0;
 	case OPT_NO_PNG:
 		o->no_png = true;
-		return 0;
-	case OPT_KEEP:
-		o->keep = optarg;
-		return 0;
-	case OPT_RESULTS:
-		o->results = optarg;
-		return 0;
-	case OPT_NO_ARCHIVE:
-		o->no_archive = true;
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-static int parse_argv(int argc, char **argv, struct drill_opts *o)
-{
-	int c;
-
-	*o = (struct drill_opts){ .reps = 10, .iodepth = 1000, .size = 64ull << 20 };
-	optind = 0;	/* GNU: start afresh */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_drill_help, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			idr_err("drill: unknown or incomplete option '%s'; 'iodrill help drill' "
-				"lists them", argv[optind - 1]);
-			return -EINVAL;
-		}
-		if (one_opt(c, o))
-			return -EINVAL;
-	}
-	if (optind < argc)
-		o->target = argv[optind++];
-	if (optind < argc) {
-		idr_err("drill: one TARGET only ('%s' is extra)", argv[optind]);
-		return -EINVAL;
-	}
-	if (o->results && o->no_archive) {
-		idr_err("drill: --results DIR stores the run there, --no-archive stores nothing: "
-			"give one of them");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * Returns 0, 1 for --help (printed), or -EINVAL after a message. getopt_long reorders
- * what it parses: a copy, so that argv stays the command line as typed (the archive's).
- */
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
 static int parse_opts(int argc, char **argv, struct drill_opts *o)
 {
-	char **copy = idr_argv_dup(argc, argv);
-	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
+	struct idr_cmd_args a = { .cmd = "drill", .help = cmd_drill_help, .opts = long_opts,
+				  .one = one_opt, .ctx = o };
+	int ret;
 
-	free(copy);
-	return ret;
+	*o = (struct drill_opts){ .reps = 10, .iodepth = DRILL_IOS, .size = 64ull << 20 };
+	ret = idr_cmd_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	if (a.nargs > 1) {
+		idr_err("drill: one TARGET only ('%s' is extra)", a.args[1]);
+		return -EINVAL;
+	}
+	o->target = a.nargs ? a.args[0] : NULL;
+	o->json = a.json;
+	o->keep = a.keep;
+	o->results = a.results;
+	o->no_archive = a.no_archive;
+	return 0;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */

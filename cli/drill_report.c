@@ -520,20 +520,12 @@ static struct json_object *num_or_null(double v)
  */
 static void lat_json(struct json_object *o, const struct drill_row *r)
 {
-	bool shown = lat_shown(r);
-
-	json_object_object_add(o, "p50_us", shown ? num_or_null(r->lat.p50_ns / 1e3) : NULL);
-	json_object_object_add(o, "p99_us", shown ? num_or_null(r->lat.p99_ns / 1e3) : NULL);
-	json_object_object_add(o, "p99_9_us", shown ? num_or_null(r->lat.p999_ns / 1e3) : NULL);
-	json_object_object_add(o, "max_us", shown ? num_or_null(r->lat.max_ns / 1e3) : NULL);
-	json_object_object_add(o, "latency_source", r->lat_source
-			       ? json_object_new_string(r->lat_source) : NULL);
+	idr_lat_figs_json(o, &r->lat, lat_shown(r), r->lat_source);
 	json_object_object_add(o, "latency_batched", json_object_new_boolean(r->lat.batched));
 	json_object_object_add(o, "latency_repetitions",
 			       json_object_new_string(r->lat_reps == DRILL_LAT_TIMED
 							      ? "timed (job drill)"
 							      : "latency (job drill-latency)"));
-	json_object_object_add(o, "latency_count", json_object_new_int64((int64_t)r->lat.count));
 	json_object_object_add(o, "latency_time_max_us", r->nl ? num_or_null(r->lat_time_max_us)
 								 : NULL);
 	json_object_object_add(o, "fio_clat_p50_us", r->nl ? num_or_null(r->fio_p50_us) : NULL);

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "devices.h"
 #include "guard.h"
 #include "iodrill.h"
+#include "run/cmdopts.h"
 #include "run/profile.h"
 #include "run/run.h"
 
@@ -92,18 +92,13 @@ struct pre {
 	char failed[600];
 };
 
-enum { OPT_ALLOW = 256, OPT_SIZE, OPT_CHUNK, OPT_JSON, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
+enum { OPT_ALLOW = 256, OPT_SIZE, OPT_CHUNK };
 
 static const struct option long_opts[] = {
 	{ "allow-overwrite", required_argument, NULL, OPT_ALLOW },
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "chunk", required_argument, NULL, OPT_CHUNK },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "results", required_argument, NULL, OPT_RESULTS },
-	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	IDR_CMD_LONG_OPTS,
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
@@ -117,77 +112,46 @@ static int size_opt(const char *name, const char *arg, unsigned long long *out)
 	return -EINVAL;
 }
 
-static int one_opt(int c, struct pre_opts *o)
+static int one_opt(int c, const char *arg, void *ctx)
 {
+	struct pre_opts *o = ctx;
+
 	switch (c) {
 	case OPT_ALLOW:
-		o->allow = optarg;
+		o->allow = arg;
 		return 0;
 	case OPT_SIZE:
-		return size_opt("size", optarg, &o->size);
+		return size_opt("size", arg, &o->size);
 	case OPT_CHUNK:
-		return size_opt("chunk", optarg, &o->chunk);
-	case OPT_JSON:
-		o->json = true;
-		return 0;
-	case OPT_KEEP:
-		o->keep = optarg;
-		return 0;
-	case OPT_RESULTS:
-		o->results = optarg;
-		return 0;
-	case OPT_NO_ARCHIVE:
-		o->no_archive = true;
-		return 0;
+		return size_opt("chunk", arg, &o->chunk);
 	default:
 		return -EINVAL;
 	}
 }
 
-static int parse_argv(int argc, char **argv, struct pre_opts *o)
-{
-	int c;
-
-	*o = (struct pre_opts){ 0 };
-	optind = 0;	/* GNU: start afresh */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_precondition_help, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			idr_err("precondition: unknown or incomplete option '%s'; 'iodrill help "
-				"precondition' lists them", argv[optind - 1]);
-			return -EINVAL;
-		}
-		if (one_opt(c, o))
-			return -EINVAL;
-	}
-	o->target = optind < argc ? argv[optind++] : NULL;
-	if (!o->target || optind < argc) {
-		idr_err("precondition: %s; usage: iodrill precondition TARGET [options] (TARGET: "
-			"the file or device to write, e.g. /dev/nvme0n1)",
-			o->target ? "one TARGET only" : "no TARGET");
-		return -EINVAL;
-	}
-	if (o->results && o->no_archive) {
-		idr_err("precondition: --results DIR stores the run there, --no-archive stores "
-			"nothing: give one of them");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Returns 0, 1 for --help, or -EINVAL after a message; argv stays as typed (a copy is
- * parsed: getopt_long reorders what it parses). */
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
 static int parse_opts(int argc, char **argv, struct pre_opts *o)
 {
-	char **copy = idr_argv_dup(argc, argv);
-	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
+	struct idr_cmd_args a = { .cmd = "precondition", .help = cmd_precondition_help,
+				  .opts = long_opts, .one = one_opt, .ctx = o };
+	int ret;
 
-	free(copy);
-	return ret;
+	*o = (struct pre_opts){ 0 };
+	ret = idr_cmd_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	if (a.nargs != 1) {
+		idr_err("precondition: %s; usage: iodrill precondition TARGET [options] (TARGET: "
+			"the file or device to write, e.g. /dev/nvme0n1)",
+			a.nargs ? "one TARGET only" : "no TARGET");
+		return -EINVAL;
+	}
+	o->target = a.args[0];
+	o->json = a.json;
+	o->keep = a.keep;
+	o->results = a.results;
+	o->no_archive = a.no_archive;
+	return 0;
 }
 
 /* ---- the target ------------------------------------------------------------------------- */

@@ -6,7 +6,6 @@
  * is stored in the results archive when it ends, one part per depth (idr_run_archive).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 #include "hist.h"
 #include "iodrill.h"
 #include "report/plot.h"
+#include "run/cmdopts.h"
 #include "run/profile.h"
 #include "run/run.h"
 #include "report/stats.h"
@@ -99,8 +99,8 @@ struct tune {
 	bool climb_judged;	/* every depth has a p99 to judge it on */
 };
 
-enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_JSON,
-       OPT_PNG, OPT_NO_PNG, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
+enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_PNG,
+       OPT_NO_PNG };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -109,84 +109,60 @@ static const struct option long_opts[] = {
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
 	{ "ramp", required_argument, NULL, OPT_RAMP },
 	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "results", required_argument, NULL, OPT_RESULTS },
-	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	IDR_CMD_LONG_OPTS,
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
 
-static int one_opt(int c, struct tune_opts *o)
+static int one_opt(int c, const char *arg, void *ctx)
 {
+	struct tune_opts *o = ctx;
+
 	switch (c) {
 	case OPT_ENGINE:
-		o->engine = optarg;
+		o->engine = arg;
 		return 0;
 	case OPT_NUMJOBS:
-		return idr_opt_uint("tune", "numjobs", optarg, 1, 64, &o->numjobs);
+		return idr_opt_uint("tune", "numjobs", arg, 1, 64, &o->numjobs);
 	case OPT_MAXQD:
-		return idr_opt_uint("tune", "max-iodepth", optarg, 1, 1024, &o->max_depth);
+		return idr_opt_uint("tune", "max-iodepth", arg, 1, 1024, &o->max_depth);
 	case OPT_RUNTIME:
-		return idr_opt_uint("tune", "runtime", optarg, 10, 3600000, &o->runtime_ms);
+		return idr_opt_uint("tune", "runtime", arg, 10, 3600000, &o->runtime_ms);
 	case OPT_RAMP:
-		return idr_opt_uint("tune", "ramp", optarg, 0, 3600000, &o->ramp_ms);
+		return idr_opt_uint("tune", "ramp", arg, 0, 3600000, &o->ramp_ms);
 	case OPT_SIZE:
-		if (!idr_parse_size(optarg, &o->size) && o->size >= IDR_TARGET_MIN_BYTES)
+		if (!idr_parse_size(arg, &o->size) && o->size >= IDR_TARGET_MIN_BYTES)
 			return 0;
-		idr_err("tune: --size %s is not a size of at least %llu bytes", optarg,
+		idr_err("tune: --size %s is not a size of at least %llu bytes", arg,
 			IDR_TARGET_MIN_BYTES);
 		return -EINVAL;
-	case OPT_JSON:
-		o->json = true;
-		return 0;
 	case OPT_PNG:
-		o->png = optarg;
+		o->png = arg;
 		return 0;
 	case OPT_NO_PNG:
 		o->no_png = true;
-		return 0;
-	case OPT_KEEP:
-		o->keep = optarg;
-		return 0;
-	case OPT_RESULTS:
-		o->results = optarg;
-		return 0;
-	case OPT_NO_ARCHIVE:
-		o->no_archive = true;
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-static int parse_argv(int argc, char **argv, struct tune_opts *o)
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
+static int parse_opts(int argc, char **argv, struct tune_opts *o)
 {
-	int c;
+	struct idr_cmd_args a = { .cmd = "tune", .help = cmd_tune_help, .opts = long_opts,
+				  .one = one_opt, .ctx = o };
+	int ret;
 
 	*o = (struct tune_opts){ .numjobs = 1, .max_depth = 1024, .size = 256ull << 20,
 				 .ramp_ms = ~0u };
-	optind = 0;	/* GNU: start afresh */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_tune_help, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			idr_err("tune: unknown or incomplete option '%s'; 'iodrill help tune' lists "
-				"them", argv[optind - 1]);
-			return -EINVAL;
-		}
-		if (one_opt(c, o))
-			return -EINVAL;
-	}
-	o->target = optind < argc ? argv[optind++] : NULL;
-	if (!o->target || !o->engine || optind < argc) {
+	ret = idr_cmd_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	o->target = a.nargs ? a.args[0] : NULL;
+	if (!o->target || !o->engine || a.nargs > 1) {
 		idr_err("tune: %s; usage: iodrill tune TARGET --engine E [options]",
 			!o->target ? "no TARGET" : !o->engine ? "no --engine" : "one TARGET only");
 		return -EINVAL;
@@ -195,25 +171,11 @@ static int parse_argv(int argc, char **argv, struct tune_opts *o)
 		idr_err("tune: --engine takes one engine, not a list (%s)", o->engine);
 		return -EINVAL;
 	}
-	if (o->results && o->no_archive) {
-		idr_err("tune: --results DIR stores the sweep there, --no-archive stores nothing: "
-			"give one of them");
-		return -EINVAL;
-	}
+	o->json = a.json;
+	o->keep = a.keep;
+	o->results = a.results;
+	o->no_archive = a.no_archive;
 	return 0;
-}
-
-/*
- * Returns 0, 1 for --help (printed), or -EINVAL after a message. getopt_long reorders
- * what it parses: a copy, so that argv stays the command line as typed (the archive's).
- */
-static int parse_opts(int argc, char **argv, struct tune_opts *o)
-{
-	char **copy = idr_argv_dup(argc, argv);
-	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
-
-	free(copy);
-	return ret;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -533,26 +495,14 @@ static void print_table(const struct tune *u, FILE *out)
 	print_findings(u, out);
 }
 
-static struct json_object *num_or_null(double v)
-{
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
 static struct json_object *point_json(const struct tune_point *p)
 {
 	struct json_object *o = json_object_new_object();
-	bool shown = lat_shown(p);
 
 	json_object_object_add(o, "iodepth", json_object_new_int((int)p->depth));
 	json_object_object_add(o, "iops", json_object_new_double(p->iops));
 	json_object_object_add(o, "mb_per_s", json_object_new_double(p->mbps));
-	json_object_object_add(o, "p50_us", shown ? num_or_null(p->lat.p50_ns / 1e3) : NULL);
-	json_object_object_add(o, "p99_us", shown ? num_or_null(p->lat.p99_ns / 1e3) : NULL);
-	json_object_object_add(o, "p99_9_us", shown ? num_or_null(p->lat.p999_ns / 1e3) : NULL);
-	json_object_object_add(o, "max_us", shown ? num_or_null(p->lat.max_ns / 1e3) : NULL);
-	json_object_object_add(o, "latency_source", p->lat_source
-			       ? json_object_new_string(p->lat_source) : NULL);
-	json_object_object_add(o, "latency_count", json_object_new_int64((int64_t)p->lat.count));
+	idr_lat_figs_json(o, &p->lat, lat_shown(p), p->lat_source);
 	json_object_object_add(o, "cpu_us_per_io",
 			       p->have_sidecar ? json_object_new_double(p->cpu_us_io) : NULL);
 	json_object_object_add(o, "syscalls_per_io",

@@ -550,6 +550,23 @@ double idr_lat_figs_pct(const struct idr_lat_figs *f, double pct)
 	return pct == 100 ? f->max_ns : NAN;
 }
 
+/* v (ns) as microseconds, or null where not shown or not a number. */
+static struct json_object *us_or_null(double ns, bool shown)
+{
+	return shown && isfinite(ns) ? json_object_new_double(ns / 1e3) : NULL;
+}
+
+void idr_lat_figs_json(struct json_object *o, const struct idr_lat_figs *f, bool shown,
+		       const char *source)
+{
+	json_object_object_add(o, "p50_us", us_or_null(f->p50_ns, shown));
+	json_object_object_add(o, "p99_us", us_or_null(f->p99_ns, shown));
+	json_object_object_add(o, "p99_9_us", us_or_null(f->p999_ns, shown));
+	json_object_object_add(o, "max_us", us_or_null(f->max_ns, shown));
+	json_object_object_add(o, "latency_source", source ? json_object_new_string(source) : NULL);
+	json_object_object_add(o, "latency_count", json_object_new_int64((int64_t)f->count));
+}
+
 static double capped(uint64_t v, uint64_t max)
 {
 	return (double)(max && v > max ? max : v);

@@ -159,6 +159,14 @@ void idr_lat_figs_of(const struct idr_hist *h, bool batched, struct idr_lat_figs
 double idr_lat_figs_pct(const struct idr_lat_figs *f, double pct);
 
 /*
+ * idr_lat_figs_json - f's p50_us, p99_us, p99_9_us, max_us and latency_count into object o;
+ * the figures null where not shown (none measured, or a batch's stamps), source (may be
+ * NULL) as latency_source.
+ */
+void idr_lat_figs_json(struct json_object *o, const struct idr_lat_figs *f, bool shown,
+		       const char *source);
+
+/*
  * idr_fio_clat_figs - fio's completion latency of one direction as figures: its
  * percentiles (bucket values) never above the largest completion it saw. A latency only
  * where fio reaped each completion as it came (the caller knows).
