@@ -9,7 +9,6 @@
  * every thread), latency percentiles from fio's JSON, both read through fiojson.h.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +19,14 @@
 
 #include "drill.h"
 #include "archive/fiojson.h"
+#include "hist.h"
 #include "iodrill.h"
+#include "run/cmdopts.h"
 #include "run/profile.h"
+
+/* profiles/drill.fio's jobs: the timed drill, and the same reads reaped as they come. */
+#define SECTION_TIMED "drill"
+#define SECTION_LATENCY "drill-latency"
 
 const char cmd_drill_help[] =
 	"usage: iodrill drill [TARGET] [options]\n"
@@ -40,8 +45,8 @@ const char cmd_drill_help[] =
 	"\n"
 	"options:\n"
 	"  --reps N        repetitions of each engine (default 10)\n"
-	"  --iodepth N     reads in flight for asynchronous engines, 1..65535 (default 1000;\n"
-	"                  synchronous engines run at 1)\n"
+	"  --iodepth N     reads in flight for asynchronous engines, 1..1000 (default: the\n"
+	"                  profile's 1000; synchronous engines run at 1)\n"
 	"  --engines LIST  only these engines (comma-separated names from engines/engines.tbl)\n"
 	"  --twins         also fio's built-in twin of each engine (psync, libaio, io_uring...)\n"
 	"  --size SIZE     size of the file the drill creates (default 64M)\n"
@@ -63,8 +68,7 @@ const char cmd_drill_help[] =
 	"fio is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C:\n"
 	"130), after storing what ran and removing everything else the run made.\n";
 
-enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_JSON, OPT_PNG,
-       OPT_NO_PNG, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
+enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_PNG, OPT_NO_PNG };
 
 static const struct option long_opts[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
@@ -72,14 +76,9 @@ static const struct option long_opts[] = {
 	{ "engines", required_argument, NULL, OPT_ENGINES },
 	{ "twins", no_argument, NULL, OPT_TWINS },
 	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "results", required_argument, NULL, OPT_RESULTS },
-	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	IDR_CMD_LONG_OPTS,
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
@@ -96,110 +95,87 @@ static int size_opt(const char *arg, unsigned long long *out)
 	return ret ? ret : *out < IDR_TARGET_MIN_BYTES ? -ERANGE : 0;
 }
 
-static int one_opt(int c, struct drill_opts *o)
+static int one_opt(int c, const char *arg, void *ctx)
 {
+	struct drill_opts *o = ctx;
+
 	switch (c) {
 	case OPT_REPS:
-		return idr_opt_uint("drill", "reps", optarg, 1, 1000, &o->reps);
+		return idr_opt_uint("drill", "reps", arg, 1, 1000, &o->reps);
 	case OPT_IODEPTH:
-		return idr_opt_uint("drill", "iodepth", optarg, 1, 65535, &o->iodepth);
+		return idr_opt_uint("drill", "iodepth", arg, 1, DRILL_IOS, &o->iodepth);
 	case OPT_ENGINES:
-		o->engines = optarg;
+		o->engines = arg;
 		return 0;
 	case OPT_TWINS:
 		o->twins = true;
 		return 0;
 	case OPT_SIZE:
-		return size_opt(optarg, &o->size);
-	case OPT_JSON:
-		o->json = true;
-		return 0;
+		return size_opt(arg, &o->size);
 	case OPT_PNG:
-		o->png = optarg;
+		o->png = arg;
 		return 0;
 	case OPT_NO_PNG:
 		o->no_png = true;
-		return 0;
-	case OPT_KEEP:
-		o->keep = optarg;
-		return 0;
-	case OPT_RESULTS:
-		o->results = optarg;
-		return 0;
-	case OPT_NO_ARCHIVE:
-		o->no_archive = true;
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-static int parse_argv(int argc, char **argv, struct drill_opts *o)
-{
-	int c;
-
-	*o = (struct drill_opts){ .reps = 10, .iodepth = 1000, .size = 64ull << 20 };
-	optind = 0;	/* GNU: start afresh */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_drill_help, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			idr_err("drill: unknown or incomplete option '%s'; 'iodrill help drill' "
-				"lists them", argv[optind - 1]);
-			return -EINVAL;
-		}
-		if (one_opt(c, o))
-			return -EINVAL;
-	}
-	if (optind < argc)
-		o->target = argv[optind++];
-	if (optind < argc) {
-		idr_err("drill: one TARGET only ('%s' is extra)", argv[optind]);
-		return -EINVAL;
-	}
-	if (o->results && o->no_archive) {
-		idr_err("drill: --results DIR stores the run there, --no-archive stores nothing: "
-			"give one of them");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/*
- * Returns 0, 1 for --help (printed), or -EINVAL after a message. getopt_long reorders
- * what it parses: a copy, so that argv stays the command line as typed (the archive's).
- */
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
 static int parse_opts(int argc, char **argv, struct drill_opts *o)
 {
-	char **copy = idr_argv_dup(argc, argv);
-	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
+	struct idr_cmd_args a = { .cmd = "drill", .help = cmd_drill_help, .opts = long_opts,
+				  .one = one_opt, .ctx = o };
+	int ret;
 
-	free(copy);
-	return ret;
+	*o = (struct drill_opts){ .reps = 10, .iodepth = DRILL_IOS, .size = 64ull << 20 };
+	ret = idr_cmd_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	if (a.nargs > 1) {
+		idr_err("drill: one TARGET only ('%s' is extra)", a.args[1]);
+		return -EINVAL;
+	}
+	o->target = a.nargs ? a.args[0] : NULL;
+	o->json = a.json;
+	o->keep = a.keep;
+	o->results = a.results;
+	o->no_archive = a.no_archive;
+	return 0;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
 
-/* The job file: profiles/drill.fio, or a copy with direct=0 where O_DIRECT is refused. */
+/*
+ * The job file: profiles/drill.fio, or a copy with the lines that must change: direct=0
+ * where O_DIRECT is refused, iodepth=N for --iodepth (the profile's 1000 beats the
+ * command line).
+ */
 static int prepare_job(struct drill *d, char *err, size_t errlen)
 {
-	static const char *const buffered[] = { "direct=0" };
-	char src[PATH_MAX];
+	char src[PATH_MAX], depth[32];
+	const char *sets[2];
+	unsigned int n = 0;
 
 	if (idr_profile_path("drill", src, sizeof(src))) {
 		snprintf(err, errlen, "profiles/drill.fio not found beside iodrill nor installed: "
 			 "run make install, or run ./iodrill from the build tree");
 		return -ENOENT;
 	}
-	if (d->t.direct) {
+	if (!d->t.direct)
+		sets[n++] = "direct=0";
+	if (d->o.iodepth != DRILL_IOS) {
+		snprintf(depth, sizeof(depth), "iodepth=%u", d->o.iodepth);
+		sets[n++] = depth;
+	}
+	if (!n) {
 		snprintf(d->job, sizeof(d->job), "%s", src);
 		return 0;
 	}
 	idr_run_path(&d->run, "drill", ".fio", d->job, sizeof(d->job));
-	return idr_profile_render(src, d->job, buffered, 1, err, errlen);
+	return idr_profile_render(src, d->job, sets, n, err, errlen);
 }
 
 static struct json_object *target_facts(const struct idr_drill_target *t)
@@ -229,6 +205,7 @@ static void record_facts(struct drill *d)
 	json_object_object_add(f, "reps", json_object_new_int((int)d->o.reps));
 	json_object_object_add(f, "iodepth", json_object_new_int((int)d->o.iodepth));
 	json_object_object_add(f, "twins", json_object_new_boolean(d->o.twins));
+	json_object_object_add(f, "unwritten", idr_unwritten_json(&d->unwritten));
 	for (i = 0; i < d->picks.nr_skip; i++) {
 		s = json_object_new_object();
 		json_object_object_add(s, "engine", json_object_new_string(d->picks.skip[i].name));
@@ -236,6 +213,28 @@ static void record_facts(struct drill *d)
 		json_object_array_add(skips, s);
 	}
 	json_object_object_add(f, "skipped", skips);
+}
+
+/* The sample of the drill's blocks: what it found, or why it was not read. */
+static void say_unwritten(const struct drill *d)
+{
+	const struct idr_unwritten *u = &d->unwritten;
+	char msg[1024];
+
+	if (!u->checked) {
+		fprintf(stderr, "iodrill: the drill's blocks were not checked for unwritten ones: "
+			"%s\n", u->why_not);
+		return;
+	}
+	idr_unwritten_say(u, msg, sizeof(msg));
+	if (msg[0])
+		fprintf(stderr, "iodrill: warning: %s\n", msg);
+	idr_unwritten_fix(u, d->t.path, msg, sizeof(msg));
+	if (msg[0])
+		fprintf(stderr, "iodrill: %s\n", msg);
+	else
+		fprintf(stderr, "iodrill: %u of the drill's blocks read first: none unwritten\n",
+			u->sampled);
 }
 
 static void say_plan(const struct drill *d)
@@ -255,6 +254,7 @@ static void say_plan(const struct drill *d)
 			fprintf(stderr, " %s", d->picks.skip[i].name);
 		fprintf(stderr, " (the table says why)\n");
 	}
+	say_unwritten(d);
 	fprintf(stderr, "iodrill: %u engine%s x %u repetitions, interleaved; run folder %s\n",
 		d->picks.n, d->picks.n == 1 ? "" : "s", d->o.reps, d->run.dir);
 	if (d->run.no_archive)
@@ -266,71 +266,97 @@ static void say_plan(const struct drill *d)
 
 /* ---- one fio run ------------------------------------------------------------------------- */
 
-/* The command line for one engine: everything drill.fio leaves out, then the job file. */
-static void build_args(const struct drill *d, const struct idr_pick *k, struct idr_args *a)
+/*
+ * The command line for one engine: everything drill.fio leaves out, the job (section) to
+ * run, then the job file. fio runs a synchronous engine at depth 1 by itself.
+ */
+static void build_args(const struct drill *d, const struct idr_pick *k, const char *section,
+		       struct idr_args *a)
 {
-	unsigned int depth = strcmp(k->kind, "sync") ? d->o.iodepth : 1;
-
 	idr_pick_args(k, &d->t, a);
-	idr_args_add(a, "--iodepth=%u", depth);
+	idr_args_add(a, "--section=%s", section);
 	idr_args_add(a, "--readonly");
 	idr_args_add(a, "%s", d->job);
 }
 
-/* fio's view of one run: the drill job's latencies; an error when it did not read 1,000. */
+/* fio's view of one run: its first job's reads; an error when it did not read 1,000. */
+static int load_fio(const char *path, struct idr_fio_run *fr, char *why, size_t len)
+{
+	uint64_t ios;
+	char err[380];
+
+	if (idr_fio_run_load(path, fr, err, sizeof(err))) {
+		snprintf(why, len, "%s", err);
+		return -EINVAL;
+	}
+	if (!fr->nr_jobs || fr->jobs[0].error) {
+		snprintf(why, len, "fio reports error %d (%s)",
+			 fr->nr_jobs ? fr->jobs[0].error : -1,
+			 fr->nr_jobs ? strerror(fr->jobs[0].error) : "no job");
+		idr_fio_run_free(fr);
+		return -EIO;
+	}
+	ios = fr->jobs[0].dir[IDR_FIO_READ].total_ios;
+	if (ios != DRILL_IOS) {
+		snprintf(why, len, "fio read %llu of %d blocks", (unsigned long long)ios,
+			 DRILL_IOS);
+		idr_fio_run_free(fr);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* fio's view of a timed run: bytes, and fio's own estimate of the drill's time. */
 static int read_fio(const char *path, struct drill_sample *s, const struct idr_pick *k,
 		    char *why, size_t len)
 {
 	const struct idr_fio_dir *r;
 	struct idr_fio_run fr;
-	char err[380];
 
-	if (idr_fio_run_load(path, &fr, err, sizeof(err))) {
-		snprintf(why, len, "%s", err);
-		return -EINVAL;
-	}
-	if (!fr.nr_jobs || fr.jobs[0].error) {
-		snprintf(why, len, "fio reports error %d (%s)", fr.nr_jobs ? fr.jobs[0].error : -1,
-			 fr.nr_jobs ? strerror(fr.jobs[0].error) : "no job");
-		idr_fio_run_free(&fr);
+	if (load_fio(path, &fr, why, len))
 		return -EIO;
-	}
 	r = &fr.jobs[0].dir[IDR_FIO_READ];
-	s->p50_ns = (double)r->clat_p50_ns;
-	s->p99_ns = (double)r->clat_p99_ns;
 	s->ios = (double)r->total_ios;
 	s->bytes = (double)r->io_bytes;
 	/* fio's own estimate of the drill's time: all submitted at once, the slowest read
 	 * bounds it; one at a time, the reads add up. Ours and the twins both get it. */
 	s->fio_time_ns = strcmp(k->kind, "sync") ? (double)r->lat_max_ns
 						 : r->lat_mean_ns * (double)r->total_ios;
-	idr_fio_run_free(&fr);	/* r points into it: only s from here on */
-	if (s->ios != DRILL_IOS) {
-		snprintf(why, len, "fio read %.0f of %d blocks", s->ios, DRILL_IOS);
-		return -EIO;
-	}
+	idr_fio_run_free(&fr);
 	return 0;
 }
 
-/* The engine's own counters: time, CPU of every thread, system calls. */
-static int read_sidecar(const char *path, struct drill_sample *s, char *why, size_t len)
+/* The engine's sidecar line for job, or an error naming what it counted. */
+static const struct idr_sidecar_job *sidecar_job(const char *path, const char *job,
+						 struct idr_sidecar *sc, char *why, size_t len)
 {
 	const struct idr_sidecar_job *j;
-	struct idr_sidecar sc;
 	char err[380];
 
-	if (idr_sidecar_load(path, &sc, err, sizeof(err))) {
+	if (idr_sidecar_load(path, sc, err, sizeof(err))) {
 		snprintf(why, len, "%s", err);
-		return -EINVAL;
+		return NULL;
 	}
-	j = idr_sidecar_find(&sc, "drill");
+	j = idr_sidecar_find(sc, job);
 	if (!j || j->ios != DRILL_IOS || !j->elapsed_ns) {
 		snprintf(why, len, "the engine counted %llu reads in %llu ns, fio %d",
 			 j ? (unsigned long long)j->ios : 0ull,
 			 j ? (unsigned long long)j->elapsed_ns : 0ull, DRILL_IOS);
-		idr_sidecar_free(&sc);
-		return -EIO;
+		idr_sidecar_free(sc);
+		return NULL;
 	}
+	return j;
+}
+
+/* The engine's own counters of a timed run: time, CPU of every thread, system calls. */
+static int read_sidecar(const char *path, struct drill_sample *s, char *why, size_t len)
+{
+	const struct idr_sidecar_job *j;
+	struct idr_sidecar sc;
+
+	j = sidecar_job(path, "drill", &sc, why, len);
+	if (!j)
+		return -EIO;
 	s->time_ns = (double)j->elapsed_ns;
 	s->cpu_ns = (double)j->cpu_ns;
 	s->usr_us = (double)j->usr_us;
@@ -341,17 +367,112 @@ static int read_sidecar(const char *path, struct drill_sample *s, char *why, siz
 	return 0;
 }
 
-/* Run one engine once. Returns 0, -EINTR when stopped, or -EIO (row->failed says why). */
-static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
+/*
+ * Merge the engine's latency histogram of sidecar line j into the row's. An engine
+ * without one (an older build) adds nothing: the row then shows fio's clat. Returns 0 or
+ * -EIO with why (a malformed "lat", or out of memory).
+ */
+static int merge_lat(struct drill_row *row, const struct idr_sidecar_job *j, char *why,
+		     size_t len)
+{
+	struct idr_hist *h = malloc(sizeof(*h));
+	struct idr_lat_meta meta;
+	int ret = h ? idr_sidecar_lat(j, IDR_FIO_READ, h, &meta) : -ENOMEM;
+
+	if (!ret && !row->hist) {
+		row->hist = h;
+		row->lat_meta = meta;
+		return 0;
+	}
+	if (!ret) {
+		idr_hist_merge(row->hist, h);
+		row->lat_meta.batched |= meta.batched;
+	}
+	free(h);
+	if (ret == -ENOENT)
+		return 0;
+	if (ret)
+		snprintf(why, len, "the engine's latency histogram (sidecar \"lat\"): %s",
+			 ret == -ENOMEM ? "out of memory" : "malformed");
+	return ret ? -EIO : 0;
+}
+
+/*
+ * One repetition that gives the row's latency (job: drill-latency, or drill for a
+ * synchronous engine): fio's clat, and the engine's histogram and time from its sidecar.
+ */
+static int read_latency(struct drill_row *row, const char *json, const char *sidecar,
+			const char *job)
+{
+	struct drill_lat_sample *l = &row->l[row->nl];
+	const struct idr_sidecar_job *j;
+	const struct idr_fio_dir *r;
+	struct idr_lat_figs f;
+	struct idr_fio_run fr;
+	struct idr_sidecar sc;
+	int ret = 0;
+
+	if (load_fio(json, &fr, row->failed, sizeof(row->failed)))
+		return -EIO;
+	r = &fr.jobs[0].dir[IDR_FIO_READ];
+	idr_fio_clat_figs(r, &f);
+	*l = (struct drill_lat_sample){ f.p50_ns, f.p99_ns, f.p999_ns, f.max_ns,
+					(double)r->lat_max_ns };
+	idr_fio_run_free(&fr);
+	if (!row->pick->builtin) {
+		j = sidecar_job(sidecar, job, &sc, row->failed, sizeof(row->failed));
+		if (!j)
+			return -EIO;
+		l->time_ns = (double)j->elapsed_ns;
+		ret = merge_lat(row, j, row->failed, sizeof(row->failed));
+		idr_sidecar_free(&sc);
+	}
+	if (!ret)
+		row->nl++;
+	return ret;
+}
+
+/* The timed run label: time, CPU, system calls; a synchronous engine's latency too. */
+static int read_timed_run(struct drill *d, struct drill_row *row, const char *label)
+{
+	struct drill_sample s = { 0 };
+	char json[PATH_MAX], sc[PATH_MAX];
+
+	idr_run_path(&d->run, label, ".json", json, sizeof(json));
+	idr_run_path(&d->run, label, ".sidecar", sc, sizeof(sc));
+	if (read_fio(json, &s, row->pick, row->failed, sizeof(row->failed)))
+		return -EIO;
+	if (!row->pick->builtin && read_sidecar(sc, &s, row->failed, sizeof(row->failed)))
+		return -EIO;
+	/* one read at a time: nothing is reaped in batches, the timed run is the latency */
+	if (row->lat_reps == DRILL_LAT_TIMED && read_latency(row, json, sc, SECTION_TIMED))
+		return -EIO;
+	row->s[row->n++] = s;
+	return 0;
+}
+
+static int read_latency_run(struct drill *d, struct drill_row *row, const char *label)
+{
+	char json[PATH_MAX], sc[PATH_MAX];
+
+	idr_run_path(&d->run, label, ".json", json, sizeof(json));
+	idr_run_path(&d->run, label, ".sidecar", sc, sizeof(sc));
+	return read_latency(row, json, sc, SECTION_LATENCY);
+}
+
+/*
+ * Run one engine once: its timed drill, or (latency) its latency repetition.
+ * Returns 0, -EINTR when stopped, or -EIO (row->failed says why).
+ */
+static int run_one(struct drill *d, struct drill_row *row, unsigned int rep, bool latency)
 {
 	const struct idr_pick *k = row->pick;
-	struct drill_sample s = { 0 };
 	struct idr_args a = { .n = 0 };
-	char label[64], path[PATH_MAX], said[360];
+	char label[64], said[360];
 	int st;
 
-	snprintf(label, sizeof(label), "r%02u-%s", rep, k->name);
-	build_args(d, k, &a);
+	snprintf(label, sizeof(label), "%c%02u-%s", latency ? 'l' : 'r', rep, k->name);
+	build_args(d, k, latency ? SECTION_LATENCY : SECTION_TIMED, &a);
 	st = idr_run_fio(&d->run, label, k->name, rep, &a, !k->builtin);
 	if (st == -EINTR)
 		return st;
@@ -365,52 +486,57 @@ static int run_one(struct drill *d, struct drill_row *row, unsigned int rep)
 			 said[0] ? said : "(no message)");
 		return -EIO;
 	}
-	idr_run_path(&d->run, label, ".json", path, sizeof(path));
-	if (read_fio(path, &s, k, row->failed, sizeof(row->failed)))
-		return -EIO;
-	idr_run_path(&d->run, label, ".sidecar", path, sizeof(path));
-	if (!k->builtin && read_sidecar(path, &s, row->failed, sizeof(row->failed)))
-		return -EIO;
-	row->s[row->n++] = s;
-	return 0;
+	return latency ? read_latency_run(d, row, label) : read_timed_run(d, row, label);
 }
 
-static void progress(const struct drill *d, unsigned int rep, const char *name, bool tty)
+static void progress(const struct drill *d, unsigned int rep, const char *name, bool latency,
+		     bool tty)
 {
 	if (tty)
-		fprintf(stderr, "\r\033[Kiodrill: repetition %u/%u: %s", rep, d->o.reps, name);
+		fprintf(stderr, "\r\033[Kiodrill: repetition %u/%u: %s%s", rep, d->o.reps, name,
+			latency ? " (latency)" : "");
 	else if (name[0])
-		fprintf(stderr, "%s%s", name, " ");
+		fprintf(stderr, "%s%s ", name, latency ? "(latency)" : "");
 	else
 		fprintf(stderr, "\n");
 }
 
+/* Run every engine of repetition rep once, timed or (latency) for its latency. */
+static int run_rep(struct drill *d, unsigned int rep, bool latency, bool tty)
+{
+	unsigned int i, n = d->picks.n;
+	struct drill_row *row;
+
+	for (i = 0; i < n; i++) {
+		row = &d->rows[(i + rep - 1) % n];
+		if (row->failed[0] || (latency && row->lat_reps != DRILL_LAT_OWN))
+			continue;
+		progress(d, rep, row->pick->name, latency, tty);
+		if (run_one(d, row, rep, latency) == -EINTR)
+			return -EINTR;
+		if (row->failed[0])
+			fprintf(stderr, "\niodrill: %s failed: %s\n", row->pick->name, row->failed);
+	}
+	return 0;
+}
+
 /*
  * Repetition r runs every engine once, starting one further along each time, so no
- * engine always runs first (cold) or right after the same neighbour. An engine that
- * fails is reported and not run again. Returns 0 or -EINTR.
+ * engine always runs first (cold) or right after the same neighbour; then, in the same
+ * order, the latency run of every engine that reaps in batches in the timed one. An
+ * engine that fails is reported and not run again. Returns 0 or -EINTR.
  */
 static int run_all(struct drill *d)
 {
 	bool tty = isatty(2);
-	unsigned int rep, i, n = d->picks.n;
-	struct drill_row *row;
+	unsigned int rep;
 
 	for (rep = 1; rep <= d->o.reps; rep++) {
 		if (!tty)
 			fprintf(stderr, "iodrill: repetition %u/%u: ", rep, d->o.reps);
-		for (i = 0; i < n; i++) {
-			row = &d->rows[(i + rep - 1) % n];
-			if (row->failed[0])
-				continue;
-			progress(d, rep, row->pick->name, tty);
-			if (run_one(d, row, rep) == -EINTR)
-				return -EINTR;
-			if (row->failed[0])
-				fprintf(stderr, "\niodrill: %s failed: %s\n", row->pick->name,
-					row->failed);
-		}
-		progress(d, rep, "", tty);
+		if (run_rep(d, rep, false, tty) || run_rep(d, rep, true, tty))
+			return -EINTR;
+		progress(d, rep, "", false, tty);
 	}
 	if (tty)
 		fprintf(stderr, "\r\033[K");
@@ -438,8 +564,10 @@ static int setup(struct drill *d, char *err, size_t errlen)
 		ret = prepare_job(d, err, errlen);
 	for (i = 0; !ret && i < d->picks.n; i++) {
 		d->rows[i].pick = &d->picks.v[i];
+		d->rows[i].lat_reps = drill_lat_reps_of(&d->picks.v[i]);
 		d->rows[i].s = calloc(d->o.reps, sizeof(*d->rows[i].s));
-		if (!d->rows[i].s)
+		d->rows[i].l = calloc(d->o.reps, sizeof(*d->rows[i].l));
+		if (!d->rows[i].s || !d->rows[i].l)
 			ret = -ENOMEM;
 	}
 	return ret;
@@ -500,8 +628,11 @@ static void teardown(struct drill *d)
 
 	idr_target_release(&d->t);
 	idr_run_end(&d->run);
-	for (i = 0; i < IDR_MAX_PICKS; i++)
+	for (i = 0; i < IDR_MAX_PICKS; i++) {
 		free(d->rows[i].s);
+		free(d->rows[i].l);
+		free(d->rows[i].hist);
+	}
 }
 
 int cmd_drill(int argc, char **argv)
@@ -530,6 +661,8 @@ int cmd_drill(int argc, char **argv)
 	d->run.results = d->o.results;
 	d->run.no_archive = d->o.no_archive;
 	ret = setup(d, err, sizeof(err));
+	if (!ret)
+		ret = idr_unwritten_check(&d->t, d->job, d->run.dir, &d->unwritten);
 	if (!ret) {
 		record_facts(d);
 		say_plan(d);

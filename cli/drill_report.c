@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "drill.h"
+#include "hist.h"
 #include "iodrill.h"
 #include "report/plot.h"
 #include "report/stats.h"
@@ -45,16 +46,6 @@ static double f_bytes(const struct drill_sample *s)
 	return s->bytes;
 }
 
-static double f_p50(const struct drill_sample *s)
-{
-	return s->p50_ns;
-}
-
-static double f_p99(const struct drill_sample *s)
-{
-	return s->p99_ns;
-}
-
 static double f_cpu_io(const struct drill_sample *s)
 {
 	return s->ios ? s->cpu_ns / s->ios : 0;
@@ -80,8 +71,6 @@ static void summarise_row(struct drill_row *r)
 	r->iqr_us = (idr_quantile(v, i, 0.75) - idr_quantile(v, i, 0.25)) / 1e3;
 	r->iops = r->time_us > 0 ? DRILL_IOS / (r->time_us / 1e6) : 0;
 	r->mbps = r->time_us > 0 ? med(r, f_bytes) / r->time_us : 0;
-	r->p50_us = med(r, f_p50) / 1e3;
-	r->p99_us = med(r, f_p99) / 1e3;
 	r->fio_time_us = med(r, f_fio_time) / 1e3;
 	r->cpu_us_io = med(r, f_cpu_io) / 1e3;
 	r->syscalls_io = med(r, f_sc_io);
@@ -90,13 +79,71 @@ static void summarise_row(struct drill_row *r)
 	r->sys_pct = r->split_known ? 100 * sys / (usr + sys) : 0;
 }
 
-void drill_summarise(struct drill *d)
+enum drill_lat_reps drill_lat_reps_of(const struct idr_pick *k)
+{
+	return strcmp(k->kind, "sync") ? DRILL_LAT_OWN : DRILL_LAT_TIMED;
+}
+
+/* The median over a row's latency repetitions of one of fio's figures (at offset off). */
+static double lat_med(const struct drill_row *r, size_t off)
+{
+	double v[1000];
+	unsigned int i;
+
+	for (i = 0; i < r->nl && i < 1000; i++)
+		v[i] = *(const double *)((const char *)&r->l[i] + off);
+	return idr_median(v, i);
+}
+
+#define LAT_MED(r, field) lat_med(r, offsetof(struct drill_lat_sample, field))
+
+/*
+ * The row's latency: the engine's histogram merged over its latency repetitions, else
+ * fio's clat there (the medians of the repetitions' percentiles, the largest maximum).
+ */
+static void summarise_lat(struct drill_row *r)
 {
 	unsigned int i;
 
-	for (i = 0; i < d->picks.n; i++)
-		if (d->rows[i].n)
-			summarise_row(&d->rows[i]);
+	r->lat_time_max_us = 0;
+	for (i = 0; i < r->nl; i++) {
+		r->lat_time_max_us = fmax(r->lat_time_max_us, r->l[i].time_ns / 1e3);
+		r->lat.max_ns = fmax(r->lat.max_ns, r->l[i].max_ns);
+	}
+	r->fio_p50_us = LAT_MED(r, p50_ns) / 1e3;
+	r->fio_p99_us = LAT_MED(r, p99_ns) / 1e3;
+	if (r->hist && r->hist->count) {
+		idr_lat_figs_of(r->hist, r->lat_meta.batched, &r->lat);
+		r->lat_source = "engine histogram";
+		return;
+	}
+	r->lat.count = (uint64_t)r->nl * DRILL_IOS;
+	r->lat.p50_ns = LAT_MED(r, p50_ns);
+	r->lat.p99_ns = LAT_MED(r, p99_ns);
+	r->lat.p999_ns = LAT_MED(r, p999_ns);
+	r->lat_source = "fio clat";
+}
+
+void drill_summarise(struct drill *d)
+{
+	struct drill_row *r;
+	unsigned int i;
+
+	for (i = 0; i < d->picks.n; i++) {
+		r = &d->rows[i];
+		memset(&r->lat, 0, sizeof(r->lat));
+		r->lat_source = NULL;
+		if (r->n)
+			summarise_row(r);
+		if (r->nl)
+			summarise_lat(r);
+	}
+}
+
+/* drill_lat_shown - the row has per-read latencies to show (not a batch's stamp). */
+static bool lat_shown(const struct drill_row *r)
+{
+	return r->lat_source && r->lat.count && !r->lat.batched;
 }
 
 /* ---- what this shows --------------------------------------------------------------------- */
@@ -209,16 +256,38 @@ static void finding_syscalls(const struct drill *d, char (*l)[400], unsigned int
 		    "against %.2f for sync.", f->pick->name, f->syscalls_io, s->syscalls_io);
 }
 
-/* At depth 1000 an asynchronous read's latency is mostly queueing behind the others. */
+/*
+ * Reads in flight wait for one another: the fastest engine's median read against the
+ * synchronous loop's, both measured per read (never a batch's stamp).
+ */
 static void finding_latency(const struct drill *d, char (*l)[400], unsigned int *n,
 			    unsigned int max)
 {
 	const struct drill_row *s = find(d, "sync"), *f = BEST(d, time_us, 1, NULL);
 
-	if (s && f && f != s && f->p50_us > 5 * s->p50_us && d->o.iodepth > 1)
-		say(l, n, max, "Latency is not speed here: %s's p50 (%.0f µs) is mostly waiting behind "
-		    "the other %u reads in flight; sync's p50 (%.0f µs) is one read's own cost.",
-		    f->pick->name, f->p50_us, d->o.iodepth - 1, s->p50_us);
+	if (!s || !f || f == s || !lat_shown(s) || !lat_shown(f) || f->lat.p50_ns <= s->lat.p50_ns)
+		return;
+	say(l, n, max, "Latency is not speed: %s's median read took %.0f µs from submission to "
+	    "completion with up to %u in flight (%s), sync's %.0f µs one at a time (%s), yet %s "
+	    "finished the 1,000 %.1fx sooner.", f->pick->name, f->lat.p50_ns / 1e3, d->o.iodepth,
+	    f->lat_source, s->lat.p50_ns / 1e3, s->lat_source, f->pick->name,
+	    s->time_us / f->time_us);
+}
+
+/* Rows whose latency cannot be shown: say why, conclude nothing from them. */
+static void finding_no_latency(const struct drill *d, char (*l)[400], unsigned int *n,
+			       unsigned int max)
+{
+	const struct drill_row *r;
+	unsigned int i;
+
+	for (i = 0; i < d->picks.n; i++) {
+		r = &d->rows[i];
+		if (real(r) && r->lat_source && r->lat.batched)
+			say(l, n, max, "%s's latency is not shown: the engine learned of its "
+			    "completions only in batches, so a read's time there is its batch's.",
+			    r->pick->name);
+	}
 }
 
 /* A filesystem whose page cache is the storage: nothing to drop, no device behind. */
@@ -244,10 +313,25 @@ static void finding_context(const struct drill *d, char (*l)[400], unsigned int 
 		    "pages before each run and no offset repeats, but every read also paid a copy.");
 }
 
+/* Blocks never written flatter every row: said first, with the fix. */
+static void finding_unwritten(const struct drill *d, char (*l)[400], unsigned int *n,
+			      unsigned int max)
+{
+	char msg[1024];
+
+	idr_unwritten_say(&d->unwritten, msg, sizeof(msg));
+	if (msg[0])
+		say(l, n, max, "%s", msg);
+	idr_unwritten_fix(&d->unwritten, d->t.path, msg, sizeof(msg));
+	if (msg[0])
+		say(l, n, max, "%s", msg);
+}
+
 unsigned int drill_findings(const struct drill *d, char (*lines)[400], unsigned int max)
 {
 	unsigned int n = 0;
 
+	finding_unwritten(d, lines, &n, max);
 	if (!BEST(d, time_us, 1, NULL)) {
 		say(lines, &n, max, "No engine that reads the target completed the drill.");
 		return n;
@@ -256,6 +340,7 @@ unsigned int drill_findings(const struct drill *d, char (*lines)[400], unsigned 
 	finding_cpu(d, lines, &n, max);
 	finding_syscalls(d, lines, &n, max);
 	finding_latency(d, lines, &n, max);
+	finding_no_latency(d, lines, &n, max);
 	finding_context(d, lines, &n, max);
 	return n;
 }
@@ -268,6 +353,22 @@ static const char *row_name(const struct drill_row *r, char *buf, size_t len)
 	return buf;
 }
 
+/* The sample of blocks read before the drill: a warning when some are unwritten. */
+static void print_unwritten(const struct drill *d, FILE *out)
+{
+	const struct idr_unwritten *u = &d->unwritten;
+
+	if (!u->checked)
+		fprintf(out, "blocks: not checked for unwritten ones (%s)\n", u->why_not);
+	else if (u->unwritten)
+		fprintf(out, "WARNING: %u of %u sampled blocks are unwritten: reads of them do not "
+			"reach the media (see below; fix: iodrill precondition %s)\n", u->unwritten,
+			u->sampled, d->t.path);
+	else
+		fprintf(out, "blocks: %u of the drill's blocks sampled first, none unwritten\n",
+			u->sampled);
+}
+
 static void print_header(const struct drill *d, FILE *out)
 {
 	char desc[PATH_MAX * 2 + 256];
@@ -276,13 +377,33 @@ static void print_header(const struct drill *d, FILE *out)
 	fprintf(out, "iodrill drill: 1,000 random 4 KiB reads submitted at once (iodepth %u; "
 		"synchronous engines 1), %u repetition%s, interleaved\n", d->o.iodepth, d->o.reps,
 		d->o.reps == 1 ? "" : "s");
-	fprintf(out, "target: %s; %s\n\n", desc,
+	fprintf(out, "target: %s; %s\n", desc,
 		d->t.direct	    ? "O_DIRECT"
 		: in_memory(&d->t) ? "buffered (O_DIRECT refused; the file lives in memory)"
 				    : "buffered (O_DIRECT refused), page cache dropped before each run");
-	fprintf(out, "%-16s %9s %7s %9s %8s %8s %8s %9s %5s %5s %8s %7s\n", "engine", "time µs",
-		"±IQR", "IOPS", "MB/s", "p50 µs", "p99 µs", "CPU µs/IO", "usr%", "sys%",
-		"syscl/IO", "threads");
+	print_unwritten(d, out);
+	fprintf(out, "\n");
+	fprintf(out, "%-16s %9s %7s %9s %8s %9s %5s %5s %8s %7s | %8s %8s %8s %8s  %s\n", "engine",
+		"time µs", "±IQR", "IOPS", "MB/s", "CPU µs/IO", "usr%", "sys%", "syscl/IO",
+		"threads", "p50 µs", "p99 µs", "p99.9 µs", "max µs", "latency from");
+}
+
+/* The latency columns: p50, p99, p99.9, max and their source, or why there are none. */
+static void print_lat(const struct drill_row *r, FILE *out)
+{
+	const char *reps = r->lat_reps == DRILL_LAT_TIMED ? "timed runs" : "latency runs";
+
+	if (!r->lat_source) {
+		fprintf(out, " | %8s %8s %8s %8s  %s\n", "-", "-", "-", "-", "none");
+		return;
+	}
+	if (r->lat.batched) {
+		fprintf(out, " | %8s %8s %8s %8s  batched: not a latency\n", "-", "-", "-", "-");
+		return;
+	}
+	fprintf(out, " | %8.1f %8.1f %8.1f %8.1f  %s, %s\n", r->lat.p50_ns / 1e3,
+		r->lat.p99_ns / 1e3, r->lat.p999_ns / 1e3, r->lat.max_ns / 1e3,
+		r->lat_source[0] == 'e' ? "engine" : "fio clat", reps);
 }
 
 static void print_row(const struct drill_row *r, FILE *out)
@@ -298,21 +419,28 @@ static void print_row(const struct drill_row *r, FILE *out)
 		snprintf(usr, sizeof(usr), "%.0f", r->usr_pct);
 		snprintf(sys, sizeof(sys), "%.0f", r->sys_pct);
 	}
-	fprintf(out, "%-16s %9.0f %7.0f %9.0f %8.1f %8.1f %8.1f %9.2f %5s %5s %8.3f %7.0f\n", name,
-		r->time_us, r->iqr_us, r->iops, r->mbps, r->p50_us, r->p99_us, r->cpu_us_io, usr,
-		sys, r->syscalls_io, r->threads);
+	fprintf(out, "%-16s %9.0f %7.0f %9.0f %8.1f %9.2f %5s %5s %8.3f %7.0f", name, r->time_us,
+		r->iqr_us, r->iops, r->mbps, r->cpu_us_io, usr, sys, r->syscalls_io, r->threads);
+	print_lat(r, out);
 	if (r->failed[0])
 		fprintf(out, "%-16s failed after %u repetition%s: %s\n", "", r->n,
 			r->n == 1 ? "" : "s", r->failed);
 }
 
 static const char legend[] =
-	"time: first submission to last completion, by the engine's own ns timer, median of the\n"
-	"  repetitions (±IQR: spread of their middle half); IOPS and MB/s: 1,000 reads in that\n"
-	"  time. p50/p99: fio's completion latency, median of the repetitions. CPU µs/IO: CPU\n"
-	"  time of every thread the engine ran (threads), per read; usr%/sys%: its split, sampled\n"
-	"  at the scheduler tick over all repetitions (- when no tick landed). syscl/IO: system\n"
-	"  calls on the I/O path per read.\n";
+	"Left of |: the timed runs (profiles/drill.fio's job drill: fio reaps all 1,000\n"
+	"  completions in one call). time: first submission to last completion, by the engine's\n"
+	"  own ns timer, median of the repetitions (±IQR: spread of their middle half); IOPS and\n"
+	"  MB/s: 1,000 reads in that time. CPU µs/IO: CPU time of every thread the engine ran\n"
+	"  (threads), per read; usr%/sys%: its split, sampled at the scheduler tick over all\n"
+	"  repetitions (- when no tick landed). syscl/IO: system calls on the I/O path per read.\n"
+	"Right of |: each read's own latency, submission to completion, over every read of the\n"
+	"  repetitions named: latency runs (job drill-latency: the same reads, each completion\n"
+	"  reaped as it comes; its time and CPU are not the drill's) or, for a synchronous\n"
+	"  engine, its timed runs (one read at a time). engine: the engine's own histogram (per\n"
+	"  read, merged over the runs); fio clat: fio's completion latency there (medians of the\n"
+	"  runs' percentiles). fio's clat in the timed runs is one stamp per batch of 1,000: not\n"
+	"  shown. batched: the engine learned of completions only in batches: not a latency.\n";
 
 static void print_twins(const struct drill *d, FILE *out)
 {
@@ -322,7 +450,8 @@ static void print_twins(const struct drill *d, FILE *out)
 	fprintf(out, "\nfio's built-in engines, the same drill. fio times and CPU are whole "
 		"milliseconds, so both sides\nare timed here from fio's per-read latencies: the "
 		"slowest read when all go at once, their sum\none at a time. ours/twin < 1: ours "
-		"took less time.\n\n");
+		"took less time. p50/p99: fio's clat on both sides, in the\nlatency runs (a "
+		"synchronous engine's timed runs).\n\n");
 	fprintf(out, "%-16s %-10s %9s %9s %9s %8s %8s %8s %8s\n", "engine", "twin", "ours µs",
 		"twin µs", "ours/twin", "p50 ours", "p50 twin", "p99 ours", "p99 twin");
 	for (i = 0; i < d->picks.n; i++) {
@@ -337,12 +466,13 @@ static void print_twins(const struct drill *d, FILE *out)
 		}
 		if (!o) {
 			fprintf(out, "%-16s %-10s %9s %9.0f %9s %8s %8.1f %8s %8.1f\n", r->pick->ours,
-				r->pick->name, "-", r->time_us, "-", "-", r->p50_us, "-", r->p99_us);
+				r->pick->name, "-", r->time_us, "-", "-", r->fio_p50_us, "-",
+				r->fio_p99_us);
 			continue;
 		}
 		fprintf(out, "%-16s %-10s %9.0f %9.0f %9.2f %8.1f %8.1f %8.1f %8.1f\n", o->pick->name,
 			r->pick->name, o->fio_time_us, r->time_us, o->fio_time_us / r->time_us,
-			o->p50_us, r->p50_us, o->p99_us, r->p99_us);
+			o->fio_p50_us, r->fio_p50_us, o->fio_p99_us, r->fio_p99_us);
 	}
 }
 
@@ -379,6 +509,33 @@ static void add_num(struct json_object *o, const char *key, double v)
 	json_object_object_add(o, key, json_object_new_double(isfinite(v) ? v : 0));
 }
 
+static struct json_object *num_or_null(double v)
+{
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+/*
+ * The latency figures (µs), null where there are none to show, and where they come
+ * from: the source, the repetitions, the longest of those repetitions.
+ */
+static void lat_json(struct json_object *o, const struct drill_row *r)
+{
+	idr_lat_figs_json(o, &r->lat, lat_shown(r), r->lat_source);
+	json_object_object_add(o, "latency_batched", json_object_new_boolean(r->lat.batched));
+	json_object_object_add(o, "latency_repetitions",
+			       json_object_new_string(r->lat_reps == DRILL_LAT_TIMED
+							      ? "timed (job drill)"
+							      : "latency (job drill-latency)"));
+	json_object_object_add(o, "latency_time_max_us", r->nl ? num_or_null(r->lat_time_max_us)
+								 : NULL);
+	json_object_object_add(o, "fio_clat_p50_us", r->nl ? num_or_null(r->fio_p50_us) : NULL);
+	json_object_object_add(o, "fio_clat_p99_us", r->nl ? num_or_null(r->fio_p99_us) : NULL);
+	json_object_object_add(o, "latency_from", r->lat_meta.from
+			       ? json_object_new_string(r->lat_meta.from) : NULL);
+	json_object_object_add(o, "latency_to", r->lat_meta.to
+			       ? json_object_new_string(r->lat_meta.to) : NULL);
+}
+
 static struct json_object *row_json(const struct drill_row *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -398,9 +555,8 @@ static struct json_object *row_json(const struct drill_row *r)
 		r->pick->builtin ? "fio latencies" : "engine ns timer"));
 	add_num(o, "iops", r->iops);
 	add_num(o, "mb_per_s", r->mbps);
-	add_num(o, "p50_us", r->p50_us);
-	add_num(o, "p99_us", r->p99_us);
 	add_num(o, "fio_time_us", r->fio_time_us);
+	lat_json(o, r);
 	if (r->pick->builtin)
 		return o;
 	add_num(o, "cpu_us_per_io", r->cpu_us_io);
@@ -410,6 +566,29 @@ static struct json_object *row_json(const struct drill_row *r)
 							     : NULL);
 	add_num(o, "syscalls_per_io", r->syscalls_io);
 	json_object_object_add(o, "threads", json_object_new_int((int)r->threads));
+	return o;
+}
+
+/* Which repetitions gave which column. */
+static struct json_object *columns_json(void)
+{
+	static const char *const cols[][2] = {
+		{ "time_us", "timed repetitions (job drill: 1,000 completions reaped at once)" },
+		{ "iops", "timed repetitions" },
+		{ "mb_per_s", "timed repetitions" },
+		{ "cpu_us_per_io", "timed repetitions" },
+		{ "syscalls_per_io", "timed repetitions" },
+		{ "p50_us", "latency_repetitions of the row: each read's own latency, from "
+			    "latency_source" },
+		{ "p99_us", "as p50_us" },
+		{ "p99_9_us", "as p50_us" },
+		{ "max_us", "as p50_us" },
+	};
+	struct json_object *o = json_object_new_object();
+	size_t i;
+
+	for (i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		json_object_object_add(o, cols[i][0], json_object_new_string(cols[i][1]));
 	return o;
 }
 
@@ -427,6 +606,8 @@ int drill_print_json(const struct drill *d, FILE *out)
 	for (i = 0; i < d->picks.n; i++)
 		json_object_array_add(a, row_json(&d->rows[i]));
 	json_object_object_add(o, "engines", a);
+	json_object_object_add(o, "columns", columns_json());
+	json_object_object_add(o, "unwritten", idr_unwritten_json(&d->unwritten));
 	a = json_object_new_array();
 	n = drill_findings(d, lines, 16);
 	for (i = 0; i < n; i++)

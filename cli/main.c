@@ -38,8 +38,8 @@ static void usage(FILE *out)
 	fprintf(out, "usage: iodrill COMMAND [ARGS...]\n\n"
 		     "What each Linux I/O interface really costs on this device.\n\ncommands:\n");
 	for (i = 0; i < NR_COMMANDS; i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "  %-10s %s\n", "help", "help on one command: iodrill help COMMAND");
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out, "  %-12s %s\n", "help", "help on one command: iodrill help COMMAND");
 }
 
 static const struct command *find(const char *name)

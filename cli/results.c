@@ -349,6 +349,15 @@ char *fmt_us(double ns, char *buf, size_t len)
 	return buf;
 }
 
+const char *job_lat_source(const struct idr_result_job *j, int d)
+{
+	if (j->lat[d].count)
+		return j->lat[d].batched ? "batched" : "engine histogram";
+	if (!j->fio->dir[d].total_ios)
+		return NULL;
+	return j->clat_batched ? "batched" : "fio clat";
+}
+
 double job_pct_ns(const struct idr_result_job *j, int d, double pct)
 {
 	const struct idr_fio_dir *fd = &j->fio->dir[d];
@@ -356,7 +365,14 @@ double job_pct_ns(const struct idr_result_job *j, int d, double pct)
 
 	if (!fd->total_ios)
 		return NAN;
-	v = idr_fio_dir_percentile(fd, pct);
+	if (j->lat[d].count)
+		return idr_lat_figs_pct(&j->lat[d], pct);
+	if (j->clat_batched)
+		return NAN;
+	v = pct == 100 ? (double)fd->clat_max_ns : idr_fio_dir_percentile(fd, pct);
+	/* fio's percentiles are its buckets' values: never report one above the maximum */
+	if (fd->clat_max_ns && v > (double)fd->clat_max_ns)
+		v = (double)fd->clat_max_ns;
 	return v > 0 ? v : NAN;
 }
 
@@ -555,6 +571,11 @@ static struct json_object *dir_json(const struct idr_result_job *j, int d)
 								    j->elapsed_s : NAN));
 	json_object_object_add(o, "p50_us", jnum(job_pct_ns(j, d, 50) / 1e3));
 	json_object_object_add(o, "p99_us", jnum(job_pct_ns(j, d, 99) / 1e3));
+	json_object_object_add(o, "p99_9_us", jnum(job_pct_ns(j, d, 99.9) / 1e3));
+	json_object_object_add(o, "max_us", jnum(job_pct_ns(j, d, 100) / 1e3));
+	json_object_object_add(o, "latency_source", json_object_new_string(job_lat_source(j, d)));
+	json_object_object_add(o, "latency_count", j->lat[d].count
+			       ? json_object_new_int64((int64_t)j->lat[d].count) : NULL);
 	json_object_object_add(o, "iops_rel_sd", jnum(j->iops_rel_sd[d]));
 	return o;
 }
@@ -656,31 +677,46 @@ static void show_header(const struct idr_result *r, const char *path)
 	printf("\n");
 }
 
+/* The latency columns of one direction: p50, p99, p99.9, max and where they come from. */
+static void show_lat(const struct idr_result_job *j, int d)
+{
+	static const double pcts[] = { 50, 99, 99.9, 100 };
+	const char *src = job_lat_source(j, d);
+	char b[32];
+	unsigned int i;
+
+	for (i = 0; i < 4; i++)
+		printf(" %8s", fmt_us(job_pct_ns(j, d, pcts[i]), b, sizeof(b)));
+	printf(" %-6s", !src ? "" : !strcmp(src, "batched") ? "batch"
+				  : !strcmp(src, "fio clat") ? "fio" : "engine");
+}
+
 static void show_row(const struct idr_result_job *j, int d, int first)
 {
 	const struct idr_fio_dir *fd = &j->fio->dir[d];
-	char a[32], b[32], c[32], e[32], f[32], g[32], name[80];
+	char a[32], b[32], f[32], g[32], name[80];
 
 	snprintf(name, sizeof(name), "%s%s", j->fio->name, j->occurrence ? "'" : "");
-	printf("%-14s %-18s %-9s %5s %5u %-5s %9s%s %8s %8s %8s %9s%s %7s %s\n",
-	       first ? j->engine : "", first ? name : "", first ? j->rw : "", first ? j->bs : "",
-	       j->iodepth, dir_name[d], fmt_si(j->iops[d], a, sizeof(a)), j->sc_lines ? " " : "*",
+	printf("%-14s %-18s %-9s %5s %5u %-5s %9s%s %8s", first ? j->engine : "",
+	       first ? name : "", first ? j->rw : "", first ? j->bs : "", j->iodepth, dir_name[d],
+	       fmt_si(j->iops[d], a, sizeof(a)), j->sc_lines ? " " : "*",
 	       fmt_num(j->elapsed_s > 0 ? (double)fd->io_bytes / 1e6 / j->elapsed_s : NAN, "%.1f",
-		       b, sizeof(b)),
-	       fmt_us(job_pct_ns(j, d, 50), c, sizeof(c)), fmt_us(job_pct_ns(j, d, 99), e, sizeof(e)),
-	       fmt_num(j->cpu_us_per_io, "%.3f", f, sizeof(f)), j->sc_lines ? " " : "*",
-	       fmt_num(j->syscalls_per_io, "%.2f", g, sizeof(g)),
-	       j->fio->error ? strerror(j->fio->error) : j->sc_lines && j->sc.errors ? "I/O errors" : "");
+		       b, sizeof(b)));
+	show_lat(j, d);
+	printf(" %8s%s %7s %s\n", fmt_num(j->cpu_us_per_io, "%.3f", f, sizeof(f)),
+	       j->sc_lines ? " " : "*", fmt_num(j->syscalls_per_io, "%.2f", g, sizeof(g)),
+	       j->fio->error ? strerror(j->fio->error)
+	       : j->sc_lines && j->sc.errors ? "I/O errors" : "");
 }
 
 static void show_table(const struct idr_result *r)
 {
 	unsigned int i;
-	int d, first, star = 0;
+	int d, first, star = 0, batch = 0;
 
-	printf("%-14s %-18s %-9s %5s %5s %-5s %10s %8s %8s %8s %10s %7s %s\n", "engine", "job", "rw",
-	       "bs", "qd", "dir", "IOPS", "MB/s", "p50 µs", "p99 µs", "CPU µs/IO", "sys/IO",
-	       "error");
+	printf("%-14s %-18s %-9s %5s %5s %-5s %10s %8s %8s %8s %8s %8s %-6s %9s %7s %s\n", "engine",
+	       "job", "rw", "bs", "qd", "dir", "IOPS", "MB/s", "p50 µs", "p99 µs", "p99.9 µs",
+	       "max µs", "lat", "CPU µs/IO", "sys/IO", "error");
 	for (i = 0; i < r->nr_jobs; i++) {
 		const struct idr_result_job *j = &r->jobs[i];
 
@@ -688,12 +724,19 @@ static void show_table(const struct idr_result *r)
 		for (d = 0, first = 1; d < 2; d++) {
 			if (!j->fio->dir[d].total_ios && (d || j->fio->dir[1].total_ios))
 				continue;
+			batch |= job_lat_source(j, d) && !strcmp(job_lat_source(j, d), "batched");
 			show_row(j, d, first);
 			first = 0;
 		}
 	}
 	printf("\nIOPS and MB/s over the engine's own ns timer; CPU per I/O from every thread the "
-	       "engine ran.\n");
+	       "engine ran.\nLatency (lat): engine = each I/O's own, from submission to the "
+	       "engine seeing it done\n(the engine's histogram); fio = fio's completion latency "
+	       "(clat).\n");
+	if (batch)
+		printf("batch: completions were reaped in batches (the drill's timing runs): a "
+		       "batch's stamp is\nnot a latency, so none is shown; the drill's latency "
+		       "runs (job drill-latency) have them.\n");
 	if (star)
 		printf("* no sidecar for this job: over fio's ms runtime, and fio's job-thread CPU.\n");
 }

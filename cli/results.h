@@ -72,8 +72,17 @@ char *fmt_si(double v, char *buf, size_t len);
 char *fmt_us(double ns, char *buf, size_t len);
 char *fmt_num(double v, const char *f, char *buf, size_t len);
 
-/* The job's latency percentile pct of direction d in ns (NaN without one). */
+/*
+ * job_pct_ns - the job's latency percentile pct (50, 90, 99, 99.9; 100 for the maximum) of
+ * direction d in ns: the engine's own per-I/O histogram when its sidecar has one, else
+ * fio's completion latency; NaN when there is none or it is not a per-I/O latency (the
+ * completions were reaped in batches: job_lat_source says "batched").
+ */
 double job_pct_ns(const struct idr_result_job *j, int d, double pct);
+
+/* job_lat_source - where job_pct_ns's figures come from: "engine histogram", "fio clat",
+ * "batched" (none: a batch's stamp is not a latency), or NULL (no I/O that way). */
+const char *job_lat_source(const struct idr_result_job *j, int d);
 
 int results_compare(struct ropts *o);
 int results_plot(struct ropts *o);

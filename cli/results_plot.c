@@ -1,6 +1,7 @@
 /*
  * results_plot.c - `iodrill results plot`: a run's engines side by side, a tune sweep's
- * IOPS and p99 against iodepth, or a device's metric over time (through chart.h).
+ * IOPS and p99 against iodepth, or a device's metric over time (through chart.h). Latency
+ * comes from the engines' histograms where the run has them (job_pct_ns in results.c).
  */
 #include <errno.h>
 #include <math.h>
@@ -75,7 +76,10 @@ static int plot_engines(struct ropts *o, const struct idr_result *r)
 	s[1] = (struct idr_chart_series){ "p99", n, NULL, p99 };
 	s[2] = (struct idr_chart_series){ "CPU", n, NULL, cpu };
 	pn[0] = (struct idr_chart_panel){ "IOPS", 0, 1, &s[0] };
-	pn[1] = (struct idr_chart_panel){ "p99 latency (µs)", 0, 1, &s[1] };
+	/* job_pct_ns: the engine's per-I/O histogram, else fio's clat; no bar for a job
+	   whose completions were reaped in batches (a batch's stamp is not a latency) */
+	pn[1] = (struct idr_chart_panel){ "p99 latency (µs; none: reaped in batches)", 0, 1,
+					  &s[1] };
 	pn[2] = (struct idr_chart_panel){ "CPU per I/O (µs)", 0, 1, &s[2] };
 	snprintf(title, sizeof(title), "%s on %s", r->id, r->device);
 	p.title = title;

@@ -6,7 +6,6 @@
  * is stored in the results archive when it ends, one part per depth (idr_run_archive).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +17,10 @@
 #include "run/drilltarget.h"
 #include "run/engsel.h"
 #include "archive/fiojson.h"
+#include "hist.h"
 #include "iodrill.h"
 #include "report/plot.h"
+#include "run/cmdopts.h"
 #include "run/profile.h"
 #include "run/run.h"
 #include "report/stats.h"
@@ -33,7 +34,8 @@ const char cmd_tune_help[] =
 	"\n"
 	"Sweep the queue depth (profiles/qd-sweep.fio: random 4 KiB reads at iodepth 1, 2, 4 ...\n"
 	"1024, each time-based) through engine E on TARGET, and print per depth IOPS, MB/s,\n"
-	"p50/p99 latency (fio), CPU per I/O and system calls per I/O (the engine's sidecar).\n"
+	"p50, p99, p99.9 and max latency (the engine's own per-I/O histogram, else fio's\n"
+	"clat; the table says which), CPU per I/O and system calls per I/O (the sidecar).\n"
 	"Then the knee: the lowest iodepth that reaches 95% of the peak IOPS; and where p99\n"
 	"starts to climb: the first depth from which p99 stays above 1.5x the lowest p99 of\n"
 	"the depths below it. A PNG chart (gnuplot) of IOPS and p99 against iodepth.\n"
@@ -75,8 +77,13 @@ struct tune_opts {
 
 struct tune_point {
 	unsigned int depth;
-	double iops, mbps, p50_us, p99_us, cpu_us_io, syscalls_io;
+	double iops, mbps, cpu_us_io, syscalls_io;
 	bool have_sidecar;
+	/* latency: the engine's histogram merged over the depth's jobs, else fio's clat;
+	   lat_source "batched" (no figures: a batch's stamp) or NULL when there is none */
+	struct idr_lat_figs lat;
+	const char *lat_source;
+	double p99_us;		/* lat's p99 when shown, else NaN (the knee's input) */
 };
 
 struct tune {
@@ -89,10 +96,11 @@ struct tune {
 	struct tune_point p[TUNE_MAX_POINTS];
 	unsigned int n;
 	int knee, climb;	/* indexes into p, or -1 */
+	bool climb_judged;	/* every depth has a p99 to judge it on */
 };
 
-enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_JSON,
-       OPT_PNG, OPT_NO_PNG, OPT_KEEP, OPT_RESULTS, OPT_NO_ARCHIVE };
+enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_PNG,
+       OPT_NO_PNG };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -101,84 +109,60 @@ static const struct option long_opts[] = {
 	{ "runtime", required_argument, NULL, OPT_RUNTIME },
 	{ "ramp", required_argument, NULL, OPT_RAMP },
 	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "results", required_argument, NULL, OPT_RESULTS },
-	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	IDR_CMD_LONG_OPTS,
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
 
-static int one_opt(int c, struct tune_opts *o)
+static int one_opt(int c, const char *arg, void *ctx)
 {
+	struct tune_opts *o = ctx;
+
 	switch (c) {
 	case OPT_ENGINE:
-		o->engine = optarg;
+		o->engine = arg;
 		return 0;
 	case OPT_NUMJOBS:
-		return idr_opt_uint("tune", "numjobs", optarg, 1, 64, &o->numjobs);
+		return idr_opt_uint("tune", "numjobs", arg, 1, 64, &o->numjobs);
 	case OPT_MAXQD:
-		return idr_opt_uint("tune", "max-iodepth", optarg, 1, 1024, &o->max_depth);
+		return idr_opt_uint("tune", "max-iodepth", arg, 1, 1024, &o->max_depth);
 	case OPT_RUNTIME:
-		return idr_opt_uint("tune", "runtime", optarg, 10, 3600000, &o->runtime_ms);
+		return idr_opt_uint("tune", "runtime", arg, 10, 3600000, &o->runtime_ms);
 	case OPT_RAMP:
-		return idr_opt_uint("tune", "ramp", optarg, 0, 3600000, &o->ramp_ms);
+		return idr_opt_uint("tune", "ramp", arg, 0, 3600000, &o->ramp_ms);
 	case OPT_SIZE:
-		if (!idr_parse_size(optarg, &o->size) && o->size >= IDR_TARGET_MIN_BYTES)
+		if (!idr_parse_size(arg, &o->size) && o->size >= IDR_TARGET_MIN_BYTES)
 			return 0;
-		idr_err("tune: --size %s is not a size of at least %llu bytes", optarg,
+		idr_err("tune: --size %s is not a size of at least %llu bytes", arg,
 			IDR_TARGET_MIN_BYTES);
 		return -EINVAL;
-	case OPT_JSON:
-		o->json = true;
-		return 0;
 	case OPT_PNG:
-		o->png = optarg;
+		o->png = arg;
 		return 0;
 	case OPT_NO_PNG:
 		o->no_png = true;
-		return 0;
-	case OPT_KEEP:
-		o->keep = optarg;
-		return 0;
-	case OPT_RESULTS:
-		o->results = optarg;
-		return 0;
-	case OPT_NO_ARCHIVE:
-		o->no_archive = true;
 		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
-static int parse_argv(int argc, char **argv, struct tune_opts *o)
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
+static int parse_opts(int argc, char **argv, struct tune_opts *o)
 {
-	int c;
+	struct idr_cmd_args a = { .cmd = "tune", .help = cmd_tune_help, .opts = long_opts,
+				  .one = one_opt, .ctx = o };
+	int ret;
 
 	*o = (struct tune_opts){ .numjobs = 1, .max_depth = 1024, .size = 256ull << 20,
 				 .ramp_ms = ~0u };
-	optind = 0;	/* GNU: start afresh */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_tune_help, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			idr_err("tune: unknown or incomplete option '%s'; 'iodrill help tune' lists "
-				"them", argv[optind - 1]);
-			return -EINVAL;
-		}
-		if (one_opt(c, o))
-			return -EINVAL;
-	}
-	o->target = optind < argc ? argv[optind++] : NULL;
-	if (!o->target || !o->engine || optind < argc) {
+	ret = idr_cmd_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	o->target = a.nargs ? a.args[0] : NULL;
+	if (!o->target || !o->engine || a.nargs > 1) {
 		idr_err("tune: %s; usage: iodrill tune TARGET --engine E [options]",
 			!o->target ? "no TARGET" : !o->engine ? "no --engine" : "one TARGET only");
 		return -EINVAL;
@@ -187,25 +171,11 @@ static int parse_argv(int argc, char **argv, struct tune_opts *o)
 		idr_err("tune: --engine takes one engine, not a list (%s)", o->engine);
 		return -EINVAL;
 	}
-	if (o->results && o->no_archive) {
-		idr_err("tune: --results DIR stores the sweep there, --no-archive stores nothing: "
-			"give one of them");
-		return -EINVAL;
-	}
+	o->json = a.json;
+	o->keep = a.keep;
+	o->results = a.results;
+	o->no_archive = a.no_archive;
 	return 0;
-}
-
-/*
- * Returns 0, 1 for --help (printed), or -EINVAL after a message. getopt_long reorders
- * what it parses: a copy, so that argv stays the command line as typed (the archive's).
- */
-static int parse_opts(int argc, char **argv, struct tune_opts *o)
-{
-	char **copy = idr_argv_dup(argc, argv);
-	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
-
-	free(copy);
-	return ret;
 }
 
 /* ---- set-up ------------------------------------------------------------------------------ */
@@ -291,10 +261,38 @@ static int read_point_fio(const char *path, struct tune_point *p, char *why, siz
 	r = &fr.jobs[0].dir[IDR_FIO_READ];
 	p->iops = r->iops;
 	p->mbps = r->bw_bytes / 1e6;
-	p->p50_us = (double)r->clat_p50_ns / 1e3;
-	p->p99_us = (double)r->clat_p99_ns / 1e3;
+	/* qd-sweep.fio reaps whatever completed, at least one: fio's clat is a latency (the
+	   engine's histogram replaces it where the sidecar has one) */
+	idr_fio_clat_figs(r, &p->lat);
+	p->lat_source = r->clat_n ? "fio clat" : NULL;
 	idr_fio_run_free(&fr);
 	return 0;
+}
+
+/* The depth's jobs' latency histograms (one sidecar line each), merged, into p. */
+static void read_point_lat(const struct idr_sidecar *sc, struct tune_point *p)
+{
+	struct idr_hist *sum = malloc(sizeof(*sum)), *one = malloc(sizeof(*one));
+	struct idr_lat_meta meta;
+	bool batched = false;
+	unsigned int i;
+
+	if (!sum || !one)
+		goto out;
+	idr_hist_init(sum);
+	for (i = 0; i < sc->nr; i++) {
+		if (idr_sidecar_lat(&sc->jobs[i], IDR_FIO_READ, one, &meta))
+			continue;
+		idr_hist_merge(sum, one);
+		batched |= meta.batched;
+	}
+	if (sum->count) {
+		idr_lat_figs_of(sum, batched, &p->lat);
+		p->lat_source = batched ? "batched" : "engine histogram";
+	}
+out:
+	free(sum);
+	free(one);
 }
 
 /* The engine's counters, summed over the depth's jobs (one sidecar line each). */
@@ -312,12 +310,19 @@ static void read_point_sidecar(const char *path, struct tune_point *p)
 		cpu += (double)sc.jobs[i].cpu_ns;
 		calls += (double)sc.jobs[i].syscalls;
 	}
+	read_point_lat(&sc, p);
 	idr_sidecar_free(&sc);
 	if (ios > 0) {
 		p->cpu_us_io = cpu / ios / 1e3;
 		p->syscalls_io = calls / ios;
 		p->have_sidecar = true;
 	}
+}
+
+/* The point has per-I/O latencies to show (not none, not a batch's stamp). */
+static bool lat_shown(const struct tune_point *p)
+{
+	return p->lat_source && p->lat.count && !p->lat.batched && strcmp(p->lat_source, "batched");
 }
 
 /* Run depth (one section of the profile). Returns 0, -EINTR, or -EIO (u->failed says). */
@@ -355,6 +360,7 @@ static int run_depth(struct tune *u, unsigned int depth)
 	}
 	idr_run_path(&u->run, label, ".sidecar", path, sizeof(path));
 	read_point_sidecar(path, p);
+	p->p99_us = lat_shown(p) ? p->lat.p99_ns / 1e3 : NAN;
 	p->depth = depth;
 	u->n++;
 	return 0;
@@ -389,12 +395,17 @@ static void analyse(struct tune *u)
 	double iops[TUNE_MAX_POINTS], p99[TUNE_MAX_POINTS];
 	unsigned int i;
 
+	bool all_p99 = true;
+
 	for (i = 0; i < u->n; i++) {
 		iops[i] = u->p[i].iops;
 		p99[i] = u->p[i].p99_us;
+		all_p99 &= !isnan(p99[i]);
 	}
 	u->knee = idr_knee(iops, u->n, KNEE_FRAC);
-	u->climb = idr_climb(p99, u->n, CLIMB_FACTOR);
+	/* where p99 climbs is judged only on measured latencies at every depth */
+	u->climb = all_p99 ? idr_climb(p99, u->n, CLIMB_FACTOR) : -1;
+	u->climb_judged = all_p99;
 }
 
 static unsigned int peak(const struct tune *u)
@@ -431,9 +442,25 @@ static void print_findings(const struct tune *u, FILE *out)
 		fprintf(out, "p99 climbs from iodepth %u: %.1f µs there, against %.1f µs at best "
 			"below it, and it stays above 1.5x that from there on\n",
 			u->p[u->climb].depth, u->p[u->climb].p99_us, lowest_p99_below(u, u->climb));
-	else
+	else if (u->climb_judged)
 		fprintf(out, "p99 does not climb for good anywhere in the sweep (never stays above "
 			"1.5x its lowest value below)\n");
+	else
+		fprintf(out, "where p99 climbs is not judged: some depth has no per-I/O latency "
+			"(see the latency column)\n");
+}
+
+/* A point's latency columns: p50, p99, p99.9, max, and where they come from. */
+static void print_lat(const struct tune_point *p, FILE *out)
+{
+	if (!lat_shown(p)) {
+		fprintf(out, " %9s %9s %9s %9s  %-7s", "-", "-", "-", "-",
+			p->lat_source ? "batched" : "none");
+		return;
+	}
+	fprintf(out, " %9.1f %9.1f %9.1f %9.1f  %-7s", p->lat.p50_ns / 1e3, p->lat.p99_ns / 1e3,
+		p->lat.p999_ns / 1e3, p->lat.max_ns / 1e3,
+		!strcmp(p->lat_source, "fio clat") ? "fio" : "engine");
 }
 
 static void print_table(const struct tune *u, FILE *out)
@@ -446,22 +473,25 @@ static void print_table(const struct tune *u, FILE *out)
 	fprintf(out, "iodrill tune: %s, random 4 KiB reads, %u job%s per depth\ntarget: %s; %s\n\n",
 		u->k->name, u->o.numjobs, u->o.numjobs == 1 ? "" : "s", desc,
 		u->t.direct ? "O_DIRECT" : "buffered (repeated offsets may hit the page cache)");
-	fprintf(out, "%8s %10s %9s %9s %9s %10s %9s\n", "iodepth", "IOPS", "MB/s", "p50 µs",
-		"p99 µs", "CPU µs/IO", "syscl/IO");
+	fprintf(out, "%8s %10s %9s %9s %9s %9s %9s  %-7s %10s %9s\n", "iodepth", "IOPS", "MB/s",
+		"p50 µs", "p99 µs", "p99.9 µs", "max µs", "latency", "CPU µs/IO", "syscl/IO");
 	for (i = 0; i < u->n; i++) {
 		p = &u->p[i];
-		fprintf(out, "%8u %10.0f %9.1f %9.1f %9.1f ", p->depth, p->iops, p->mbps, p->p50_us,
-			p->p99_us);
+		fprintf(out, "%8u %10.0f %9.1f", p->depth, p->iops, p->mbps);
+		print_lat(p, out);
 		if (p->have_sidecar)
-			fprintf(out, "%10.2f %9.3f", p->cpu_us_io, p->syscalls_io);
+			fprintf(out, " %10.2f %9.3f", p->cpu_us_io, p->syscalls_io);
 		else
-			fprintf(out, "%10s %9s", "-", "-");
+			fprintf(out, " %10s %9s", "-", "-");
 		fprintf(out, "%s%s\n", (int)i == u->knee ? "  <- knee" : "",
 			(int)i == u->climb ? "  <- p99 climbs" : "");
 	}
-	fprintf(out, "\nIOPS, MB/s, p50/p99 (completion latency): fio, all jobs of a depth "
-		"together; CPU µs/IO:\nevery thread the engine ran, per I/O; syscl/IO: system calls "
-		"per I/O (the engine's sidecar).\n\n");
+	fprintf(out, "\nIOPS, MB/s: fio, all jobs of a depth together. p50 .. max: each I/O's own "
+		"latency, all jobs\nof a depth together; latency: engine = the engine's histogram "
+		"(submission to completion\nseen), fio = fio's completion latency (clat; the sweep "
+		"reaps completions as they\ncome), batched = the engine learned of completions "
+		"only in batches: not a latency. CPU\nµs/IO: every thread the engine ran, per "
+		"I/O; syscl/IO: system calls per I/O (the sidecar).\n\n");
 	print_findings(u, out);
 }
 
@@ -472,8 +502,7 @@ static struct json_object *point_json(const struct tune_point *p)
 	json_object_object_add(o, "iodepth", json_object_new_int((int)p->depth));
 	json_object_object_add(o, "iops", json_object_new_double(p->iops));
 	json_object_object_add(o, "mb_per_s", json_object_new_double(p->mbps));
-	json_object_object_add(o, "p50_us", json_object_new_double(p->p50_us));
-	json_object_object_add(o, "p99_us", json_object_new_double(p->p99_us));
+	idr_lat_figs_json(o, &p->lat, lat_shown(p), p->lat_source);
 	json_object_object_add(o, "cpu_us_per_io",
 			       p->have_sidecar ? json_object_new_double(p->cpu_us_io) : NULL);
 	json_object_object_add(o, "syscalls_per_io",
@@ -495,6 +524,7 @@ static void print_json(const struct tune *u, FILE *out)
 			       u->knee >= 0 ? json_object_new_int((int)u->p[u->knee].depth) : NULL);
 	json_object_object_add(o, "p99_climbs_at_iodepth",
 			       u->climb >= 0 ? json_object_new_int((int)u->p[u->climb].depth) : NULL);
+	json_object_object_add(o, "p99_climb_judged", json_object_new_boolean(u->climb_judged));
 	json_object_object_add(o, "png", u->png[0] ? json_object_new_string(u->png) : NULL);
 	json_object_object_add(o, "run_dir", u->run.keep ? json_object_new_string(u->run.dir)
 							 : NULL);
@@ -503,9 +533,19 @@ static void print_json(const struct tune *u, FILE *out)
 	json_object_put(o);
 }
 
+/* A p99 for gnuplot: "NaN" (a gap in the line) where there is none. */
+static const char *fmt_p99(double us, char *buf, size_t len)
+{
+	if (isnan(us))
+		snprintf(buf, len, "NaN");
+	else
+		snprintf(buf, len, "%.3f", us);
+	return buf;
+}
+
 static int plot(const struct tune *u, char *err, size_t errlen)
 {
-	char q[PATH_MAX + 8], title[PATH_MAX + 128], *script;
+	char q[PATH_MAX + 8], title[PATH_MAX + 128], num[32], *script;
 	size_t len;
 	unsigned int i;
 	FILE *s = open_memstream(&script, &len);
@@ -517,7 +557,8 @@ static int plot(const struct tune *u, char *err, size_t errlen)
 	fprintf(s, "set terminal pngcairo size 1000,560 noenhanced font \",10\"\nset output %s\n"
 		   "$d << EOD\n", q);
 	for (i = 0; i < u->n; i++)
-		fprintf(s, "%u %.1f %.3f\n", u->p[i].depth, u->p[i].iops, u->p[i].p99_us);
+		fprintf(s, "%u %.1f %s\n", u->p[i].depth, u->p[i].iops,
+			fmt_p99(u->p[i].p99_us, num, sizeof(num)));
 	fprintf(s, "EOD\n");
 	snprintf(title, sizeof(title), "iodrill tune: %s on %s, random 4 KiB reads, %u job(s)",
 		 u->k->name, u->k->file, u->o.numjobs);

@@ -47,6 +47,9 @@ struct idr_nvme {
 	char eui64[17];			/* IEEE EUI-64 in hex, "" when the namespace has none */
 	unsigned int mdts;		/* 0: no limit; else 2^mdts minimum-size pages */
 	uint64_t mdts_bytes;		/* assuming 4 KiB minimum pages; 0: no limit */
+	/* DLFEAT bits 2:0: what a read of a deallocated block returns (IDR_DLFEAT_*) */
+	unsigned int dlfeat_read;
+	bool lba_status;		/* the controller has Get LBA Status (OACS bit 9) */
 	/*
 	 * The LBA format in use: Identify's when identified, else the block layer's (its
 	 * logical block size, and metadata_bytes on kernels whose sysfs has it, else 0).
@@ -156,6 +159,18 @@ int idr_nvme_fill(struct idr_devlist *l);
 
 /* idr_nvme_identify_one - Identify data for one namespace device d. Returns 0 or -errno. */
 int idr_nvme_identify_one(struct idr_dev *d);
+
+/* Identify Namespace DLFEAT bits 2:0: what a read of a deallocated block returns. */
+enum { IDR_DLFEAT_NOT_REPORTED = 0, IDR_DLFEAT_ZEROES = 1, IDR_DLFEAT_ONES = 2 };
+
+/*
+ * idr_nvme_lba_allocated - does namespace d (identified, nvme.lba_status set) hold
+ * blocks slba .. slba + nlb - 1 (in its LBAs), as Get LBA Status with action "allocated
+ * LBAs" (ATYPE 02h, NVMe 2.1) answers. Returns 1 (some allocated), 0 (none: deallocated
+ * or never written), -EOPNOTSUPP when the controller has no such command or refuses
+ * that action, or -errno.
+ */
+int idr_nvme_lba_allocated(const struct idr_dev *d, uint64_t slba, uint32_t nlb);
 
 /* ---- policy.c: pure ------------------------------------------------------------------- */
 

@@ -77,8 +77,10 @@ static int identify(int fd, struct idr_dev *d)
 	eui64_str(ns.eui64, nv->eui64, sizeof(nv->eui64));
 	nv->nsze_blocks = le64toh(ns.nsze);
 	nv->nuse_blocks = le64toh(ns.nuse);
+	nv->dlfeat_read = ns.dlfeat & NVME_NS_DLFEAT_RB;
 	if (nvme_identify_ctrl(fd, &ctrl))
 		return errno ? -errno : -EIO;
+	nv->lba_status = le16toh(ctrl.oacs) & NVME_CTRL_OACS_LBA_STATUS;
 	/* MDTS is in units of the controller's minimum page (CAP.MPSMIN), 4 KiB nearly always. */
 	nv->mdts = ctrl.mdts;
 	nv->mdts_bytes = ctrl.mdts && ctrl.mdts < 40 ? 4096ULL << ctrl.mdts : 0;
@@ -125,6 +127,64 @@ int idr_nvme_identify_one(struct idr_dev *d)
 	if (ret == -EACCES && *d->blk.name && *d->blk.ng && !identify_at(d, d->blk.ng))
 		return 0;
 	return ret;
+}
+
+/* ---- Get LBA Status --------------------------------------------------------------- */
+
+/*
+ * NVMe 2.1's action "return tracked allocated LBAs" (libnvme 1.3 names only 10h and 11h;
+ * later libnvme calls it NVME_LBA_STATUS_ATYPE_ALLOCATED = 0x2): the descriptors it
+ * returns are the ranges holding allocated blocks, so a block no descriptor covers is
+ * deallocated.
+ */
+#define IDR_LBA_STATUS_ATYPE_ALLOCATED 0x02
+
+/* Does any descriptor in ls overlap [slba, slba + nlb)? */
+static int any_allocated(const struct nvme_lba_status *ls, size_t max_descs, uint64_t slba,
+			 uint32_t nlb)
+{
+	uint32_t i, n = le32toh(ls->nlsd);
+	uint64_t lo, hi;
+
+	for (i = 0; i < n && i < max_descs; i++) {
+		lo = le64toh(ls->descs[i].dslba);
+		hi = lo + le32toh(ls->descs[i].nlb);
+		if (lo < slba + nlb && hi > slba)
+			return 1;
+	}
+	return 0;
+}
+
+int idr_nvme_lba_allocated(const struct idr_dev *d, uint64_t slba, uint32_t nlb)
+{
+	union {
+		struct nvme_lba_status ls;
+		char buf[4096];
+	} u;
+	__u32 result = 0;
+	struct nvme_get_lba_status_args args = {
+		.slba = slba, .result = &result, .lbas = &u.ls, .args_size = sizeof(args),
+		.timeout = NVME_DEFAULT_IOCTL_TIMEOUT, .nsid = d->blk.nsid,
+		.mndw = sizeof(u) / 4 - 1, .rl = nlb > 0xffff ? 0xffff : (__u16)nlb,
+		.atype = (enum nvme_lba_status_atype)IDR_LBA_STATUS_ATYPE_ALLOCATED,
+	};
+	char path[IDR_DEVNAME_MAX + 8];
+	int ret;
+
+	if (!d->nvme.identified || !d->nvme.lba_status)
+		return -EOPNOTSUPP;
+	snprintf(path, sizeof(path), "/dev/%s", *d->blk.name ? d->blk.name : d->blk.ng);
+	memset(&u, 0, sizeof(u));
+	args.fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (args.fd < 0)
+		return -errno;
+	ret = nvme_get_lba_status(&args);
+	/* libnvme: -1 with errno for the ioctl, > 0 for an NVMe status (Invalid Field: a
+	   controller with Get LBA Status but not this action) */
+	ret = ret < 0 ? -errno : ret > 0 ? -EOPNOTSUPP : 0;
+	close(args.fd);
+	return ret ? ret : any_allocated(&u.ls, (sizeof(u) - sizeof(u.ls)) /
+				       sizeof(u.ls.descs[0]), slba, nlb);
 }
 
 /* A libnvme string attribute into buf, when it has one. */

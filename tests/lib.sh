@@ -148,6 +148,13 @@ crashed()
 	grep -qE 'Segmentation fault|Aborted|AddressSanitizer|core dumped|double free' "$1.err"
 }
 
+# zero_blocks FILE: how many of FILE's 4 KiB blocks are all zeros.
+zero_blocks()
+{
+	od -An -v -w4096 -tx8 "$1" | awk '{ for (i = 1; i <= NF; i++) if ($i != "0000000000000000")
+		next; n++ } END { print n + 0 }'
+}
+
 # engine_row NAME: the engine's row from engines/engines.tbl (name kind twin opts target).
 engine_row() { awk -v n="$1" '!/^#/ && $1 == n' "$ENGINES/engines.tbl"; }
 

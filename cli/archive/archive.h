@@ -208,6 +208,12 @@ struct idr_result_job {
 	double cpu_us_per_io;		/* engine's exact CPU time if sc_lines, else fio's usr+sys;
 					   NaN when the job did no I/O */
 	double syscalls_per_io;		/* NaN without a sidecar */
+	/* the engine's own per-I/O latency (sidecar "lat") per direction, merged over the
+	   job's sidecar lines; count 0 when there is none (no sidecar, an older engine) */
+	struct idr_lat_figs lat[2];
+	/* fio's completion latency (clat) is one stamp per batch of completions, not each
+	   I/O's: iodepth_batch_complete_min > 1 at iodepth > 1, or the engine says batched */
+	bool clat_batched;
 	char engine_buf[48], bs_buf[24];
 };
 

@@ -13,6 +13,7 @@
 #include <json-c/json.h>
 
 #include "archive/fiojson.h"
+#include "hist.h"
 #include "sidecar.h"
 
 #define MAX_INPUT (256u << 20)	/* a fio JSON file larger than this is not one of ours */
@@ -174,6 +175,7 @@ static void read_dir(struct json_object *d, struct idr_fio_dir *out)
 	out->clat_p999_ns = u64(pct, "99.900000");
 	out->lat_mean_ns = dbl(lat, "mean");
 	out->lat_max_ns = u64(lat, "max");
+	out->clat_max_ns = u64(clat, "max");
 	out->clat_n = u64(clat, "N");
 	out->clat_percentiles = pct && json_object_is_type(pct, json_type_object) ? pct : NULL;
 	out->iops_mean = dbl(d, "iops_mean");
@@ -364,6 +366,7 @@ static int read_sidecar_line(struct json_object *o, struct idr_sidecar_job *j, c
 	j->usr_us = u64(cpu, "usr_us");
 	j->sys_us = u64(cpu, "sys_us");
 	j->engine_facts = obj(o, "engine_facts");
+	j->lat = obj(o, "lat");
 	return 0;
 }
 
@@ -488,6 +491,94 @@ void idr_sidecar_free(struct idr_sidecar *sc)
 		json_object_put(sc->jobs[i].root);
 	free(sc->jobs);
 	memset(sc, 0, sizeof(*sc));
+}
+
+/* ---- the engines' per-I/O latency ------------------------------------------------------- */
+
+int idr_sidecar_lat(const struct idr_sidecar_job *j, int dir, struct idr_hist *h,
+		    struct idr_lat_meta *meta)
+{
+	struct json_object *lat = j->lat, *b = obj(lat, "batched");
+	struct json_object *o = obj(lat, dir == IDR_FIO_WRITE ? "write" : "read");
+
+	if (lat && !json_object_is_type(lat, json_type_object))
+		return -EINVAL;
+	if (!o)
+		return -ENOENT;
+	/* "batched" decides whether the numbers are latencies at all: absent is malformed */
+	if (!b || !json_object_is_type(b, json_type_boolean))
+		return -EINVAL;
+	if (idr_hist_from_json(o, h))
+		return -EINVAL;
+	if (meta) {
+		meta->clock = str(lat, "clock");
+		meta->from = str(lat, "from");
+		meta->to = str(lat, "to");
+		meta->batched = json_object_get_boolean(b);
+	}
+	return 0;
+}
+
+void idr_lat_figs_of(const struct idr_hist *h, bool batched, struct idr_lat_figs *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->count = h->count;
+	f->batched = batched;
+	if (!h->count)
+		return;
+	f->min_ns = (double)h->min_ns;
+	f->p50_ns = (double)idr_hist_quantile(h, 0.50);
+	f->p90_ns = (double)idr_hist_quantile(h, 0.90);
+	f->p99_ns = (double)idr_hist_quantile(h, 0.99);
+	f->p999_ns = (double)idr_hist_quantile(h, 0.999);
+	f->max_ns = (double)h->max_ns;
+	f->mean_ns = idr_hist_mean_ns(h);
+}
+
+double idr_lat_figs_pct(const struct idr_lat_figs *f, double pct)
+{
+	if (!f->count || f->batched)
+		return NAN;
+	if (pct == 50)
+		return f->p50_ns;
+	if (pct == 90)
+		return f->p90_ns;
+	if (pct == 99)
+		return f->p99_ns;
+	if (pct == 99.9)
+		return f->p999_ns;
+	return pct == 100 ? f->max_ns : NAN;
+}
+
+/* v (ns) as microseconds, or null where not shown or not a number. */
+static struct json_object *us_or_null(double ns, bool shown)
+{
+	return shown && isfinite(ns) ? json_object_new_double(ns / 1e3) : NULL;
+}
+
+void idr_lat_figs_json(struct json_object *o, const struct idr_lat_figs *f, bool shown,
+		       const char *source)
+{
+	json_object_object_add(o, "p50_us", us_or_null(f->p50_ns, shown));
+	json_object_object_add(o, "p99_us", us_or_null(f->p99_ns, shown));
+	json_object_object_add(o, "p99_9_us", us_or_null(f->p999_ns, shown));
+	json_object_object_add(o, "max_us", us_or_null(f->max_ns, shown));
+	json_object_object_add(o, "latency_source", source ? json_object_new_string(source) : NULL);
+	json_object_object_add(o, "latency_count", json_object_new_int64((int64_t)f->count));
+}
+
+static double capped(uint64_t v, uint64_t max)
+{
+	return (double)(max && v > max ? max : v);
+}
+
+void idr_fio_clat_figs(const struct idr_fio_dir *d, struct idr_lat_figs *f)
+{
+	*f = (struct idr_lat_figs){ .count = d->clat_n, .mean_ns = d->clat_mean_ns,
+				    .p50_ns = capped(d->clat_p50_ns, d->clat_max_ns),
+				    .p99_ns = capped(d->clat_p99_ns, d->clat_max_ns),
+				    .p999_ns = capped(d->clat_p999_ns, d->clat_max_ns),
+				    .max_ns = (double)d->clat_max_ns };
 }
 
 const struct idr_sidecar_job *idr_sidecar_find(const struct idr_sidecar *sc, const char *job)

@@ -10,10 +10,12 @@
 #ifndef IDR_CLI_FIOJSON_H
 #define IDR_CLI_FIOJSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct json_object;
+struct idr_hist;
 
 /* One direction (read or write) of one job, as fio reports it. */
 struct idr_fio_dir {
@@ -25,6 +27,7 @@ struct idr_fio_dir {
 	double bw_bytes;	/* bytes per second */
 	double clat_mean_ns;
 	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns;	/* 0 when fio gave none */
+	uint64_t clat_max_ns;
 	double lat_mean_ns;	/* total latency (submission + completion) of each I/O */
 	uint64_t lat_max_ns;
 	uint64_t clat_n;	/* completions behind the latency figures */
@@ -93,6 +96,8 @@ struct idr_sidecar_job {
 	uint64_t cpu_ns, job_cpu_ns, workers_cpu_ns, workers;
 	uint64_t usr_us, sys_us;	/* tick-sampled split */
 	struct json_object *engine_facts;	/* NULL when the engine recorded none */
+	struct json_object *lat;	/* the engine's per-I/O latency ("lat"), or NULL: an older
+					   engine, no engine latency (never 0) */
 	struct json_object *root;
 };
 
@@ -119,6 +124,54 @@ int idr_sidecar_from_json(struct json_object *lines, struct idr_sidecar *sc, cha
 
 /* idr_sidecar_find - the line for job name (the first, for numjobs > 1), or NULL. */
 const struct idr_sidecar_job *idr_sidecar_find(const struct idr_sidecar *sc, const char *job);
+
+/* What an engine's latency histogram measures (the sidecar's "lat", LATFORMAT). */
+struct idr_lat_meta {
+	const char *clock, *from, *to;	/* the engine's own words, or NULL */
+	/* the engine learned of completions only in batches fio asked for (getevents with
+	   min > 1): a completion's time may be its batch's, so not a per-I/O latency */
+	bool batched;
+};
+
+/*
+ * idr_sidecar_lat - the histogram of direction dir (IDR_FIO_READ, IDR_FIO_WRITE) of one
+ * sidecar line into h, and what it measures into meta (may be NULL).
+ * Returns 0, -ENOENT when the line has no "lat" or none for dir (an older engine, or a job
+ * that did not read / write), or -EINVAL when it is malformed.
+ */
+int idr_sidecar_lat(const struct idr_sidecar_job *j, int dir, struct idr_hist *h,
+		    struct idr_lat_meta *meta);
+
+/* The figures of one latency histogram (ns); count 0: none. */
+struct idr_lat_figs {
+	uint64_t count;
+	double min_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, mean_ns;
+	bool batched;		/* idr_lat_meta's: the figures are not per-I/O latencies */
+};
+
+/* idr_lat_figs_of - h's figures (quantiles by idr_hist_quantile) into f. */
+void idr_lat_figs_of(const struct idr_hist *h, bool batched, struct idr_lat_figs *f);
+
+/*
+ * idr_lat_figs_pct - the figure for percentile pct: 50, 90, 99, 99.9 or 100 (max);
+ * NaN for another pct, an empty histogram, or batched figures.
+ */
+double idr_lat_figs_pct(const struct idr_lat_figs *f, double pct);
+
+/*
+ * idr_lat_figs_json - f's p50_us, p99_us, p99_9_us, max_us and latency_count into object o;
+ * the figures null where not shown (none measured, or a batch's stamps), source (may be
+ * NULL) as latency_source.
+ */
+void idr_lat_figs_json(struct json_object *o, const struct idr_lat_figs *f, bool shown,
+		       const char *source);
+
+/*
+ * idr_fio_clat_figs - fio's completion latency of one direction as figures: its
+ * percentiles (bucket values) never above the largest completion it saw. A latency only
+ * where fio reaped each completion as it came (the caller knows).
+ */
+void idr_fio_clat_figs(const struct idr_fio_dir *d, struct idr_lat_figs *f);
 
 /* idr_read_file - a whole file, NUL-terminated (malloc'd). Returns 0 or -errno. */
 int idr_read_file(const char *path, char **text, size_t *len);

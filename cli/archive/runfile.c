@@ -14,6 +14,8 @@
 
 #include "archive/archive_int.h"
 #include "archive/fiojson.h"
+#include "caps.h"
+#include "hist.h"
 #include "iodrill.h"
 
 #define MAX_PARTS 65536u	/* a result with more parts than this is not one of ours */
@@ -121,6 +123,29 @@ static void sc_add(struct idr_sidecar_job *sum, const struct idr_sidecar_job *j,
 		sum->elapsed_ns = j->elapsed_ns;
 }
 
+/* A job's latency histograms being merged from its sidecar lines (35 KiB each). */
+struct lat_acc {
+	struct idr_hist sum[2], one;
+	bool batched;
+};
+
+/* Add sidecar line j to job out: its counters, and its latency histograms when it has
+ * them (a malformed "lat" counts as none: the reader never fails a run over it). */
+static void take_line(struct idr_result_job *out, const struct idr_sidecar_job *j,
+		      struct lat_acc *acc)
+{
+	struct idr_lat_meta meta;
+	int d;
+
+	sc_add(&out->sc, j, out->sc_lines++ == 0);
+	for (d = 0; d < 2; d++) {
+		if (idr_sidecar_lat(j, d, &acc->one, &meta))
+			continue;
+		idr_hist_merge(&acc->sum[d], &acc->one);
+		acc->batched |= meta.batched;
+	}
+}
+
 static int same_name(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
@@ -142,7 +167,7 @@ static int by_thread(const void *a, const void *b, void *arg)
  * Returns 0 or -ENOMEM.
  */
 static int pair_sidecar(const struct idr_fio_run *run, const struct idr_sidecar *sc,
-			unsigned int i, struct idr_result_job *out)
+			unsigned int i, struct idr_result_job *out, struct lat_acc *acc)
 {
 	const char *name = run->jobs[i].name;
 	unsigned int k, nf = 0, fi = 0, ns = 0, *lines;
@@ -158,14 +183,19 @@ static int pair_sidecar(const struct idr_fio_run *run, const struct idr_sidecar 
 	for (k = 0; k < sc->nr; k++)
 		if (same_name(sc->jobs[k].job_name, name))
 			lines[ns++] = k;
+	idr_hist_init(&acc->sum[0]);
+	idr_hist_init(&acc->sum[1]);
+	acc->batched = false;
 	if (nf == 1) {
 		for (k = 0; k < ns; k++)
-			sc_add(&out->sc, &sc->jobs[lines[k]], out->sc_lines++ == 0);
+			take_line(out, &sc->jobs[lines[k]], acc);
 	} else if (fi < ns) {
 		qsort_r(lines, ns, sizeof(*lines), by_thread, (void *)sc);
-		sc_add(&out->sc, &sc->jobs[lines[fi]], out->sc_lines++ == 0);
+		take_line(out, &sc->jobs[lines[fi]], acc);
 	}
 	free(lines);
+	idr_lat_figs_of(&acc->sum[0], acc->batched, &out->lat[0]);
+	idr_lat_figs_of(&acc->sum[1], acc->batched, &out->lat[1]);
 	return 0;
 }
 
@@ -175,6 +205,20 @@ static const char *opt(const struct idr_fio_run *run, const struct idr_fio_job *
 	const char *v = idr_fio_run_opt(run, job, key);
 
 	return v ? v : alias ? idr_fio_run_opt(run, job, alias) : NULL;
+}
+
+/* A synchronous engine (engines.tbl kind sync, or its fio twin): fio runs it at depth 1. */
+static bool sync_engine(const char *name)
+{
+	const struct idr_caps *c;
+	size_t i;
+
+	for (i = 0; i < idr_caps_nr(); i++) {
+		c = idr_caps_at(i);
+		if (!strcmp(c->name, name) || !strcmp(c->twin, name))
+			return !strcmp(c->kind, "sync");
+	}
+	return false;
 }
 
 static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
@@ -208,6 +252,11 @@ static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
 		j->iodepth = (unsigned int)idr_json_u64(idr_json_get(j->sc.root, "job"), "iodepth");
 	if (!j->iodepth)
 		j->iodepth = 1;
+	/* fio stamps every completion one getevents call returns at once: with a minimum
+	   above 1 the stamp is when the batch was whole (profiles/drill.fio's drill job) */
+	v = opt(run, j->fio, "iodepth_batch_complete_min", "iodepth_batch_complete");
+	j->clat_batched = (v && strtoul(v, NULL, 0) > 1 && j->iodepth > 1 &&
+			   !sync_engine(j->engine)) || j->lat[0].batched || j->lat[1].batched;
 }
 
 static void job_numbers(struct idr_result_job *j)
@@ -251,22 +300,27 @@ int idr_result_build_jobs(struct idr_result *r)
 {
 	unsigned int p, i, k, n = 0;
 	char ki[512], kk[512];
+	struct lat_acc *acc = malloc(sizeof(*acc));
 
 	for (p = 0; p < r->nr_parts; p++)
 		n += r->runs[p].nr_jobs;
 	free(r->jobs);
 	r->nr_jobs = 0;
 	r->jobs = calloc(n ? n : 1, sizeof(*r->jobs));
-	if (!r->jobs)
+	if (!r->jobs || !acc) {
+		free(acc);
 		return -ENOMEM;
+	}
 	for (p = 0; p < r->nr_parts; p++) {
 		for (i = 0; i < r->runs[p].nr_jobs; i++) {
 			struct idr_result_job *j = &r->jobs[r->nr_jobs++];
 
 			j->part = p;
 			j->fio = &r->runs[p].jobs[i];
-			if (pair_sidecar(&r->runs[p], &r->sidecars[p], i, j))
+			if (pair_sidecar(&r->runs[p], &r->sidecars[p], i, j, acc)) {
+				free(acc);
 				return -ENOMEM;
+			}
 			j->engine = j->sc_lines && j->sc.engine
 					    ? j->sc.engine
 					    : idr_engine_name(j->fio->ioengine, j->engine_buf,
@@ -275,6 +329,7 @@ int idr_result_build_jobs(struct idr_result *r)
 			job_numbers(j);
 		}
 	}
+	free(acc);
 	for (i = 0; i < r->nr_jobs; i++) {
 		idr_result_job_key(&r->jobs[i], ki, sizeof(ki));
 		for (k = 0; k < i; k++) {

@@ -47,6 +47,12 @@ int idr_setup(struct thread_data *td)
 
 	for_each_file(td, f, i) {
 		ret = idr_path_check(f->file_name, td->o.size || td->o.io_size, msg, sizeof(msg));
+		/* No filename= at all: the name is fio's own invention, so say what to give. */
+		if (ret == -ENOENT && !td->o.filename)
+			snprintf(msg, sizeof(msg), "no filename= given (fio made up %s, which "
+				 "does not exist): name the file or device to use, e.g. "
+				 "--filename=/dev/nvme0n1; a new file also needs a size, e.g. "
+				 "--filename=/var/tmp/drill.dat --size=64M", f->file_name);
 		if (ret)
 			return idr_fail(td, -ret, "%s", msg);
 		/*

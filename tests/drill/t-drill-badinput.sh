@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # iodrill drill and tune on bad input: a missing target, a folder on a read-only
 # filesystem, a device this user cannot read, a device that is not storage, an unknown
-# engine, an iodepth outside 1..65535, fio missing or of another version. Each: a clear
+# engine, an iodepth outside 1..1000, fio missing or of another version. Each: a clear
 # message, a non-zero exit, and nothing left behind; so is an archive folder that cannot
 # be written (refused before the run) and one that fills up while storing (the table is
 # printed, the exit is 1, the run's files are kept). Then Ctrl-C (SIGINT) and SIGTERM in
@@ -44,8 +44,8 @@ refused "unknown engine (drill) names the known ones" 2 \
 	"unknown engine 'bogus': the engines are sync nil" drill "$S/f" --engines sync,bogus
 refused "unknown engine (tune) names the known ones" 2 \
 	"unknown engine 'bogus': the engines are sync nil" tune "$S/f" --engine bogus
-refused "iodepth 0 is refused" 2 "--iodepth 0 is outside 1..65535" drill "$S/f" --iodepth 0
-refused "iodepth 65536 is refused" 2 "--iodepth 65536 is outside 1..65535" drill "$S/f" --iodepth 65536
+refused "iodepth 0 is refused" 2 "--iodepth 0 is outside 1..1000" drill "$S/f" --iodepth 0
+refused "iodepth 1001 is refused (the drill has 1,000 reads)" 2 "--iodepth 1001 is outside 1..1000" drill "$S/f" --iodepth 1001
 refused "tune's depth limit outside its sweep is refused" 2 "--max-iodepth 2048 is outside 1..1024" \
 	tune "$S/f" --engine nil --max-iodepth 2048
 refused "tune without TARGET" 2 "tune: no TARGET" tune --engine nil

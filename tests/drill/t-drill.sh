@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # iodrill drill end to end, short repetitions: on a tmpfs file and on loop devices with
 # direct I/O, every engine that is built and applies is in the table with 1,000 reads per
-# run, time > 0 and CPU per read > 0; the engines that are not built are named; the chart
+# run, time > 0 and CPU per read > 0; every async engine's latency from its own latency
+# runs (its histogram: p50 < p99 <= that run's time), sync's from its timed runs; the
+# engines that are not built are named; the chart
 # is a PNG; the run's folder holds fio's JSON, the sidecars and a manifest that parse; the
 # run is in the results archive (--results): listed, shown with every engine of the table
 # at 1,000 reads per repetition, its provenance naming this kernel and fio. --no-archive
@@ -18,6 +20,8 @@ head -c 16M /dev/urandom >"$S/f"
 # Engines the drill must run on a target taking O_DIRECT (file, direct and none rows, built).
 expected() { awk '!/^#/ && NF == 5 && $5 != "ngdev" { print $1 }' "$ENGINES/engines.tbl" |
 	while read -r e; do [ -f "$ENGINES/$e.so" ] && echo "$e"; done; }
+# The asynchronous ones that touch the target (not the floor).
+expected_async() { for e in $(expected); do engine_row "$e" | awk '$2 == "async" && $5 != "none" { print $1 }'; done; }
 not_built() { awk '!/^#/ && NF == 5 { print $1 }' "$ENGINES/engines.tbl" |
 	while read -r e; do [ -f "$ENGINES/$e.so" ] || echo "$e"; done; }
 
@@ -36,6 +40,7 @@ check_table()
 	else
 		fail "$label: table" "missing or inconsistent:$bad; $(jq -c '.engines' "$out" | head -c 400)"
 	fi
+	check_latency "$label" "$out"
 	bad=""
 	for e in $(not_built); do
 		jq -e --arg e "$e" '.not_run[] | select(.engine == $e)' "$out" >/dev/null || bad="$bad $e"
@@ -46,6 +51,36 @@ check_table()
 		fail "$label: not_run" "not named:$bad"
 	fi
 }
+
+# check_latency LABEL OUT: every asynchronous engine's latency comes from its own latency
+# repetitions, per read from its histogram, and p50 < p99 <= the longest of those
+# repetitions (no read takes longer than all 1,000 did); sync's from its timed runs.
+check_latency()
+{
+	local label=$1 out=$2 e bad="" nohist=""
+	for e in $(expected_async); do
+		[ "$(jq -r --arg e "$e" '.engines[] | select(.engine == $e and .builtin == false)
+			| .latency_source' "$out")" = "engine histogram" ] || { nohist="$nohist $e"; continue; }
+		jq -e --arg e "$e" '.engines[] | select(.engine == $e and .builtin == false) |
+			.latency_batched == false and .latency_repetitions == "latency (job drill-latency)"
+			and .latency_count == 1000 * .repetitions and .p50_us < .p99_us
+			and .p99_us <= .latency_time_max_us' "$out" >/dev/null || bad="$bad $e"
+	done
+	if [ -n "$nohist" ]; then
+		skip "$label: async engines' latency from their histograms" \
+			"no engine latency histogram (sidecar \"lat\") from:$nohist; the engines do not write one yet"
+	elif [ -z "$bad" ]; then
+		pass "$label: every async engine ($(expected_async | tr '\n' ' ')): latency runs, engine histogram, p50 < p99 <= the repetition's time"
+	else
+		fail "$label: latency" "not p50 < p99 <= time, or not from latency runs:$bad; $(jq -c '[.engines[] | [.engine, .latency_source, .p50_us, .p99_us, .latency_time_max_us]]' "$out" | head -c 400)"
+	fi
+	check "$label: sync's latency from its timed runs, one read at a time" \
+		"$(jq -c '.engines[] | select(.engine == "sync")' "$out" | head -c 300)" \
+		quiet jq -e '.engines[] | select(.engine == "sync") | .latency_repetitions ==
+			"timed (job drill)" and .p50_us > 0 and .p99_us >= .p50_us' "$out"
+}
+
+quiet() { "$@" >/dev/null; }
 
 # check_files LABEL DIR: the run's folder: manifest, and per fio call 1,000 reads in fio's
 # JSON and, for our engines, in the sidecar.
@@ -72,7 +107,7 @@ check_files()
 # REPS times with 1,000 reads, status complete, this kernel and this fio.
 check_archive()
 {
-	local label=$1 a=$2 out=$3 reps=$4 id path e n bad=""
+	local label=$1 a=$2 out=$3 reps=$4 id path e n l want total bad=""
 	id=$(jq -r '.archive | select(.stored == true) | .id' "$out")
 	path=$(jq -r '.archive.path' "$out")
 	if [ -z "$id" ] || [ ! -f "$path" ] || ! grep -qF "stored in the results archive: $path" "$out.err"; then
@@ -87,13 +122,20 @@ check_archive()
 		fail "$label: archive: results show --json" "$(head -c 300 "$out.show.err")"
 		return
 	fi
+	total=0
 	for e in $(jq -r '.engines[].engine' "$out"); do
-		n=$(jq --arg e "$e" '[.jobs[] | select(.engine == $e and .read.ios == 1000 and
-			.error == 0)] | length' "$out.show")
+		n=$(jq --arg e "$e" '[.jobs[] | select(.engine == $e and .name == "drill" and
+			.read.ios == 1000 and .error == 0)] | length' "$out.show")
 		[ "$n" = "$reps" ] || bad="$bad $e:$n"
+		l=$(jq --arg e "$e" '[.jobs[] | select(.engine == $e and .name == "drill-latency" and
+			.read.ios == 1000 and .error == 0)] | length' "$out.show")
+		want=0
+		[ "$(engine_row "$e" | awk '{ print $2 }')" = async ] && want=$reps
+		[ "$l" = "$want" ] || bad="$bad $e:latency:$l"
+		total=$((total + n + l))
 	done
-	if [ -z "$bad" ] && [ "$(jq '.jobs | length' "$out.show")" = $((reps * $(jq '.engines | length' "$out"))) ]; then
-		pass "$label: archive: every engine of the table ($(jq -r '[.engines[].engine] | join(" ")' "$out")) x$reps, 1,000 reads each"
+	if [ -z "$bad" ] && [ "$(jq '.jobs | length' "$out.show")" = "$total" ]; then
+		pass "$label: archive: every engine of the table ($(jq -r '[.engines[].engine] | join(" ")' "$out")) x$reps timed, the async ones x$reps latency runs, 1,000 reads each"
 	else
 		fail "$label: archive: jobs" "engine:runs with 1,000 reads:$bad; $(jq -c '[.jobs[] | [.engine, .read.ios]]' "$out.show" | head -c 300)"
 	fi

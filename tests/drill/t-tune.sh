@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# iodrill tune on the nil engine (short depths): one point per depth 1..1024 with IOPS and
-# latency from fio and CPU from the sidecar, a knee that is one of the points and reaches
+# iodrill tune on the nil engine (short depths): one point per depth 1..1024 with IOPS,
+# p50 <= p99 <= p99.9 <= max from the engine's histogram (or fio's clat), CPU from the sidecar, a knee that is one of the points and reaches
 # 95% of the peak, the chart a PNG; the sweep in the results archive (--results): listed,
 # shown with every depth, its provenance naming this kernel and fio; --no-archive stores
 # nothing; --max-iodepth and --numjobs; a synchronous engine is refused unless --numjobs
@@ -36,6 +36,20 @@ else
 	fail "tune nil: knee" "$(jq -c '{knee_iodepth, iops: [.points[].iops]}' "$S/t.json" | head -c 300)"
 fi
 check "tune nil: the chart is a PNG" "$S/t.png is not a PNG" is_png "$S/t.png"
+# Latency per depth: p50 <= p99 <= p99.9 <= max, and its source named; the engine's own
+# histogram once the engines write one (else fio's clat, and that is said as a skip).
+if jq -e '[.points[] | select(.latency_source != null and .p50_us <= .p99_us and
+	.p99_us <= .p99_9_us and .p99_9_us <= .max_us)] | length == 11' "$S/t.json" >/dev/null; then
+	pass "tune nil: every depth p50 <= p99 <= p99.9 <= max, its source named"
+else
+	fail "tune nil: latency" "$(jq -c '[.points[] | [.p50_us, .p99_us, .p99_9_us, .max_us, .latency_source]]' "$S/t.json" | head -c 400)"
+fi
+src=$(jq -r '[.points[].latency_source] | unique | join(",")' "$S/t.json")
+if [ "$src" = "engine histogram" ]; then
+	pass "tune nil: latency from the engine's histogram at every depth"
+else
+	skip "tune nil: latency from the engine's histogram" "sources: $src; the engines do not write one yet"
+fi
 
 # The sweep in the archive: one job per depth of the table, nil filed under none.
 id=$(jq -r '.archive | select(.stored == true) | .id' "$S/t.json")

@@ -9,10 +9,12 @@
 #include <json-c/json.h>
 
 #include "drill.h"
+#include "hist.h"
 #include "unit.h"
 
 static struct drill d;
 static struct drill_sample samples[4][3];
+static struct drill_lat_sample lats[4][3];
 
 static void add_engine(const char *name, const char *kind, bool floor, double time_us,
 		       double spread_us, double cpu_us, double syscalls)
@@ -27,6 +29,9 @@ static void add_engine(const char *name, const char *kind, bool floor, double ti
 	d.rows[i].pick = k;
 	d.rows[i].s = samples[i];
 	d.rows[i].n = 3;
+	d.rows[i].l = lats[i];
+	d.rows[i].nl = 3;
+	d.rows[i].lat_reps = drill_lat_reps_of(k);
 	for (r = 0; r < 3; r++) {
 		struct drill_sample *s = &samples[i][r];
 
@@ -39,8 +44,9 @@ static void add_engine(const char *name, const char *kind, bool floor, double ti
 		s->usr_us = 1000;
 		s->sys_us = 3000;
 		s->threads = 1;
-		s->p50_ns = 1000 * (r + 1);
-		s->p99_ns = 5000;
+		/* fio's clat in the latency repetitions: p50 1, 2, 3 us */
+		lats[i][r] = (struct drill_lat_sample){ 1000.0 * (r + 1), 5000, 6000, 7000 + r,
+							(time_us + r) * 1e3 };
 	}
 }
 
@@ -77,7 +83,14 @@ static void summary(void)
 	CU_ASSERT_DOUBLE_EQUAL(r->mbps, 409.6, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(r->cpu_us_io, 8, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(r->syscalls_io, 0.01, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(r->p50_us, 2, 1e-9);
+	/* no engine histogram: fio's clat, medians of the latency runs, the largest max */
+	CU_ASSERT_STRING_EQUAL(r->lat_source, "fio clat");
+	CU_ASSERT_DOUBLE_EQUAL(r->lat.p50_ns, 2000, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(r->lat.p99_ns, 5000, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(r->lat.max_ns, 7002, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(r->lat_time_max_us, 10002, 1e-9);
+	CU_ASSERT_EQUAL(r->lat_reps, DRILL_LAT_OWN);
+	CU_ASSERT_EQUAL(d.rows[0].lat_reps, DRILL_LAT_TIMED);	/* sync: its timed runs */
 	CU_ASSERT(r->split_known);
 	CU_ASSERT_DOUBLE_EQUAL(r->usr_pct, 25, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(r->sys_pct, 75, 1e-9);
@@ -131,9 +144,47 @@ static void all_failed(void)
 	CU_ASSERT(said(lines, n, "No engine"));
 }
 
+/* An engine histogram wins over fio's clat; a batched one shows nothing, and says why. */
+static void histograms(void)
+{
+	char lines[16][400];
+	struct idr_hist h[3];
+	unsigned int i, n;
+
+	setup_drill();
+	for (i = 0; i < 3; i++) {
+		idr_hist_init(&h[i]);
+		d.rows[i].hist = &h[i];
+	}
+	for (i = 0; i < 1000; i++) {
+		idr_hist_add(&h[0], 50000);	/* sync: 50 us each */
+		idr_hist_add(&h[1], 100000 + 100 * i);	/* uring_fixed: 100 .. 200 us */
+	}
+	idr_hist_add(&h[2], 1);
+	d.rows[2].lat_meta.batched = true;	/* nil reaped in batches */
+	drill_summarise(&d);
+	CU_ASSERT_STRING_EQUAL(d.rows[1].lat_source, "engine histogram");
+	CU_ASSERT_EQUAL(d.rows[1].lat.count, 1000);
+	CU_ASSERT_DOUBLE_EQUAL(d.rows[1].lat.p50_ns, 150000, 150000 * 0.004);
+	CU_ASSERT_DOUBLE_EQUAL(d.rows[1].lat.max_ns, 199900, 0);
+	CU_ASSERT(d.rows[1].lat.p50_ns < d.rows[1].lat.p99_ns);
+	CU_ASSERT_TRUE(d.rows[2].lat.batched);
+	n = drill_findings(&d, lines, 16);
+	CU_ASSERT(said(lines, n, "Latency is not speed: uring_fixed's median read took 150 µs"));
+	CU_ASSERT(said(lines, n, "sync's 50 µs one at a time (engine histogram)"));
+	/* nil is the floor: no conclusion drawn from it either way */
+	CU_ASSERT_FALSE(said(lines, n, "nil's latency"));
+	d.rows[1].lat_meta.batched = true;
+	drill_summarise(&d);
+	n = drill_findings(&d, lines, 16);
+	CU_ASSERT_FALSE(said(lines, n, "Latency is not speed"));
+	CU_ASSERT(said(lines, n, "uring_fixed's latency is not shown: the engine learned of its "
+				 "completions only in batches"));
+}
+
 static void json_output(void)
 {
-	struct json_object *o, *engines;
+	struct json_object *o, *engines, *e, *cols;
 	char *buf;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
@@ -147,6 +198,17 @@ static void json_output(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(o);
 	CU_ASSERT(json_object_object_get_ex(o, "engines", &engines));
 	CU_ASSERT_EQUAL(json_object_array_length(engines), 3);
+	e = json_object_array_get_idx(engines, 1);
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(e, "latency_source")),
+			       "fio clat");
+	CU_ASSERT_DOUBLE_EQUAL(json_object_get_double(json_object_object_get(e, "p50_us")), 2,
+			       1e-9);
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(
+		e, "latency_repetitions")), "latency (job drill-latency)");
+	CU_ASSERT(json_object_object_get_ex(o, "columns", &cols));
+	CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string(json_object_object_get(cols,
+									  "time_us")),
+				      "timed repetitions"));
 	json_object_put(o);
 	json_object_put(d.run.facts);
 	free(buf);
@@ -157,7 +219,8 @@ static CU_TestInfo report_tests[] = {
 	{ "drill_findings/fastest, CPU, syscalls, floor", findings },
 	{ "drill_findings/overlapping spreads: no clear winner", overlap_is_no_winner },
 	{ "drill_findings/nothing completed", all_failed },
-	{ "drill_print_json/parses, one entry per engine", json_output },
+	{ "drill_print_json/parses, one entry per engine, latency source, columns", json_output },
+	{ "drill_summarise/engine histograms win; batched shows none", histograms },
 	CU_TEST_INFO_NULL,
 };
 

@@ -11,6 +11,8 @@
 #include <json-c/json.h>
 
 #include "archive/fiojson.h"
+#include "hist.h"
+#include "lat_fixture.h"
 #include "unit.h"
 
 static char err[512];
@@ -189,7 +191,114 @@ static void sidecar_from_json(void)
 	json_object_put(bad);
 }
 
+/* Parse one line into sc; the first job. */
+static const struct idr_sidecar_job *one_line(char *line, struct idr_sidecar *sc)
+{
+	int ret = idr_sidecar_parse(line, strlen(line), sc, err, sizeof(err));
+
+	free(line);
+	CU_ASSERT_EQUAL(ret, 0);
+	return ret || sc->nr != 1 ? NULL : &sc->jobs[0];
+}
+
+/* The nearest-rank quantile of sorted v[0..n). */
+static double ref_q(const uint64_t *v, unsigned int n, double q)
+{
+	unsigned int rank = (unsigned int)ceil(q * n);
+
+	return (double)v[rank ? rank - 1 : 0];
+}
+
+static void sidecar_lat(void)
+{
+	static uint64_t rd[1000], wr[10];
+	struct idr_sidecar sc;
+	const struct idr_sidecar_job *j;
+	struct idr_lat_meta meta;
+	struct idr_lat_figs f;
+	struct idr_hist *h = malloc(sizeof(*h));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	lat_fixture_uniform(rd, 1000, 10000, 1009990);	/* 10 us .. 1010 us */
+	lat_fixture_uniform(wr, 10, 5000, 5000);
+	j = one_line(lat_fixture_line("kaio", "drill", 1, 1000,
+				      lat_fixture_lat(rd, 1000, wr, 10, false)), &sc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_READ, h, &meta), 0);
+	CU_ASSERT_EQUAL(h->count, 1000);
+	CU_ASSERT_FALSE(meta.batched);
+	CU_ASSERT_STRING_EQUAL(meta.clock, "CLOCK_MONOTONIC");
+	CU_ASSERT_STRING_EQUAL(meta.to, "completion seen");
+	idr_lat_figs_of(h, meta.batched, &f);
+	CU_ASSERT_EQUAL(f.count, 1000);
+	/* the histogram's bound: within 0.4% of the sorted reference */
+	CU_ASSERT_DOUBLE_EQUAL(f.p50_ns, ref_q(rd, 1000, 0.5), 0.004 * ref_q(rd, 1000, 0.5));
+	CU_ASSERT_DOUBLE_EQUAL(f.p99_ns, ref_q(rd, 1000, 0.99), 0.004 * ref_q(rd, 1000, 0.99));
+	CU_ASSERT_DOUBLE_EQUAL(f.p999_ns, ref_q(rd, 1000, 0.999), 0.004 * ref_q(rd, 1000, 0.999));
+	CU_ASSERT_DOUBLE_EQUAL(f.max_ns, 1009990, 0);	/* exact */
+	CU_ASSERT_DOUBLE_EQUAL(f.min_ns, 10000, 0);
+	CU_ASSERT_DOUBLE_EQUAL(idr_lat_figs_pct(&f, 99), f.p99_ns, 0);
+	CU_ASSERT_DOUBLE_EQUAL(idr_lat_figs_pct(&f, 100), f.max_ns, 0);
+	CU_ASSERT(isnan(idr_lat_figs_pct(&f, 75)));
+	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_WRITE, h, NULL), 0);
+	CU_ASSERT_EQUAL(h->count, 10);
+	idr_sidecar_free(&sc);
+
+	/* batched: read, but its figures are not latencies */
+	j = one_line(lat_fixture_line("kaio", "drill", 1, 1000, lat_fixture_lat(rd, 1000, NULL, 0,
+										true)), &sc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_READ, h, &meta), 0);
+	CU_ASSERT_TRUE(meta.batched);
+	idr_lat_figs_of(h, meta.batched, &f);
+	CU_ASSERT(isnan(idr_lat_figs_pct(&f, 50)));
+	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_WRITE, h, NULL), -ENOENT);
+	idr_sidecar_free(&sc);
+
+	/* an older engine's line: no "lat", no engine latency (never 0) */
+	j = one_line(lat_fixture_line("kaio", "drill", 1, 1000, NULL), &sc);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+	CU_ASSERT_PTR_NULL(j->lat);
+	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_READ, h, &meta), -ENOENT);
+	idr_sidecar_free(&sc);
+	free(h);
+}
+
+static void sidecar_lat_malformed(void)
+{
+	static const char *const lats[] = {
+		"\"yes\"",						/* not an object */
+		"{\"read\":{}}",					/* no batched */
+		"{\"batched\":1,\"read\":{}}",			/* batched not a bool */
+		"{\"batched\":false,\"read\":[]}",			/* not a histogram */
+		"{\"batched\":false,\"read\":{\"count\":1,\"min_ns\":1,\"max_ns\":1,"
+		"\"sum_ns\":1,\"hist\":{\"scheme\":\"hdr\",\"sub_bits\":8,\"buckets\":[]}}}",
+		"{\"batched\":false,\"read\":{\"count\":2,\"min_ns\":1,\"max_ns\":1,"
+		"\"sum_ns\":1,\"hist\":{\"scheme\":\"log-linear\",\"sub_bits\":8,"
+		"\"buckets\":[[1,1]]}}}",				/* counts do not add up */
+	};
+	struct idr_sidecar sc;
+	struct idr_hist *h = malloc(sizeof(*h));
+	char *line;
+	unsigned int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
+	for (i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
+		CU_ASSERT_FATAL(asprintf(&line, "{\"format\":1,\"engine\":\"x\",\"job\":"
+					 "{\"name\":\"j\"},\"counters\":{},\"cpu\":{},"
+					 "\"lat\":%s}", lats[i]) > 0);
+		CU_ASSERT_EQUAL_FATAL(idr_sidecar_parse(line, strlen(line), &sc, err, sizeof(err)),
+				      0);
+		CU_ASSERT_EQUAL(idr_sidecar_lat(&sc.jobs[0], IDR_FIO_READ, h, NULL), -EINVAL);
+		idr_sidecar_free(&sc);
+		free(line);
+	}
+	free(h);
+}
+
 static CU_TestInfo fiojson_tests[] = {
+	{ "idr_sidecar_lat/histogram, batched, older line", sidecar_lat },
+	{ "idr_sidecar_lat/malformed lat is -EINVAL", sidecar_lat_malformed },
 	{ "idr_fio_run_parse/JSON byte range, global options, spread", json_range_and_spread },
 	{ "idr_sidecar_parse/text after the object", sidecar_text_after_object },
 	{ "idr_sidecar_from_json/parsed lines", sidecar_from_json },

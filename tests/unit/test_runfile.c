@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "archive/archive_int.h"
+#include "lat_fixture.h"
 #include "unit.h"
 
 #define BASE "tests/fixtures/results/file-tmpfs-dev_shm/20261125T164406.157Z-drill-8f72.json"
@@ -171,6 +172,100 @@ static void without_sidecar(void)
 	idr_result_free(&r);
 }
 
+/* A result of one part: fio's jobs (JSON text) and the sidecar lines (malloc'd, freed). */
+static int parse_part(const char *jobs, char **lines, unsigned int n, struct idr_result *r)
+{
+	char *t = NULL, *sc = strdup(""), *grown;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		if (asprintf(&grown, "%s%s%s", sc, i ? "," : "", lines[i]) < 0)
+			grown = NULL;
+		free(sc);
+		free(lines[i]);
+		sc = grown;
+	}
+	if (!sc || asprintf(&t, HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":[%s]}],"
+			    "\"sidecar\":[[%s]]}", jobs, sc) < 0)
+		t = NULL;
+	ret = t ? parse(t, r) : -ENOMEM;
+	free(sc);
+	free(t);
+	return ret;
+}
+
+/* group_reporting: the job's histogram is its lines' merged; batched from any line. */
+static void lat_merged(void)
+{
+	static uint64_t a[100], b[300];
+	struct idr_result r;
+	char *lines[3];
+
+	lat_fixture_uniform(a, 100, 1000, 1000);	/* 1 us */
+	lat_fixture_uniform(b, 300, 9000, 9000);	/* 9 us */
+	lines[0] = lat_fixture_line("kaio", "g", 1, 100, lat_fixture_lat(a, 100, NULL, 0, false));
+	lines[1] = lat_fixture_line("kaio", "g", 2, 300, lat_fixture_lat(b, 300, NULL, 0, false));
+	lines[2] = lat_fixture_line("kaio", "o", 3, 300, lat_fixture_lat(b, 300, NULL, 0, true));
+	CU_ASSERT_EQUAL_FATAL(parse_part("{\"jobname\":\"g\",\"read\":{\"total_ios\":400}},"
+					 "{\"jobname\":\"o\",\"read\":{\"total_ios\":300}}",
+					 lines, 3, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nr_jobs, 2);
+	CU_ASSERT_EQUAL(r.jobs[0].lat[0].count, 400);
+	CU_ASSERT_EQUAL(r.jobs[0].lat[1].count, 0);
+	/* 100 at 1 us, 300 at 9 us: the median is 9 us, the minimum 1 us */
+	CU_ASSERT_DOUBLE_EQUAL(r.jobs[0].lat[0].p50_ns, 9000, 9000 * 0.004);
+	CU_ASSERT_DOUBLE_EQUAL(r.jobs[0].lat[0].min_ns, 1000, 0);
+	CU_ASSERT_FALSE(r.jobs[0].lat[0].batched);
+	CU_ASSERT_FALSE(r.jobs[0].clat_batched);
+	CU_ASSERT_TRUE(r.jobs[1].lat[0].batched);	/* the engine said so */
+	CU_ASSERT_TRUE(r.jobs[1].clat_batched);
+	idr_result_free(&r);
+}
+
+/* Older lines without "lat", and a line with a broken one: no figures, the run reads. */
+static void lat_absent_or_broken(void)
+{
+	struct idr_result r;
+	char *lines[2];
+
+	lines[0] = lat_fixture_line("kaio", "old", 1, 10, NULL);
+	CU_ASSERT_FATAL(asprintf(&lines[1], "{\"format\":1,\"engine\":\"kaio\",\"job\":"
+				 "{\"name\":\"bad\"},\"counters\":{\"ios\":10},\"cpu\":{},"
+				 "\"lat\":{\"batched\":false,\"read\":{\"count\":3}}}") > 0);
+	CU_ASSERT_EQUAL_FATAL(parse_part("{\"jobname\":\"old\",\"read\":{\"total_ios\":10},"
+					 "\"job options\":{\"iodepth\":\"1000\","
+					 "\"iodepth_batch_complete_min\":\"1000\"}},"
+					 "{\"jobname\":\"bad\",\"read\":{\"total_ios\":10}}",
+					 lines, 2, &r), 0);
+	CU_ASSERT_EQUAL_FATAL(r.nr_jobs, 2);
+	CU_ASSERT_EQUAL(r.jobs[0].sc_lines, 1);
+	CU_ASSERT_EQUAL(r.jobs[0].lat[0].count, 0);
+	CU_ASSERT(isnan(idr_lat_figs_pct(&r.jobs[0].lat[0], 50)));
+	/* fio reaped 1,000 at a time: its clat is a batch's stamp */
+	CU_ASSERT_TRUE(r.jobs[0].clat_batched);
+	CU_ASSERT_EQUAL(r.jobs[1].lat[0].count, 0);
+	CU_ASSERT_FALSE(r.jobs[1].clat_batched);
+	idr_result_free(&r);
+}
+
+/* fio runs a synchronous engine at depth 1 whatever the job says: its clat is per read. */
+static void clat_sync_not_batched(void)
+{
+	struct idr_result r;
+	const char *t = HEAD "\"fio\":[{\"fio version\":\"f\",\"global options\":{"
+			"\"iodepth\":\"1000\",\"iodepth_batch_complete_min\":\"1000\"},\"jobs\":["
+			"{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"psync\"},"
+			"\"read\":{\"total_ios\":1000}},"
+			"{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"libaio\"},"
+			"\"read\":{\"total_ios\":1000}}]}]}";
+
+	CU_ASSERT_EQUAL_FATAL(parse(t, &r), 0);
+	CU_ASSERT_FALSE(r.jobs[0].clat_batched);
+	CU_ASSERT_TRUE(r.jobs[1].clat_batched);
+	idr_result_free(&r);
+}
+
 static void engine_names(void)
 {
 	char b[48];
@@ -191,6 +286,9 @@ static CU_TestInfo result_tests[] = {
 	{ "idr_result_build_jobs/group_reporting summed", sums_group },
 	{ "idr_result_build_jobs/no sidecar: fio's figures", without_sidecar },
 	{ "idr_engine_name/from ioengine", engine_names },
+	{ "idr_result_build_jobs/latency histograms merged per job", lat_merged },
+	{ "idr_result_build_jobs/no lat or a broken one: no figures", lat_absent_or_broken },
+	{ "idr_result_build_jobs/a synchronous engine's clat is per read", clat_sync_not_batched },
 	CU_TEST_INFO_NULL,
 };
 

@@ -3,7 +3,8 @@
 # default namespaces): iodrill drill with TARGET /dev/ng0n1 (an NVMe generic device, known
 # by its sysfs class; the file engines read /dev/nvme0n1 beside it, whose size it takes) and
 # /dev/nvme0n2; each run in the results archive under its namespace's folder (model,
-# serial, nsid, LBA format), 1,000 reads per engine. Every fio start costs 1-2 s under TCG:
+# serial, nsid, LBA format), 1,000 reads per engine and per asynchronous engine's latency
+# run. Every fio start costs 1-2 s under TCG:
 # one repetition of sync and nil.
 . "$(dirname "$0")/../../lib.sh"
 
@@ -34,8 +35,9 @@ drill_nvme()
 	dev=$(jq -r '.archive.device' "$out.json")
 	# shellcheck disable=SC2053 # a glob on purpose
 	if [[ $dev == $glob ]] && [ "$("$IODRILL" results show "$(jq -r .archive.id "$out.json")" \
-		--results "$S/archive" --json | jq '[.jobs[] | select(.read.ios == 1000)] | length')" = 2 ]; then
-		pass "$label: stored under $dev, 1,000 reads per engine"
+		--results "$S/archive" --json | jq -c '[.jobs[] | select(.read.ios == 1000) | .name] |
+		group_by(.) | map(length)')" = "[2,1]" ]; then
+		pass "$label: stored under $dev, 1,000 reads per engine (and nil's latency run)"
 	else
 		fail "$label: archive" "device '$dev', not $glob: $(jq -c .archive "$out.json")"
 	fi
