@@ -19,8 +19,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/cmdprio.h"
 #include "core/idr.h"
 
+/* linux/aio_abi.h's, which cannot be included beside libaio.h (as fio's libaio.c does). */
+#ifndef IOCB_FLAG_IOPRIO
+#define IOCB_FLAG_IOPRIO (1 << 1)
+#endif
 #define KAIO_RING_MAGIC 0xa10a10a1	/* fs/aio.c: the ring user space may read */
 #define KAIO_STALL_NS (30ull * 1000000000ull)	/* EAGAIN with nothing in flight: give up */
 
@@ -29,6 +34,8 @@ struct kaio_options {
 	unsigned int userspace_reap;
 	unsigned int allow_buffered;
 	unsigned int nr_events;
+	unsigned int nowait;
+	struct cmdprio_options cmdprio;
 };
 
 static struct fio_option options[] = {
@@ -66,6 +73,17 @@ static struct fio_option options[] = {
 		.category = FIO_OPT_C_ENGINE,
 		.group = FIO_OPT_G_INVALID,
 	},
+	IDR_CMDPRIO_OPTIONS(struct kaio_options, cmdprio),
+	{
+		.name = "nowait",
+		.lname = "RWF_NOWAIT",
+		.type = FIO_OPT_BOOL,
+		.off1 = offsetof(struct kaio_options, nowait),
+		.help = "Set RWF_NOWAIT for reads/writes (libaio's option): an I/O that would "
+			"block fails with EAGAIN instead",
+		.category = FIO_OPT_C_ENGINE,
+		.group = FIO_OPT_G_INVALID,
+	},
 	{ .name = NULL },
 };
 
@@ -89,6 +107,8 @@ struct kaio_data {
 	struct io_u **ready;		/* finished outside the ring: refused iocbs, drains */
 	long long *ready_res;
 	unsigned int nr_ready;
+	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
+	int rw_flags;			/* RWF_NOWAIT (nowait=1) for reads and writes */
 	bool userspace_reap;
 	bool time_submit;		/* buffered: measure how long io_submit blocks */
 	/* What kernel AIO really did, for the sidecar. */
@@ -300,6 +320,17 @@ static enum fio_q_status kaio_trim(struct thread_data *td, struct kaio_data *kd,
 	return FIO_Q_COMPLETED;
 }
 
+/* What a read or write iocb carries beyond io_prep_*: RWF_NOWAIT, and its cmdprio. */
+static inline void kaio_prep_rw(struct thread_data *td, struct kaio_data *kd, struct iocb *iocb,
+				struct io_u *io_u)
+{
+	iocb->aio_rw_flags = kd->rw_flags;
+	if (idr_cmdprio(td, &kd->cmdprio, io_u)) {
+		iocb->aio_reqprio = io_u->ioprio;
+		iocb->u.c.flags |= IOCB_FLAG_IOPRIO;
+	}
+}
+
 static enum fio_q_status kaio_queue(struct thread_data *td, struct io_u *io_u)
 {
 	struct kaio_data *kd = kaio_data(td);
@@ -316,9 +347,11 @@ static enum fio_q_status kaio_queue(struct thread_data *td, struct io_u *io_u)
 	switch (io_u->ddir) {
 	case DDIR_READ:
 		io_prep_pread(iocb, fd, io_u->xfer_buf, io_u->xfer_buflen, (long long)io_u->offset);
+		kaio_prep_rw(td, kd, iocb, io_u);
 		break;
 	case DDIR_WRITE:
 		io_prep_pwrite(iocb, fd, io_u->xfer_buf, io_u->xfer_buflen, (long long)io_u->offset);
+		kaio_prep_rw(td, kd, iocb, io_u);
 		break;
 	case DDIR_SYNC:
 		io_prep_fsync(iocb, fd);
@@ -477,6 +510,7 @@ static void kaio_cleanup(struct thread_data *td)
 		free(kd->evs);
 		free(kd->ready);
 		free(kd->ready_res);
+		fio_cmdprio_cleanup(&kd->cmdprio);
 	}
 	idr_cleanup(td);
 }
@@ -555,6 +589,10 @@ static int kaio_init(struct thread_data *td)
 	/* Before fio allocates buffers: a refused io_setup costs nothing. */
 	if (kaio_setup_ctx(td, kd, o->nr_events ? o->nr_events : depth))
 		return 1;
+	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
+	if (fio_cmdprio_init(td, &kd->cmdprio, &o->cmdprio))
+		return idr_fail(td, EINVAL, "the cmdprio options (see the line above)");
+	kd->rw_flags = o->nowait ? RWF_NOWAIT : 0;
 	kd->userspace_reap = o->userspace_reap && kd->ring;
 	kd->time_submit = !td->o.odirect;
 	if (o->userspace_reap && !kd->ring)
