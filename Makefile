@@ -6,6 +6,7 @@
 #   make bench      engines against fio's built-in twins (long; not part of check)
 #   make stress     the long stress runs
 #   make check-vm   the tests that boot the NVMe test machine (tests/vm/README.md)
+#   make check-corpus  every fio example job file with fio's engine and ours (tests/corpus)
 #   make fuzz       the long fuzz runs (FUZZ_TIME seconds each, default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   V=1             show the commands;  SANITIZE=1  ASan/UBSan build of units and ./iodrill
@@ -222,7 +223,7 @@ clang-build: $(CLANG_ENGINE_OBJS) $(CLANG_CLI_OBJS)
 # ---- targets ----------------------------------------------------------------------------
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
-.PHONY: all check check-vm units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE \
+.PHONY: all check check-vm check-corpus units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE \
 	clang-build
 .DEFAULT_GOAL := all
 
@@ -238,6 +239,12 @@ check: all units fuzzers $(TEST_BINS)
 # The scripts that boot the NVMe test machine: tests/vm/t-*.sh, tests/*/t-vm-*.sh, t-*-vm.sh.
 check-vm: all
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= tests/run tests/vm/ /t-vm- -vm.sh
+
+# fio's own example job files, every one (make check runs the quick subset): host examples
+# in scratch file systems, device examples in one boot of the NVMe test machine.
+check-corpus: all
+	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_CORPUS_FULL=1 TEST_TIMEOUT=$${TEST_TIMEOUT:-2400} \
+		tests/run tests/corpus/
 
 # The drill on the default target: a temporary file in $TMPDIR (or /var/tmp).
 drill: all
@@ -283,7 +290,7 @@ distclean: clean
 	rm -rf $(BUILD) $(CONFIG_MK)
 
 help:
-	@sed -n '3,11p' Makefile
+	@sed -n '3,12p' Makefile
 
 FORCE:
 

@@ -3,8 +3,9 @@
  * and (userspace_reap=1) completions read straight from the kernel's AIO ring.
  *
  * fio twin: libaio (same option names: userspace_reap). Differences: kernel AIO is only
- * asynchronous with O_DIRECT, so direct=0 is refused unless allow_buffered=1, and then
- * the sidecar records how long io_submit blocked; iodepth above fs.aio-max-nr is refused
+ * asynchronous with O_DIRECT: direct=0 runs, as with libaio, but says once that io_submit
+ * then does the I/O itself, and the sidecar records how long io_submit blocked per I/O;
+ * trim runs in place (do_io_u_trim), as libaio does it; iodepth above fs.aio-max-nr is refused
  * naming both; userspace_reap also serves getevents calls that must wait (libaio's only
  * polls); fsync goes through the ring (IOCB_CMD_FSYNC) after the writes before it;
  * io_getevents is called directly, so each counted system call is a real one.
@@ -18,8 +19,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "core/cmdprio.h"
 #include "core/idr.h"
 
+/* linux/aio_abi.h's, which cannot be included beside libaio.h (as fio's libaio.c does). */
+#ifndef IOCB_FLAG_IOPRIO
+#define IOCB_FLAG_IOPRIO (1 << 1)
+#endif
 #define KAIO_RING_MAGIC 0xa10a10a1	/* fs/aio.c: the ring user space may read */
 #define KAIO_STALL_NS (30ull * 1000000000ull)	/* EAGAIN with nothing in flight: give up */
 
@@ -28,6 +34,8 @@ struct kaio_options {
 	unsigned int userspace_reap;
 	unsigned int allow_buffered;
 	unsigned int nr_events;
+	unsigned int nowait;
+	struct cmdprio_options cmdprio;
 };
 
 static struct fio_option options[] = {
@@ -49,8 +57,8 @@ static struct fio_option options[] = {
 		.type = FIO_OPT_BOOL,
 		.off1 = offsetof(struct kaio_options, allow_buffered),
 		.def = "0",
-		.help = "Run with direct=0 although kernel AIO then does the I/O inside io_submit "
-			"(synchronously); the sidecar records the time io_submit blocked per I/O",
+		.help = "Accepted for old job files, no effect: direct=0 always runs (kernel AIO "
+			"then does the I/O inside io_submit; the sidecar records how long it blocked)",
 		.category = FIO_OPT_C_ENGINE,
 		.group = FIO_OPT_G_INVALID,
 	},
@@ -62,6 +70,17 @@ static struct fio_option options[] = {
 		.def = "0",
 		.help = "Events io_setup reserves (0: iodepth). Fewer than iodepth makes io_submit "
 			"accept part of a batch or return EAGAIN, which the engine rides out",
+		.category = FIO_OPT_C_ENGINE,
+		.group = FIO_OPT_G_INVALID,
+	},
+	IDR_CMDPRIO_OPTIONS(struct kaio_options, cmdprio),
+	{
+		.name = "nowait",
+		.lname = "RWF_NOWAIT",
+		.type = FIO_OPT_BOOL,
+		.off1 = offsetof(struct kaio_options, nowait),
+		.help = "Set RWF_NOWAIT for reads/writes (libaio's option): an I/O that would "
+			"block fails with EAGAIN instead",
 		.category = FIO_OPT_C_ENGINE,
 		.group = FIO_OPT_G_INVALID,
 	},
@@ -88,6 +107,8 @@ struct kaio_data {
 	struct io_u **ready;		/* finished outside the ring: refused iocbs, drains */
 	long long *ready_res;
 	unsigned int nr_ready;
+	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
+	int rw_flags;			/* RWF_NOWAIT (nowait=1) for reads and writes */
 	bool userspace_reap;
 	bool time_submit;		/* buffered: measure how long io_submit blocks */
 	/* What kernel AIO really did, for the sidecar. */
@@ -279,6 +300,37 @@ static int kaio_submit(struct thread_data *td)
 	return 0;
 }
 
+/*
+ * Trim as fio's libaio does it: kernel AIO has no discard, so do_io_u_trim (BLKDISCARD on
+ * a device, a punched hole in a file) runs here, in place, once what was queued before it
+ * has gone to the kernel. fio stamps its issue time (FIO_ASYNCIO_SYNC_TRIM).
+ */
+static enum fio_q_status kaio_trim(struct thread_data *td, struct kaio_data *kd,
+				   struct io_u *io_u)
+{
+	if (kd->nr_pend)
+		return FIO_Q_BUSY;
+	idr_submit_begin(&kd->core);
+	kd->core.cnt.submitted++;
+	do_io_u_trim(td, io_u);
+	idr_io_u_done(&kd->core, io_u, io_u->error ? -(long long)io_u->error :
+		      (long long)io_u->xfer_buflen);
+	io_u_mark_submit(td, 1);
+	io_u_mark_complete(td, 1);
+	return FIO_Q_COMPLETED;
+}
+
+/* What a read or write iocb carries beyond io_prep_*: RWF_NOWAIT, and its cmdprio. */
+static inline void kaio_prep_rw(struct thread_data *td, struct kaio_data *kd, struct iocb *iocb,
+				struct io_u *io_u)
+{
+	iocb->aio_rw_flags = kd->rw_flags;
+	if (idr_cmdprio(td, &kd->cmdprio, io_u)) {
+		iocb->aio_reqprio = io_u->ioprio;
+		iocb->u.c.flags |= IOCB_FLAG_IOPRIO;
+	}
+}
+
 static enum fio_q_status kaio_queue(struct thread_data *td, struct io_u *io_u)
 {
 	struct kaio_data *kd = kaio_data(td);
@@ -289,13 +341,17 @@ static enum fio_q_status kaio_queue(struct thread_data *td, struct io_u *io_u)
 	/* An fsync must cover the writes queued before it: let those finish first. */
 	if (ddir_sync(io_u->ddir) && (kd->in_kernel || kd->nr_pend || kd->nr_ready))
 		return FIO_Q_BUSY;
+	if (io_u->ddir == DDIR_TRIM)
+		return kaio_trim(td, kd, io_u);
 	idr_submit_begin(&kd->core);
 	switch (io_u->ddir) {
 	case DDIR_READ:
 		io_prep_pread(iocb, fd, io_u->xfer_buf, io_u->xfer_buflen, (long long)io_u->offset);
+		kaio_prep_rw(td, kd, iocb, io_u);
 		break;
 	case DDIR_WRITE:
 		io_prep_pwrite(iocb, fd, io_u->xfer_buf, io_u->xfer_buflen, (long long)io_u->offset);
+		kaio_prep_rw(td, kd, iocb, io_u);
 		break;
 	case DDIR_SYNC:
 		io_prep_fsync(iocb, fd);
@@ -454,6 +510,7 @@ static void kaio_cleanup(struct thread_data *td)
 		free(kd->evs);
 		free(kd->ready);
 		free(kd->ready_res);
+		fio_cmdprio_cleanup(&kd->cmdprio);
 	}
 	idr_cleanup(td);
 }
@@ -464,14 +521,18 @@ static int kaio_check_options(struct thread_data *td, const struct kaio_options 
 	unsigned long max_nr = proc_ulong("/proc/sys/fs/aio-max-nr");
 	unsigned int nr = o->nr_events ? o->nr_events : td->o.iodepth;
 
-	if (td_trim(td))
-		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
-				td_random(td) ? "randtrim" : "trim");
-	if (!td->o.odirect && !o->allow_buffered)
-		return idr_fail(td, EINVAL, "direct=0: Linux kernel AIO does buffered I/O inside "
-				"io_submit, synchronously, so this would not measure asynchronous I/O; "
-				"set direct=1, or allow_buffered=1 to run anyway and record how long "
-				"io_submit blocks");
+	/*
+	 * Buffered kernel AIO runs, as fio's libaio runs it, but is no asynchronous I/O: say
+	 * so once per job definition (not per numjobs clone), on fio's log (stdout, or the
+	 * --output file). Flushed now: a job process leaves with _exit, and what its copy
+	 * of fio's output buffer holds would be lost.
+	 */
+	if (!td->o.odirect && !td->subjob_number) {
+		log_info("%s: direct=0: Linux kernel AIO does buffered I/O inside io_submit, "
+			 "synchronously; the sidecar's io_submit_ns_per_io is how long io_submit "
+			 "blocked per I/O (direct=1 for asynchronous I/O)\n", td->o.name);
+		log_info_flush();
+	}
 	if ((int)o->nr_events < 0)
 		return idr_fail(td, EINVAL, "nr_events=%d: use 0 (events for iodepth) or a positive "
 				"number of events", (int)o->nr_events);
@@ -528,6 +589,10 @@ static int kaio_init(struct thread_data *td)
 	/* Before fio allocates buffers: a refused io_setup costs nothing. */
 	if (kaio_setup_ctx(td, kd, o->nr_events ? o->nr_events : depth))
 		return 1;
+	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
+	if (fio_cmdprio_init(td, &kd->cmdprio, &o->cmdprio))
+		return idr_fail(td, EINVAL, "the cmdprio options (see the line above)");
+	kd->rw_flags = o->nowait ? RWF_NOWAIT : 0;
 	kd->userspace_reap = o->userspace_reap && kd->ring;
 	kd->time_submit = !td->o.odirect;
 	if (o->userspace_reap && !kd->ring)
@@ -539,7 +604,7 @@ static int kaio_init(struct thread_data *td)
 struct ioengine_ops ioengine IDR_EXPORT = {
 	.name = "iodrill-kaio",
 	.version = FIO_IOOPS_VERSION,
-	.flags = FIO_ASYNCIO_SETS_ISSUE_TIME,
+	.flags = FIO_ASYNCIO_SETS_ISSUE_TIME | FIO_ASYNCIO_SYNC_TRIM,
 	.setup = idr_setup,
 	.init = kaio_init,
 	.io_u_init = idr_io_u_init,

@@ -40,7 +40,9 @@ static struct fio_option options[] = {
 			  "the kernel has them",
 			  "Use polled completions (IORING_SETUP_IOPOLL): O_DIRECT on a device with poll "
 			  "queues",
-			  "Use RWF_NOWAIT for reads/writes: -EAGAIN reaches fio instead of blocking"),
+			  "Use RWF_NOWAIT for reads/writes: -EAGAIN reaches fio instead of blocking",
+			  "Buffered reads/writes drop their pages when done (RWF_DONTCACHE, Linux "
+			  "6.14+; fio 3.33 sends 0x40, RWF_ATOMIC on today's kernels)"),
 	{ .name = NULL },
 };
 
@@ -65,7 +67,8 @@ struct uring_fixed_data {
 	struct iovec *iovecs;		/* OPS_VECTORED: one per io_u */
 	unsigned int ops;		/* OPS_* */
 	unsigned char sqe_flags;	/* IOSQE_FIXED_FILE when the files are registered */
-	int rw_flags;			/* RWF_NOWAIT */
+	int rw_flags;			/* RWF_NOWAIT, RWF_DONTCACHE */
+	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
 	unsigned int async_every;	/* force_async */
 	unsigned int async_count;
 	bool hipri;
@@ -119,8 +122,11 @@ static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struc
 	}
 	sqe->opcode = op_table[io_u->ddir][ud->ops];
 	sqe->flags = ud->sqe_flags | async_flag(ud);
-	/* io_prio is per job; SQPOLL submits from another task, so it rides in the SQE. */
-	sqe->ioprio = (uint16_t)ud->core.td->ioprio;
+	/*
+	 * io_prio is per job (fio copies it into io_u->ioprio), or per I/O with cmdprio*;
+	 * SQPOLL submits from another task, so it rides in the SQE.
+	 */
+	sqe->ioprio = (uint16_t)io_u->ioprio;
 	sqe->fd = ud->sqe_flags ? (int)f->fileno : f->fd;
 	sqe->off = io_u->offset;
 	sqe->rw_flags = ud->rw_flags;
@@ -190,6 +196,10 @@ static long long uring_fixed_result(struct idr_ring *r, const struct io_uring_cq
 	else if (ud->rw_flags & RWF_NOWAIT)
 		log_err("uring_fixed: nowait=1: %s does not take RWF_NOWAIT I/O (EOPNOTSUPP); "
 			"drop nowait\n", io_u->file->file_name);
+	else if (ud->rw_flags & RWF_DONTCACHE)
+		log_err("uring_fixed: uncached=1: %s does not take RWF_DONTCACHE I/O (EOPNOTSUPP: "
+			"a kernel before 6.14, or a file system without it); drop uncached\n",
+			io_u->file->file_name);
 	return res;
 }
 
@@ -210,6 +220,9 @@ static enum fio_q_status uring_fixed_queue(struct thread_data *td, struct io_u *
 		ud->core.cnt.busy++;
 		return FIO_Q_BUSY;
 	}
+	/* Once per I/O, not in prep: a resubmitted I/O keeps its priority and class. */
+	if (ddir_rw(io_u->ddir))
+		idr_cmdprio(td, &ud->cmdprio, io_u);
 	uring_fixed_prep(&ud->ring, sqe, io_u);
 	idr_ring_push(&ud->ring, io_u);
 	return FIO_Q_QUEUED;
@@ -238,8 +251,12 @@ static int uring_fixed_init(struct thread_data *td)
 	if (!ud)
 		return 1;
 	ud->hipri = o->hipri;
-	ud->rw_flags = o->nowait ? RWF_NOWAIT : 0;
+	ud->rw_flags = (o->nowait ? RWF_NOWAIT : 0) |
+		       (o->uncached && !td->o.odirect ? RWF_DONTCACHE : 0);
 	ud->async_every = o->force_async;
+	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
+	if (fio_cmdprio_init(td, &ud->cmdprio, &o->cmdprio))
+		return idr_fail(td, EINVAL, "the cmdprio options (see the line above)");
 	return idr_ring_init(&ud->core, &ud->ring, &cfg);
 }
 
@@ -303,6 +320,7 @@ static void uring_fixed_cleanup(struct thread_data *td)
 	if (ud) {
 		idr_ring_exit(&ud->core, &ud->ring);
 		free(ud->iovecs);
+		fio_cmdprio_cleanup(&ud->cmdprio);
 	}
 	idr_cleanup(td);
 }

@@ -50,7 +50,6 @@
 struct uring_passthru_options {
 	IDR_OPTIONS_HEAD;
 	IDR_URING_OPTION_FIELDS;
-	unsigned int cmd_type;
 };
 
 IDR_URING_SQPOLL_CPU_CB(uring_passthru_options)
@@ -63,18 +62,9 @@ static struct fio_option options[] = {
 			  "iovec (0: needs fixedbufs=0)",
 			  "Use polled completions (IORING_SETUP_IOPOLL): needs poll queues "
 			  "(nvme.poll_queues=N) to poll for real",
-			  "Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT"),
-	{
-		.name = "cmd_type",
-		.lname = "Uring cmd type",
-		.type = FIO_OPT_STR,
-		.off1 = offsetof(struct uring_passthru_options, cmd_type),
-		.help = "Specify uring-cmd type",
-		.def = "nvme",
-		.posval = { { .ival = "nvme", .oval = 0, .help = "Issue nvme-uring-cmd" } },
-		.category = FIO_OPT_C_ENGINE,
-		.group = FIO_OPT_G_IOURING,
-	},
+			  "Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT",
+			  "Accepted for io_uring_cmd jobs: passthrough never caches; with direct=0, "
+			  "1 is refused (fio's io_uring_cmd sends an RWF flag the kernel refuses)"),
 	{ .name = NULL },
 };
 
@@ -108,6 +98,7 @@ struct uring_passthru_data {
 	uint32_t meta_per_io;
 	uint32_t cmd_op;		/* NVME_URING_CMD_IO or NVME_URING_CMD_IO_VEC */
 	uint32_t cmd_flags;		/* IORING_URING_CMD_FIXED with fixedbufs */
+	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
 	unsigned char sqe_flags;	/* IOSQE_FIXED_FILE when the files are registered */
 	unsigned int async_every;	/* force_async */
 	unsigned int async_count;
@@ -536,6 +527,12 @@ static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_
 	fio_ro_check(td, io_u);
 	idr_submit_begin(&pd->core);
 	if (__builtin_expect(ddir_rw(io_u->ddir), 1)) {
+		/*
+		 * fio's choice and per-class statistics, as io_uring_cmd makes them; the NVMe
+		 * passthrough path carries no I/O priority (the kernel builds the request
+		 * without one), so nothing more goes into the command.
+		 */
+		idr_cmdprio(td, &pd->cmdprio, io_u);
 		ret = idr_nvme_rw_map(&pd->ns[io_u->file->fileno].fmt, io_u->offset,
 				      io_u->xfer_buflen, &rw);
 		if (__builtin_expect(ret != 0, 0))
@@ -653,6 +650,11 @@ static int check_options(struct thread_data *td, const struct uring_passthru_opt
 	if (o->nowait)
 		return idr_fail(td, EINVAL, "nowait=1: passthrough commands have no RWF_NOWAIT "
 				"(the kernel refuses the flag with EINVAL); drop nowait");
+	/* fio's io_uring_cmd puts RWF_UNCACHED in uring_cmd_flags: every I/O gets EINVAL. */
+	if (o->uncached && !td->o.odirect)
+		return idr_fail(td, EINVAL, "uncached=%u: passthrough commands never go through the "
+				"page cache and take no RWF flags (the kernel refuses one with EINVAL); "
+				"drop uncached", o->uncached);
 	if (o->fixedbufs && o->nonvectored == 0)
 		return idr_fail(td, EINVAL, "nonvectored=0 with fixedbufs=1: the kernel takes "
 				"registered buffers only for NVME_URING_CMD_IO; set fixedbufs=0 for "
@@ -733,6 +735,9 @@ static int uring_passthru_init(struct thread_data *td)
 	pd->cmd_op = o->nonvectored == 0 ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
 	pd->cmd_flags = o->fixedbufs ? IORING_URING_CMD_FIXED : 0;
 	pd->async_every = o->force_async;
+	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
+	if (fio_cmdprio_init(td, &pd->cmdprio, &o->cmdprio))
+		return idr_fail(td, EINVAL, "the cmdprio options (see the line above)");
 	if (ns_all(td, pd) || pt_alloc(td, pd))
 		return 1;
 	return idr_ring_init(&pd->core, &pd->ring, &cfg);
@@ -834,6 +839,7 @@ static void uring_passthru_cleanup(struct thread_data *td)
 		free(pd->err);
 		free(pd->iovecs);
 		free(pd->meta);
+		fio_cmdprio_cleanup(&pd->cmdprio);
 	}
 	idr_cleanup(td);
 }

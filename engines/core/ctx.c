@@ -32,6 +32,19 @@ static struct idr_opts *core_opts(struct thread_data *td)
 	return td->eo ? (struct idr_opts *)((char *)td->eo + sizeof(void *)) : NULL;
 }
 
+/*
+ * Will fio give a missing file a size, so creating it is fine? fio's own rule
+ * (setup_files() in filesetup.c, "you need to specify size="): size=, filesize= (with
+ * nrfiles, at least 1), fill_device=, or an iolog to replay, which sizes nothing up front.
+ */
+static bool job_sizes_files(struct thread_data *td)
+{
+	const struct thread_options *o = &td->o;
+
+	return o->size || o->fill_device || o->read_iolog_file ||
+	       (o->nr_files && (o->file_size_low || o->file_size_high));
+}
+
 int idr_setup(struct thread_data *td)
 {
 	struct idr_opts *o = core_opts(td);
@@ -46,7 +59,7 @@ int idr_setup(struct thread_data *td)
 		return idr_fail(td, EINVAL, "%s", msg);
 
 	for_each_file(td, f, i) {
-		ret = idr_path_check(f->file_name, td->o.size || td->o.io_size, msg, sizeof(msg));
+		ret = idr_path_check(f->file_name, job_sizes_files(td), msg, sizeof(msg));
 		/* No filename= at all: the name is fio's own invention, so say what to give. */
 		if (ret == -ENOENT && !td->o.filename)
 			snprintf(msg, sizeof(msg), "no filename= given (fio made up %s, which "

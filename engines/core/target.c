@@ -80,6 +80,6 @@ int idr_path_check(const char *path, int have_size, char *msg, size_t msglen)
 		return ret;
 	snprintf(msg, msglen,
 		 "filename=%s does not exist: name an existing file or device, or give size= "
-		 "so fio creates the file", path);
+		 "(or filesize=) so fio creates the file", path);
 	return -ENOENT;
 }

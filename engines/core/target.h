@@ -19,8 +19,9 @@ int idr_path_may_create(const char *path, char *msg, size_t msglen);
 /*
  * idr_path_check - is path usable as a job's file? A directory is not (fio would try to
  * lay a file out over it and fail in unlink); a missing file is fine only when fio may
- * create it there (idr_path_may_create) and the job gives a size (have_size), since
- * fio cannot invent one. Returns 0, or -EISDIR / -ENOENT with a message in msg.
+ * create it there (idr_path_may_create) and fio will size it (have_size: the caller
+ * applies fio's rule, size=, filesize=, fill_device= or an iolog), since fio cannot
+ * invent a size. Returns 0, or -EISDIR / -ENOENT with a message in msg.
  */
 int idr_path_check(const char *path, int have_size, char *msg, size_t msglen);
 
