@@ -42,8 +42,9 @@ out=$S/pin
 	>/dev/null 2>"$out.err" &
 fpid=$!
 cpus=""
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	sleep 0.2
+# Look for the poller for as long as fio runs (a loaded machine may take seconds to start it).
+while kill -0 "$fpid" 2>/dev/null; do
+	sleep 0.1
 	for t in /proc/$fpid/task/*; do
 		[[ "$(cat "$t/comm" 2>/dev/null)" == iou-sqp-* ]] || continue
 		cpus="$cpus $(awk '{print $39}' "$t/stat" 2>/dev/null)"
