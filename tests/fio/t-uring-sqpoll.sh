@@ -37,7 +37,7 @@ online=$(cat /sys/devices/system/cpu/online)
 last=${online##*[-,]}
 out=$S/pin
 "$FIO" --output-format=json --output="$out.json" --name=pin "${E[@]}" --size=4M --rw=randread \
-	--iodepth=8 --sqthread_poll_cpu="$last" --time_based --runtime=1 --thread=1 \
+	--iodepth=8 --sqthread_poll_cpu="$last" --time_based --runtime=3 --thread=1 \
 	--sidecar="$out.sc" \
 	>/dev/null 2>"$out.err" &
 fpid=$!
