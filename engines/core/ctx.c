@@ -142,15 +142,10 @@ static unsigned long guard_run_id(struct thread_data *td, bool in_job)
 static void guard_announce(struct thread_data *td, const struct idr_guard_report *r,
 			   enum idr_verdict v, const char *msg)
 {
-	char what[1024];
+	char line[4096];
 
-	idr_guard_describe(r, what, sizeof(what));
-	if (v == IDR_WRITE_OVERRIDDEN)
-		dprintf(STDERR_FILENO, "%s: writing to %s; %s\n", td->io_ops->name, what, msg);
-	else
-		dprintf(STDERR_FILENO,
-			"%s: writing to %s: no filesystem, partition table, mount or holder on it\n",
-			td->io_ops->name, what);
+	idr_guard_announce(r, v, msg, line, sizeof(line));
+	dprintf(STDERR_FILENO, "%s: %s\n", td->io_ops->name, line);
 }
 
 /* Check r (resolved) and record the verdict for g (NULL outside a job). Returns 0 or 1. */
@@ -182,7 +177,8 @@ static int guard_check(struct thread_data *td, struct idr_guard_report *r,
 	if (!r->sibling)
 		guard_announce(td, r, v, msg);
 	if (v == IDR_WRITE_OVERRIDDEN)
-		idr_note_str(idr_ctx(td), "overwritten", r->dev.path);
+		idr_note_str(idr_ctx(td), "overwritten",
+			     r->target == IDR_TARGET_FILE ? r->path : r->dev.path);
 	return 0;
 }
 
