@@ -142,6 +142,6 @@ CHECK_DEV=$IMG SUM_BYTES=$A_BYTES guard_allowed "$e" \
 # After wipefs nothing is on A: the file is written, and says what it backs.
 mkfs.ext4 -q -F "$A" && wipefs -q -a "$A" || { fail "wipefs" "mkfs/wipefs on $A failed"; finish; }
 CHECK_DEV=$IMG SUM_BYTES=$A_BYTES guard_allowed "$e" "the image file after wipefs is written" "$IMG"
-check "$e: the image file's announcement says what it backs" "$(grep -m1 'writing to' "$GUARD_ERR")" \
-	grep -q "writing to $IMG (a regular file backing .*$A.*): no filesystem, partition table, mount or holder on .*$A (backed by it)" "$GUARD_ERR"
+check "$e: the image file's announcement says what it backs" "$(head -c 300 "$GUARD_SAY")" \
+	grep -q "^writing to $IMG (a regular file backing .*$A.*): no filesystem, partition table, mount or holder on .*$A (backed by it)" "$GUARD_SAY"
 finish
