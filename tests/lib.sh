@@ -76,6 +76,21 @@ loop_why()
 	command -v losetup >/dev/null || { echo "losetup not installed (util-linux)"; return; }
 }
 
+# needs_loops CASE TOOL...: when loop devices cannot be made here or a TOOL is not
+# installed, report CASE as SKIP with the reason and end the script.
+needs_loops()
+{
+	local case=$1 why tool
+	shift
+	why=$(loop_why)
+	for tool in "$@"; do
+		[ -n "$why" ] || command -v "$tool" >/dev/null || why="$tool not installed"
+	done
+	[ -z "$why" ] && return 0
+	skip "$case" "$why"
+	finish
+}
+
 # loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at exit.
 loopdev()
 {

@@ -176,38 +176,7 @@ bool idr_span_overlap(const struct idr_span *a, const struct idr_span *b, struct
 	return true;
 }
 
-int idr_loops_each(const char *sys, int (*fn)(const struct idr_blkdev *loop, void *arg),
-		   void *arg)
-{
-	char dir[PATH_MAX], sub[PATH_MAX], one[2];
-	struct idr_blkdev b;
-	struct dirent *e;
-	int ret = 0;
-	DIR *dp;
-
-	snprintf(dir, sizeof(dir), "%s/class/block", sys);
-	dp = opendir(dir);
-	if (!dp)
-		return -errno;
-	while (!ret && (e = readdir(dp))) {
-		/* Bound loop disks only: partitions and unbound loop devices have no backing. */
-		if (strncmp(e->d_name, "loop", 4) || idr_path_join(sub, sizeof(sub), dir, e->d_name))
-			continue;
-		if (idr_sysfs_read(sub, "loop/backing_file", one, sizeof(one)) <= 0 ||
-		    idr_blkdev_read(sys, sub, &b) || b.partno)
-			continue;
-		ret = fn(&b, arg);
-	}
-	closedir(dp);
-	return ret;
-}
-
 /* ---- the guard's aliases ------------------------------------------------------------ */
-
-struct alias_search {
-	const char *sys;
-	struct idr_guard_report *r;
-};
 
 /* Keep alias dev of r, or note that there are more than kept. */
 static void alias_add(struct idr_guard_report *r, enum idr_relation rel,
@@ -217,7 +186,8 @@ static void alias_add(struct idr_guard_report *r, enum idr_relation rel,
 
 	if (r->nr_alias >= IDR_GUARD_MAX_ALIASES) {
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, *r->dev.name ? r->dev.name : r->path,
-			      "more loop devices reach its bytes than the guard keeps", NULL, -1);
+			      "more than 8 loop devices reach its bytes: not all were looked at",
+			      NULL, -1);
 		return;
 	}
 	a = &r->alias[r->nr_alias++];
@@ -226,26 +196,64 @@ static void alias_add(struct idr_guard_report *r, enum idr_relation rel,
 	a->both = *both;
 }
 
-/* One bound loop device: an alias when it reaches some of the target's bytes. */
-static int alias_loop(const struct idr_blkdev *loop, void *arg)
+/*
+ * Can the loop device over backing (a path from sysfs) be passed over without reading
+ * the rest of it? Yes when the path names a regular file that is not the target's: a
+ * loop device over a file reaches that file's bytes only. The common case (a regular
+ * file written, a few loop devices over other files) costs this and no more.
+ */
+static bool other_file(const struct idr_guard_report *r, const char *backing)
 {
-	struct alias_search *as = arg;
-	struct idr_guard_report *r = as->r;
-	struct idr_span s, both;
+	struct stat st;
 
+	if (stat(backing, &st) || !S_ISREG(st.st_mode))
+		return false;
+	return r->span.blk || st.st_dev != r->span.dev || st.st_ino != r->span.ino;
+}
+
+/* The bound loop device at sysfs folder dir: an alias when it reaches some target bytes. */
+static void alias_loop(const char *sys, const char *dir, struct idr_guard_report *r)
+{
+	char backing[PATH_MAX];
+	struct idr_span s, both;
+	struct idr_blkdev loop;
+	int n;
+
+	n = idr_sysfs_read(dir, "loop/backing_file", backing, sizeof(backing));
+	/* Unbound (no backing); or, its path cut to fit, read through idr_span_of_dev. */
+	if (n <= 0 || ((size_t)n + 1 < sizeof(backing) && other_file(r, backing)))
+		return;
+	if (idr_blkdev_read(sys, dir, &loop) || loop.partno)
+		return;
 	/* The target itself, or the loop device the target is a partition of. */
-	if (r->target != IDR_TARGET_FILE && loop->devno == r->dev.disk_devno)
-		return 0;
+	if (r->target != IDR_TARGET_FILE && loop.devno == r->dev.disk_devno)
+		return;
 	/* One whose backing cannot be found here reaches nothing we can tell. */
-	if (idr_span_of_dev(as->sys, loop, &s, NULL) || !idr_span_overlap(&r->span, &s, &both))
-		return 0;
-	alias_add(r, r->target == IDR_TARGET_FILE ? IDR_REL_BACKS : IDR_REL_OVERLAPS, loop, &both);
+	if (idr_span_of_dev(sys, &loop, &s, NULL) || !idr_span_overlap(&r->span, &s, &both))
+		return;
+	alias_add(r, r->target == IDR_TARGET_FILE ? IDR_REL_BACKS : IDR_REL_OVERLAPS, &loop, &both);
+}
+
+/* Every loop device under sys/class/block through alias_loop. Returns 0 or -errno. */
+static int alias_loops(const char *sys, struct idr_guard_report *r)
+{
+	char dir[PATH_MAX], sub[PATH_MAX];
+	struct dirent *e;
+	DIR *dp;
+
+	snprintf(dir, sizeof(dir), "%s/class/block", sys);
+	dp = opendir(dir);
+	if (!dp)
+		return -errno;
+	while ((e = readdir(dp)))
+		if (!strncmp(e->d_name, "loop", 4) && !idr_path_join(sub, sizeof(sub), dir, e->d_name))
+			alias_loop(sys, sub, r);
+	closedir(dp);
 	return 0;
 }
 
 unsigned int idr_guard_aliases(const char *sys, struct idr_guard_report *r)
 {
-	struct alias_search as = { .sys = sys, .r = r };
 	struct idr_blkdev base;
 	int ret;
 
@@ -261,10 +269,11 @@ unsigned int idr_guard_aliases(const char *sys, struct idr_guard_report *r)
 			alias_add(r, IDR_REL_UNDER, &base, &r->span);
 	}
 	/*
-	 * A device sysfs described has its class/block beside it; a regular file's check
-	 * where sysfs is missing (some containers) finds no loop device, as there is none.
+	 * A device was found in sysfs, so its class/block is there to read. Without sysfs
+	 * (some containers) no loop device can be found over a regular file: it is written
+	 * unchecked, as files always were.
 	 */
-	if (idr_loops_each(sys, alias_loop, &as) && r->target != IDR_TARGET_FILE)
+	if (alias_loops(sys, r) && r->target != IDR_TARGET_FILE)
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.name, "cannot list the loop devices",
 			      "sysfs", -1);
 	return r->nr_alias;

@@ -62,12 +62,4 @@ void idr_span_of_file(const char *path, const struct stat *st, struct idr_span *
  */
 bool idr_span_overlap(const struct idr_span *a, const struct idr_span *b, struct idr_span *both);
 
-/*
- * idr_loops_each - call fn(loop, arg) for every bound loop device (whole disk) under
- * sys/class/block: the one look at the loop devices a regular file's check costs. Stops
- * when fn returns non-zero and returns that; else 0, or -errno when sysfs is unreadable.
- */
-int idr_loops_each(const char *sys, int (*fn)(const struct idr_blkdev *loop, void *arg),
-		   void *arg);
-
 #endif

@@ -474,22 +474,25 @@ out_close:
 /*
  * Check each alias as a block device of its own, its findings marked with via. Its O_EXCL
  * is probed, not held: the target's claim is what keeps the job's own device; an alias
- * another job of this run holds is found by the sibling mark like the target.
+ * another job of this run holds is found by the sibling mark like the target. An alias
+ * that cannot be opened is unchecked, except when only looking without the privilege to
+ * read it: that is returned (-EACCES), as for the target's own signatures. Returns 0 or
+ * -EACCES.
  */
-static void inspect_aliases(struct idr_guard_report *r, enum idr_guard_mode mode,
-			    unsigned long run_id)
+static int inspect_aliases(struct idr_guard_report *r, enum idr_guard_mode mode,
+			   unsigned long run_id)
 {
 	struct idr_guard_report *sub;
 	unsigned int i, k;
-	int ret;
+	int ret, denied = 0;
 
 	if (!r->nr_alias)
-		return;
+		return 0;
 	sub = malloc(sizeof(*sub));
 	if (!sub) {
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->alias[0].dev.name, "out of memory",
 			      NULL, -1);
-		return;
+		return 0;
 	}
 	for (i = 0; i < r->nr_alias; i++) {
 		struct idr_finding f = { .kind = IDR_FOUND_UNCHECKED, .offset = -1 };
@@ -500,7 +503,9 @@ static void inspect_aliases(struct idr_guard_report *r, enum idr_guard_mode mode
 		idr_strcpy(sub->path, sizeof(sub->path), sub->dev.path);
 		ret = inspect_target(sub, mode == IDR_GUARD_HOLD ? IDR_GUARD_PROBE : mode, run_id,
 				     NULL);
-		if (ret) {
+		if (mode == IDR_GUARD_LOOK && (ret == -EACCES || ret == -EPERM)) {
+			denied = -EACCES;
+		} else if (ret) {
 			idr_strcpy(f.dev, sizeof(f.dev), sub->dev.name);
 			idr_strcpy(f.what, sizeof(f.what), strerror(-ret));
 			snprintf(f.where, sizeof(f.where), "cannot open %s to read it",
@@ -512,12 +517,13 @@ static void inspect_aliases(struct idr_guard_report *r, enum idr_guard_mode mode
 		r->nr_total += sub->nr_total - sub->nr;
 	}
 	free(sub);
+	return denied;
 }
 
 int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsigned long run_id,
 		      int *hold_fd)
 {
-	int ret = 0;
+	int ret = 0, ret2;
 
 	if (hold_fd)
 		*hold_fd = -1;
@@ -537,8 +543,8 @@ int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsi
 	else if (r->span_err)
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.name, strerror(-r->span_err),
 			      "cannot tell which file its loop device writes into", -1);
-	inspect_aliases(r, mode, run_id);
-	return ret;
+	ret2 = inspect_aliases(r, mode, run_id);
+	return ret ?: ret2;
 }
 
 /* ---- the verdict ------------------------------------------------------------------ */

@@ -90,7 +90,7 @@ struct idr_guard_alias {
 	struct idr_span both;	/* the bytes both reach, of the object underneath */
 };
 
-#define IDR_GUARD_MAX_ALIASES 8
+#define IDR_GUARD_MAX_ALIASES 8	/* said in alias.c's message */
 
 struct idr_guard_report {
 	char path[4096];	/* as the job named it */
@@ -144,7 +144,8 @@ enum idr_guard_mode {
  * OFD lock at an offset derived from run_id, so the second job's EBUSY is not a refusal.
  * Returns 0, or -errno when the device cannot be opened to check it: then nothing is
  * held and the caller must refuse; in IDR_GUARD_LOOK mode the mounts, swap and holders
- * (which need no privilege) are in r all the same, the signatures are not.
+ * (which need no privilege) are in r all the same, the signatures are not (-EACCES also
+ * when an alias, or the target loop device's backing file, could not be read).
  */
 int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsigned long run_id,
 		      int *hold_fd);

@@ -11,14 +11,7 @@
 # the cases that prove they open through the guard.
 . "$(dirname "$0")/../lib.sh"
 
-why=$(loop_why)
-for tool in mkfs.ext4 sfdisk partx blkid mount md5sum; do
-	[ -n "$why" ] || command -v $tool >/dev/null || why="$tool not installed"
-done
-if [ -n "$why" ]; then
-	skip "write guard on loop devices" "$why"
-	finish
-fi
+needs_loops "write guard on loop devices" mkfs.ext4 sfdisk partx blkid mount md5sum
 
 S=$(scratch)
 
@@ -106,8 +99,10 @@ guard_engine()
 		--group_reporting --time_based --runtime=1
 	check "$e: 4 jobs, each sidecar line says what it wrote to" "$(grep -c 'writing to' "$GUARD_SAY") lines" \
 		test "$(grep -c "^writing to $d" "$GUARD_SAY")" = 4
+	# (time_based: a job that ended before another started would release the claim.)
 	"$FIO" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write --bs=4k \
-		--size=1M --numjobs=4 "${GUARD_ARGS[@]}" >"$S/$e-4jobs.out" 2>"$S/$e-4jobs.err"
+		--size=1M --numjobs=4 --time_based --runtime=1 "${GUARD_ARGS[@]}" \
+		>"$S/$e-4jobs.out" 2>"$S/$e-4jobs.err"
 	check "$e: 4 jobs, one announcement on fio's log (normal output)" \
 		"$(grep -c 'writing to' "$S/$e-4jobs.out") lines; stderr: $(head -c 200 "$S/$e-4jobs.err")" \
 		bash -c "[ \"\$(grep -c 'iodrill-$e: writing to $d' '$S/$e-4jobs.out')\" = 1 ] && [ ! -s '$S/$e-4jobs.err' ]"

@@ -11,14 +11,7 @@
 # uring_passthru needs an NVMe generic device: its case is in tests/vm/guest/nvme-guard.sh.
 . "$(dirname "$0")/../lib.sh"
 
-why=$(loop_why)
-for tool in mkfs.ext4 jq python3; do
-	[ -n "$why" ] || command -v $tool >/dev/null || why="$tool not installed"
-done
-if [ -n "$why" ]; then
-	skip "good runs leave stderr empty" "$why"
-	finish
-fi
+needs_loops "good runs leave stderr empty" mkfs.ext4 jq python3
 
 S=$(scratch)
 truncate -s 32M "$S/bare.img" "$S/fs.img"

@@ -21,6 +21,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +213,15 @@ static bool span_is(const struct idr_span *s, unsigned long long start, unsigned
 	return false;
 }
 
+/* The span of the fixture's device name (which must resolve); base as idr_span_of_dev's. */
+static void span_named(const char *name, struct idr_span *s, struct idr_blkdev *base)
+{
+	struct idr_blkdev b;
+
+	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, name, &b), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, s, base), 0);
+}
+
 static void sysfs_loop_facts(void)
 {
 	struct idr_blkdev b;
@@ -230,12 +240,11 @@ static void sysfs_loop_facts(void)
 static void spans(void)
 {
 	struct idr_span s, t, both;
-	struct idr_blkdev b, base;
+	struct idr_blkdev base;
 	struct stat st;
 
 	/* A loop device at an offset; a partition of one; a plain disk's partition. */
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop901", &b), 0);
-	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, &s, &base), 0);
+	span_named("loop901", &s, &base);
 	CU_ASSERT_FALSE(s.blk);
 	CU_ASSERT_TRUE(span_is(&s, 1 * MiB, 8 * MiB));
 	CU_ASSERT_STRING_EQUAL(s.obj, file_f);
@@ -243,13 +252,11 @@ static void spans(void)
 	CU_ASSERT_EQUAL_FATAL(stat(file_f, &st), 0);
 	CU_ASSERT_EQUAL(s.dev, st.st_dev);
 	CU_ASSERT_EQUAL(s.ino, st.st_ino);
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop907p1", &b), 0);
-	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, &t, NULL), 0);
+	span_named("loop907p1", &t, NULL);
 	CU_ASSERT_TRUE(span_is(&t, 3 * MiB, 4 * MiB));
 	CU_ASSERT_TRUE(idr_span_overlap(&s, &t, &both));
 	CU_ASSERT_TRUE(span_is(&both, 3 * MiB, 4 * MiB));
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "sdz1", &b), 0);
-	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, &s, &base), 0);
+	span_named("sdz1", &s, &base);
 	CU_ASSERT_TRUE(s.blk);
 	CU_ASSERT_EQUAL(s.dev, node_rdev[0]);	/* its whole disk */
 	CU_ASSERT_TRUE(span_is(&s, 1 * MiB, 5 * MiB));
@@ -258,9 +265,8 @@ static void spans(void)
 	/* Different objects never overlap, whatever the numbers. */
 	CU_ASSERT_FALSE(idr_span_overlap(&s, &t, NULL));
 	/* A hard link is the same file. */
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop902", &b), 0);
-	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, &s, NULL), 0);
-	CU_ASSERT_TRUE(idr_span_overlap(&s, &t, NULL) == false);	/* [4M, 8M) vs [3M, 4M) */
+	span_named("loop902", &s, NULL);
+	CU_ASSERT_FALSE(idr_span_overlap(&s, &t, NULL));	/* [4M, 8M) vs [3M, 4M) */
 	CU_ASSERT_EQUAL(s.ino, st.st_ino);
 }
 
@@ -270,14 +276,12 @@ static void spans_stacked(void)
 	struct idr_span s;
 
 	/* A loop device over a partition: the disk's bytes, the partition as the base. */
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop910", &b), 0);
-	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, &s, &base), 0);
+	span_named("loop910", &s, &base);
 	CU_ASSERT_TRUE(s.blk);
 	CU_ASSERT_TRUE(span_is(&s, 2 * MiB, 3 * MiB));
 	CU_ASSERT_STRING_EQUAL(base.name, "sdz1");
 	/* A loop device over a loop device over a file: the file's bytes. */
-	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop914", &b), 0);
-	CU_ASSERT_EQUAL_FATAL(idr_span_of_dev(sys, &b, &s, &base), 0);
+	span_named("loop914", &s, &base);
 	CU_ASSERT_FALSE(s.blk);
 	CU_ASSERT_TRUE(span_is(&s, 5 * MiB + MiB / 2, 6 * MiB));
 	CU_ASSERT_STRING_EQUAL(base.name, "");
@@ -407,31 +411,43 @@ static void file_targets(void)
 	CU_ASSERT_EQUAL(r.nr_total, 0);
 }
 
-/* Mark the last finding added to r as found through alias name. */
-static void through(struct idr_guard_report *r, const char *name)
+/* Add a finding on alias name of r (as found through it: on the alias itself). */
+static void found_on(struct idr_guard_report *r, const char *name, enum idr_found kind,
+		     const char *what, const char *where, long long offset)
 {
+	CU_ASSERT_PTR_NOT_NULL_FATAL(alias(r, name));
+	idr_guard_add(r, kind, name, what, where, offset);
 	r->found[r->nr - 1].via = (unsigned int)(alias(r, name) - r->alias) + 1;
+}
+
+/* r is refused, with errno err and the whole message printf(fmt, ...). */
+static void __attribute__((format(printf, 3, 4)))
+refused_as(const struct idr_guard_report *r, int err, const char *fmt, ...)
+{
+	char want[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	CU_ASSERT_EQUAL(idr_guard_decide(r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
+	CU_ASSERT_STRING_EQUAL(msg, want);
+	CU_ASSERT_EQUAL(idr_guard_errno(r), err);
 }
 
 static void refusal_names_both(void)
 {
-	char want[1024];
 	struct idr_guard_report r;
 
 	report_for("loop901", &r);
-	idr_guard_add(&r, IDR_FOUND_MOUNT, "loop900", "ext4", "/mnt/a", -1);
-	through(&r, "loop900");
-	idr_guard_add(&r, IDR_FOUND_SIGNATURE, "loop900", "ext4", NULL, 1080);
-	through(&r, "loop900");
-	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
-	snprintf(want, sizeof(want),
-		 "refusing to write to /dev/loop901: it overlaps /dev/loop900 (both reach bytes "
-		 "1048576-4194303 of %s): loop900 is mounted on /mnt/a (ext4); ext4 signature on "
-		 "loop900 at offset 1080. Nothing was written. To destroy what is on /dev/loop900, "
-		 "add allow_overwrite=/dev/loop900 to the job (it names that device only).",
-		 file_f);
-	CU_ASSERT_STRING_EQUAL(msg, want);
-	CU_ASSERT_EQUAL(idr_guard_errno(&r), EBUSY);
+	found_on(&r, "loop900", IDR_FOUND_MOUNT, "ext4", "/mnt/a", -1);
+	found_on(&r, "loop900", IDR_FOUND_SIGNATURE, "ext4", NULL, 1080);
+	refused_as(&r, EBUSY,
+		   "refusing to write to /dev/loop901: it overlaps /dev/loop900 (both reach bytes "
+		   "1048576-4194303 of %s): loop900 is mounted on /mnt/a (ext4); ext4 signature "
+		   "on loop900 at offset 1080. Nothing was written. To destroy what is on "
+		   "/dev/loop900, add allow_overwrite=/dev/loop900 to the job (it names that "
+		   "device only).", file_f);
 	/* Naming the target is not naming what would be destroyed. */
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, node[0], msg, sizeof(msg)), IDR_WRITE_REFUSED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "does not name /dev/loop900."));
@@ -443,17 +459,12 @@ static void refusal_of_a_file(void)
 	char want[1024];
 
 	CU_ASSERT_EQUAL_FATAL(idr_guard_resolve(sys, file_g, &r), 0);
-	idr_guard_add(&r, IDR_FOUND_SIGNATURE, "loop903", "ext4", NULL, 1080);
-	through(&r, "loop903");
-	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
-	snprintf(want, sizeof(want),
-		 "refusing to write to %s: it backs /dev/loop903 (bytes 0-1048575 of %s): ext4 "
-		 "signature on loop903 at offset 1080. Nothing was written. To destroy what is on "
-		 "/dev/loop903, add allow_overwrite=/dev/loop903 to the job (it names that device "
-		 "only).",
-		 file_g, file_g);
-	CU_ASSERT_STRING_EQUAL(msg, want);
-	CU_ASSERT_EQUAL(idr_guard_errno(&r), EPERM);
+	found_on(&r, "loop903", IDR_FOUND_SIGNATURE, "ext4", NULL, 1080);
+	refused_as(&r, EPERM,
+		   "refusing to write to %s: it backs /dev/loop903 (bytes 0-1048575 of %s): ext4 "
+		   "signature on loop903 at offset 1080. Nothing was written. To destroy what is "
+		   "on /dev/loop903, add allow_overwrite=/dev/loop903 to the job (it names that "
+		   "device only).", file_g, file_g);
 	/* Described by what it backs. */
 	idr_guard_describe(&r, want, sizeof(want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(want, "(a regular file backing /dev/loop903)"));
@@ -466,8 +477,7 @@ static void override_each(void)
 	char both[600];
 
 	report_for("loop910", &r);	/* its number is node[4]'s; sdz1 under it, node[1]'s */
-	idr_guard_add(&r, IDR_FOUND_MOUNT, "sdz1", "xfs", "/data", -1);
-	through(&r, "sdz1");
+	found_on(&r, "sdz1", IDR_FOUND_MOUNT, "xfs", "/data", -1);
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "it writes into /dev/sdz1 (bytes 2097152-3145727 of "
 					   "/dev/sdz): sdz1 is mounted on /data (xfs)"));
