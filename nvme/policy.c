@@ -89,7 +89,8 @@ static void findings_short(const struct idr_dev *d, char *buf, size_t len)
 				relation_short(&r->alias[f->via - 1], lead, sizeof(lead));
 		}
 		finding_short(self, f, one, sizeof(one));
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? ", " : "", lead, one);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? ", " : "", lead,
+					 one);
 	}
 	if (d->safety.nr_total > d->safety.nr && used < len)
 		snprintf(buf + used, len - used, ", %u more", d->safety.nr_total - d->safety.nr);

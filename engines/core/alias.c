@@ -75,8 +75,8 @@ static int loop_backing(const char *sys, const struct idr_blkdev *b, struct stat
 	got = idr_sysfs_read(dir, "loop/backing_file", name, len);
 	n = got > 0 ? (size_t)got : 0;
 	/* A path cut to fit, or of an unlinked file, names nothing reliable: ask the device. */
-	if (n && n + 1 < len && !(n >= sizeof(deleted) - 1 &&
-				   !strcmp(name + n - (sizeof(deleted) - 1), deleted))) {
+	if (n && n + 1 < len &&
+	    !(n >= sizeof(deleted) - 1 && !strcmp(name + n - (sizeof(deleted) - 1), deleted))) {
 		if (!stat(name, st) && (S_ISREG(st->st_mode) || S_ISBLK(st->st_mode))) {
 			*offset = b->loop_offset;
 			return 0;
@@ -246,7 +246,8 @@ static int alias_loops(const char *sys, struct idr_guard_report *r)
 	if (!dp)
 		return -errno;
 	while ((e = readdir(dp)))
-		if (!strncmp(e->d_name, "loop", 4) && !idr_path_join(sub, sizeof(sub), dir, e->d_name))
+		if (!strncmp(e->d_name, "loop", 4) &&
+		    !idr_path_join(sub, sizeof(sub), dir, e->d_name))
 			alias_loop(sys, sub, r);
 	closedir(dp);
 	return 0;

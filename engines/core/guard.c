@@ -717,7 +717,8 @@ char *idr_guard_findings_str(const struct idr_guard_report *r, char *buf, size_t
 			idr_guard_relation(r, &r->alias[f->via - 1], lead, sizeof(lead) - 2);
 			strcat(lead, ": ");
 		}
-		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? "; " : "", lead, one);
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? "; " : "", lead,
+					 one);
 	}
 	if (r->nr_total > r->nr && used < len)
 		snprintf(buf + used, len - used, "; and %u more", r->nr_total - r->nr);

@@ -139,9 +139,10 @@ enum idr_guard_mode {
 /*
  * idr_guard_inspect - look for everything a write to r's device would destroy (r from
  * idr_guard_resolve) and add it to r's findings, then the same on each of r's aliases
- * (findings marked with via; an alias's O_EXCL is only probed, never held). run_id names this fio run (the
- * backend's pid): jobs of one run writing the same device share its claim, marked by an
- * OFD lock at an offset derived from run_id, so the second job's EBUSY is not a refusal.
+ * (findings marked with via; an alias's O_EXCL is only probed, never held). run_id names
+ * this fio run (the backend's pid): jobs of one run writing the same device share its
+ * claim, marked by an OFD lock at an offset derived from run_id, so the second job's
+ * EBUSY is not a refusal.
  * Returns 0, or -errno when the device cannot be opened to check it: then nothing is
  * held and the caller must refuse; in IDR_GUARD_LOOK mode the mounts, swap and holders
  * (which need no privilege) are in r all the same, the signatures are not (-EACCES also

@@ -517,7 +517,8 @@ static void announcements(void)
 		 "table, mount or holder on /dev/loop903 (backed by it)", file_g);
 	CU_ASSERT_STRING_EQUAL(line, msg);
 	idr_guard_announce(&r, IDR_WRITE_OVERRIDDEN, "overwriting X", line, sizeof(line));
-	CU_ASSERT_PTR_NOT_NULL(strstr(line, "(a regular file backing /dev/loop903); overwriting X"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(line, "(a regular file backing /dev/loop903); overwriting X"));
 	/* No alias: the line it always was. */
 	report_for("nvme0n1", &r);
 	idr_guard_announce(&r, IDR_WRITE_OK, "", line, sizeof(line));
@@ -530,7 +531,8 @@ static CU_TestInfo alias_tests[] = {
 	{ "idr_blkdev_read/loop offset, backing file, partition start", sysfs_loop_facts },
 	{ "idr_span_of_dev/loop at an offset, its partition, a disk's partition, a hard link",
 	  spans },
-	{ "idr_span_of_dev/over a partition, stacked, over itself, deleted, unbound", spans_stacked },
+	{ "idr_span_of_dev/over a partition, stacked, over itself, deleted, unbound",
+	  spans_stacked },
 	{ "idr_guard_aliases/loop devices over the same file: overlapping ranges only",
 	  loop_aliases },
 	{ "idr_guard_aliases/the device under a loop device; loop devices over a disk",
