@@ -60,7 +60,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
 CORE_UNIT_SRCS := engines/core/caps.c engines/core/cpu.c engines/core/hist.c \
 	engines/core/sidecar.c engines/core/target.c engines/core/blkdev.c engines/core/guard.c \
-	engines/core/chan.c
+	engines/core/alias.c engines/core/chan.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))

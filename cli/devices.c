@@ -25,8 +25,10 @@ const char cmd_devices_help[] =
 	"their partitions, and for each:\n"
 	"  safe to write  no when it or a partition is mounted, holds a filesystem or other\n"
 	"                 signature or a partition table (libblkid), or is held by LVM, dm or\n"
-	"                 md; unknown when it cannot be read; yes otherwise. The engines'\n"
-	"                 write guard refuses the same things (override: allow_overwrite=)\n"
+	"                 md, or when a loop device reaching the same bytes of the same file\n"
+	"                 (or the device under a loop device) is; unknown when it cannot be\n"
+	"                 read; yes otherwise. The engines' write guard refuses the same\n"
+	"                 things (override: allow_overwrite=)\n"
 	"  passthrough    whether io_uring NVMe passthrough (uring_passthru) can open its\n"
 	"                 /dev/ngXnY as this user\n"
 	"  engines        the iodrill engines that apply to it\n"
@@ -360,6 +362,25 @@ static const char *const found_names[] = {
 	[IDR_FOUND_UNCHECKED] = "unchecked",
 };
 
+/* The alias a finding was made through: which device, how, and over which bytes. */
+static json_object *json_alias(const struct idr_guard_alias *a)
+{
+	static const char *const rel[] = {
+		[IDR_REL_BACKS] = "backs",
+		[IDR_REL_OVERLAPS] = "overlaps",
+		[IDR_REL_UNDER] = "writes_into",
+	};
+	json_object *o = json_object_new_object();
+
+	put(o, "device", jstr(a->dev.path));
+	put(o, "relation", json_object_new_string(rel[a->rel]));
+	put(o, "object", jstr(a->both.obj));
+	put(o, "start", json_object_new_int64((int64_t)a->both.start));
+	put(o, "end", a->both.end == IDR_SPAN_END ? NULL
+						  : json_object_new_int64((int64_t)a->both.end));
+	return o;
+}
+
 static json_object *json_safety(const struct idr_dev *d)
 {
 	json_object *o = json_object_new_object(), *arr = json_object_new_array(), *f;
@@ -379,6 +400,8 @@ static json_object *json_safety(const struct idr_dev *d)
 		put(f, "what", jstr(x->what));
 		put(f, "where", jstr(x->where));
 		put(f, "offset", x->offset >= 0 ? json_object_new_int64(x->offset) : NULL);
+		if (x->via && x->via <= d->safety.nr_alias)
+			put(f, "via", json_alias(&d->safety.alias[x->via - 1]));
 		json_object_array_add(arr, f);
 	}
 	put(o, "findings", arr);

@@ -622,8 +622,8 @@ static char *uring_passthru_errdetails(struct io_u *io_u)
  * hipri=1 on kernel 6.1: several rings polling passthrough commands on one controller at
  * once crash it (a general protection fault in bio_poll, called from
  * nvme_ns_chr_uring_cmd_iopoll: seen on the NVMe test machine, with fio's io_uring_cmd
- * too). One ring alone is fine, so say it rather than refuse. On stderr directly: fio's
- * log goes into its --output file.
+ * too). One ring alone is fine, so say it rather than refuse: a notice, as fio's own
+ * warnings are (its log, normal output mode; and the sidecar).
  */
 static void warn_iopoll_kernel(struct thread_data *td)
 {
@@ -632,10 +632,9 @@ static void warn_iopoll_kernel(struct thread_data *td)
 	idr_env_read(&env);
 	if (env.kernel_major != 6 || env.kernel_minor != 1)
 		return;
-	dprintf(STDERR_FILENO,
-		"%s: hipri=1 on kernel 6.1: several jobs polling NVMe passthrough commands on one "
-		"controller at once crash this kernel (general protection fault in bio_poll); run "
-		"one hipri job per controller at a time\n", td->io_ops->name);
+	idr_notice(td, "warning", "hipri=1 on kernel 6.1: several jobs polling NVMe passthrough "
+		   "commands on one controller at once crash this kernel (general protection "
+		   "fault in bio_poll); run one hipri job per controller at a time");
 }
 
 /* Options the device or the kernel cannot honour, refused by name. Returns 0 or 1. */
@@ -727,11 +726,11 @@ static int uring_passthru_init(struct thread_data *td)
 
 	if (check_options(td, o))
 		return 1;
-	if (o->hipri)
-		warn_iopoll_kernel(td);
 	pd = (struct uring_passthru_data *)idr_init(td, "uring_passthru", sizeof(*pd));
 	if (!pd)
 		return 1;
+	if (o->hipri)
+		warn_iopoll_kernel(td);
 	pd->cmd_op = o->nonvectored == 0 ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
 	pd->cmd_flags = o->fixedbufs ? IORING_URING_CMD_FIXED : 0;
 	pd->async_every = o->force_async;

@@ -9,13 +9,15 @@
 #include "caps.h"
 #include "devices.h"
 
-/* One finding, short, for the table: "mounted on /", "ext4 on loop3p1", "held by dm-0". */
-static void finding_short(const struct idr_dev *d, const struct idr_finding *f, char *buf,
-			  size_t len)
+/*
+ * One finding, short, for the table: "mounted on /", "ext4 on loop3p1", "held by dm-0";
+ * self is the device it is about (d's, or the alias's it was found through).
+ */
+static void finding_short(const char *self, const struct idr_finding *f, char *buf, size_t len)
 {
 	char on[IDR_DEVNAME_MAX + 4] = "";
 
-	if (strcmp(f->dev, d->blk.name))
+	if (strcmp(f->dev, self))
 		snprintf(on, sizeof(on), " on %s", f->dev);
 	switch (f->kind) {
 	case IDR_FOUND_MOUNT:
@@ -54,16 +56,41 @@ static bool only_unchecked(const struct idr_guard_report *r)
 	return r->nr_total == r->nr;
 }
 
+/* How alias a reaches d's bytes, short: "overlaps /dev/loop0, ". */
+static void relation_short(const struct idr_guard_alias *a, char *buf, size_t len)
+{
+	static const char *const verb[] = {
+		[IDR_REL_BACKS] = "backs",
+		[IDR_REL_OVERLAPS] = "overlaps",
+		[IDR_REL_UNDER] = "writes into",
+	};
+
+	snprintf(buf, len, "%s %s, ", verb[a->rel], a->dev.path);
+}
+
 static void findings_short(const struct idr_dev *d, char *buf, size_t len)
 {
-	char one[384];
+	const struct idr_guard_report *r = &d->safety;
+	const struct idr_finding *f;
+	char one[384], lead[IDR_DEVNAME_MAX + 32];
+	const char *self;
 	size_t used = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < d->safety.nr && used < len; i++) {
-		finding_short(d, &d->safety.found[i], one, sizeof(one));
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "", one);
+	for (i = 0; i < r->nr && used < len; i++) {
+		f = &r->found[i];
+		lead[0] = '\0';
+		self = d->blk.name;
+		if (f->via && f->via <= r->nr_alias) {
+			self = r->alias[f->via - 1].dev.name;
+			/* Findings through one alias follow each other: name it once. */
+			if (!i || r->found[i - 1].via != f->via)
+				relation_short(&r->alias[f->via - 1], lead, sizeof(lead));
+		}
+		finding_short(self, f, one, sizeof(one));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? ", " : "", lead,
+					 one);
 	}
 	if (d->safety.nr_total > d->safety.nr && used < len)
 		snprintf(buf + used, len - used, ", %u more", d->safety.nr_total - d->safety.nr);

@@ -349,9 +349,11 @@ err:
 
 /*
  * The guard's look at d (no O_EXCL, nothing held): mounts, holders, signatures of its
- * block device (an ng's namespace disk), recorded under the name the user gave (path).
+ * block device (an ng's namespace disk) and of the devices reaching the same bytes (loop
+ * devices over the same file: its aliases, from sysfs root sys), recorded under the name
+ * the user gave (path).
  */
-static void look(struct idr_dev *d, const char *path)
+static void look(const char *sys, struct idr_dev *d, const char *path)
 {
 	struct idr_guard_report *r = &d->safety;
 	char ng[IDR_DEVNAME_MAX + 8];
@@ -366,6 +368,8 @@ static void look(struct idr_dev *d, const char *path)
 		snprintf(ng, sizeof(ng), "/dev/%s", d->blk.ng);
 		idr_strcpy(r->path, sizeof(r->path), ng);
 	}
+	if (r->target == IDR_TARGET_BLOCK)
+		idr_guard_aliases(sys, r);
 	d->probe_err = idr_guard_inspect(r, IDR_GUARD_LOOK, 0, NULL);
 	d->checked = true;
 	if (path)
@@ -405,7 +409,7 @@ int idr_devices_scan(const struct idr_scan_opts *o, struct idr_devlist *l)
 			l->nvme_err = -ENOENT;
 	}
 	for (i = 0; o->safety && i < l->n; i++)
-		look(&l->v[i], NULL);
+		look(o->sys, &l->v[i], NULL);
 	return 0;
 err:
 	idr_devices_free(l);
@@ -426,7 +430,7 @@ void idr_devices_free(struct idr_devlist *l)
 static int identify_resolved(const struct idr_scan_opts *o, const struct idr_guard_report *r,
 			     struct idr_dev *d)
 {
-	if (r->target == IDR_TARGET_UNGUARDED)
+	if (r->target == IDR_TARGET_UNGUARDED || r->target == IDR_TARGET_FILE)
 		return -ENOTBLK;
 	d->blk = r->dev;
 	d->is_nvme = !strcmp(r->dev.kind, "nvme") || r->target == IDR_TARGET_NG_NODISK;
@@ -436,7 +440,7 @@ static int identify_resolved(const struct idr_scan_opts *o, const struct idr_gua
 			idr_nvme_identify_one(d);
 	}
 	if (o->safety) {
-		look(d, r->path);
+		look(o->sys, d, r->path);
 	} else {
 		d->safety.dev = d->blk;
 		idr_strcpy(d->safety.path, sizeof(d->safety.path), r->path);

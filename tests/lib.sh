@@ -76,6 +76,21 @@ loop_why()
 	command -v losetup >/dev/null || { echo "losetup not installed (util-linux)"; return; }
 }
 
+# needs_loops CASE TOOL...: when loop devices cannot be made here or a TOOL is not
+# installed, report CASE as SKIP with the reason and end the script.
+needs_loops()
+{
+	local case=$1 why tool
+	shift
+	why=$(loop_why)
+	for tool in "$@"; do
+		[ -n "$why" ] || command -v "$tool" >/dev/null || why="$tool not installed"
+	done
+	[ -z "$why" ] && return 0
+	skip "$case" "$why"
+	finish
+}
+
 # loopdev FILE [SECTOR_SIZE]: attach FILE with direct I/O; prints the device. Detached at exit.
 loopdev()
 {
@@ -346,7 +361,10 @@ vm_cases()
 # A write job is fio running ENGINE on TARGET with --rw=write --bs=4k --size=1M, then the
 # array GUARD_ARGS (e.g. --direct=1 for O_DIRECT-only engines), then the case's arguments.
 # CHECK_DEV (default TARGET) is the device whose checksum must hold or change; SUM_BYTES
-# limits the checksum to its first bytes. GUARD_ERR names the last run's stderr file.
+# limits the checksum to its first bytes. GUARD_ERR names the last run's stderr file;
+# after guard_allowed, GUARD_SC its sidecar and GUARD_SAY the announcement of each job
+# (engine_facts.guard: with JSON output fio's log, where it goes in normal mode, is not
+# printed).
 GUARD_ARGS=()
 _guard_pat=0
 
@@ -380,8 +398,8 @@ guard_refused()
 }
 
 # guard_allowed ENGINE NAME TARGET [FIO-ARG...]: the write job runs (fio exit 0, job error
-# 0), says what it writes to before writing, and the device did change (each run writes a
-# new pattern).
+# 0, nothing on stderr), says what it writes to (its sidecar's engine_facts.guard), and
+# the device did change (each run writes a new pattern).
 guard_allowed()
 {
 	local e=$1 name="$1: $2" t=$3 out rc err before after dev=${CHECK_DEV:-$3}
@@ -390,16 +408,21 @@ guard_allowed()
 	_guard_pat=$((_guard_pat + 1))
 	before=$(dev_sum "$dev")
 	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
-		--rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" \
+		--rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" --sidecar="$out.sc" \
 		--buffer_pattern="$(printf '0x%08x' $((0x1d000000 + _guard_pat)))" "$@"
 	rc=$?
 	err=$(fio_job_field "$out" g .error)
 	after=$(dev_sum "$dev")
 	GUARD_ERR=$out.err
+	GUARD_SC=$out.sc
+	GUARD_SAY=$out.say
+	jq -r '.engine_facts.guard // empty' "$out.sc" >"$out.say" 2>/dev/null
 	if [ "$rc" != 0 ] || [ "$err" != 0 ]; then
 		fail "$name" "fio rc=$rc error=$err: $(grep -m2 -E 'iodrill|error' "$out.err" | head -c 600)"
-	elif ! grep -q "writing to $t" "$out.err"; then
-		fail "$name" "did not say what it writes to: $(head -c 300 "$out.err")"
+	elif [ -s "$out.err" ]; then
+		fail "$name" "a good run wrote to stderr: $(head -c 300 "$out.err")"
+	elif ! grep -q "^writing to $t" "$out.say"; then
+		fail "$name" "did not say what it writes to (sidecar engine_facts.guard): $(head -c 300 "$out.say")"
 	elif [ "$before" = "$after" ]; then
 		fail "$name" "fio reported success but $dev did not change"
 	else
@@ -407,20 +430,23 @@ guard_allowed()
 	fi
 }
 
-# guard_read_ok ENGINE NAME TARGET [FIO-ARG...]: a read job runs and announces no write.
+# guard_read_ok ENGINE NAME TARGET [FIO-ARG...]: a read job runs, nothing on stderr, and
+# announces no write (no engine_facts.guard in its sidecar).
 guard_read_ok()
 {
-	local e=$1 name="$1: $2" t=$3 out rc err
+	local e=$1 name="$1: $2" t=$3 out rc err say
 	shift 3
 	out=$(scratch)/read-$RANDOM
 	runfio "$out" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$t" \
-		--rw=read --bs=4k --size=1M "${GUARD_ARGS[@]}" "$@"
+		--rw=read --bs=4k --size=1M "${GUARD_ARGS[@]}" --sidecar="$out.sc" "$@"
 	rc=$?
 	err=$(fio_job_field "$out" g .error)
-	if [ "$rc" = 0 ] && [ "$err" = 0 ] && ! grep -q "writing to" "$out.err"; then
+	say=$(jq -r '.engine_facts.guard // empty' "$out.sc" 2>&1)
+	if [ "$rc" = 0 ] && [ "$err" = 0 ] && [ ! -s "$out.err" ] && [ -s "$out.sc" ] &&
+		[ -z "$say" ]; then
 		pass "$name"
 	else
-		fail "$name" "fio rc=$rc error=$err: $(head -c 300 "$out.err")"
+		fail "$name" "fio rc=$rc error=$err: $(head -c 300 "$out.err") $say"
 	fi
 }
 

@@ -261,6 +261,9 @@ static struct json_object *jobs_json(const struct loaded *l)
 		put(o, "iodepth", json_object_new_int((int)j->iodepth));
 		put(o, "error", json_object_new_int(j->fio->error));
 		put(o, "sidecar_lines", json_object_new_int((int)j->sc_lines));
+		/* What the guard said before writing: fio's log has it only in normal mode. */
+		if (j->sc_lines)
+			put(o, "guard", jstr(idr_json_str(j->sc.engine_facts, "guard")));
 		put(o, "options", merged_options(&l->r.runs[j->part], j->fio));
 		json_object_array_add(a, o);
 	}

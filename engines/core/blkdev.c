@@ -205,6 +205,14 @@ static void read_nvme(const char *sys, const char *dir, struct idr_blkdev *b)
 	read_ng(sys, dir, b);
 }
 
+/* A loop device's backing file and the bytes of it the device covers. */
+static void read_loop(const char *dir, struct idr_blkdev *b)
+{
+	idr_sysfs_read(dir, "loop/backing_file", b->backing, sizeof(b->backing));
+	b->loop_offset = sysfs_ull(dir, "loop/offset");
+	b->loop_sizelimit = sysfs_ull(dir, "loop/sizelimit");
+}
+
 /* What the whole disk says about itself (a partition inherits all of it). */
 static void read_disk(const char *sys, const char *dir, struct idr_blkdev *b)
 {
@@ -223,7 +231,7 @@ static void read_disk(const char *sys, const char *dir, struct idr_blkdev *b)
 	else if (!strcmp(b->kind, "virtio"))
 		idr_sysfs_read(dir, "serial", b->serial, sizeof(b->serial));
 	else if (!strcmp(b->kind, "loop"))
-		idr_sysfs_read(dir, "loop/backing_file", b->backing, sizeof(b->backing));
+		read_loop(dir, b);
 	else if (!strcmp(b->kind, "dm") && idr_sysfs_read(dir, "dm/name", buf, sizeof(buf)) > 0)
 		snprintf(b->model, sizeof(b->model), "dm %.56s", buf);
 }
@@ -244,6 +252,8 @@ int idr_blkdev_read(const char *sys, const char *dir, struct idr_blkdev *b)
 	b->size_bytes = sysfs_ull(real, "size") * 512;
 	b->readonly = sysfs_ull(real, "ro") != 0;
 	b->partno = (unsigned int)sysfs_ull(real, "partition");
+	if (b->partno)
+		b->start_bytes = sysfs_ull(real, "start") * 512;
 	idr_strcpy(disk_dir, sizeof(disk_dir), real);
 	b->disk_devno = b->devno;
 	if (b->partno && slash) {

@@ -25,6 +25,7 @@ struct idr_blkdev {
 	char disk[IDR_DEVNAME_MAX];	/* the whole disk: name itself, or a partition's parent */
 	dev_t disk_devno;
 	unsigned int partno;		/* 0 for a whole disk */
+	uint64_t start_bytes;		/* a partition's first byte in its disk; 0 for a disk */
 	uint64_t size_bytes;
 	unsigned int lbsize, pbsize;	/* logical and physical block size, bytes */
 	unsigned int max_hw_kb;		/* queue/max_hw_sectors_kb: the largest single I/O */
@@ -32,7 +33,9 @@ struct idr_blkdev {
 	char kind[16];			/* nvme, virtio, scsi, loop, dm, md, zram, other */
 	char model[64], serial[64], firmware[32];
 	char wwid[160];			/* NVMe namespace or SCSI WWID, "" when none */
-	char backing[256];		/* loop: the backing file */
+	char backing[256];		/* loop: the backing file (cut to fit: for messages) */
+	uint64_t loop_offset;		/* loop: its first byte in the backing file */
+	uint64_t loop_sizelimit;	/* loop: the most it covers of it; 0 for all */
 	/* NVMe namespace only */
 	unsigned int nsid;
 	char ctrl[IDR_DEVNAME_MAX];	/* nvme0, or nvme-subsys0 for a multipath head */

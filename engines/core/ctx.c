@@ -26,6 +26,24 @@ int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 	return 1;
 }
 
+void idr_notice(struct thread_data *td, const char *key, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (td->io_ops_data)
+		idr_note_str(idr_ctx(td), key, msg);
+	/* fio prints its own notices only in normal mode: JSON and terse output stay whole. */
+	if (!(output_format & FIO_OUTPUT_NORMAL))
+		return;
+	log_info("%s: %s\n", td->io_ops->name, msg);
+	/* A process job leaves with _exit(): unflushed, the line would be lost with it. */
+	log_info_flush();
+}
+
 /* The core's options sit right after the pad pointer in every engine options struct. */
 static struct idr_opts *core_opts(struct thread_data *td)
 {
@@ -148,22 +166,17 @@ static unsigned long guard_run_id(struct thread_data *td, bool in_job)
 	return (!in_job || td->o.use_thread) ? (unsigned long)getpid() : (unsigned long)getppid();
 }
 
-/*
- * Say what is about to be written to, on the terminal: straight to stderr in one write,
- * because fio's log_info and log_err go into the --output file and would corrupt its JSON.
- */
+/* Say what is about to be written to (idr_notice); jobs sharing the device say it once. */
 static void guard_announce(struct thread_data *td, const struct idr_guard_report *r,
 			   enum idr_verdict v, const char *msg)
 {
-	char what[1024];
+	char line[4096];
 
-	idr_guard_describe(r, what, sizeof(what));
-	if (v == IDR_WRITE_OVERRIDDEN)
-		dprintf(STDERR_FILENO, "%s: writing to %s; %s\n", td->io_ops->name, what, msg);
+	idr_guard_announce(r, v, msg, line, sizeof(line));
+	if (r->sibling)
+		idr_note_str(idr_ctx(td), "guard", line);
 	else
-		dprintf(STDERR_FILENO,
-			"%s: writing to %s: no filesystem, partition table, mount or holder on it\n",
-			td->io_ops->name, what);
+		idr_notice(td, "guard", "%s", line);
 }
 
 /* Check r (resolved) and record the verdict for g (NULL outside a job). Returns 0 or 1. */
@@ -192,10 +205,10 @@ static int guard_check(struct thread_data *td, struct idr_guard_report *r,
 		return 0;
 	g->checked = true;
 	g->hold_fd = fd;
-	if (!r->sibling)
-		guard_announce(td, r, v, msg);
+	guard_announce(td, r, v, msg);
 	if (v == IDR_WRITE_OVERRIDDEN)
-		idr_note_str(idr_ctx(td), "overwritten", r->dev.path);
+		idr_note_str(idr_ctx(td), "overwritten",
+			     r->target == IDR_TARGET_FILE ? r->path : r->dev.path);
 	return 0;
 }
 

@@ -24,27 +24,35 @@
 #define SIBLING_LOCK_BASE (1LL << 40)
 #define SIBLING_TRIES 20
 
-void idr_guard_add(struct idr_guard_report *r, enum idr_found kind, const char *dev,
-		   const char *what, const char *where, long long offset)
+/* Record finding f as found on alias via (0: the target). */
+static void add_via(struct idr_guard_report *r, const struct idr_finding *f, unsigned int via)
 {
-	struct idr_finding *f;
+	struct idr_finding *n;
 	unsigned int i;
 
 	/* GPT has a primary and a backup header: one finding per kind, device and type. */
 	for (i = 0; i < r->nr; i++)
-		if (r->found[i].kind == kind && !strcmp(r->found[i].dev, dev) &&
-		    !strcmp(r->found[i].what, what ? what : "") &&
-		    !strcmp(r->found[i].where, where ? where : ""))
+		if (r->found[i].kind == f->kind && r->found[i].via == via &&
+		    !strcmp(r->found[i].dev, f->dev) && !strcmp(r->found[i].what, f->what) &&
+		    !strcmp(r->found[i].where, f->where))
 			return;
 	r->nr_total++;
 	if (r->nr >= IDR_GUARD_MAX_FINDINGS)
 		return;
-	f = &r->found[r->nr++];
-	f->kind = kind;
-	idr_strcpy(f->dev, sizeof(f->dev), dev);
-	idr_strcpy(f->what, sizeof(f->what), what ? what : "");
-	idr_strcpy(f->where, sizeof(f->where), where ? where : "");
-	f->offset = offset;
+	n = &r->found[r->nr++];
+	*n = *f;
+	n->via = via;
+}
+
+void idr_guard_add(struct idr_guard_report *r, enum idr_found kind, const char *dev,
+		   const char *what, const char *where, long long offset)
+{
+	struct idr_finding f = { .kind = kind, .offset = offset };
+
+	idr_strcpy(f.dev, sizeof(f.dev), dev);
+	idr_strcpy(f.what, sizeof(f.what), what ? what : "");
+	idr_strcpy(f.where, sizeof(f.where), where ? where : "");
+	add_via(r, &f, 0);
 }
 
 int idr_guard_resolve(const char *sys, const char *path, struct idr_guard_report *r)
@@ -67,7 +75,14 @@ int idr_guard_resolve(const char *sys, const char *path, struct idr_guard_report
 			r->target = IDR_TARGET_NG;
 		else if (ret == -ENODEV)
 			r->target = IDR_TARGET_NG_NODISK;
+	} else if (S_ISREG(st.st_mode)) {
+		r->target = IDR_TARGET_FILE;
+		idr_span_of_file(path, &st, &r->span);
 	}
+	/* A regular file that backs no loop device is written unchecked. */
+	if (r->target != IDR_TARGET_UNGUARDED && r->target != IDR_TARGET_NG_NODISK &&
+	    !idr_guard_aliases(sys, r) && r->target == IDR_TARGET_FILE)
+		r->target = IDR_TARGET_UNGUARDED;
 	return 0;
 }
 
@@ -400,8 +415,9 @@ static bool found_kind(const struct idr_guard_report *r, enum idr_found kind)
 	return false;
 }
 
-int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsigned long run_id,
-		      int *hold_fd)
+/* The target's own checks (see idr_guard_inspect). */
+static int inspect_target(struct idr_guard_report *r, enum idr_guard_mode mode,
+			  unsigned long run_id, int *hold_fd)
 {
 	const char *node = r->target == IDR_TARGET_NG ? r->dev.path : r->path;
 	struct dev_set set;
@@ -409,10 +425,6 @@ int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsi
 	struct stat st;
 	int fd, ret = 0;
 
-	if (hold_fd)
-		*hold_fd = -1;
-	if (r->target == IDR_TARGET_UNGUARDED)
-		return 0;
 	if (r->target == IDR_TARGET_NG_NODISK) {
 		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.ng,
 			      "its namespace has no block device to check", NULL, -1);
@@ -459,10 +471,86 @@ out_close:
 	return ret;
 }
 
+/*
+ * Check each alias as a block device of its own, its findings marked with via. Its O_EXCL
+ * is probed, not held: the target's claim is what keeps the job's own device; an alias
+ * another job of this run holds is found by the sibling mark like the target. An alias
+ * that cannot be opened is unchecked, except when only looking without the privilege to
+ * read it: that is returned (-EACCES), as for the target's own signatures. Returns 0 or
+ * -EACCES.
+ */
+static int inspect_aliases(struct idr_guard_report *r, enum idr_guard_mode mode,
+			   unsigned long run_id)
+{
+	struct idr_guard_report *sub;
+	unsigned int i, k;
+	int ret, denied = 0;
+
+	if (!r->nr_alias)
+		return 0;
+	sub = malloc(sizeof(*sub));
+	if (!sub) {
+		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->alias[0].dev.name, "out of memory",
+			      NULL, -1);
+		return 0;
+	}
+	for (i = 0; i < r->nr_alias; i++) {
+		struct idr_finding f = { .kind = IDR_FOUND_UNCHECKED, .offset = -1 };
+
+		memset(sub, 0, sizeof(*sub));
+		sub->target = IDR_TARGET_BLOCK;
+		sub->dev = r->alias[i].dev;
+		idr_strcpy(sub->path, sizeof(sub->path), sub->dev.path);
+		ret = inspect_target(sub, mode == IDR_GUARD_HOLD ? IDR_GUARD_PROBE : mode, run_id,
+				     NULL);
+		if (mode == IDR_GUARD_LOOK && (ret == -EACCES || ret == -EPERM)) {
+			denied = -EACCES;
+		} else if (ret) {
+			idr_strcpy(f.dev, sizeof(f.dev), sub->dev.name);
+			idr_strcpy(f.what, sizeof(f.what), strerror(-ret));
+			snprintf(f.where, sizeof(f.where), "cannot open %s to read it",
+				 sub->dev.path);
+			add_via(r, &f, i + 1);
+		}
+		for (k = 0; k < sub->nr; k++)
+			add_via(r, &sub->found[k], i + 1);
+		r->nr_total += sub->nr_total - sub->nr;
+	}
+	free(sub);
+	return denied;
+}
+
+int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsigned long run_id,
+		      int *hold_fd)
+{
+	int ret = 0, ret2;
+
+	if (hold_fd)
+		*hold_fd = -1;
+	if (r->target == IDR_TARGET_UNGUARDED)
+		return 0;
+	if (r->target != IDR_TARGET_FILE)
+		ret = inspect_target(r, mode, run_id, hold_fd);
+	/* Nothing is held after a failure: the caller refuses (looking goes on). */
+	if (ret && mode != IDR_GUARD_LOOK)
+		return ret;
+	/*
+	 * What a loop device writes into, not known: refused as unchecked; but looking as a
+	 * user who may not read its backing file, "needs root", as for its signatures.
+	 */
+	if (r->span_err == -EACCES && mode == IDR_GUARD_LOOK)
+		ret = ret ?: r->span_err;
+	else if (r->span_err)
+		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->dev.name, strerror(-r->span_err),
+			      "cannot tell which file its loop device writes into", -1);
+	ret2 = inspect_aliases(r, mode, run_id);
+	return ret ?: ret2;
+}
+
 /* ---- the verdict ------------------------------------------------------------------ */
 
-/* Does one override token name r's device? */
-static bool token_names(const struct idr_guard_report *r, const char *tok)
+/* Does one override token name device d (nodisk: an ng alone, named by its char device)? */
+static bool token_names(const struct idr_blkdev *d, bool nodisk, const char *tok)
 {
 	struct stat st;
 
@@ -470,15 +558,14 @@ static bool token_names(const struct idr_guard_report *r, const char *tok)
 		if (stat(tok, &st))
 			return false;
 		if (S_ISBLK(st.st_mode))
-			return r->target != IDR_TARGET_NG_NODISK &&
-			       (st.st_rdev == r->dev.devno || st.st_rdev == r->dev.disk_devno);
-		return S_ISCHR(st.st_mode) && r->dev.ng_devno && st.st_rdev == r->dev.ng_devno;
+			return !nodisk && (st.st_rdev == d->devno || st.st_rdev == d->disk_devno);
+		return S_ISCHR(st.st_mode) && d->ng_devno && st.st_rdev == d->ng_devno;
 	}
-	return (*r->dev.serial && !strcmp(tok, r->dev.serial)) ||
-	       (*r->dev.wwid && !strcmp(tok, r->dev.wwid));
+	return (*d->serial && !strcmp(tok, d->serial)) || (*d->wwid && !strcmp(tok, d->wwid));
 }
 
-bool idr_guard_override_names(const struct idr_guard_report *r, const char *allow)
+/* Does some token of allow name d? */
+static bool allow_names(const struct idr_blkdev *d, bool nodisk, const char *allow)
 {
 	char buf[4096], *tok, *save = NULL;
 
@@ -486,9 +573,14 @@ bool idr_guard_override_names(const struct idr_guard_report *r, const char *allo
 		return false;
 	idr_strcpy(buf, sizeof(buf), allow);
 	for (tok = strtok_r(buf, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
-		if (token_names(r, tok))
+		if (token_names(d, nodisk, tok))
 			return true;
 	return false;
+}
+
+bool idr_guard_override_names(const struct idr_guard_report *r, const char *allow)
+{
+	return allow_names(&r->dev, r->target == IDR_TARGET_NG_NODISK, allow);
 }
 
 /* Is tok the serial or WWID of some block device under sys/class/block? */
@@ -575,29 +667,127 @@ static void finding_str(const struct idr_finding *f, char *buf, size_t len)
 	}
 }
 
+/* "bytes 1048576-2097151 of /s/a.img" for span s. */
+static void bytes_str(const struct idr_span *s, char *buf, size_t len)
+{
+	if (s->end == IDR_SPAN_END)
+		snprintf(buf, len, "bytes %llu to the end of %s", (unsigned long long)s->start,
+			 s->obj);
+	else
+		snprintf(buf, len, "bytes %llu-%llu of %s", (unsigned long long)s->start,
+			 (unsigned long long)s->end - 1, s->obj);
+}
+
+char *idr_guard_relation(const struct idr_guard_report *r, const struct idr_guard_alias *a,
+			 char *buf, size_t len)
+{
+	char bytes[384];
+
+	(void)r;
+	bytes_str(&a->both, bytes, sizeof(bytes));
+	switch (a->rel) {
+	case IDR_REL_BACKS:
+		snprintf(buf, len, "it backs %s (%s)", a->dev.path, bytes);
+		break;
+	case IDR_REL_OVERLAPS:
+		snprintf(buf, len, "it overlaps %s (both reach %s)", a->dev.path, bytes);
+		break;
+	case IDR_REL_UNDER:
+	default:
+		snprintf(buf, len, "it writes into %s (%s)", a->dev.path, bytes);
+		break;
+	}
+	return buf;
+}
+
 char *idr_guard_findings_str(const struct idr_guard_report *r, char *buf, size_t len)
 {
-	char one[512];
+	char one[512], lead[768];
+	const struct idr_finding *f;
 	size_t used = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
 	for (i = 0; i < r->nr && used < len; i++) {
-		finding_str(&r->found[i], one, sizeof(one));
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? "; " : "", one);
+		f = &r->found[i];
+		finding_str(f, one, sizeof(one));
+		lead[0] = '\0';
+		/* Findings on an alias follow each other: say once how it is reached. */
+		if (f->via && f->via <= r->nr_alias && (!i || r->found[i - 1].via != f->via)) {
+			idr_guard_relation(r, &r->alias[f->via - 1], lead, sizeof(lead) - 2);
+			strcat(lead, ": ");
+		}
+		used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? "; " : "", lead,
+					 one);
 	}
 	if (r->nr_total > r->nr && used < len)
 		snprintf(buf + used, len - used, "; and %u more", r->nr_total - r->nr);
 	return buf;
 }
 
+/* The override value to print for device d: its serial if any, else its path. */
+static const char *suggest_dev(const struct idr_blkdev *d)
+{
+	if (*d->serial && !strchr(d->serial, ':') && !strchr(d->serial, ' '))
+		return d->serial;
+	return d->path;
+}
+
 const char *idr_guard_suggest(const struct idr_guard_report *r)
 {
 	if (r->target == IDR_TARGET_NG_NODISK)
 		return r->path;
-	if (*r->dev.serial && !strchr(r->dev.serial, ':') && !strchr(r->dev.serial, ' '))
-		return r->dev.serial;
-	return r->dev.path;
+	return suggest_dev(&r->dev);
+}
+
+/* What something was found on: bit 0 the target, bit i alias i - 1. */
+static unsigned int found_on(const struct idr_guard_report *r)
+{
+	unsigned int i, on = 0;
+
+	for (i = 0; i < r->nr; i++)
+		on |= 1u << r->found[i].via;
+	return on;
+}
+
+/* Does allow name every device in on? */
+static bool allow_names_all(const struct idr_guard_report *r, unsigned int on, const char *allow)
+{
+	unsigned int i;
+
+	if ((on & 1) && !idr_guard_override_names(r, allow))
+		return false;
+	for (i = 0; i < r->nr_alias; i++)
+		if ((on & (2u << i)) && !allow_names(&r->alias[i].dev, false, allow))
+			return false;
+	return true;
+}
+
+/* The override value naming every device in on, ':'-separated, into buf. Returns buf. */
+static char *suggest_all(const struct idr_guard_report *r, unsigned int on, char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	if (on & 1)
+		used = (size_t)snprintf(buf, len, "%s", idr_guard_suggest(r));
+	for (i = 0; i < r->nr_alias && used < len; i++)
+		if (on & (2u << i))
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ":" : "",
+						 suggest_dev(&r->alias[i].dev));
+	return buf;
+}
+
+/* Was a mount found on the target itself (then fio's own name check sees it too)? */
+static bool target_mounted(const struct idr_guard_report *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr; i++)
+		if (r->found[i].kind == IDR_FOUND_MOUNT && !r->found[i].via)
+			return true;
+	return false;
 }
 
 /* "/dev/alias" -> " (/dev/loop3)"; "/dev/ng0n1" -> " (namespace /dev/nvme0n1)". */
@@ -610,35 +800,67 @@ static void via_str(const struct idr_guard_report *r, char *buf, size_t len)
 		snprintf(buf, len, " (%s)", r->dev.path);
 }
 
+/* The devices of on, for the refusal: what is destroyed, and what the value names. */
+static void subject_words(const struct idr_guard_report *r, unsigned int on, const char **what,
+			  const char **names)
+{
+	if (on == 1) {
+		*what = "it";
+		*names = "this device";
+	} else if (!(on & (on - 1))) {
+		*what = r->alias[__builtin_ctz(on) - 1].dev.path;
+		*names = "that device";
+	} else {
+		*what = "them";
+		*names = "these devices";
+	}
+}
+
 enum idr_verdict idr_guard_decide(const struct idr_guard_report *r, const char *allow, char *msg,
 				  size_t len)
 {
-	char found[2048], via[128], alt[160] = "", mismatch[256] = "";
-	const char *suggest = idr_guard_suggest(r);
+	char found[2048], via[128], alt[160] = "", mismatch[256] = "", value[640];
+	unsigned int on = found_on(r);
+	const char *what, *names;
 
 	msg[0] = '\0';
 	if (!r->nr_total)
 		return IDR_WRITE_OK;
 	idr_guard_findings_str(r, found, sizeof(found));
 	via_str(r, via, sizeof(via));
-	if (idr_guard_override_names(r, allow)) {
+	if (allow_names_all(r, on, allow)) {
 		snprintf(msg, len, "overwriting %s%s as %s=%s asks: %s", r->path, via,
 			 IDR_GUARD_OPTION, allow, found);
 		return IDR_WRITE_OVERRIDDEN;
 	}
+	subject_words(r, on, &what, &names);
 	if (allow && *allow)
-		snprintf(mismatch, sizeof(mismatch), " %s=%s does not name this device.",
-			 IDR_GUARD_OPTION, allow);
-	if (suggest != r->dev.path && r->target != IDR_TARGET_NG_NODISK)
+		snprintf(mismatch, sizeof(mismatch), " %s=%s does not name %s.", IDR_GUARD_OPTION,
+			 allow, on == 1 ? names : on & (on - 1) ? "each of them" : what);
+	suggest_all(r, on, value, sizeof(value));
+	if (on == 1 && strcmp(value, r->dev.path) && r->target != IDR_TARGET_NG_NODISK)
 		snprintf(alt, sizeof(alt), "; %s=%s works too", IDR_GUARD_OPTION, r->dev.path);
 	snprintf(msg, len,
-		 "refusing to write to %s%s: %s. Nothing was written.%s To destroy what is on it, "
-		 "add %s=%s to the job (it names this device only%s)%s",
-		 r->path, via, found, mismatch, IDR_GUARD_OPTION, suggest, alt,
-		 found_kind(r, IDR_FOUND_MOUNT) ? "; a mounted device also needs fio's "
-						  "allow_mounted_write=1."
-						: ".");
+		 "refusing to write to %s%s: %s. Nothing was written.%s To destroy what is on %s, "
+		 "add %s=%s to the job (it names %s only%s)%s",
+		 r->path, via, found, mismatch, what, IDR_GUARD_OPTION, value, names, alt,
+		 target_mounted(r) ? "; a mounted device also needs fio's allow_mounted_write=1."
+				   : ".");
 	return IDR_WRITE_REFUSED;
+}
+
+/* The regular file target: "/s/a.img (a regular file backing /dev/loop0, /dev/loop1)". */
+static void describe_file(const struct idr_guard_report *r, char *buf, size_t len)
+{
+	size_t used;
+	unsigned int i;
+
+	used = (size_t)snprintf(buf, len, "%s (a regular file backing", r->path);
+	for (i = 0; i < r->nr_alias && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s %s", i ? "," : "",
+					 r->alias[i].dev.path);
+	if (used < len)
+		snprintf(buf + used, len - used, ")");
 }
 
 char *idr_guard_describe(const struct idr_guard_report *r, char *buf, size_t len)
@@ -647,6 +869,10 @@ char *idr_guard_describe(const struct idr_guard_report *r, char *buf, size_t len
 	char size[32], via[128], nsid[24] = "";
 	char model[96] = "", serial[96] = "", backing[300] = "";
 
+	if (r->target == IDR_TARGET_FILE) {
+		describe_file(r, buf, len);
+		return buf;
+	}
 	if (r->target == IDR_TARGET_NG_NODISK) {
 		snprintf(buf, len, "%s (NVMe generic device %s, no block device)", r->path, d->ng);
 		return buf;
@@ -662,5 +888,34 @@ char *idr_guard_describe(const struct idr_guard_report *r, char *buf, size_t len
 		snprintf(backing, sizeof(backing), " over %s", d->backing);
 	snprintf(buf, len, "%s%s (%s%s%s%s%s, %s, %u B blocks)", r->path, via, d->kind, backing,
 		 model, serial, nsid, idr_size_str(d->size_bytes, size, sizeof(size)), d->lbsize);
+	return buf;
+}
+
+char *idr_guard_announce(const struct idr_guard_report *r, enum idr_verdict v, const char *msg,
+			 char *buf, size_t len)
+{
+	static const char *const rel[] = {
+		[IDR_REL_BACKS] = "backed by it",
+		[IDR_REL_OVERLAPS] = "overlapping it",
+		[IDR_REL_UNDER] = "under it",
+	};
+	char what[1024], on[1024];
+	size_t used = 0;
+	unsigned int i;
+
+	idr_guard_describe(r, what, sizeof(what));
+	if (v == IDR_WRITE_OVERRIDDEN) {
+		snprintf(buf, len, "writing to %s; %s", what, msg);
+		return buf;
+	}
+	on[0] = '\0';
+	if (r->target != IDR_TARGET_FILE)
+		used = (size_t)snprintf(on, sizeof(on), "it");
+	for (i = 0; i < r->nr_alias && used < sizeof(on); i++)
+		used += (size_t)snprintf(on + used, sizeof(on) - used, "%s%s (%s)",
+					 used ? " or on " : "", r->alias[i].dev.path,
+					 rel[r->alias[i].rel]);
+	snprintf(buf, len, "writing to %s: no filesystem, partition table, mount or holder on %s",
+		 what, on);
 	return buf;
 }

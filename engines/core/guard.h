@@ -15,9 +15,18 @@
  * For /dev/ngXnY the namespace's block device (/dev/nvmeXnY) is what gets checked and
  * held: passthrough I/O bypasses every mount and exclusivity check of the block layer.
  *
+ * A device is also judged by what else reaches its bytes (alias.h): the other loop
+ * devices over the same backing file or device whose range overlaps (for a loop device,
+ * or any device a loop device is stacked on), and the block device under a loop device.
+ * Each is checked as above (O_EXCL for a moment, not held) and what is found on it
+ * refuses the write as well. A regular file is checked only when it backs a loop device:
+ * then that loop device is; other regular files cost one look at the loop devices'
+ * backing files and are written unchecked.
+ *
  * Anything found refuses the write with one message naming what was found and where,
- * and the one option that overrides it: allow_overwrite=<this device's serial or path>.
- * Reads are never checked; regular files and other char devices are not guarded.
+ * and the one option that overrides it: allow_overwrite=<the serial or path of each
+ * device found holding something>. Reads are never checked; char devices other than
+ * /dev/ngXnY are not guarded.
  *
  * No fio types: the device-side half (idr_guard_inspect) and the policy half
  * (idr_guard_decide, pure) are unit-tested on their own; the iodrill command uses the
@@ -30,6 +39,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "alias.h"
 #include "blkdev.h"
 
 /* The core option every engine has, named in every refusal. */
@@ -51,6 +61,7 @@ struct idr_finding {
 	char what[64];
 	char where[256];
 	long long offset;		/* signature offset in bytes, -1 when none */
+	unsigned int via;		/* 0: on the target; i: on alias[i - 1] */
 };
 
 #define IDR_GUARD_MAX_FINDINGS 16
@@ -58,16 +69,39 @@ struct idr_finding {
 
 /* What a path names, as the guard sees it. */
 enum idr_target {
-	IDR_TARGET_UNGUARDED,	/* a regular file, a pipe, a char device other than ng */
+	IDR_TARGET_UNGUARDED,	/* a pipe, a char device other than ng, a regular file that
+				 * backs no loop device */
+	IDR_TARGET_FILE,	/* a regular file that backs a loop device: r->alias */
 	IDR_TARGET_BLOCK,	/* a block device (a whole disk or a partition) */
 	IDR_TARGET_NG,		/* an NVMe generic char device with its namespace disk */
 	IDR_TARGET_NG_NODISK,	/* an NVMe generic char device whose namespace has no disk */
 };
 
+/* How another device reaches the target's bytes. */
+enum idr_relation {
+	IDR_REL_BACKS,		/* the target (a regular file) is its backing file */
+	IDR_REL_OVERLAPS,	/* a loop device over the same bytes of the same object */
+	IDR_REL_UNDER,		/* the device under the target loop device: it writes there */
+};
+
+struct idr_guard_alias {
+	enum idr_relation rel;
+	struct idr_blkdev dev;	/* the other device */
+	struct idr_span both;	/* the bytes both reach, of the object underneath */
+};
+
+#define IDR_GUARD_MAX_ALIASES 8	/* said in alias.c's message */
+
 struct idr_guard_report {
 	char path[4096];	/* as the job named it */
 	enum idr_target target;
 	struct idr_blkdev dev;	/* the block device checked (for ng: its namespace) */
+	struct idr_span span;	/* the bytes it reaches in the end (alias.h) */
+	int span_err;		/* 0, or why span could not be told (-errno of idr_span_of_dev):
+				 * idr_guard_inspect makes it a finding, or, looking without
+				 * privilege (-EACCES), its return */
+	unsigned int nr_alias;	/* other devices reaching them, found by idr_guard_aliases */
+	struct idr_guard_alias alias[IDR_GUARD_MAX_ALIASES];
 	bool busy;		/* the O_EXCL open said EBUSY */
 	bool sibling;		/* ... and another job of this fio run holds it */
 	unsigned int nr;	/* findings, at most IDR_GUARD_MAX_FINDINGS kept */
@@ -77,11 +111,22 @@ struct idr_guard_report {
 
 /*
  * idr_guard_resolve - what path names: stat it (following symlinks) and fill r->path,
- * r->target and, for a block or ng device, r->dev from sysfs root sys. A missing path is
- * unguarded (the core refuses creating one under /dev elsewhere). Returns 0, or -errno
- * when a device's sysfs entry cannot be read.
+ * r->target and, for a block or ng device, r->dev from sysfs root sys; then its aliases
+ * (idr_guard_aliases). A regular file is IDR_TARGET_FILE when it backs a loop device,
+ * else unguarded; a missing path is unguarded (the core refuses creating one under /dev
+ * elsewhere). Returns 0, or -errno when a device's sysfs entry cannot be read.
  */
 int idr_guard_resolve(const char *sys, const char *path, struct idr_guard_report *r);
+
+/*
+ * idr_guard_aliases - fill r->span and r->alias for r's target (r->dev, or for a regular
+ * file r->span set by the caller): every bound loop device under sys other than the
+ * target whose bytes overlap the target's, and the device under a loop device target.
+ * A loop device target whose backing cannot be told sets r->span_err; more aliases than
+ * kept is an unchecked finding. Loop devices whose backing this user cannot look at are
+ * passed over. Returns the number of aliases.
+ */
+unsigned int idr_guard_aliases(const char *sys, struct idr_guard_report *r);
 
 /* How idr_guard_inspect opens the block device. */
 enum idr_guard_mode {
@@ -93,12 +138,15 @@ enum idr_guard_mode {
 
 /*
  * idr_guard_inspect - look for everything a write to r's device would destroy (r from
- * idr_guard_resolve) and add it to r's findings. run_id names this fio run (the
- * backend's pid): jobs of one run writing the same device share its claim, marked by an
- * OFD lock at an offset derived from run_id, so the second job's EBUSY is not a refusal.
+ * idr_guard_resolve) and add it to r's findings, then the same on each of r's aliases
+ * (findings marked with via; an alias's O_EXCL is only probed, never held). run_id names
+ * this fio run (the backend's pid): jobs of one run writing the same device share its
+ * claim, marked by an OFD lock at an offset derived from run_id, so the second job's
+ * EBUSY is not a refusal.
  * Returns 0, or -errno when the device cannot be opened to check it: then nothing is
  * held and the caller must refuse; in IDR_GUARD_LOOK mode the mounts, swap and holders
- * (which need no privilege) are in r all the same, the signatures are not.
+ * (which need no privilege) are in r all the same, the signatures are not (-EACCES also
+ * when an alias, or the target loop device's backing file, could not be read).
  */
 int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsigned long run_id,
 		      int *hold_fd);
@@ -168,9 +216,11 @@ enum idr_verdict {
 
 /*
  * idr_guard_decide - the verdict on r's findings given the allow_overwrite value (NULL
- * or "" for none). On a refusal msg holds the one message for the user: what was found,
- * where, and the exact allow_overwrite=VALUE that overrides it; on an override it
- * names what will be destroyed. Pure: no system calls but stat() of path tokens.
+ * or "" for none): overridden when, for the target and for each alias something was
+ * found on, a token names that device. On a refusal msg holds the one message for the
+ * user: what was found, where (through which alias), and the exact allow_overwrite=VALUE
+ * that overrides it; on an override it names what will be destroyed. Pure: no system
+ * calls but stat() of path tokens.
  */
 enum idr_verdict idr_guard_decide(const struct idr_guard_report *r, const char *allow, char *msg,
 				  size_t len);
@@ -193,5 +243,18 @@ char *idr_guard_describe(const struct idr_guard_report *r, char *buf, size_t len
 
 /* idr_guard_suggest - the override value to print: the serial if any, else the path. */
 const char *idr_guard_suggest(const struct idr_guard_report *r);
+
+/*
+ * idr_guard_announce - the line said before the first write, after a verdict v that is not
+ * a refusal (msg: idr_guard_decide's): "writing to <describe>: no filesystem, partition
+ * table, mount or holder on it[ or on <alias> (<relation>)]", or, overridden,
+ * "writing to <describe>; <msg>". Returns buf.
+ */
+char *idr_guard_announce(const struct idr_guard_report *r, enum idr_verdict v, const char *msg,
+			 char *buf, size_t len);
+
+/* idr_guard_relation - how alias a reaches the target's bytes, in words. Returns buf. */
+char *idr_guard_relation(const struct idr_guard_report *r, const struct idr_guard_alias *a,
+			 char *buf, size_t len);
 
 #endif

@@ -242,6 +242,16 @@ int *idr_files_fds(struct idr_ctx *c);
 int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * idr_notice - tell the user something that is no error (what is about to be written, a
+ * kernel caveat): where fio tells its own notices (log_info: stdout, the --output file,
+ * or the client under --server), in fio's normal output mode only, so JSON and terse
+ * output stay whole; and, once the job has its context, as engine_facts.<key> in the
+ * sidecar whatever the mode. Prefixed with the engine name. stderr is for errors.
+ */
+void idr_notice(struct thread_data *td, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* ---- engine facts for the sidecar (ring flags in use, fallbacks taken, ...) -------- */
 
 /* Record key=val in this job's sidecar line. Return 0, or -ENOMEM. */

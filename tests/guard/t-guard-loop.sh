@@ -11,14 +11,7 @@
 # the cases that prove they open through the guard.
 . "$(dirname "$0")/../lib.sh"
 
-why=$(loop_why)
-for tool in mkfs.ext4 sfdisk partx blkid mount md5sum; do
-	[ -n "$why" ] || command -v $tool >/dev/null || why="$tool not installed"
-done
-if [ -n "$why" ]; then
-	skip "write guard on loop devices" "$why"
-	finish
-fi
+needs_loops "write guard on loop devices" mkfs.ext4 sfdisk partx blkid mount md5sum
 
 S=$(scratch)
 
@@ -33,12 +26,13 @@ fresh_loop()
 other_run()
 {
 	local e=$1 d=$2 bg i
+	# In normal output mode the announcement goes to fio's log: the --output file.
 	"$FIO" --name=bg --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write \
 		--bs=4k --offset=16M --size=1M --time_based --runtime=20 "${GUARD_ARGS[@]}" \
-		--output=/dev/null 2>"$S/$e-bg.err" &
+		--output="$S/$e-bg.out" 2>"$S/$e-bg.err" &
 	bg=$!
 	at_exit "kill $bg"
-	for i in $(seq 50); do grep -q "writing to" "$S/$e-bg.err" && break; sleep 0.1; done
+	for i in $(seq 50); do grep -qs "writing to" "$S/$e-bg.out" && break; sleep 0.1; done
 	SUM_BYTES=1048576 guard_refused "$e" "a device another fio run writes is refused" \
 		"refusing to write to $d: ${d#/dev/} is in exclusive use by another program" "$d"
 	kill -INT "$bg" 2>/dev/null
@@ -75,10 +69,10 @@ held_run()
 	local e=$1 d=$2 bg i
 	"$FIO" --name=bg --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write \
 		--bs=4k --offset=16M --size=1M --time_based --runtime=20 --allow_overwrite="$d" \
-		"${GUARD_ARGS[@]}" --output=/dev/null 2>"$S/$e-held.err" &
+		"${GUARD_ARGS[@]}" --output="$S/$e-held.out" 2>"$S/$e-held.err" &
 	bg=$!
 	at_exit "kill $bg"
-	for i in $(seq 50); do grep -q "writing to" "$S/$e-held.err" && break; sleep 0.1; done
+	for i in $(seq 50); do grep -qs "writing to" "$S/$e-held.out" && break; sleep 0.1; done
 	mkdir -p "$S/$e-m2"
 	if mount -o ro,noload "$d" "$S/$e-m2" 2>"$S/$e-m2.err"; then
 		umount "$S/$e-m2"
@@ -97,14 +91,21 @@ guard_engine()
 	# A blank device: written, and the line before the first write names it.
 	d=$(fresh_loop "$e-blank") || { fail "$e: losetup" "failed"; return; }
 	guard_allowed "$e" "blank loop device written" "$d"
-	check "$e: announcement names the device, kind and size" "$(head -c 300 "$GUARD_ERR")" \
-		grep -qE "writing to $d \(loop over $S/$e-blank.img, 32.0 MiB, 512 B blocks\): no filesystem" "$GUARD_ERR"
+	check "$e: announcement names the device, kind and size" "$(head -c 300 "$GUARD_SAY")" \
+		grep -qE "^writing to $d \(loop over $S/$e-blank.img, 32.0 MiB, 512 B blocks\): no filesystem" "$GUARD_SAY"
 
 	# Jobs of one run share the device (processes and threads); another run may not.
 	guard_allowed "$e" "4 jobs of one run (processes) share the device" "$d" --numjobs=4 \
 		--group_reporting --time_based --runtime=1
-	check "$e: 4 jobs, one announcement" "$(grep -c 'writing to' "$GUARD_ERR") lines" \
-		test "$(grep -c 'writing to' "$GUARD_ERR")" = 1
+	check "$e: 4 jobs, each sidecar line says what it wrote to" "$(grep -c 'writing to' "$GUARD_SAY") lines" \
+		test "$(grep -c "^writing to $d" "$GUARD_SAY")" = 4
+	# (time_based: a job that ended before another started would release the claim.)
+	"$FIO" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write --bs=4k \
+		--size=1M --numjobs=4 --time_based --runtime=1 "${GUARD_ARGS[@]}" \
+		>"$S/$e-4jobs.out" 2>"$S/$e-4jobs.err"
+	check "$e: 4 jobs, one announcement on fio's log (normal output)" \
+		"$(grep -c 'writing to' "$S/$e-4jobs.out") lines; stderr: $(head -c 200 "$S/$e-4jobs.err")" \
+		bash -c "[ \"\$(grep -c 'iodrill-$e: writing to $d' '$S/$e-4jobs.out')\" = 1 ] && [ ! -s '$S/$e-4jobs.err' ]"
 	guard_allowed "$e" "4 jobs of one run (threads) share the device" "$d" --numjobs=4 \
 		--group_reporting --thread
 	other_run "$e" "$d"
@@ -126,23 +127,24 @@ guard_engine()
 		"allow_overwrite=/dev/null does not name this device" "$d" --allow_overwrite=/dev/null
 	guard_refused "$e" "a read-write job is a write job" "ext4 signature" "$d" --rw=randrw
 	guard_read_ok "$e" "reads of a device holding ext4 are never refused" "$d"
-	guard_allowed "$e" "the printed override ($a) lets the write through" "$d" --allow_overwrite="$a" \
-		--sidecar="$S/$e-sidecar.jsonl"
-	check "$e: the override is said before writing" "$(head -c 300 "$GUARD_ERR")" \
-		grep -q "overwriting $d as allow_overwrite=$d asks: ext4 signature" "$GUARD_ERR"
-	check "$e: the sidecar records what was overwritten" "$(head -c 300 "$S/$e-sidecar.jsonl")" \
-		test "$(jq -r .engine_facts.overwritten "$S/$e-sidecar.jsonl" 2>&1)" = "$d"
+	guard_allowed "$e" "the printed override ($a) lets the write through" "$d" --allow_overwrite="$a"
+	check "$e: the override is said before writing" "$(head -c 300 "$GUARD_SAY")" \
+		grep -q "overwriting $d as allow_overwrite=$d asks: ext4 signature" "$GUARD_SAY"
+	check "$e: the sidecar records what was overwritten" "$(head -c 300 "$GUARD_SC")" \
+		test "$(jq -r .engine_facts.overwritten "$GUARD_SC" 2>&1)" = "$d"
 	mkfs.ext4 -q -F "$d"
 	held_run "$e" "$d"
 	guard_allowed "$e" "the override through an alias path" "$S/$e-alias" --allow_overwrite="$S/$e-alias"
 
-	# A regular file is not guarded, even one holding a filesystem image.
+	# A regular file that backs no loop device is not guarded, even one holding a
+	# filesystem image (tests/guard/t-guard-alias.sh: one that does).
 	truncate -s 8M "$S/$e-fsfile" && mkfs.ext4 -q -F "$S/$e-fsfile" &&
 		runfio "$S/$e-file" --name=g --ioengine="external:$ENGINES/$e.so" \
-			--filename="$S/$e-fsfile" --rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}"
+			--filename="$S/$e-fsfile" --rw=write --bs=4k --size=1M "${GUARD_ARGS[@]}" \
+			--sidecar="$S/$e-file.sc"
 	check "$e: a regular file holding ext4 is written, unguarded" \
-		"$(head -c 300 "$S/$e-file.err")" \
-		bash -c "! grep -qE 'refusing|writing to' '$S/$e-file.err' && ! blkid -p '$S/$e-fsfile' >/dev/null"
+		"$(head -c 300 "$S/$e-file.err") $(jq -c .engine_facts "$S/$e-file.sc" 2>&1 | head -c 200)" \
+		bash -c "[ ! -s '$S/$e-file.err' ] && ! jq -e .engine_facts.guard '$S/$e-file.sc' >/dev/null && ! blkid -p '$S/$e-fsfile' >/dev/null"
 
 	# Partition tables: MBR (whole device refused, its blank partition written), GPT
 	# with ext4 inside a partition (both refused).

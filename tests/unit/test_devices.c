@@ -153,6 +153,33 @@ static void safe_verdicts(void)
 	CU_ASSERT_EQUAL(idr_dev_safe(&d, why, sizeof(why)), IDR_SAFE_NO);
 }
 
+/* Found through an alias: "overlaps /dev/loop0, mounted on /mnt, ext4". */
+static void safe_through_alias(void)
+{
+	struct idr_guard_alias *a;
+	struct idr_dev d;
+
+	loop_dev(&d);
+	a = &d.safety.alias[d.safety.nr_alias++];
+	a->rel = IDR_REL_OVERLAPS;
+	snprintf(a->dev.name, sizeof(a->dev.name), "loop0");
+	snprintf(a->dev.path, sizeof(a->dev.path), "/dev/loop0");
+	a = &d.safety.alias[d.safety.nr_alias++];
+	a->rel = IDR_REL_UNDER;
+	snprintf(a->dev.name, sizeof(a->dev.name), "vda2");
+	snprintf(a->dev.path, sizeof(a->dev.path), "/dev/vda2");
+	idr_guard_add(&d.safety, IDR_FOUND_SIGNATURE, "loop3", "xfs", NULL, 0);
+	idr_guard_add(&d.safety, IDR_FOUND_MOUNT, "loop0", "ext4", "/mnt", -1);
+	d.safety.found[d.safety.nr - 1].via = 1;
+	idr_guard_add(&d.safety, IDR_FOUND_SIGNATURE, "loop0", "ext4", NULL, 1080);
+	d.safety.found[d.safety.nr - 1].via = 1;
+	idr_guard_add(&d.safety, IDR_FOUND_HOLDER, "vda2", "dm-0", NULL, -1);
+	d.safety.found[d.safety.nr - 1].via = 2;
+	CU_ASSERT_EQUAL(idr_dev_safe(&d, why, sizeof(why)), IDR_SAFE_NO);
+	CU_ASSERT_STRING_EQUAL(why, "xfs, overlaps /dev/loop0, mounted on /mnt, ext4, writes into "
+				    "/dev/vda2, held by dm-0");
+}
+
 static void safe_unknown(void)
 {
 	struct idr_dev d;
@@ -355,6 +382,8 @@ static CU_TestInfo devices_tests[] = {
 	{ "idr_devices_scan/NVMe controller facts, lone generic devices", scan_nvme_facts },
 	{ "idr_devices_scan/no sysfs: an error, no list", scan_missing_sysfs },
 	{ "idr_dev_safe/no, with what and where", safe_verdicts },
+	{ "idr_dev_safe/through an alias: which device, how, and what is on it",
+	  safe_through_alias },
 	{ "idr_dev_safe/unknown without root or with only unchecked parts", safe_unknown },
 	{ "idr_dev_passthru/ng present, openable, capability on old kernels", passthru_usable },
 	{ "idr_dev_engines/target column of engines.tbl", engines_apply },
