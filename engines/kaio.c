@@ -521,18 +521,6 @@ static int kaio_check_options(struct thread_data *td, const struct kaio_options 
 	unsigned long max_nr = proc_ulong("/proc/sys/fs/aio-max-nr");
 	unsigned int nr = o->nr_events ? o->nr_events : td->o.iodepth;
 
-	/*
-	 * Buffered kernel AIO runs, as fio's libaio runs it, but is no asynchronous I/O: say
-	 * so once per job definition (not per numjobs clone), on fio's log (stdout, or the
-	 * --output file). Flushed now: a job process leaves with _exit, and what its copy
-	 * of fio's output buffer holds would be lost.
-	 */
-	if (!td->o.odirect && !td->subjob_number) {
-		log_info("%s: direct=0: Linux kernel AIO does buffered I/O inside io_submit, "
-			 "synchronously; the sidecar's io_submit_ns_per_io is how long io_submit "
-			 "blocked per I/O (direct=1 for asynchronous I/O)\n", td->o.name);
-		log_info_flush();
-	}
 	if ((int)o->nr_events < 0)
 		return idr_fail(td, EINVAL, "nr_events=%d: use 0 (events for iodepth) or a positive "
 				"number of events", (int)o->nr_events);
@@ -595,6 +583,20 @@ static int kaio_init(struct thread_data *td)
 	kd->rw_flags = o->nowait ? RWF_NOWAIT : 0;
 	kd->userspace_reap = o->userspace_reap && kd->ring;
 	kd->time_submit = !td->o.odirect;
+	/*
+	 * Buffered kernel AIO runs, as fio's libaio runs it, but is no asynchronous I/O: say
+	 * so once per job definition (not per numjobs clone) where fio says its notices, and
+	 * in every clone's sidecar.
+	 */
+	if (!td->o.odirect) {
+		if (!td->subjob_number)
+			idr_notice(td, "buffered", "job %s: direct=0: Linux kernel AIO does buffered "
+				   "I/O inside io_submit, synchronously; the sidecar's "
+				   "io_submit_ns_per_io is how long io_submit blocked per I/O (direct=1 "
+				   "for asynchronous I/O)", td->o.name);
+		else
+			idr_note_str(&kd->core, "buffered", "direct=0: io_submit does the I/O");
+	}
 	if (o->userspace_reap && !kd->ring)
 		idr_note_str(&kd->core, "userspace_reap_off", "the kernel's AIO ring is not "
 			     "readable from user space (magic or features differ)");
