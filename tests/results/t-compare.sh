@@ -74,24 +74,11 @@ expect "--min-change that is not a percentage" 2 "--min-change x: give a percent
 	"$IODRILL" results compare --min-change x "$base" "$(fixture same)"
 
 # ---- runs with repetitions, built from the short fixture --------------------------------------
-# reps OUT FACTOR...: the short run with one part per factor, sync's engine timer (so its IOPS
-# and time) scaled by that factor in that part; nil untouched.
-reps()
-{
-	local out=$1
-	shift
-	jq --argjson f "[$(IFS=,; echo "$*")]" --arg id "$(basename "$out" .json)" '
-		.provenance.id = $id | .fio as $fio | .sidecar as $sc
-		| .fio = [$f[] | $fio[0]]
-		| .sidecar = [$f[] as $x | $sc[0] | map(if .engine == "sync"
-			then .counters.elapsed_ns = ((.counters.elapsed_ns * $x) | floor) else . end)]' \
-		"$(fixture_path short)" >"$out"
-}
-reps "$S/a.json" 1 1.02 0.98 1.01 0.99 1.03
-reps "$S/b.json" 0.99 1.03 1 0.98 1.02 1.01
-reps "$S/slow.json" 1.5 1.53 1.47 1.515 1.485 1.545
-reps "$S/slight.json" 1.04 1.06 1.05 1.045 1.055 1.065
-reps "$S/four.json" 1.5 1.53 1.47 1.515
+reps_run "$S/a.json" 1 1.02 0.98 1.01 0.99 1.03
+reps_run "$S/b.json" 0.99 1.03 1 0.98 1.02 1.01
+reps_run "$S/slow.json" 1.5 1.53 1.47 1.515 1.485 1.545
+reps_run "$S/slight.json" 1.04 1.06 1.05 1.045 1.055 1.065
+reps_run "$S/four.json" 1.5 1.53 1.47 1.515
 
 verdict "6 repetitions each, the same spread in another order: ~ everywhere, exit 0" "$S/a.json" "$S/b.json" 0 \
 	"[.rows[] | select(.verdict != \"~\")] == [] and ([.rows[] | .n_a == 6 and .n_b == 6] | all) and (.rows | length) == 10 and .regressions == 0"
