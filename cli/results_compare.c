@@ -261,10 +261,23 @@ struct figure {
 	char *(*fmt)(double v, char *buf, size_t len);
 };
 
+/*
+ * A job whose work was fixed, not bounded by a runtime= (fio's JSON leaves out a bare
+ * time_based, never the runtime that goes with it): the drill's 1,000 reads. Its figure
+ * is the time they took; its IOPS would be the same measurement again (I/Os over that
+ * time), counted twice among the figures tested together.
+ */
+static bool fixed_work(const struct idr_result *r, const struct idr_result_job *j)
+{
+	const struct idr_fio_run *run = &r->runs[j->part];
+	const char *tb = idr_fio_run_opt(run, j->fio, "time_based");
+
+	return !idr_fio_run_opt(run, j->fio, "runtime") && !(tb && strcmp(tb, "0"));
+}
+
 static double iops_of(const struct idr_result *r, const struct idr_result_job *j, int d)
 {
-	(void)r;
-	return j->iops[d];
+	return fixed_work(r, j) ? NAN : j->iops[d];
 }
 
 static double p50_of(const struct idr_result *r, const struct idr_result_job *j, int d)
@@ -279,20 +292,10 @@ static double p99_of(const struct idr_result *r, const struct idr_result_job *j,
 	return job_pct_ns(j, d, 99);
 }
 
-/*
- * The time a job took, where its work was fixed: not where a runtime= bounds it (its time
- * is then that runtime, or IOPS says the rest). fio's JSON leaves out a bare time_based,
- * but never the runtime that goes with it.
- */
 static double time_of(const struct idr_result *r, const struct idr_result_job *j, int d)
 {
-	const struct idr_fio_run *run = &r->runs[j->part];
-	const char *tb = idr_fio_run_opt(run, j->fio, "time_based");
-
 	(void)d;
-	if (idr_fio_run_opt(run, j->fio, "runtime") || (tb && strcmp(tb, "0")))
-		return NAN;
-	return j->elapsed_s * 1e3;
+	return fixed_work(r, j) ? j->elapsed_s * 1e3 : NAN;
 }
 
 static double cpu_of(const struct idr_result *r, const struct idr_result_job *j, int d)
