@@ -3,8 +3,9 @@
 #  - the archive's fixtures (real sync and nil runs, one repetition each, and copies edited
 #    by tests/fixtures/results/make-fixtures.sh): rows and warnings as before, but with one
 #    repetition a run there is nothing to test: "too few repetitions", no verdict, exit 0;
-#    runs that differ in kernel/fio/engine build/engine facts/job options (warnings), an
-#    NVMe namespace in two LBA formats, choosing runs by device and time range;
+#    runs that differ in kernel/fio/engine build/engine facts/job options (warnings; an
+#    engine's counters are not facts of its setup), an NVMe namespace in two LBA formats,
+#    choosing runs by device and time range;
 #  - runs with repetitions built here from the short fixture (sync's engine timer scaled
 #    per repetition by known factors): the same spread in another order is ~ everywhere;
 #    sync 50% slower in every repetition is a regression (exit 3) in its time alone (a
@@ -44,7 +45,16 @@ verdict "a fixed-work job (1,000 I/Os) has time rows, not IOPS" "$(fixture short
 verdict "time_based runs: IOPS, p50, p99, CPU per I/O only" "$base" "$(fixture again)" 0 \
 	"[.rows[].figure] | unique == [\"CPU µs/IO\", \"IOPS\", \"p50 µs\", \"p99 µs\"]"
 verdict "kernel, fio, engine build and facts, job option changed: each warned" "$base" "$(fixture meaning)" 0 \
-	"[.warnings[].what] == [\"kernel\", \"fio\", \"engine sync build\", \"engine sync facts (ring flags, fallbacks)\", \"job sync/sync-qd1 randread 4k qd1 option direct\"] and .regressions == 0"
+	"[.warnings[].what] == [\"kernel\", \"fio\", \"engine sync build\", \"engine sync fact fallback\", \"job sync/sync-qd1 randread 4k qd1 option direct\"] and .regressions == 0"
+facts() { jq --argjson f "$2" '.provenance.engines |= map(if .name == "sync" then .facts = $f else . end)' \
+	"$(fixture_path base)" >"$S/$1.json"; }
+facts f1 '{"ring_flags": "COOP_TASKRUN", "enter_merged": 1, "sq_full": 0}'
+facts f2 '{"ring_flags": "COOP_TASKRUN", "enter_merged": 6338, "sq_full": 2}'
+facts f3 '{"ring_flags": "", "enter_merged": 1, "sq_full": 0}'
+verdict "engine facts that count what a run did (numbers) are not warned" "$S/f1.json" "$S/f2.json" 0 \
+	".warnings == []"
+verdict "an engine fact of its setup (ring flags) is" "$S/f1.json" "$S/f3.json" 0 \
+	"[.warnings[] | [.what, .a, .b]] == [[\"engine sync fact ring_flags\", \"COOP_TASKRUN\", \"\"]]"
 verdict "an NVMe namespace in two LBA formats: warned" "$(fixture nvme-lba512)" "$(fixture nvme-lba4096)" 0 \
 	"[.warnings[].what] | index(\"device identity lba_bytes\") != null"
 verdict "across devices: a tmpfs file against an NVMe namespace, warned and compared" "$base" "$(fixture nvme-lba512)" 0 \
