@@ -38,10 +38,11 @@ drill()
 # unchanged A B: compare two unchanged drills: ~ in every figure, tested, exit 0
 unchanged()
 {
-	local name="unchanged drills $1 and $2: ~ in all 8 figures, exit 0" out rc
+	local name="unchanged drills $1 and $2: ~ in every figure, exit 0" out rc
 	out=$("$IODRILL" results compare --json "${ids[$1]}" "${ids[$2]}" 2>&1)
 	rc=$?
-	if [ "$rc" = 0 ] && jq -e '(.rows | length) == 8 and ([.rows[] | select(.verdict != "~")] == [])
+	if [ "$rc" = 0 ] && jq -e '([.rows[] | select(.figure == "time ms") | .key | split("/")[0]]
+		| unique) == ["sync", "uring_fixed"] and ([.rows[] | select(.verdict != "~")] == [])
 		and ([.rows[] | .n_a == 5 and .n_b == 5 and .test != null] | all)' <<<"$out" >/dev/null; then
 		pass "$name"
 	else
@@ -84,7 +85,7 @@ out=$("$IODRILL" results compare --json "${ids[3]}" "$slow" 2>&1)
 rc=$?
 if [ "$rc" = 3 ] && jq -e '.regressions >= 1 and ([.rows[] | select((.key | startswith("sync/drill "))
 	and .figure == "time ms")][0] | .verdict == "worse" and .ratio > 1.05 and .p_adjusted < 0.05)
-	and .only_in_a == ["uring_fixed/drill randread 4k qd1000"]' <<<"$out" >/dev/null; then
+	and (.only_in_a | length > 0 and all(startswith("uring_fixed/")))' <<<"$out" >/dev/null; then
 	pass "pread delayed 200 µs: sync's time significantly worse, a regression, exit 3"
 else
 	fail "pread delayed 200 µs: sync's time significantly worse, a regression, exit 3" \
