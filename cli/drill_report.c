@@ -17,6 +17,7 @@
 #include "iodrill.h"
 #include "report/plot.h"
 #include "report/stats.h"
+#include "report/verdict.h"
 
 /* ---- summary ----------------------------------------------------------------------------- */
 
@@ -199,30 +200,67 @@ static void say(char (*lines)[400], unsigned int *n, unsigned int max, const cha
 	(*n)++;
 }
 
-/* Who finished first, by how much, and whether the next one is really behind. */
+/* A row's time of each repetition into v (room for r->n): as summarise_row takes it. */
+static unsigned int times(const struct drill_row *r, double *v)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->n; i++)
+		v[i] = r->pick->builtin ? r->s[i].fio_time_ns : r->s[i].time_ns;
+	return i;
+}
+
+/*
+ * Is row g slower than row f beyond doubt? The test `iodrill results compare` makes
+ * (verdict.h), on the two rows' times: true when g's are significantly longer by more
+ * than 5%; how it came out, for the reader, into why.
+ */
+static bool slower(const struct drill_row *f, const struct drill_row *g, char *why, size_t len)
+{
+	double *a = calloc(f->n + g->n + 1, sizeof(*a));
+	struct idr_change c;
+	bool ret = false;
+
+	if (!a || idr_change(a, times(f, a), a + f->n, times(g, a + f->n), false, IDR_MIN_CHANGE,
+			     &c))
+		snprintf(why, len, "untested: out of memory");
+	else if (c.verdict == IDR_V_FEW)
+		snprintf(why, len, "too few repetitions to test, n=%u/%u", c.na, c.nb);
+	else
+		snprintf(why, len, "Mann-Whitney p=%.2g, n=%u/%u", c.p, c.na, c.nb);
+	ret = a && c.verdict == IDR_V_WORSE;
+	free(a);
+	return ret;
+}
+
+/* Who finished first, by how much, and whether the others are really behind. */
 static void finding_time(const struct drill *d, char (*l)[400], unsigned int *n, unsigned int max)
 {
 	const struct drill_row *f = BEST(d, time_us, 1, NULL), *g = BEST(d, time_us, 1, f);
 	const struct drill_row *s = find(d, "sync");
+	char why[96];
 
 	if (!f)
 		return;
-	if (s && s != f)
+	if (s && s != f && slower(f, s, why, sizeof(why)))
 		say(l, n, max, "%s finished the 1,000 reads first: %.0f µs, %.1fx faster than sync, "
-		    "the synchronous loop (%.0f µs).", f->pick->name, f->time_us,
-		    s->time_us / f->time_us, s->time_us);
+		    "the synchronous loop (%.0f µs; %s).", f->pick->name, f->time_us,
+		    s->time_us / f->time_us, s->time_us, why);
+	else if (s && s != f)
+		say(l, n, max, "%s finished the 1,000 reads first: %.0f µs; sync, the synchronous "
+		    "loop, took %.0f µs, not clearly more (%s).", f->pick->name, f->time_us,
+		    s->time_us, why);
 	else
 		say(l, n, max, "%s finished the 1,000 reads first: %.0f µs.", f->pick->name,
 		    f->time_us);
-	if (!g)
-		return;
-	/* Overlapping middle halves: the order of the two is noise, not a result. */
-	if (f->time_us + f->iqr_us / 2 >= g->time_us - g->iqr_us / 2)
-		say(l, n, max, "%s (%.0f µs) is within %s's spread: no clear winner between them.",
-		    g->pick->name, g->time_us, f->pick->name);
+	if (!g || g == s)
+		return;	/* sync, the runner-up, was just weighed */
+	if (slower(f, g, why, sizeof(why)))
+		say(l, n, max, "Next: %s, %.0f µs (%.0f%% more time; %s).", g->pick->name,
+		    g->time_us, 100 * (g->time_us / f->time_us - 1), why);
 	else
-		say(l, n, max, "Next: %s, %.0f µs (%.0f%% more time).", g->pick->name, g->time_us,
-		    100 * (g->time_us / f->time_us - 1));
+		say(l, n, max, "%s (%.0f µs) is not significantly slower than %s (%s): no clear "
+		    "winner between them.", g->pick->name, g->time_us, f->pick->name, why);
 }
 
 /* Where the CPU went: the thriftiest and the costliest engine per read. */

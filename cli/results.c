@@ -16,6 +16,7 @@
 
 #include "archive/archive_int.h"
 #include "iodrill.h"
+#include "report/verdict.h"
 #include "results.h"
 
 const char cmd_results_help[] =
@@ -29,13 +30,15 @@ const char cmd_results_help[] =
 	"\n"
 	"  list [DEVICE]            runs per device, newest first, one line each\n"
 	"  show RUN                 a run as a table, with its provenance\n"
-	"  compare A B              two runs: per engine and job, IOPS, latency p50/p99, CPU\n"
-	"                           per I/O, their ratio, and whether the difference is beyond\n"
-	"                           the runs' own spread; flags regressions; warns when the\n"
-	"                           runs differ in what changes the meaning of the numbers\n"
-	"                           (kernel, fio, engine build, ring flags, LBA format, ...)\n"
-	"      [--threshold PCT]    decides where a run has no spread of its own (default 10)\n"
-	"      [--min-change PCT]   smaller changes are never called a difference (default 2)\n"
+	"  compare A B              two runs: per engine and job, each figure (IOPS, time, p50/p99,\n"
+	"                           CPU per I/O) over its repetitions: ratio of the medians, its\n"
+	"                           95% interval, a Mann-Whitney U test; a change only where it\n"
+	"                           is significant (p < 0.05, adjusted over the figures compared)\n"
+	"                           and beyond --min-change, none under 5 repetitions; exit 3 on\n"
+	"                           a regression; warns when the runs differ in what changes the\n"
+	"                           meaning of the numbers (kernel, fio, engine build, ring\n"
+	"                           flags, LBA format, ...)\n"
+	"      [--min-change PCT]   smaller changes are never called a difference (default 5)\n"
 	"  compare DEVICE [--since T] [--until T] [--kind K]\n"
 	"                           the oldest and the newest run of that device in the range\n"
 	"                           (default: its last two runs of the newest run's kind)\n"
@@ -43,7 +46,8 @@ const char cmd_results_help[] =
 	"                           engines side by side (IOPS, p99, CPU per I/O); for a tune\n"
 	"                           sweep, IOPS and p99 against iodepth\n"
 	"  plot DEVICE [--metric iops|p50|p99|cpu] [--since T] [--until T] [--kind K]\n"
-	"      [-o FILE.png]        a metric over time, one line per engine and job\n"
+	"      [-o FILE.png]        a metric over time, one line per engine and job; a ring where\n"
+	"                           a run changed significantly from the one before (as compare)\n"
 	"  add [--target PATH] [--kind K] [--sidecar FILE]... [--label TEXT]... [--time T]\n"
 	"      [--status S] [--note TEXT] FIO.json... [-- COMMAND...]\n"
 	"                           store a run of plain fio (fio --output-format=json\n"
@@ -69,10 +73,10 @@ static const struct option longopts[] = {
 	{ "sidecar", required_argument, NULL, 's' },	{ "label", required_argument, NULL, 'l' },
 	{ "time", required_argument, NULL, 'T' },	{ "status", required_argument, NULL, 'S' },
 	{ "note", required_argument, NULL, 'n' },	{ "since", required_argument, NULL, 'a' },
-	{ "until", required_argument, NULL, 'b' },	{ "threshold", required_argument, NULL, 'h' },
-	{ "min-change", required_argument, NULL, 'm' }, { "output", required_argument, NULL, 'o' },
-	{ "metric", required_argument, NULL, 'M' },	{ "sweep", no_argument, NULL, 'w' },
-	{ "engines", no_argument, NULL, 'e' },		{ NULL, 0, NULL, 0 },
+	{ "until", required_argument, NULL, 'b' },	{ "min-change", required_argument, NULL, 'm' },
+	{ "output", required_argument, NULL, 'o' },	{ "metric", required_argument, NULL, 'M' },
+	{ "sweep", no_argument, NULL, 'w' },		{ "engines", no_argument, NULL, 'e' },
+	{ NULL, 0, NULL, 0 },
 };
 
 static const struct {
@@ -81,9 +85,8 @@ static const struct {
 } opt_bits[] = {
 	{ 'R', OPT_RESULTS }, { 'j', OPT_JSON },	{ 't', OPT_TARGET },	{ 'k', OPT_KIND },
 	{ 's', OPT_SIDECAR }, { 'l', OPT_LABEL },	{ 'T', OPT_TIME },	{ 'S', OPT_STATUS },
-	{ 'n', OPT_NOTE },    { 'a', OPT_SINCE },	{ 'b', OPT_UNTIL },	{ 'h', OPT_THRESHOLD },
-	{ 'm', OPT_MIN_CHANGE }, { 'o', OPT_OUTPUT }, { 'M', OPT_METRIC },	{ 'w', OPT_SWEEP },
-	{ 'e', OPT_ENGINES },
+	{ 'n', OPT_NOTE },    { 'a', OPT_SINCE },	{ 'b', OPT_UNTIL },	{ 'm', OPT_MIN_CHANGE },
+	{ 'o', OPT_OUTPUT },  { 'M', OPT_METRIC },	{ 'w', OPT_SWEEP },	{ 'e', OPT_ENGINES },
 };
 
 static const char *opt_name(int c)
@@ -133,7 +136,6 @@ static int take_opt(int c, struct ropts *o)
 	case 'n': o->note = optarg; return 0;
 	case 'a': o->since = optarg; return 0;
 	case 'b': o->until = optarg; return 0;
-	case 'h': return percent(optarg, "threshold", &o->threshold);
 	case 'm': return percent(optarg, "min-change", &o->min_change);
 	case 'o': o->output = optarg; return 0;
 	case 'M': o->metric = optarg; return 0;
@@ -176,8 +178,7 @@ int results_parse_opts(int argc, char **argv, unsigned int allowed, struct ropts
 	int c, ret;
 
 	o->sub = argv[0];
-	o->threshold = 0.10;
-	o->min_change = 0.02;
+	o->min_change = IDR_MIN_CHANGE;
 	argc = split_command(argc, argv, o);
 	if (o->cmd_argc && !(allowed & OPT_NOTE)) {
 		idr_err("results %s: takes no '-- COMMAND'", o->sub);
@@ -858,7 +859,7 @@ static const struct {
 	{ "list", list, OPT_RESULTS | OPT_JSON },
 	{ "show", show, OPT_RESULTS | OPT_JSON },
 	{ "compare", results_compare,
-	  OPT_RESULTS | OPT_JSON | OPT_SINCE | OPT_UNTIL | OPT_KIND | OPT_THRESHOLD | OPT_MIN_CHANGE },
+	  OPT_RESULTS | OPT_JSON | OPT_SINCE | OPT_UNTIL | OPT_KIND | OPT_MIN_CHANGE },
 	{ "plot", results_plot,
 	  OPT_RESULTS | OPT_JSON | OPT_SINCE | OPT_UNTIL | OPT_KIND | OPT_OUTPUT | OPT_METRIC |
 		  OPT_SWEEP | OPT_ENGINES },

@@ -23,12 +23,11 @@ enum {
 	OPT_NOTE = 1 << 8,
 	OPT_SINCE = 1 << 9,
 	OPT_UNTIL = 1 << 10,
-	OPT_THRESHOLD = 1 << 11,
-	OPT_MIN_CHANGE = 1 << 12,
-	OPT_OUTPUT = 1 << 13,
-	OPT_METRIC = 1 << 14,
-	OPT_SWEEP = 1 << 15,
-	OPT_ENGINES = 1 << 16,
+	OPT_MIN_CHANGE = 1 << 11,
+	OPT_OUTPUT = 1 << 12,
+	OPT_METRIC = 1 << 13,
+	OPT_SWEEP = 1 << 14,
+	OPT_ENGINES = 1 << 15,
 };
 
 #define MAX_LISTED 256	/* --sidecar / --label given at most this many times */
@@ -39,7 +38,7 @@ struct ropts {
 	int json;
 	const char *target, *kind, *time, *status, *note, *since, *until, *output, *metric;
 	int sweep, engines;
-	double threshold, min_change;	/* fractions: 0.10 = 10% */
+	double min_change;	/* compare: a fraction, 0.05 = 5% */
 	const char *sidecars[MAX_LISTED], *labels[MAX_LISTED];
 	unsigned int nr_sidecars, nr_labels;
 	int nargs;		/* positional arguments */

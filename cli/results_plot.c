@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "archive/archive_int.h"
 #include "iodrill.h"
 #include "report/chart.h"
+#include "report/verdict.h"
 #include "results.h"
 
 /* The direction a job mostly did (its latency figures come from there). */
@@ -306,11 +308,82 @@ static int collect_time(struct ropts *o, const struct idr_archive_index *idx, co
 	return 0;
 }
 
+/* One run of a line against the run before it. */
+struct step {
+	double x;
+	struct idr_change ch;
+};
+
+/* The values of line l from point *i on with the same x (one run's repetitions); moves *i
+ * past them and returns how many (0 at the end). */
+static unsigned int run_at(const struct time_line *l, unsigned int *i)
+{
+	unsigned int s = *i;
+
+	while (*i < l->n && l->x[*i] == l->x[s])
+		(*i)++;
+	return *i - s;
+}
+
+/* Each run of line l against the run before it, appended to st[*ns..] (grown by *cap).
+ * higher_better: the metric is IOPS. Returns 0 or -ENOMEM. */
+static int steps_of(const struct time_line *l, bool higher_better, double min_change,
+		    struct step **st, unsigned int *ns, unsigned int *cap)
+{
+	unsigned int i = 0, prev = 0, nprev = run_at(l, &i), n;
+	struct step *grown;
+
+	while ((n = run_at(l, &i))) {
+		if (*ns == *cap) {
+			grown = reallocarray(*st, *cap ? 2 * *cap : 16, sizeof(**st));
+			if (!grown)
+				return -ENOMEM;
+			*st = grown;
+			*cap = *cap ? 2 * *cap : 16;
+		}
+		(*st)[*ns].x = l->x[i - n];
+		if (idr_change(l->y + prev, nprev, l->y + i - n, n, higher_better, min_change,
+			       &(*st)[(*ns)++].ch))
+			return -ENOMEM;
+		prev = i - n;
+		nprev = n;
+	}
+	return 0;
+}
+
+/*
+ * Marks: the runs in which a line's metric m changed significantly from the run before,
+ * as results compare decides (verdict.h; every step of every line decided together), at
+ * the run's median. Returns 0 or -ENOMEM.
+ */
+static int significant(const struct time_line *lines, unsigned int nl, unsigned int m,
+		       double min_change, struct time_line *marks)
+{
+	struct idr_change **fam = NULL;
+	struct step *st = NULL;
+	unsigned int k, i, ns = 0, cap = 0;
+	int ret = 0;
+
+	for (k = 0; k < nl && !ret; k++)
+		ret = steps_of(&lines[k], m == 0, min_change, &st, &ns, &cap);
+	fam = ret ? NULL : malloc((ns ? ns : 1) * sizeof(*fam));
+	for (i = 0; fam && i < ns; i++)
+		fam[i] = &st[i].ch;
+	if (!fam || idr_change_family(fam, ns))
+		ret = -ENOMEM;
+	for (i = 0; !ret && i < ns; i++)
+		if (st[i].ch.verdict == IDR_V_BETTER || st[i].ch.verdict == IDR_V_WORSE)
+			ret = add_point(marks, st[i].x, st[i].ch.med_b);
+	free(fam);
+	free(st);
+	return ret;
+}
+
 static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const char *dev)
 {
 	static const char *const ylabels[] = { "IOPS", "p50 latency (µs)", "p99 latency (µs)",
 					       "CPU per I/O (µs)" };
-	struct time_line *lines = NULL;
+	struct time_line *lines = NULL, marks = { .key = "significant change from the run before" };
 	unsigned int nl = 0, runs = 0, m, k;
 	struct idr_chart_series *s = NULL;
 	struct idr_chart_panel pn;
@@ -337,11 +410,16 @@ static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const
 			o->since || o->until || o->kind ? " matching --since/--until/--kind" : "");
 		ret = 1;
 	}
-	s = ret ? NULL : calloc(nl ? nl : 1, sizeof(*s));
+	if (!ret && significant(lines, nl, m, o->min_change, &marks))
+		ret = 1;
+	s = ret ? NULL : calloc(nl + 1, sizeof(*s));
 	if (!ret && s) {
 		for (k = 0; k < nl; k++)
 			s[k] = (struct idr_chart_series){ lines[k].key, lines[k].n, lines[k].x,
 							 lines[k].y };
+		/* only changes the test calls significant are marked; none, no marks */
+		s[nl] = (struct idr_chart_series){ marks.key, marks.n, marks.x, marks.y };
+		p.marks = marks.n ? &s[nl] : NULL;
 		pn = (struct idr_chart_panel){ ylabels[m], 0, nl, s };
 		snprintf(title, sizeof(title), "%s: %s over %u run%s", dev, metrics[m], runs,
 			 runs == 1 ? "" : "s");
@@ -360,6 +438,8 @@ static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const
 		free(lines[k].y);
 	}
 	free(lines);
+	free(marks.x);
+	free(marks.y);
 	free(s);
 	return ret;
 }

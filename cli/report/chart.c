@@ -68,24 +68,41 @@ static void bars_panel(FILE *f, const struct idr_chart *p, const struct idr_char
 	fputc('\n', f);
 }
 
-static void lines_panel(FILE *f, const struct idr_chart_panel *pn, unsigned int k)
+static void points(FILE *f, const char *name, const struct idr_chart_series *se)
 {
-	unsigned int s, i;
+	unsigned int i;
+
+	fprintf(f, "$%s << EOD\n", name);
+	for (i = 0; i < se->n; i++) {
+		value(f, se->x[i]);
+		value(f, se->y[i]);
+		fputc('\n', f);
+	}
+	fputs("EOD\n", f);
+}
+
+static void lines_panel(FILE *f, const struct idr_chart_panel *pn, unsigned int k,
+			const struct idr_chart_series *marks)
+{
+	char name[32];
+	unsigned int s;
 
 	for (s = 0; s < pn->nr_series; s++) {
-		fprintf(f, "$p%us%u << EOD\n", k, s);
-		for (i = 0; i < pn->series[s].n; i++) {
-			value(f, pn->series[s].x[i]);
-			value(f, pn->series[s].y[i]);
-			fputc('\n', f);
-		}
-		fputs("EOD\n", f);
+		snprintf(name, sizeof(name), "p%us%u", k, s);
+		points(f, name, &pn->series[s]);
 	}
+	if (marks)
+		points(f, "marks", marks);
 	fputs("plot ", f);
 	for (s = 0; s < pn->nr_series; s++) {
 		fprintf(f, "%s$p%us%u using 1:2 with linespoints pointtype 7 title ", s ? ", " : "",
 			k, s);
 		quoted(f, pn->series[s].title);
+	}
+	if (marks) {
+		fputs(", $marks using 1:2 with points pointtype 6 pointsize 2.5 lc rgb 'black' "
+		      "title ", f);
+		quoted(f, marks->title);
 	}
 	if (!pn->nr_series)
 		fputs("NaN title 'no data'", f);
@@ -127,7 +144,7 @@ char *idr_chart_script(const struct idr_chart *p, const char *png)
 		if (p->kind == IDR_CHART_BARS)
 			bars_panel(f, p, &p->panels[k], k);
 		else
-			lines_panel(f, &p->panels[k], k);
+			lines_panel(f, &p->panels[k], k, k ? NULL : p->marks);
 	}
 	fputs("unset multiplot\nset output\n", f);
 	if (fclose(f)) {

@@ -39,6 +39,9 @@ struct idr_chart {
 	unsigned int nr_panels;
 	const struct idr_chart_panel *panels;
 	unsigned int width, height;	/* pixels; 0: 1000 wide, 320 per panel */
+	/* XY, TIME: points drawn as rings, no line, over the first panel (the changes worth
+	   a look), or NULL */
+	const struct idr_chart_series *marks;
 };
 
 /*

@@ -10,6 +10,22 @@ fixture() { awk -v n="$1" '$1 == n { print $2 }' "$FIXTURES/variants.txt"; }
 # fixture_path NAME: its result file
 fixture_path() { find "$FIXTURES" -name "$(fixture "$1").json"; }
 
+# reps_run OUT FACTOR...: the short fixture (sync and nil, a fixed 1,000 I/Os, one
+# repetition) as a run of one repetition per FACTOR, sync's engine timer (so its IOPS and
+# time) scaled by that factor in that one, nil untouched; its id is OUT's name without
+# .json (give a run id to put it in an archive folder).
+reps_run()
+{
+	local out=$1
+	shift
+	jq --argjson f "[$(IFS=,; echo "$*")]" --arg id "$(basename "$out" .json)" '
+		.provenance.id = $id | .fio as $fio | .sidecar as $sc
+		| .fio = [$f[] | $fio[0]]
+		| .sidecar = [$f[] as $x | $sc[0] | map(if .engine == "sync"
+			then .counters.elapsed_ns = ((.counters.elapsed_ns * $x) | floor) else . end)]' \
+		"$(fixture_path short)" >"$out"
+}
+
 # archive_sum DIR: one checksum of every name and byte under DIR (to show nothing changed)
 archive_sum()
 {

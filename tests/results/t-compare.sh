@@ -1,17 +1,26 @@
 #!/usr/bin/env bash
-# `iodrill results compare` verdicts on fixtures with known differences (real sync and nil
-# runs, and copies edited by tests/fixtures/results/make-fixtures.sh): the same run within
-# its spread, a slower sync engine (a regression, exit 3), a faster nil (better, no
-# regression), a worse p99, runs that differ in kernel/fio/engine build/engine facts/job
-# options (warnings), an NVMe namespace in two LBA formats, short runs with no spread (the
-# threshold decides), and choosing runs by device and time range.
+# `iodrill results compare` on stored runs with known answers, no timing of this machine:
+#  - the archive's fixtures (real sync and nil runs, one repetition each, and copies edited
+#    by tests/fixtures/results/make-fixtures.sh): rows and warnings as before, but with one
+#    repetition a run there is nothing to test: "too few repetitions", no verdict, exit 0;
+#    runs that differ in kernel/fio/engine build/engine facts/job options (warnings; an
+#    engine's counters are not facts of its setup), an NVMe namespace in two LBA formats,
+#    choosing runs by device and time range;
+#  - runs with repetitions built here from the short fixture (sync's engine timer scaled
+#    per repetition by known factors): the same spread in another order is ~ everywhere;
+#    sync 50% slower in every repetition is a regression (exit 3) in its time alone (a
+#    fixed-work job: no IOPS row, the same measurement);
+#    4-6% slower, significant but reaching inside +-5%, is ~ unless --min-change 1;
+#    4 repetitions are too few.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/results/lib.sh"
 
 export IODRILL_RESULTS=$FIXTURES
 base=$(fixture base)
+S=$(scratch)
 
-# verdict NAME A B WANT-RC JQ-TEST: compare --json A B; PASS when rc and the jq test hold
+# verdict NAME A B WANT-RC JQ-TEST [OPTIONS]: compare --json A B; PASS when rc and the jq
+# test hold
 verdict()
 {
 	local name=$1 a=$2 b=$3 rc=$4 test=$5 out got
@@ -21,37 +30,39 @@ verdict()
 	if [ "$got" = "$rc" ] && jq -e "$test" <<<"$out" >/dev/null 2>&1; then
 		pass "$name"
 	else
-		fail "$name" "rc=$got (want $rc); $(jq -c '[.regressions, [.rows[] | select(.verdict != "same") | .key + " " + .figure + " " + .verdict], [.warnings[].what]]' <<<"$out" 2>/dev/null || head -c 300 <<<"$out")"
+		fail "$name" "rc=$got (want $rc); $(jq -c '[.regressions, [.rows[] | select(.verdict != "~") | .key + " " + .figure + " " + .verdict], [.warnings[].what]]' <<<"$out" 2>/dev/null || head -c 300 <<<"$out")"
 	fi
 }
 
-not_same='[.rows[] | select(.verdict != "same")]'
-verdict "identical but for 1% IOPS: all within the spread, exit 0" "$base" "$(fixture same)" 0 \
-	"$not_same == [] and .regressions == 0 and .warnings == []"
-verdict "sync at half the IOPS: a regression beyond the spread, exit 3" "$base" "$(fixture sync-slower)" 3 \
-	"$not_same | length == 1 and .[0].figure == \"IOPS\" and .[0].verdict == \"worse\" and .[0].basis == \"spread\" and (.[0].key | startswith(\"sync/\"))"
-verdict "nil at 3x the IOPS: better, not a regression, exit 0" "$base" "$(fixture nil-faster)" 0 \
-	"$not_same | length == 1 and .[0].verdict == \"better\" and (.[0].key | startswith(\"nil/\"))"
-verdict "the other way round, nil is the regression" "$(fixture nil-faster)" "$base" 3 \
-	".regressions == 1"
-verdict "sync p99 tripled: a latency regression" "$base" "$(fixture sync-p99-worse)" 3 \
-	"$not_same | length == 1 and .[0].figure == \"p99 µs\" and .[0].verdict == \"worse\""
+# ---- the fixtures: one repetition a run ------------------------------------------------------
+few='[.rows[] | select(.verdict != "too few repetitions")] == [] and .regressions == 0'
+verdict "identical but for 1% IOPS, one repetition: too few to test, exit 0" "$base" "$(fixture same)" 0 \
+	"$few and .warnings == [] and (.rows | length) == 8 and .too_few == 8"
+verdict "sync at half the IOPS, one repetition: the ratio, no verdict, exit 0" "$base" "$(fixture sync-slower)" 0 \
+	"$few and ([.rows[] | select(.key | startswith(\"sync/\")) | select(.figure == \"IOPS\")][0] | .ratio == 0.5 and .n_a == 1 and .n_b == 1 and .p == null and .ci == null)"
+verdict "a fixed-work job (1,000 I/Os) has time rows, not IOPS" "$(fixture short)" "$(fixture short-slower)" 0 \
+	"$few and ([.rows[].figure] | unique) == [\"CPU µs/IO\", \"p50 µs\", \"p99 µs\", \"time ms\"]"
+verdict "time_based runs: IOPS, p50, p99, CPU per I/O only" "$base" "$(fixture again)" 0 \
+	"[.rows[].figure] | unique == [\"CPU µs/IO\", \"IOPS\", \"p50 µs\", \"p99 µs\"]"
 verdict "kernel, fio, engine build and facts, job option changed: each warned" "$base" "$(fixture meaning)" 0 \
-	"[.warnings[].what] == [\"kernel\", \"fio\", \"engine sync build\", \"engine sync facts (ring flags, fallbacks)\", \"job sync/sync-qd1 randread 4k qd1 option direct\"] and .regressions == 0"
+	"[.warnings[].what] == [\"kernel\", \"fio\", \"engine sync build\", \"engine sync fact fallback\", \"job sync/sync-qd1 randread 4k qd1 option direct\"] and .regressions == 0"
+facts() { jq --argjson f "$2" '.provenance.engines |= map(if .name == "sync" then .facts = $f else . end)' \
+	"$(fixture_path base)" >"$S/$1.json"; }
+facts f1 '{"ring_flags": "COOP_TASKRUN", "enter_merged": 1, "sq_full": 0}'
+facts f2 '{"ring_flags": "COOP_TASKRUN", "enter_merged": 6338, "sq_full": 2}'
+facts f3 '{"ring_flags": "", "enter_merged": 1, "sq_full": 0}'
+verdict "engine facts that count what a run did (numbers) are not warned" "$S/f1.json" "$S/f2.json" 0 \
+	".warnings == []"
+verdict "an engine fact of its setup (ring flags) is" "$S/f1.json" "$S/f3.json" 0 \
+	"[.warnings[] | [.what, .a, .b]] == [[\"engine sync fact ring_flags\", \"COOP_TASKRUN\", \"\"]]"
 verdict "an NVMe namespace in two LBA formats: warned" "$(fixture nvme-lba512)" "$(fixture nvme-lba4096)" 0 \
 	"[.warnings[].what] | index(\"device identity lba_bytes\") != null"
-verdict "short runs (no IOPS samples), 15% slower: beyond the 10% threshold" "$(fixture short)" "$(fixture short-slower)" 3 \
-	"[.rows[] | select(.verdict == \"worse\")][0].basis == \"threshold\""
-verdict "short runs, 5% slower: within the threshold" "$(fixture short)" "$(fixture short-same)" 0 \
-	".regressions == 0 and ([.rows[] | select(.figure == \"IOPS\")][0].basis == \"threshold\")"
-verdict "--threshold 20: 15% slower is within it" "$(fixture short)" "$(fixture short-slower)" 0 \
-	".regressions == 0" --threshold 20
-verdict "a real rerun of the base run: no regression beyond the spread" "$base" "$(fixture again)" 0 \
-	".regressions == 0"
+verdict "across devices: a tmpfs file against an NVMe namespace, warned and compared" "$base" "$(fixture nvme-lba512)" 0 \
+	"([.warnings[].what] | index(\"device\") != null) and (.rows | length) == 8"
 verdict "runs given as result file paths" "$(fixture_path base)" "$(fixture_path same)" 0 \
 	".a.id == \"$base\""
 
-expect "text: the regression is flagged" 3 "<- REGRESSION" \
+expect "text: too few repetitions, said per figure" 0 "too few repetitions (n=1)" \
 	"$IODRILL" results compare "$base" "$(fixture sync-slower)"
 expect "text: the warning lists what differs" 0 "kernel: 6.1.0-26-amd64" \
 	"$IODRILL" results compare "$(fixture meaning)" "$base"
@@ -68,4 +79,34 @@ expect "--since that is not a time" 2 "--since soon: not a time" \
 	"$IODRILL" results compare --since soon dev_shm
 expect "--since with two runs" 2 "with two runs give neither" \
 	"$IODRILL" results compare --since 7d a b
+expect "--threshold is gone (there is no threshold guess)" 2 "--threshold" \
+	"$IODRILL" results compare --threshold 20 "$base" "$(fixture same)"
+expect "--min-change that is not a percentage" 2 "--min-change x: give a percentage" \
+	"$IODRILL" results compare --min-change x "$base" "$(fixture same)"
+
+# ---- runs with repetitions, built from the short fixture --------------------------------------
+reps_run "$S/a.json" 1 1.02 0.98 1.01 0.99 1.03
+reps_run "$S/b.json" 0.99 1.03 1 0.98 1.02 1.01
+reps_run "$S/slow.json" 1.5 1.53 1.47 1.515 1.485 1.545
+reps_run "$S/slight.json" 1.04 1.06 1.05 1.045 1.055 1.065
+reps_run "$S/four.json" 1.5 1.53 1.47 1.515
+
+verdict "6 repetitions each, the same spread in another order: ~ everywhere, exit 0" "$S/a.json" "$S/b.json" 0 \
+	"[.rows[] | select(.verdict != \"~\")] == [] and ([.rows[] | .n_a == 6 and .n_b == 6] | all) and (.rows | length) == 8 and .regressions == 0"
+verdict "sync 50% slower in every repetition: its time worse, p = 2/924, adjusted over 8 figures 16/924, exit 3" "$S/a.json" "$S/slow.json" 3 \
+	"[.rows[] | select(.verdict != \"~\") | [.key, .figure, .verdict]] == [[\"sync/sync-qd1 randread 4k qd1\", \"time ms\", \"worse\"]] and .regressions == 1 and ([.rows[] | select(.verdict == \"worse\") | .p] | all(. > 0.002164 and . < 0.002165)) and ([.rows[] | select(.verdict == \"worse\") | .p_adjusted] | all(. > 0.017316 and . < 0.017317)) and ([.rows[] | select(.verdict == \"worse\")][0].test == \"Mann-Whitney U, two-sided, exact\")"
+verdict "the other way round: better, no regression, exit 0" "$S/slow.json" "$S/a.json" 0 \
+	"[.rows[] | select(.verdict == \"better\") | .figure] == [\"time ms\"] and .regressions == 0"
+verdict "4-6% slower in every repetition: significant, but the interval reaches inside 5%: ~" "$S/a.json" "$S/slight.json" 0 \
+	"([.rows[] | select(.figure == \"time ms\" and (.key | startswith(\"sync/\")))][0] | .p < 0.05 and .ci[0] < 1.05 and .verdict == \"~\") and .regressions == 0"
+verdict "... and with --min-change 1 it is a regression" "$S/a.json" "$S/slight.json" 3 \
+	".regressions == 1 and .test.min_change == 0.01" --min-change 1
+verdict "4 repetitions against 6: too few, no verdict, exit 0" "$S/a.json" "$S/four.json" 0 \
+	"[.rows[] | select(.verdict != \"too few repetitions\")] == [] and ([.rows[] | .n_b] | unique) == [4]"
+expect "text: the test, p and n in the table, the regression flagged" 3 "  <- REGRESSION" \
+	"$IODRILL" results compare "$S/a.json" "$S/slow.json"
+out=$("$IODRILL" results compare "$S/a.json" "$S/slow.json")
+check "text: a tested row shows its interval, p, adjusted p and n" "$(grep 'time ms' <<<"$out" | head -1)" \
+	grep -qE '^  -     time ms +[0-9.]+ +[0-9.]+ +1\.5[0-9]*  \[1\.[0-9]+, 1\.[0-9]+\] +0\.002 +0\.017 +6/6  worse  <- REGRESSION$' <<<"$out"
+check "text: says which test" "$(tail -8 <<<"$out")" grep -q "two-sided.*Mann-Whitney U test" <<<"$(tr '\n' ' ' <<<"$out")"
 finish

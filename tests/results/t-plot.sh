@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `iodrill results plot` draws real PNGs with gnuplot: a run's engines side by side, a
 # device's metric over time, and a tune sweep (the nil engine at queue depths 1..64);
-# gnuplot missing, an unwritable output and wrong options are clear messages.
+# gnuplot missing, an unwritable output and wrong options are clear messages. Over time,
+# only the runs whose change from the run before the compare's test calls significant
+# are marked (three runs of 6 repetitions, the third with sync 50% slower: one mark).
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/results/lib.sh"
 
@@ -28,6 +30,32 @@ png "a device's p99 over time" "$S/p99.png" 1000 400
 out=$("$IODRILL" results plot --json --since 2026-11-25T16:44:07Z --kind drill dev_shm -o "$S/r.png")
 png "over time, a range and a kind" "$S/r.png" 1000 400
 check "--json names the PNG" "$out" test "$(jq -r .png <<<"$out")" = "$S/r.png"
+
+# marks: gnuplot's script kept by a wrapper; the fixtures' single runs are never tested
+printf '#!/bin/sh\ntee "%s" | exec gnuplot\n' "$S/script.gp" >"$S/gnuplot"
+chmod +x "$S/gnuplot"
+IODRILL_GNUPLOT=$S/gnuplot "$IODRILL" results plot -o "$S/fx.png" dev_shm >/dev/null 2>&1
+check "over time, one repetition a run: nothing marked" "$(grep -c marks "$S/script.gp")" \
+	test "$(grep -c marks "$S/script.gp")" = 0
+A=$S/marks/file-tmpfs-dev_shm
+mkdir -p "$A"
+cp "$FIXTURES/file-tmpfs-dev_shm/device.json" "$A/"
+reps_run "$A/20261201T000000.000Z-drill-0001.json" 1 1.02 0.98 1.01 0.99 1.03
+reps_run "$A/20261202T000000.000Z-drill-0002.json" 0.99 1.03 1 0.98 1.02 1.01
+reps_run "$A/20261203T000000.000Z-drill-0003.json" 1.5 1.53 1.47 1.515 1.485 1.545
+IODRILL_RESULTS=$S/marks IODRILL_GNUPLOT=$S/gnuplot "$IODRILL" results plot -o "$S/m.png" \
+	dev_shm >/dev/null 2>&1
+png "over time with marks" "$S/m.png" 1000 400
+want=$(date -u -d 2026-12-03 +%s)
+got=$(sed -n '/^\$marks << EOD$/,/^EOD$/p' "$S/script.gp" | sed '1d;$d' | tr '\n' ';')
+check "IOPS: sync's slower third run marked, alone, at its median" "marks: $got" \
+	awk -v g="$got" -v w="$want" 'BEGIN { n = split(g, p, ";"); split(p[1], v, " ");
+		exit !(n == 2 && v[1] == w && v[2] > 4.6e5 && v[2] < 4.7e5) }'
+check "the marks are drawn as rings and named" "$(grep -o 'marks using.*' "$S/script.gp")" \
+	grep -q "marks using 1:2 with points pointtype 6 .* title 'significant change from the run before'" "$S/script.gp"
+IODRILL_RESULTS=$S/marks IODRILL_GNUPLOT=$S/gnuplot "$IODRILL" results plot --metric p99 \
+	-o "$S/m99.png" dev_shm >/dev/null 2>&1
+check "p99 unchanged: no marks" "$(grep -c marks "$S/script.gp")" test "$(grep -c marks "$S/script.gp")" = 0
 
 # a tune sweep: nil at four queue depths, one part each
 export IODRILL_RESULTS=$S/archive

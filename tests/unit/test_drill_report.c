@@ -13,7 +13,7 @@
 #include "unit.h"
 
 static struct drill d;
-static struct drill_sample samples[4][3];
+static struct drill_sample samples[4][5];	/* 5 repetitions: enough to test */
 static struct drill_lat_sample lats[4][3];
 
 static void add_engine(const char *name, const char *kind, bool floor, double time_us,
@@ -28,15 +28,15 @@ static void add_engine(const char *name, const char *kind, bool floor, double ti
 	k->floor = floor;
 	d.rows[i].pick = k;
 	d.rows[i].s = samples[i];
-	d.rows[i].n = 3;
+	d.rows[i].n = 5;
 	d.rows[i].l = lats[i];
 	d.rows[i].nl = 3;
 	d.rows[i].lat_reps = drill_lat_reps_of(k);
-	for (r = 0; r < 3; r++) {
+	for (r = 0; r < 5; r++) {
 		struct drill_sample *s = &samples[i][r];
 
-		/* time - spread, time, time + spread: median time, IQR spread */
-		s->time_ns = (time_us + ((double)r - 1) * spread_us) * 1e3;
+		/* time -+ spread, -+ spread/2, time: median time, IQR spread */
+		s->time_ns = (time_us + ((double)r - 2) * spread_us / 2) * 1e3;
 		s->ios = DRILL_IOS;
 		s->bytes = DRILL_IOS * 4096.0;
 		s->cpu_ns = cpu_us * DRILL_IOS * 1e3;
@@ -44,16 +44,17 @@ static void add_engine(const char *name, const char *kind, bool floor, double ti
 		s->usr_us = 1000;
 		s->sys_us = 3000;
 		s->threads = 1;
-		/* fio's clat in the latency repetitions: p50 1, 2, 3 us */
-		lats[i][r] = (struct drill_lat_sample){ 1000.0 * (r + 1), 5000, 6000, 7000 + r,
-							(time_us + r) * 1e3 };
+		/* fio's clat in 3 latency repetitions: p50 1, 2, 3 us */
+		if (r < 3)
+			lats[i][r] = (struct drill_lat_sample){ 1000.0 * (r + 1), 5000, 6000,
+								7000 + r, (time_us + r) * 1e3 };
 	}
 }
 
 static void setup_drill(void)
 {
 	memset(&d, 0, sizeof(d));
-	d.o.reps = 3;
+	d.o.reps = 5;
 	d.o.iodepth = 1000;
 	d.t.direct = true;
 	strcpy(d.t.fstype, "ext4");
@@ -102,12 +103,15 @@ static void findings(void)
 	unsigned int n;
 
 	setup_drill();
-	samples[0][0].threads = samples[0][1].threads = samples[0][2].threads = 17;
+	for (unsigned int r = 0; r < 5; r++)
+		samples[0][r].threads = 17;
 	drill_summarise(&d);
 	n = drill_findings(&d, lines, 16);
 	CU_ASSERT(said(lines, n, "uring_fixed finished the 1,000 reads first: 10000 µs, 10.0x "
-				 "faster than sync"));
-	CU_ASSERT(said(lines, n, "Next: sync"));
+				 "faster than sync, the synchronous loop (100000 µs; Mann-Whitney "
+				 "p=0.0079, n=5/5)."));
+	/* sync is the runner-up: weighed once */
+	CU_ASSERT_FALSE(said(lines, n, "Next: sync"));
 	CU_ASSERT(said(lines, n, "Least CPU per read: uring_fixed, 8.00 µs"));
 	CU_ASSERT(said(lines, n, "Most CPU per read: sync, 40.00 µs over its 17 threads, 5.0x "
 				 "uring_fixed; 75% of it in the kernel (sys)."));
@@ -123,11 +127,33 @@ static void overlap_is_no_winner(void)
 	unsigned int n;
 
 	setup_drill();
-	/* sync at 10200 µs sits inside uring_fixed's middle half (10000 +- 250) */
-	samples[0][0].time_ns = samples[0][1].time_ns = samples[0][2].time_ns = 10200e3;
+	/* sync at 10200 µs, five times, amid uring_fixed's 9500..10500: the U test gives
+	   p = 43/63 (tests/unit/mwu_ref.py) */
+	for (unsigned int r = 0; r < 5; r++)
+		samples[0][r].time_ns = 10200e3;
 	drill_summarise(&d);
 	n = drill_findings(&d, lines, 16);
-	CU_ASSERT(said(lines, n, "no clear winner"));
+	CU_ASSERT(said(lines, n, "uring_fixed finished the 1,000 reads first: 10000 µs; sync, the "
+				 "synchronous loop, took 10200 µs, not clearly more (Mann-Whitney "
+				 "p=0.68, n=5/5)."));
+	CU_ASSERT_FALSE(said(lines, n, "faster than sync"));
+	/* a runner-up that is not sync: kaio at 10200 µs, sync far behind */
+	setup_drill();
+	snprintf(d.picks.v[2].name, sizeof(d.picks.v[2].name), "kaio");
+	d.picks.v[2].floor = false;
+	for (unsigned int r = 0; r < 5; r++)
+		samples[2][r].time_ns = 10200e3;
+	drill_summarise(&d);
+	n = drill_findings(&d, lines, 16);
+	CU_ASSERT(said(lines, n, "kaio (10200 µs) is not significantly slower than uring_fixed "
+				 "(Mann-Whitney p=0.68, n=5/5): no clear winner between them."));
+	CU_ASSERT(said(lines, n, "10.0x faster than sync"));
+	/* 3 repetitions: even ten times slower is not tested */
+	setup_drill();
+	d.rows[0].n = d.rows[1].n = 3;
+	drill_summarise(&d);
+	n = drill_findings(&d, lines, 16);
+	CU_ASSERT(said(lines, n, "not clearly more (too few repetitions to test, n=3/3)."));
 }
 
 static void all_failed(void)
@@ -217,7 +243,8 @@ static void json_output(void)
 static CU_TestInfo report_tests[] = {
 	{ "drill_summarise/medians, IQR, IOPS, MB/s, usr/sys split", summary },
 	{ "drill_findings/fastest, CPU, syscalls, floor", findings },
-	{ "drill_findings/overlapping spreads: no clear winner", overlap_is_no_winner },
+	{ "drill_findings/no significant difference, or too few repetitions: no winner",
+	  overlap_is_no_winner },
 	{ "drill_findings/nothing completed", all_failed },
 	{ "drill_print_json/parses, one entry per engine, latency source, columns", json_output },
 	{ "drill_summarise/engine histograms win; batched shows none", histograms },
