@@ -24,6 +24,7 @@
 #include "run/profile.h"
 #include "run/run.h"
 #include "report/stats.h"
+#include "saturate.h"
 
 #define TUNE_MAX_POINTS 11	/* qd1 .. qd1024 in profiles/qd-sweep.fio */
 #define KNEE_FRAC 0.95
@@ -66,7 +67,8 @@ const char cmd_tune_help[] =
 	"A synchronous engine (sync) runs at depth 1 whatever the iodepth: tune refuses it\n"
 	"unless --numjobs scales it. Exit 0; 1 when a depth failed, the sweep could not be\n"
 	"stored (its files are then kept), or fio is missing or of another version; 2 on bad\n"
-	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n";
+	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n"
+	IDR_SATURATE_HELP;
 
 struct tune_opts {
 	const char *target, *engine, *png, *keep, *results;
@@ -654,6 +656,11 @@ int cmd_tune(int argc, char **argv)
 
 	if (!u)
 		return 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--saturate")) {
+			free(u);
+			return idr_saturate(argc, argv);
+		}
 	ret = parse_opts(argc, argv, &u->o);
 	if (ret) {
 		free(u);
