@@ -240,6 +240,30 @@ void idr_sc_disk_of(const char *path, char *disk, size_t len)
 		idr_strcpy(disk, len, b.disk[0] ? b.disk : b.name);
 }
 
+int idr_sc_report(const char *disk, FILE *out, struct json_object **json)
+{
+	struct idr_syscheck sc;
+	struct idr_sc_opts o;
+	char roots[2][PATH_MAX], err[1024];
+	cpu_set_t allowed;
+	int ret;
+
+	idr_sc_default_opts(&o, roots);
+	if (!sched_getaffinity(0, sizeof(allowed), &allowed))
+		o.allowed = &allowed;
+	ret = idr_sc_run(&o, disk, &sc, err, sizeof(err));
+	if (ret) {
+		idr_err("system check: %s", err);
+		return ret;
+	}
+	if (json)
+		*json = idr_sc_json(&sc);
+	else
+		idr_sc_print(&sc, out);
+	idr_sc_free(&sc);
+	return 0;
+}
+
 /* ---- set-up ------------------------------------------------------------------------------ */
 
 /* The engine: the one asked for, or uring_fixed (uring_passthru on /dev/ngXnY alone). */

@@ -60,6 +60,13 @@ void idr_sc_default_opts(struct idr_sc_opts *o, char (*bufs)[PATH_MAX]);
  * disk's filesystem) into disk, "" when there is none (tmpfs). */
 void idr_sc_disk_of(const char *path, char *disk, size_t len);
 
+/*
+ * idr_sc_report - the system check of disk on the CPUs of its NUMA node this process may
+ * use: printed on out, or as JSON into *json when json is not NULL. Returns 0, or -errno
+ * after a message on stderr.
+ */
+int idr_sc_report(const char *disk, FILE *out, struct json_object **json);
+
 /* idr_sc_print - the system check as lines for people. */
 void idr_sc_print(const struct idr_syscheck *sc, FILE *out);
 
