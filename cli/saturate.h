@@ -109,6 +109,7 @@ struct sat_point {
 	double busy;			/* cores busy: CPU per I/O x IOPS */
 	double others;			/* cores the rest of the machine used meanwhile */
 	double idle;			/* cores idle meanwhile */
+	double irqs_io;			/* the device's queue interrupts per I/O, -1 unknown */
 	bool have_sidecar, polled;	/* polled: the ring ran with IOPOLL */
 	enum sat_bound bound;
 };

@@ -143,6 +143,10 @@ static void print_point(const struct sat *s, unsigned int i, FILE *out)
 		fprintf(out, "%9.2f %5.2f", p->cpu_us_io, p->busy);
 	else
 		fprintf(out, "%9s %5s", "-", "-");
+	if (p->irqs_io >= 0)
+		fprintf(out, " %6.2f", p->irqs_io);
+	else
+		fprintf(out, " %6s", "-");
 	fprintf(out, " %5.2f %9.1f  %-6s%s%s%s\n", p->others, p->p99_us, sat_bound_name(p->bound),
 		(int)i == s->confirm ? "  <- one-core peak" : "",
 		(int)i == s->device ? "  <- device peak" : "",
@@ -152,14 +156,15 @@ static void print_point(const struct sat *s, unsigned int i, FILE *out)
 
 static void print_table(const struct sat *s, FILE *out)
 {
-	fprintf(out, "%3s %-7s %4s %7s %5s %6s %5s %10s %9s %5s %5s %9s  %s\n", "#", "phase",
-		"jobs", "iodepth", "batch", "bs", "hipri", "IOPS", "CPU µs/IO", "busy", "other",
-		"p99 µs", "bound");
+	fprintf(out, "%3s %-7s %4s %7s %5s %6s %5s %10s %9s %5s %6s %5s %9s  %s\n", "#",
+		"phase", "jobs", "iodepth", "batch", "bs", "hipri", "IOPS", "CPU µs/IO", "busy",
+		"irq/IO", "other", "p99 µs", "bound");
 	for (unsigned int i = 0; i < s->n; i++)
 		print_point(s, i, out);
 	fprintf(out, "\nIOPS, p99 (completion latency): fio, all jobs together. CPU µs/IO: every "
 		"thread the engine ran, per I/O\n(the sidecar). busy: CPU µs/IO x IOPS, in cores; "
-		"other: cores the rest of the machine used meanwhile.\nbound: CPU (busy >= %.0f%% of "
+		"irq/IO: the device's queue interrupts per I/O;\nother: cores the rest of the "
+		"machine used meanwhile. bound: CPU (busy >= %.0f%% of "
 		"the jobs' cores), CPU* (the machine had no idle core: others held the CPU the\n"
 		"jobs wanted), device (the jobs waited: the device or below), polled (polling "
 		"spins the CPU by design).\n\n", 85.0);
@@ -309,6 +314,8 @@ static struct json_object *point_json(const struct sat_point *p)
 	json_object_object_add(o, "others_cores", json_object_new_double(p->others));
 	json_object_object_add(o, "idle_cores", json_object_new_double(p->idle));
 	json_object_object_add(o, "polled", json_object_new_boolean(p->polled));
+	json_object_object_add(o, "irqs_per_io",
+			       p->irqs_io >= 0 ? json_object_new_double(p->irqs_io) : NULL);
 	json_object_object_add(o, "bound", json_object_new_string(sat_bound_name(p->bound)));
 	return o;
 }

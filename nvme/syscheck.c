@@ -477,18 +477,24 @@ static bool irq_prefix(const struct idr_syscheck *sc, const struct idr_sc_opts *
 }
 
 struct irq_tally {
+	struct idr_syscheck *sc;
+	const struct idr_sc_opts *o;
 	unsigned int n, bad;
 	char first_bad[160];
 };
 
 /* Queue interrupt irq (the disk's hardware queue hctx): does it land on its queue's
  * CPUs (or, without blk-mq's map, on the device's node)? */
-static int check_one_irq(struct idr_syscheck *sc, const struct idr_sc_opts *o, unsigned int irq,
-			 unsigned int hctx, const char *name, struct irq_tally *t)
+static int check_one_irq(void *ctx, unsigned int irq, unsigned int hctx, const char *name,
+			 const char *counts)
 {
+	struct irq_tally *t = ctx;
+	struct idr_syscheck *sc = t->sc;
+	const struct idr_sc_opts *o = t->o;
 	char mask[256], eff[256], want[256], path[PATH_MAX];
 	cpu_set_t on, home, out;
 
+	(void)counts;
 	if (readf(mask, sizeof(mask), "%s/irq/%u/smp_affinity_list", o->proc, irq) <= 0)
 		return 0;
 	if (readf(eff, sizeof(eff), "%s/irq/%u/effective_affinity_list", o->proc, irq) <= 0)
@@ -510,9 +516,16 @@ static int check_one_irq(struct idr_syscheck *sc, const struct idr_sc_opts *o, u
 	return add_knob(sc, IDR_SC_IRQ, path, mask, want);
 }
 
-/* Each /proc/interrupts line naming one of the disk's queues. */
-static int scan_irqs(struct idr_syscheck *sc, const struct idr_sc_opts *o, const char *pre,
-		     unsigned int first, struct irq_tally *t)
+typedef int (*irq_fn)(void *ctx, unsigned int irq, unsigned int hctx, const char *name,
+		      const char *counts);
+
+/*
+ * Call fn for each /proc/interrupts line naming one of the disk's queues (name starting
+ * with pre, then its number from first), with the line's per-CPU counts. Returns 0, fn's
+ * first non-zero return, or -ENOENT when there is no such file.
+ */
+static int scan_irqs(const struct idr_sc_opts *o, const char *pre, unsigned int first,
+		     irq_fn fn, void *ctx)
 {
 	char path[PATH_MAX], line[4096], *name, *end;
 	unsigned long irq, q;
@@ -523,25 +536,54 @@ static int scan_irqs(struct idr_syscheck *sc, const struct idr_sc_opts *o, const
 	snprintf(path, sizeof(path), "%s/interrupts", o->proc);
 	f = fopen(path, "re");
 	if (!f)
-		return 0;
+		return -ENOENT;
 	while (!ret && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		irq = strtoul(line, &end, 10);
 		if (*end != ':' || !(name = strrchr(line, ' ')) || strncmp(++name, pre, plen))
 			continue;
 		q = strtoul(name + plen, &end, 10);
-		if (*end || end == name + plen || q < first)
-			continue;
-		ret = check_one_irq(sc, o, (unsigned int)irq, (unsigned int)(q - first), name, t);
+		if (!*end && end != name + plen && q >= first)
+			ret = fn(ctx, (unsigned int)irq, (unsigned int)(q - first), name,
+				 strchr(line, ':') + 1);
 	}
 	fclose(f);
 	return ret;
 }
 
+/* Add a line's per-CPU counts (the numbers before its chip's name) to *ctx. */
+static int add_counts(void *ctx, unsigned int irq, unsigned int hctx, const char *name,
+		      const char *counts)
+{
+	unsigned long long *sum = ctx, v;
+	char *end;
+
+	(void)irq, (void)hctx, (void)name;
+	for (;;) {
+		v = strtoull(counts, &end, 10);
+		if (end == counts)
+			return 0;
+		*sum += v;
+		counts = end;
+	}
+}
+
+long long idr_sc_irq_count(const struct idr_syscheck *sc, const struct idr_sc_opts *o)
+{
+	char pre[IDR_DEVNAME_MAX + 8];
+	unsigned long long sum = 0;
+	unsigned int first;
+
+	if (!*sc->disk || !irq_prefix(sc, o, pre, sizeof(pre), &first) ||
+	    scan_irqs(o, pre, first, add_counts, &sum))
+		return -1;
+	return (long long)sum;
+}
+
 static int check_irq(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 {
 	struct idr_sc_item *it = &sc->item[IDR_SC_IRQ];
-	struct irq_tally t = { 0 };
+	struct irq_tally t = { .sc = sc, .o = o };
 	char pre[IDR_DEVNAME_MAX + 8];
 	unsigned int first;
 	int ret;
@@ -552,7 +594,8 @@ static int check_irq(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 		    *sc->disk ? sc->kind : "a target on no block device");
 		return 0;
 	}
-	ret = scan_irqs(sc, o, pre, first, &t);
+	ret = scan_irqs(o, pre, first, check_one_irq, &t);
+	ret = ret == -ENOENT ? 0 : ret;
 	if (!t.n) {
 		VALUE(it, IDR_SC_INFO, "none found");
 		WHY(it, "no %s%s* line in %s/interrupts (every queue polled?)", pre,

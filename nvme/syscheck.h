@@ -109,6 +109,13 @@ const char *idr_sc_state_name(enum idr_sc_state s);
 /* idr_sc_costs - how many settings cost IOPS. */
 unsigned int idr_sc_costs(const struct idr_syscheck *sc);
 
+/*
+ * idr_sc_irq_count - the interrupts the disk's queues have taken so far, summed over
+ * every CPU (/proc/interrupts), or -1 when it has none there (no queue interrupts known
+ * for its kind, or every queue polled).
+ */
+long long idr_sc_irq_count(const struct idr_syscheck *sc, const struct idr_sc_opts *o);
+
 /* ---- changing the settings, and putting them back ---------------------------------------- */
 
 /* What idr_sc_apply changed: restore writes each now back, newest first. */
