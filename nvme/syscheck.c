@@ -603,7 +603,7 @@ static int check_irq(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 		return ret;
 	}
 	VALUE(it, t.bad ? IDR_SC_COSTS : IDR_SC_GOOD, "%u queue interrupt%s (%s%u...), %u "
-	      "elsewhere", t.n, t.n == 1 ? "" : "s", pre, first, t.bad);
+	      "off their queue's CPUs", t.n, t.n == 1 ? "" : "s", pre, first, t.bad);
 	if (!t.bad) {
 		WHY(it, "each lands on a CPU its queue serves");
 		return ret;
