@@ -34,18 +34,22 @@
 	"the cores used) or the device held it. First, the system check (as iodrill devices\n" \
 	"PATH prints it): every setting that costs IOPS, with the command that changes it.\n" \
 	"\n" \
+	"  --saturate           this search instead of tune's depth sweep\n" \
 	"  --engine E           uring_fixed or uring_passthru (an engine with io_uring's options)\n" \
 	"  --cpus LIST          the CPUs to run on (default: the device's NUMA node's)\n" \
 	"  --max-iodepth N      the deepest queue per job, 1..16384 (default 1024)\n" \
 	"  --hipri auto|on|off  polled completions: tried where the device has poll queues\n" \
 	"                       (auto), every point (on: refused where it cannot poll), never\n" \
-	"  --runtime MS, --ramp MS  measured and warm-up time per point (default 2000, 500)\n" \
+	"  --runtime MS, --ramp MS  measured and warm-up time per point (default 2000, 500);\n" \
+	"                       the one-core peak runs again 3x as long\n" \
 	"  --apply-recommended  change the settings that cost IOPS (scheduler none, iostats 0,\n" \
 	"                       nomerges 2, queue IRQs, governor, deep idle states) for the run;\n" \
 	"                       every value is restored when it ends, also on failure and Ctrl-C\n" \
 	"  --write-profile FILE a fio job file that reproduces the peaks\n" \
 	"  --size, --json, --png, --no-png, --keep, --results, --no-archive  as above\n" \
-	"Timing on a machine others use is noisy: the report says how busy the machine was.\n"
+	"Timing on a machine others use is noisy: the report says how busy the machine was.\n" \
+	"Exit 0; 1 when a point failed, a setting could not be put back (the undo script is\n" \
+	"kept and named), the run could not be stored; 2 on bad input; 128+N on signal N.\n"
 
 /* iodrill tune ... --saturate: the command. Returns the exit status. */
 int idr_saturate(int argc, char **argv);
