@@ -283,6 +283,21 @@ static void no_disk_and_loop(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nvme9n9"));
 }
 
+/* The queue interrupts taken so far: I/O queues only (not nvme0q0, the admin queue). */
+static void irq_counts(void)
+{
+	struct idr_sc_opts o = opts(NULL);
+	struct idr_syscheck sc;
+
+	machine_good();
+	CU_ASSERT_EQUAL_FATAL(idr_sc_run(&o, "nvme0n1", &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(idr_sc_irq_count(&sc, &o), 16);
+	idr_sc_free(&sc);
+	CU_ASSERT_EQUAL_FATAL(idr_sc_run(&o, "loop3", &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(idr_sc_irq_count(&sc, &o), -1);
+	idr_sc_free(&sc);
+}
+
 static void idle_and_cpufreq_absent(void)
 {
 	struct idr_sc_opts o = opts(NULL);
@@ -475,6 +490,7 @@ static CU_TestInfo syscheck_tests[] = {
 	{ "idr_sc_run/no disk (tmpfs), a loop device, a partition, no such disk",
 	  no_disk_and_loop },
 	{ "idr_sc_run/no cpuidle driver, no cpufreq", idle_and_cpufreq_absent },
+	{ "idr_sc_irq_count/the I/O queues' interrupts; none for a loop device", irq_counts },
 	{ "idr_sc_run/CPUs: none in the node, not allowed, offline, not a list", cpus_refused },
 	{ "idr_cpulist_parse/round trip and bad lists", cpulists },
 	{ "idr_sc_apply/changes, then restore puts every value back", apply_then_restore },
