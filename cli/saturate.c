@@ -29,9 +29,24 @@
 #define SAT_RING_ENTRIES 32768u
 #define SAT_REG_BUFFERS 16384u
 
-enum { OPT_SATURATE = 256, OPT_ENGINE, OPT_CPUS, OPT_MAXQD, OPT_HIPRI, OPT_RUNTIME, OPT_RAMP,
-       OPT_APPLY, OPT_PROFILE, OPT_SIZE, OPT_JSON, OPT_PNG, OPT_NO_PNG, OPT_KEEP, OPT_RESULTS,
-       OPT_NO_ARCHIVE };
+enum {
+	OPT_SATURATE = 256,
+	OPT_ENGINE,
+	OPT_CPUS,
+	OPT_MAXQD,
+	OPT_HIPRI,
+	OPT_RUNTIME,
+	OPT_RAMP,
+	OPT_APPLY,
+	OPT_PROFILE,
+	OPT_SIZE,
+	OPT_JSON,
+	OPT_PNG,
+	OPT_NO_PNG,
+	OPT_KEEP,
+	OPT_RESULTS,
+	OPT_NO_ARCHIVE
+};
 
 static const struct option long_opts[] = {
 	{ "saturate", no_argument, NULL, OPT_SATURATE },
@@ -66,9 +81,10 @@ static int opt_depth(const char *arg, unsigned int *out)
 		return ret;
 	}
 	if (ret || v > SAT_REG_BUFFERS) {
-		idr_err("tune --saturate: --max-iodepth %s is beyond the io_uring ring: it holds at "
-			"most %u entries, and %u registered buffers (fixedbufs, which the search "
-			"uses); give 1..%u", arg, SAT_RING_ENTRIES, SAT_REG_BUFFERS, SAT_REG_BUFFERS);
+		idr_err("tune --saturate: --max-iodepth %s is beyond the io_uring ring: it holds "
+			"at most %u entries, and %u registered buffers (fixedbufs, which the "
+			"search uses); give 1..%u",
+			arg, SAT_RING_ENTRIES, SAT_REG_BUFFERS, SAT_REG_BUFFERS);
 		return -ERANGE;
 	}
 	*out = (unsigned int)v;
@@ -77,8 +93,8 @@ static int opt_depth(const char *arg, unsigned int *out)
 
 static int opt_hipri(const char *arg, enum sat_hipri *out)
 {
-	static const char *const v[] = { [SAT_HIPRI_AUTO] = "auto", [SAT_HIPRI_ON] = "on",
-					  [SAT_HIPRI_OFF] = "off" };
+	static const char *const
+		v[] = { [SAT_HIPRI_AUTO] = "auto", [SAT_HIPRI_ON] = "on", [SAT_HIPRI_OFF] = "off" };
 
 	for (unsigned int i = 0; i < 3; i++)
 		if (!strcmp(arg, v[i])) {
@@ -170,9 +186,11 @@ static int parse_argv(int argc, char **argv, struct sat_opts *o)
 {
 	int c;
 
-	*o = (struct sat_opts){ .max_depth = 1024, .size = 256ull << 20, .runtime_ms = 2000,
+	*o = (struct sat_opts){ .max_depth = 1024,
+				.size = 256ull << 20,
+				.runtime_ms = 2000,
 				.ramp_ms = 500 };
-	optind = 0;	/* GNU: start afresh */
+	optind = 0; /* GNU: start afresh */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -180,8 +198,9 @@ static int parse_argv(int argc, char **argv, struct sat_opts *o)
 			return 1;
 		}
 		if (c == '?') {
-			idr_err("tune --saturate: unknown or incomplete option '%s'%s; 'iodrill help "
-				"tune' lists them", argv[optind - 1],
+			idr_err("tune --saturate: unknown or incomplete option '%s'%s; 'iodrill "
+				"help tune' lists them",
+				argv[optind - 1],
 				!strncmp(argv[optind - 1], "--numjobs", 9)
 					? " (the search chooses the jobs: limit them with --cpus)"
 					: "");
@@ -269,8 +288,9 @@ int idr_sc_report(const char *disk, FILE *out, struct json_object **json)
 /* The engine: the one asked for, or uring_fixed (uring_passthru on /dev/ngXnY alone). */
 static int pick_engine(struct sat *s, char *err, size_t errlen)
 {
-	const char *name = s->o.engine ? s->o.engine
-			   : s->t.kind == IDR_DRILL_NGDEV ? "uring_passthru" : "uring_fixed";
+	const char *name = s->o.engine			  ? s->o.engine
+			   : s->t.kind == IDR_DRILL_NGDEV ? "uring_passthru"
+							  : "uring_fixed";
 	int ret;
 
 	if (strchr(name, ',')) {
@@ -282,9 +302,11 @@ static int pick_engine(struct sat *s, char *err, size_t errlen)
 		return ret;
 	s->k = &s->picks.v[0];
 	if (strncmp(s->k->twin, "io_uring", 8)) {
-		snprintf(err, errlen, "--saturate searches io_uring's settings (registered buffers "
+		snprintf(err, errlen,
+			 "--saturate searches io_uring's settings (registered buffers "
 			 "and files, batches, polled completions): %s has none of them; give "
-			 "--engine uring_fixed, or uring_passthru for /dev/ngXnY", s->k->name);
+			 "--engine uring_fixed, or uring_passthru for /dev/ngXnY",
+			 s->k->name);
 		return -EINVAL;
 	}
 	return 0;
@@ -345,10 +367,10 @@ static int system_check(struct sat *s, char *err, size_t errlen)
 	if (!sched_getaffinity(0, sizeof(allowed), &allowed))
 		s->sco.allowed = &allowed;
 	s->sco.cpus = s->o.cpus;
-	idr_sc_disk_of(s->t.kind == IDR_DRILL_NGDEV && !s->t.path[0] ? s->t.ngdev : s->t.path,
-		       disk, sizeof(disk));
+	idr_sc_disk_of(s->t.kind == IDR_DRILL_NGDEV && !s->t.path[0] ? s->t.ngdev : s->t.path, disk,
+		       sizeof(disk));
 	ret = idr_sc_run(&s->sco, disk, &s->sc, err, errlen);
-	s->sco.allowed = NULL;	/* allowed lives on this stack */
+	s->sco.allowed = NULL; /* allowed lives on this stack */
 	if (ret)
 		return ret;
 	s->have_sc = true;
@@ -372,8 +394,9 @@ static void record_facts(struct sat *s)
 	json_object_object_add(f, "target_path", json_object_new_string(s->k->file));
 	json_object_object_add(f, "direct", json_object_new_boolean(s->t.direct));
 	json_object_object_add(f, "profile", json_object_new_string(s->base));
-	json_object_object_add(f, "cpus", json_object_new_string(
-		idr_cpulist_str(&s->sc.used, cpus, sizeof(cpus))));
+	json_object_object_add(f, "cpus",
+			       json_object_new_string(
+				       idr_cpulist_str(&s->sc.used, cpus, sizeof(cpus))));
 	json_object_object_add(f, "runtime_ms", json_object_new_int((int)s->o.runtime_ms));
 	json_object_object_add(f, "ramp_ms", json_object_new_int((int)s->o.ramp_ms));
 	json_object_object_add(f, "system_check", idr_sc_json(&s->sc));
@@ -384,7 +407,8 @@ static int setup(struct sat *s, char *err, size_t errlen)
 	int ret = idr_run_archive_check(&s->run, err, errlen);
 
 	if (!ret && idr_profile_path("saturate", s->base, sizeof(s->base))) {
-		snprintf(err, errlen, "profiles/saturate.fio not found beside iodrill nor "
+		snprintf(err, errlen,
+			 "profiles/saturate.fio not found beside iodrill nor "
 			 "installed: run make install, or ./iodrill from the build tree");
 		ret = -ENOENT;
 	}
@@ -419,9 +443,10 @@ static int apply(struct sat *s)
 	}
 	s->applied = true;
 	/* The script lives in the run's folder: kept, so a killed run can still be undone. */
-	fprintf(stderr, "iodrill: --apply-recommended: changed %d setting%s for this run; all "
-		"are put back when it ends (if iodrill is killed first: sh %s)\n", n,
-		n == 1 ? "" : "s", script);
+	fprintf(stderr,
+		"iodrill: --apply-recommended: changed %d setting%s for this run; all "
+		"are put back when it ends (if iodrill is killed first: sh %s)\n",
+		n, n == 1 ? "" : "s", script);
 	for (int i = 0; i < n; i++)
 		fprintf(stderr, "iodrill:   %s: %s -> %s\n", s->undo.v[i].path, s->undo.v[i].now,
 			s->undo.v[i].want);
@@ -448,11 +473,11 @@ static int restore(struct sat *s)
 	json_object_object_add(s->run.facts, "apply_recommended", o);
 	if (!ret) {
 		fprintf(stderr, "iodrill: --apply-recommended: every setting changed is back as "
-			"it was\n");
+				"it was\n");
 		return 0;
 	}
 	idr_err("tune --saturate: could not put every setting back: %s", s->restore_err);
-	s->run.keep = true;	/* the undo script is in the run's folder */
+	s->run.keep = true; /* the undo script is in the run's folder */
 	return ret;
 }
 

@@ -19,37 +19,39 @@
 #include "syscheck.h"
 
 /* What `iodrill help tune` adds for --saturate (tune.c appends it to its own help). */
-#define IDR_SATURATE_HELP \
-	"\n" \
-	"iodrill tune TARGET --saturate [--engine E] [options]\n" \
-	"\n" \
+#define IDR_SATURATE_HELP                                                                       \
+	"\n"                                                                                    \
+	"iodrill tune TARGET --saturate [--engine E] [options]\n"                               \
+	"\n"                                                                                    \
 	"A guided search for the one-core peak (the most IOPS one job on one CPU drives) and\n" \
-	"the device peak (the fewest jobs within 5% of the most IOPS found) of an io_uring\n" \
-	"engine (default uring_fixed; uring_passthru on /dev/ngXnY), from profiles/saturate.fio:\n" \
-	"random reads, registered buffers and files. One job: iodepth 1, 2, 4 ... until IOPS\n" \
-	"stop rising, then the submit/complete batch, polled completions (hipri) where the\n" \
-	"device has poll queues, 512 B, 4 KiB and the logical block size. Then 2, 4 ... jobs up\n" \
-	"to the CPUs of the device's NUMA node, until more jobs stop adding 5%. Jobs are pinned\n" \
-	"one per CPU of that node. Each point says whether the CPU (CPU per I/O x IOPS against\n" \
-	"the cores used) or the device held it. First, the system check (as iodrill devices\n" \
-	"PATH prints it): every setting that costs IOPS, with the command that changes it.\n" \
-	"\n" \
-	"  --saturate           this search instead of tune's depth sweep\n" \
-	"  --engine E           uring_fixed or uring_passthru (an engine with io_uring's options)\n" \
-	"  --cpus LIST          the CPUs to run on (default: the device's NUMA node's)\n" \
-	"  --max-iodepth N      the deepest queue per job, 1..16384 (default 1024)\n" \
-	"  --hipri auto|on|off  polled completions: tried where the device has poll queues\n" \
-	"                       (auto), every point (on: refused where it cannot poll), never\n" \
-	"  --runtime MS, --ramp MS  measured and warm-up time per point (default 2000, 500);\n" \
-	"                       the one-core peak runs again 3x as long\n" \
-	"  --apply-recommended  change the settings that cost IOPS (scheduler none, iostats 0,\n" \
-	"                       nomerges 2, queue IRQs, governor, deep idle states) for the run;\n" \
-	"                       every value is restored when it ends, also on failure and Ctrl-C\n" \
-	"  --write-profile FILE a fio job file that reproduces the peaks\n" \
-	"  --size, --json, --png, --no-png, --keep, --results, --no-archive  as above\n" \
-	"Timing on a machine others use is noisy: the report says how busy the machine was.\n" \
-	"Exit 0; 1 when a point failed, a setting could not be put back (the undo script is\n" \
-	"kept and named), the run could not be stored; 2 on bad input; 128+N on signal N.\n"
+	"the device peak (the fewest jobs within 5% of the most IOPS found) of an io_uring\n"   \
+	"engine (default uring_fixed; uring_passthru on /dev/ngXnY), from\n"                    \
+	"profiles/saturate.fio: random reads, registered buffers and files. One job: iodepth\n" \
+	"1, 2, 4 ... until IOPS stop rising, then the submit/complete batch, polled\n"          \
+	"completions (hipri) where the device has poll queues, 512 B, 4 KiB and the logical\n"  \
+	"block size. Then 2, 4 ... jobs up to the CPUs of the device's NUMA node, until more\n" \
+	"jobs stop adding 5%. Jobs are pinned one per CPU of that node. Each point says\n"      \
+	"whether the CPU (CPU per I/O x IOPS against the cores used) or the device held it.\n"  \
+	"First, the system check (as iodrill devices PATH prints it): every setting that\n"     \
+	"costs IOPS, with the command that changes it.\n"                                       \
+	"\n"                                                                                    \
+	"  --saturate          this search instead of tune's depth sweep\n"                     \
+	"  --engine E          uring_fixed, or uring_passthru (io_uring's options)\n"           \
+	"  --cpus LIST         the CPUs to run on (default: the device's NUMA node's)\n"        \
+	"  --max-iodepth N     the deepest queue per job, 1..16384 (default 1024)\n"            \
+	"  --hipri auto|on|off polled completions: where the device has poll queues\n"          \
+	"                      (auto), every point (on: refused where it cannot poll), never\n" \
+	"  --runtime MS, --ramp MS  measured and warm-up time per point (default 2000\n"        \
+	"                      and 500); the one-core peak runs again 3x as long\n"             \
+	"  --apply-recommended change the settings that cost IOPS (scheduler none,\n"           \
+	"                      iostats 0, nomerges 2, queue IRQs, governor, deep idle\n"        \
+	"                      states) for the run; every value is restored when it ends,\n"    \
+	"                      also on failure and Ctrl-C\n"                                    \
+	"  --write-profile FILE  a fio job file that reproduces the peaks\n"                    \
+	"  --size, --json, --png, --no-png, --keep, --results, --no-archive  as above\n"        \
+	"Timing on a machine others use is noisy: the report says how busy the machine was.\n"  \
+	"Exit 0; 1 when a point failed, a setting could not be put back (the undo script is\n"  \
+	"kept and named), or the run could not be stored; 2 on bad input; 128+N on signal N.\n"
 
 /* iodrill tune ... --saturate: the command. Returns the exit status. */
 int idr_saturate(int argc, char **argv);
@@ -95,7 +97,7 @@ struct sat_opts {
 
 /* One point's settings. */
 struct sat_cfg {
-	unsigned int jobs, depth, batch, bs;	/* batch: submit and reap up to this many */
+	unsigned int jobs, depth, batch, bs; /* batch: submit and reap up to this many */
 	bool hipri;
 };
 
@@ -108,21 +110,21 @@ struct sat_point {
 	struct sat_cfg c;
 	enum sat_phase phase;
 	char label[48];
-	double iops, p50_us, p99_us;	/* fio: all jobs together */
-	double cpu_us_io, syscalls_io;	/* the sidecar: every thread the engine ran */
-	double busy;			/* cores busy: CPU per I/O x IOPS */
-	double others;			/* cores the rest of the machine used meanwhile */
-	double idle;			/* cores idle meanwhile */
-	double irqs_io;			/* the device's queue interrupts per I/O, -1 unknown */
-	bool have_sidecar, polled;	/* polled: the ring ran with IOPOLL */
+	double iops, p50_us, p99_us;   /* fio: all jobs together */
+	double cpu_us_io, syscalls_io; /* the sidecar: every thread the engine ran */
+	double busy;		       /* cores busy: CPU per I/O x IOPS */
+	double others;		       /* cores the rest of the machine used meanwhile */
+	double idle;		       /* cores idle meanwhile */
+	double irqs_io;		       /* the device's queue interrupts per I/O, -1 unknown */
+	bool have_sidecar, polled;     /* polled: the ring ran with IOPOLL */
 	enum sat_bound bound;
 };
 
 /* The depth sweep of one job count. */
 struct sat_sweep {
 	unsigned int jobs;
-	unsigned int first, n;		/* its points: p[first .. first + n) */
-	int best, knee;			/* indexes into p, -1 when none */
+	unsigned int first, n; /* its points: p[first .. first + n) */
+	int best, knee;	       /* indexes into p, -1 when none */
 };
 
 struct sat {
@@ -138,22 +140,22 @@ struct sat {
 	struct idr_sc_undo undo;
 	bool applied;
 	char restore_err[1024];
-	char base[PATH_MAX];		/* profiles/saturate.fio */
-	unsigned int nr_cpus;		/* CPUs the jobs may use (sc.used) */
-	unsigned int bs[SAT_MAX_BS], nr_bs;	/* block sizes to try, the first the base */
+	char base[PATH_MAX];		    /* profiles/saturate.fio */
+	unsigned int nr_cpus;		    /* CPUs the jobs may use (sc.used) */
+	unsigned int bs[SAT_MAX_BS], nr_bs; /* block sizes to try, the first the base */
 	bool can_poll;
-	char hipri_why[1024];		/* why polled completions were or were not chosen */
-	struct sat_cfg best1;		/* the one-core peak's settings */
+	char hipri_why[1024]; /* why polled completions were or were not chosen */
+	struct sat_cfg best1; /* the one-core peak's settings */
 	struct sat_point p[SAT_MAX_POINTS];
 	unsigned int n;
 	struct sat_sweep sw[SAT_MAX_JOBCOUNTS];
 	unsigned int nr_sw;
-	int one_core[SAT_MAX_BS];	/* the best one-job point per block size, -1 when none */
-	int confirm;			/* the confirmation run of the one-core peak, or -1 */
-	int device;			/* the device peak's point, or -1 */
+	int one_core[SAT_MAX_BS]; /* the best one-job point per block size, -1 when none */
+	int confirm;		  /* the confirmation run of the one-core peak, or -1 */
+	int device;		  /* the device peak's point, or -1 */
 	char failed[640];
 	char png[PATH_MAX];
-	double online;			/* CPUs online (for the machine's load) */
+	double online; /* CPUs online (for the machine's load) */
 };
 
 /* saturate_search.c */

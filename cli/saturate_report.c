@@ -19,17 +19,20 @@
 
 const char *sat_bound_name(enum sat_bound b)
 {
-	static const char *const n[] = { [SAT_BOUND_CPU] = "CPU", [SAT_BOUND_SHARED] = "CPU*",
-					 [SAT_BOUND_DEVICE] = "device", [SAT_BOUND_POLL] = "polled" };
+	static const char *const n[] = { [SAT_BOUND_CPU] = "CPU",
+					 [SAT_BOUND_SHARED] = "CPU*",
+					 [SAT_BOUND_DEVICE] = "device",
+					 [SAT_BOUND_POLL] = "polled" };
 
 	return n[b];
 }
 
 const char *sat_phase_name(enum sat_phase p)
 {
-	static const char *const n[] = { [SAT_DEPTH] = "depth", [SAT_BATCH] = "batch",
-					 [SAT_HIPRI] = "hipri", [SAT_BS] = "bs",
-					 [SAT_CONFIRM] = "confirm", [SAT_JOBS] = "jobs" };
+	static const char *const n[] = {
+		[SAT_DEPTH] = "depth", [SAT_BATCH] = "batch",	  [SAT_HIPRI] = "hipri",
+		[SAT_BS] = "bs",       [SAT_CONFIRM] = "confirm", [SAT_JOBS] = "jobs"
+	};
 
 	return n[p];
 }
@@ -80,8 +83,8 @@ void idr_sc_print(const struct idr_syscheck *sc, FILE *out)
 	for (int i = 0; i < IDR_SC_NR; i++) {
 		it = &sc->item[i];
 		fprintf(out, "  %-13s %-6s %s: %s\n", idr_sc_name(i),
-			it->state == IDR_SC_COSTS ? "COSTS" : idr_sc_state_name(it->state), it->value,
-			it->why);
+			it->state == IDR_SC_COSTS ? "COSTS" : idr_sc_state_name(it->state),
+			it->value, it->why);
 		if (it->state == IDR_SC_COSTS && *it->fix)
 			fprintf(out, "  %-13s %-6s fix: %s%s\n", "", "", it->fix,
 				it->can_apply ? " (--apply-recommended does this for a run)" : "");
@@ -95,22 +98,27 @@ struct json_object *idr_sc_json(const struct idr_syscheck *sc)
 
 	json_object_object_add(o, "disk", *sc->disk ? json_object_new_string(sc->disk) : NULL);
 	json_object_object_add(o, "numa_node", json_object_new_int(sc->numa_node));
-	json_object_object_add(o, "cpus", json_object_new_string(
-		idr_cpulist_str(&sc->used, cpus, sizeof(cpus))));
-	json_object_object_add(o, "node_cpus", json_object_new_string(
-		idr_cpulist_str(&sc->node_cpus, cpus, sizeof(cpus))));
+	json_object_object_add(o, "cpus",
+			       json_object_new_string(
+				       idr_cpulist_str(&sc->used, cpus, sizeof(cpus))));
+	json_object_object_add(o, "node_cpus",
+			       json_object_new_string(
+				       idr_cpulist_str(&sc->node_cpus, cpus, sizeof(cpus))));
 	json_object_object_add(o, "poll_queues", json_object_new_int(sc->poll_queues));
 	json_object_object_add(o, "io_poll", json_object_new_int(sc->io_poll));
 	json_object_object_add(o, "costs", json_object_new_int((int)idr_sc_costs(sc)));
 	for (int i = 0; i < IDR_SC_NR; i++) {
 		x = json_object_new_object();
-		json_object_object_add(x, "state", json_object_new_string(
-			idr_sc_state_name(sc->item[i].state)));
+		json_object_object_add(x, "state",
+				       json_object_new_string(
+					       idr_sc_state_name(sc->item[i].state)));
 		json_object_object_add(x, "value", json_object_new_string(sc->item[i].value));
 		json_object_object_add(x, "why", json_object_new_string(sc->item[i].why));
-		json_object_object_add(x, "fix", *sc->item[i].fix ? json_object_new_string(
-			sc->item[i].fix) : NULL);
-		json_object_object_add(x, "can_apply", json_object_new_boolean(sc->item[i].can_apply));
+		json_object_object_add(x, "fix",
+				       *sc->item[i].fix ? json_object_new_string(sc->item[i].fix)
+							: NULL);
+		json_object_object_add(x, "can_apply",
+				       json_object_new_boolean(sc->item[i].can_apply));
 		json_object_object_add(items, idr_sc_name(i), x);
 	}
 	json_object_object_add(o, "settings", items);
@@ -124,8 +132,10 @@ void sat_print_header(const struct sat *s, FILE *out)
 	char desc[PATH_MAX * 2 + 256];
 
 	idr_target_describe(&s->t, desc, sizeof(desc));
-	fprintf(out, "iodrill tune --saturate: %s, random reads (profiles/saturate.fio)\n"
-		"target: %s; %s\n", s->k->name, desc,
+	fprintf(out,
+		"iodrill tune --saturate: %s, random reads (profiles/saturate.fio)\n"
+		"target: %s; %s\n",
+		s->k->name, desc,
 		s->t.direct ? "O_DIRECT" : "buffered (repeated offsets may hit the page cache)");
 	idr_sc_print(&s->sc, out);
 	fprintf(out, "\n");
@@ -150,24 +160,27 @@ static void print_point(const struct sat *s, unsigned int i, FILE *out)
 	fprintf(out, " %5.2f %9.1f  %-6s%s%s%s\n", p->others, p->p99_us, sat_bound_name(p->bound),
 		(int)i == s->confirm ? "  <- one-core peak" : "",
 		(int)i == s->device ? "  <- device peak" : "",
-		(int)i != s->confirm && (int)i != s->device &&
-				(s->nr_sw && (int)i == s->sw[0].knee) ? "  <- knee (1 job)" : "");
+		(int)i != s->confirm && (int)i != s->device && (s->nr_sw && (int)i == s->sw[0].knee)
+			? "  <- knee (1 job)"
+			: "");
 }
 
 static void print_table(const struct sat *s, FILE *out)
 {
-	fprintf(out, "%3s %-7s %4s %7s %5s %6s %5s %10s %9s %5s %6s %5s %9s  %s\n", "#",
-		"phase", "jobs", "iodepth", "batch", "bs", "hipri", "IOPS", "CPU µs/IO", "busy",
-		"irq/IO", "other", "p99 µs", "bound");
+	fprintf(out, "%3s %-7s %4s %7s %5s %6s %5s %10s %9s %5s %6s %5s %9s  %s\n", "#", "phase",
+		"jobs", "iodepth", "batch", "bs", "hipri", "IOPS", "CPU µs/IO", "busy", "irq/IO",
+		"other", "p99 µs", "bound");
 	for (unsigned int i = 0; i < s->n; i++)
 		print_point(s, i, out);
-	fprintf(out, "\nIOPS, p99 (completion latency): fio, all jobs together. CPU µs/IO: every "
+	fprintf(out,
+		"\nIOPS, p99 (completion latency): fio, all jobs together. CPU µs/IO: every "
 		"thread the engine ran, per I/O\n(the sidecar). busy: CPU µs/IO x IOPS, in cores; "
 		"irq/IO: the device's queue interrupts per I/O;\nother: cores the rest of the "
 		"machine used meanwhile. bound: CPU (busy >= %.0f%% of "
 		"the jobs' cores), CPU* (the machine had no idle core: others held the CPU the\n"
 		"jobs wanted), device (the jobs waited: the device or below), polled (polling "
-		"spins the CPU by design).\n\n", 85.0);
+		"spins the CPU by design).\n\n",
+		85.0);
 }
 
 /* ---- the findings ------------------------------------------------------------------------ */
@@ -177,9 +190,11 @@ static void print_one_core(const struct sat *s, FILE *out)
 	const struct sat_point *p = &s->p[s->confirm];
 	char cfg[128], a[16], b[16];
 
-	fprintf(out, "one-core peak: %s IOPS (%s), %.2f µs of CPU per I/O, %.2f of its core "
-		"busy: %s\n", iops_str(p->iops, a, sizeof(a)), sat_cfg_str(&p->c, cfg, sizeof(cfg)),
-		p->cpu_us_io, p->busy, sat_bound_name(p->bound));
+	fprintf(out,
+		"one-core peak: %s IOPS (%s), %.2f µs of CPU per I/O, %.2f of its core "
+		"busy: %s\n",
+		iops_str(p->iops, a, sizeof(a)), sat_cfg_str(&p->c, cfg, sizeof(cfg)), p->cpu_us_io,
+		p->busy, sat_bound_name(p->bound));
 	if (p->have_sidecar && p->cpu_us_io > 0 && p->bound != SAT_BOUND_POLL)
 		fprintf(out, "  at %.2f µs per I/O, a whole core would drive %s IOPS%s\n",
 			p->cpu_us_io, iops_str(1e6 / p->cpu_us_io, b, sizeof(b)),
@@ -204,8 +219,10 @@ static void print_knees(const struct sat *s, FILE *out)
 			continue;
 		k = &s->p[s->sw[i].knee];
 		b = &s->p[s->sw[i].best];
-		fprintf(out, "  %2u job%s iodepth %u: %s IOPS, p99 %.1f µs, %s (best: iodepth %u, "
-			"p99 %.1f µs)\n", s->sw[i].jobs, s->sw[i].jobs == 1 ? ": " : "s:", k->c.depth,
+		fprintf(out,
+			"  %2u job%s iodepth %u: %s IOPS, p99 %.1f µs, %s (best: iodepth %u, "
+			"p99 %.1f µs)\n",
+			s->sw[i].jobs, s->sw[i].jobs == 1 ? ": " : "s:", k->c.depth,
 			iops_str(k->iops, a, sizeof(a)), k->p99_us, sat_bound_name(k->bound),
 			b->c.depth, b->p99_us);
 	}
@@ -219,10 +236,11 @@ static void print_device(const struct sat *s, FILE *out)
 
 	for (unsigned int i = 0; i < s->n; i++)
 		top = s->p[i].iops > top ? s->p[i].iops : top;
-	fprintf(out, "device peak: %s IOPS (%s): the fewest jobs within 5%% of the best, %s "
-		"IOPS; %.2f of %u cores busy: %s\n", iops_str(d->iops, a, sizeof(a)),
-		sat_cfg_str(&d->c, cfg, sizeof(cfg)), iops_str(top, b, sizeof(b)), d->busy,
-		d->c.jobs, sat_bound_name(d->bound));
+	fprintf(out,
+		"device peak: %s IOPS (%s): the fewest jobs within 5%% of the best, %s "
+		"IOPS; %.2f of %u cores busy: %s\n",
+		iops_str(d->iops, a, sizeof(a)), sat_cfg_str(&d->c, cfg, sizeof(cfg)),
+		iops_str(top, b, sizeof(b)), d->busy, d->c.jobs, sat_bound_name(d->bound));
 	if (s->p[s->n - 1].c.jobs < s->nr_cpus && s->p[s->n - 1].phase == SAT_JOBS)
 		fprintf(out, "  more jobs stopped at %u: doubling them added less than 5%%\n",
 			s->p[s->n - 1].c.jobs);
@@ -260,10 +278,13 @@ static void print_machine(const struct sat *s, FILE *out)
 		others += s->p[i].others / s->n;
 		idle += s->p[i].idle / s->n;
 	}
-	fprintf(out, "the machine: %.0f CPUs; during the points others used %.2f cores and %.2f "
-		"were idle, on average.%s\n", s->online, others, idle,
+	fprintf(out,
+		"the machine: %.0f CPUs; during the points others used %.2f cores and %.2f "
+		"were idle, on average.%s\n",
+		s->online, others, idle,
 		others > 0.25 ? " Timings taken while others work are provisional: rerun on a "
-				"quiet machine to confirm them." : "");
+				"quiet machine to confirm them."
+			      : "");
 }
 
 void sat_print(const struct sat *s, FILE *out)
@@ -274,13 +295,14 @@ void sat_print(const struct sat *s, FILE *out)
 	if (s->device >= 0)
 		print_device(s, out);
 	print_knees(s, out);
-	fprintf(out, "hipri: %s\n", s->hipri_why[0] ? s->hipri_why : "every point polled (--hipri on)");
+	fprintf(out, "hipri: %s\n",
+		s->hipri_why[0] ? s->hipri_why : "every point polled (--hipri on)");
 	if (s->confirm >= 0 && s->device >= 0)
 		print_limits(s, out);
 	print_machine(s, out);
 	if (s->o.write_profile && s->confirm >= 0)
-		fprintf(out, "job file that reproduces the peaks: %s (fio %s)\n", s->o.write_profile,
-			s->o.write_profile);
+		fprintf(out, "job file that reproduces the peaks: %s (fio %s)\n",
+			s->o.write_profile, s->o.write_profile);
 }
 
 /* ---- JSON -------------------------------------------------------------------------------- */
@@ -357,10 +379,12 @@ void sat_print_json(const struct sat *s, FILE *out)
 	json_object_object_add(o, "sweeps", sweeps_json(s));
 	json_object_object_add(o, "hipri", json_object_new_string(s->hipri_why));
 	json_object_object_add(o, "png", s->png[0] ? json_object_new_string(s->png) : NULL);
-	json_object_object_add(o, "profile", s->o.write_profile && s->confirm >= 0
-				      ? json_object_new_string(s->o.write_profile) : NULL);
-	json_object_object_add(o, "run_dir", s->run.keep ? json_object_new_string(s->run.dir)
-							 : NULL);
+	json_object_object_add(o, "profile",
+			       s->o.write_profile && s->confirm >= 0
+				       ? json_object_new_string(s->o.write_profile)
+				       : NULL);
+	json_object_object_add(o, "run_dir",
+			       s->run.keep ? json_object_new_string(s->run.dir) : NULL);
 	json_object_object_add(o, "archive", idr_run_archive_json(&s->run));
 	idr_print_json(out, o);
 	json_object_put(o);
@@ -380,7 +404,8 @@ int sat_plot(const struct sat *s, char *err, size_t errlen)
 	if (!f)
 		return -ENOMEM;
 	idr_plot_quote(s->png, q, sizeof(q));
-	fprintf(f, "set terminal pngcairo size 1000,560 noenhanced font \",10\"\nset output %s\n", q);
+	fprintf(f, "set terminal pngcairo size 1000,560 noenhanced font \",10\"\nset output %s\n",
+		q);
 	for (unsigned int i = 0; i < s->nr_sw; i++) {
 		w = &s->sw[i];
 		fprintf(f, "$s%u << EOD\n", i);
@@ -399,9 +424,11 @@ int sat_plot(const struct sat *s, char *err, size_t errlen)
 	snprintf(title, sizeof(title), "iodrill tune --saturate: %s on %s, random reads",
 		 s->k->name, s->k->file);
 	idr_plot_quote(title, q, sizeof(q));
-	fprintf(f, "set title %s\nset logscale x 2\nset xlabel \"iodepth per job\"\nset grid\n"
-		   "set ylabel \"IOPS\"\nset yrange [0:*]\nset key top left\n"
-		   "set offsets graph 0.08, graph 0.08, graph 0.12, 0\nplot ", q);
+	fprintf(f,
+		"set title %s\nset logscale x 2\nset xlabel \"iodepth per job\"\nset grid\n"
+		"set ylabel \"IOPS\"\nset yrange [0:*]\nset key top left\n"
+		"set offsets graph 0.08, graph 0.08, graph 0.12, 0\nplot ",
+		q);
 	for (unsigned int i = 0; i < s->nr_sw; i++)
 		fprintf(f, "$s%u using 1:2 with linespoints lw 2 title \"%u job%s\", ", i,
 			s->sw[i].jobs, s->sw[i].jobs == 1 ? "" : "s");
@@ -416,14 +443,13 @@ int sat_plot(const struct sat *s, char *err, size_t errlen)
 /* ---- the job file that reproduces the peaks ---------------------------------------------- */
 
 /* A comment with what was measured, then the section. */
-static int profile_section(const struct sat *s, FILE *f, int i, const char *name,
-			   const char *what)
+static int profile_section(const struct sat *s, FILE *f, int i, const char *name, const char *what)
 {
 	const struct sat_point *p = &s->p[i];
 	char cfg[128];
 
-	fprintf(f, "\n# %s: %s; measured %.0f IOPS, %.2f µs of CPU per I/O, p99 %.1f µs (%s)",
-		what, sat_cfg_str(&p->c, cfg, sizeof(cfg)), p->iops, p->cpu_us_io, p->p99_us,
+	fprintf(f, "\n# %s: %s; measured %.0f IOPS, %.2f µs of CPU per I/O, p99 %.1f µs (%s)", what,
+		sat_cfg_str(&p->c, cfg, sizeof(cfg)), p->iops, p->cpu_us_io, p->p99_us,
 		sat_bound_name(p->bound));
 	return sat_job_section(s, f, &p->c, name);
 }
@@ -446,17 +472,18 @@ int sat_write_profile(const struct sat *s, char *err, size_t errlen)
 		return ret;
 	}
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M", localtime(&now));
-	fprintf(f, "# The peaks iodrill tune --saturate found on %s with %s, %s.\n# Run: fio %s\n"
-		   "# Settings from profiles/saturate.fio; the searched ones (iodepth, batches, "
-		   "hipri, bs,\n# jobs and their CPUs) as found.\n\n", s->k->file, s->k->name, when,
-		s->o.write_profile);
+	fprintf(f,
+		"# The peaks iodrill tune --saturate found on %s with %s, %s.\n# Run: fio %s\n"
+		"# Settings from profiles/saturate.fio; the searched ones (iodepth, batches, "
+		"hipri, bs,\n# jobs and their CPUs) as found.\n\n",
+		s->k->file, s->k->name, when, s->o.write_profile);
 	ret = sat_job_global(s, f, 0);
 	if (!ret)
 		ret = profile_section(s, f, s->confirm, "one-core-peak", "the one-core peak");
 	/* The device peak runs after the one-core peak, not beside it. */
 	if (!ret && s->device >= 0 && s->p[s->device].c.jobs > 1)
-		ret = profile_section(s, f, s->device, "device-peak", "the device peak") ?:
-		      (fprintf(f, "stonewall\n") < 0 ? -EIO : 0);
+		ret = profile_section(s, f, s->device, "device-peak", "the device peak")
+			      ?: (fprintf(f, "stonewall\n") < 0 ? -EIO : 0);
 	if ((fclose(f) && !ret) || ret) {
 		snprintf(err, errlen, "cannot write %s: %s", s->o.write_profile,
 			 strerror(ret ? -ret : errno));

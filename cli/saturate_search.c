@@ -28,25 +28,34 @@
 #include "run/profile.h"
 #include "saturate.h"
 
-#define RISE 1.03		/* a deeper queue that adds less is not rising */
-#define FLAT_STOP 2		/* depths in a row not rising end a sweep */
-#define MOVE 1.02		/* a batch or hipri change is kept when it adds this */
-#define JOBS_GAIN 1.05		/* more jobs that add less end the search */
+#define RISE 1.03      /* a deeper queue that adds less is not rising */
+#define FLAT_STOP 2    /* depths in a row not rising end a sweep */
+#define MOVE 1.02      /* a batch or hipri change is kept when it adds this */
+#define JOBS_GAIN 1.05 /* more jobs that add less end the search */
 #define KNEE_FRAC 0.95
-#define DEFAULT_BATCH 32	/* saturate.fio's and t/io_uring's */
-#define CONFIRM_FACTOR 3	/* the one-core peak's second run is this much longer */
-#define CPU_BOUND 0.85		/* a point whose jobs keep this share of their cores busy */
-#define HIPRI_PAIRS 3		/* interleaved runs each way before hipri is decided */
+#define DEFAULT_BATCH 32 /* saturate.fio's and t/io_uring's */
+#define CONFIRM_FACTOR 3 /* the one-core peak's second run is this much longer */
+#define CPU_BOUND 0.85	 /* a point whose jobs keep this share of their cores busy */
+#define HIPRI_PAIRS 3	 /* interleaved runs each way before hipri is decided */
 
 /* ---- the job file ------------------------------------------------------------------------ */
 
 /* The options a point sets itself: the profile's lines for them are left out. */
 static bool point_sets(const char *key, bool standalone)
 {
-	static const char *const keys[] = { "iodepth", "iodepth_batch_submit",
-					     "iodepth_batch_complete_max", "hipri", "bs", "numjobs",
-					     "cpus_allowed", "cpus_allowed_policy", "group_reporting",
-					     "ioengine", "filename", "direct", NULL };
+	static const char *const keys[] = { "iodepth",
+					    "iodepth_batch_submit",
+					    "iodepth_batch_complete_max",
+					    "hipri",
+					    "bs",
+					    "numjobs",
+					    "cpus_allowed",
+					    "cpus_allowed_policy",
+					    "group_reporting",
+					    "ioengine",
+					    "filename",
+					    "direct",
+					    NULL };
 
 	if (!standalone && (!strcmp(key, "runtime") || !strcmp(key, "ramp_time")))
 		return true;
@@ -111,10 +120,12 @@ int sat_job_section(const struct sat *s, FILE *f, const struct sat_cfg *c, const
 
 	sat_cpus_of(s, c->jobs, cpus, sizeof(cpus));
 	/* One CPU per job (split), the first ones of the device's node. */
-	fprintf(f, "\n[%s]\nbs=%u\niodepth=%u\niodepth_batch_submit=%u\n"
-		   "iodepth_batch_complete_max=%u\n%snumjobs=%u\ncpus_allowed=%s\n"
-		   "cpus_allowed_policy=split\n", name, c->bs, c->depth, c->batch, c->batch,
-		c->hipri ? "hipri=1\n" : "", c->jobs, cpus);
+	fprintf(f,
+		"\n[%s]\nbs=%u\niodepth=%u\niodepth_batch_submit=%u\n"
+		"iodepth_batch_complete_max=%u\n%snumjobs=%u\ncpus_allowed=%s\n"
+		"cpus_allowed_policy=split\n",
+		name, c->bs, c->depth, c->batch, c->batch, c->hipri ? "hipri=1\n" : "", c->jobs,
+		cpus);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -149,7 +160,8 @@ static int read_fio(const char *path, struct sat_point *p, char *why, size_t len
 	if (!fr.nr_jobs || fr.jobs[0].error || !fr.jobs[0].dir[IDR_FIO_READ].total_ios) {
 		snprintf(why, len, "fio reports error %d and %llu reads",
 			 fr.nr_jobs ? fr.jobs[0].error : -1,
-			 fr.nr_jobs ? (unsigned long long)fr.jobs[0].dir[IDR_FIO_READ].total_ios : 0);
+			 fr.nr_jobs ? (unsigned long long)fr.jobs[0].dir[IDR_FIO_READ].total_ios
+				    : 0);
 		idr_fio_run_free(&fr);
 		return -EIO;
 	}
@@ -218,8 +230,8 @@ static void machine_load(const struct sat *s, struct sat_point *p, unsigned long
 		p->others = 0;
 }
 
-static int write_job(struct sat *s, const struct sat_point *p, unsigned int runtime_ms,
-		     char *path, size_t len)
+static int write_job(struct sat *s, const struct sat_point *p, unsigned int runtime_ms, char *path,
+		     size_t len)
 {
 	FILE *f;
 	int ret;
@@ -271,8 +283,8 @@ static int run_point(struct sat *s, const struct sat_cfg *c, enum sat_phase ph,
 	memset(p, 0, sizeof(*p));
 	p->c = *c;
 	p->phase = ph;
-	snprintf(p->label, sizeof(p->label), "p%03u-j%u-qd%u-b%u-%u%s", s->n + 1, c->jobs,
-		 c->depth, c->batch, c->bs, c->hipri ? "-poll" : "");
+	snprintf(p->label, sizeof(p->label), "p%03u-j%u-qd%u-b%u-%u%s", s->n + 1, c->jobs, c->depth,
+		 c->batch, c->bs, c->hipri ? "-poll" : "");
 	st = write_job(s, p, runtime_ms, job, sizeof(job));
 	if (st)
 		return point_failed(s, p, st);
@@ -341,8 +353,7 @@ static int sweep(struct sat *s, struct sat_cfg c, unsigned int start, unsigned i
 }
 
 /* Try cfg as a change of the best so far; keep it when it adds MOVE. Returns 0 or an error. */
-static int try_cfg(struct sat *s, const struct sat_cfg *c, enum sat_phase ph, int *best,
-		   bool *kept)
+static int try_cfg(struct sat *s, const struct sat_cfg *c, enum sat_phase ph, int *best, bool *kept)
 {
 	int at, ret = run_point(s, c, ph, s->o.runtime_ms, &at);
 
@@ -403,16 +414,19 @@ static bool hipri_verdict(struct sat *s, const double *r, const int *irq, const 
 	}
 	chosen = hi >= 1 / MOVE;
 	verdict = lo >= MOVE ? "chosen: polled completions gave more IOPS in every pair"
-		  : chosen ? "chosen: the pairs did not tell polled and interrupt-driven "
-			     "completions apart, so polling is kept, the way to the one-core peak "
-			     "on fast NVMe"
+		  : chosen   ? "chosen: the pairs did not tell polled and interrupt-driven "
+			       "completions apart, so polling is kept, the way to the one-core "
+			       "peak on fast NVMe"
 			   : "tried, not chosen: polled completions gave fewer IOPS in every pair";
 	if (ip >= 0 && ii >= 0)
-		snprintf(irqs, sizeof(irqs), "; %.2f queue interrupts per I/O polled, %.2f by "
-			 "interrupt", ip, ii);
-	snprintf(s->hipri_why, sizeof(s->hipri_why), "%s (%u interleaved pairs at %s: polled "
-		 "%.2f-%.2fx the IOPS, median %.2fx)%s; the device has poll queues (%s)", verdict,
-		 HIPRI_PAIRS, sat_cfg_str(c, cfg, sizeof(cfg)), lo, hi,
+		snprintf(irqs, sizeof(irqs),
+			 "; %.2f queue interrupts per I/O polled, %.2f by "
+			 "interrupt",
+			 ip, ii);
+	snprintf(s->hipri_why, sizeof(s->hipri_why),
+		 "%s (%u interleaved pairs at %s: polled "
+		 "%.2f-%.2fx the IOPS, median %.2fx)%s; the device has poll queues (%s)",
+		 verdict, HIPRI_PAIRS, sat_cfg_str(c, cfg, sizeof(cfg)), lo, hi,
 		 idr_median(r, HIPRI_PAIRS), irqs, s->sc.item[IDR_SC_POLL].value);
 	return chosen;
 }

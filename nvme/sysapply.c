@@ -63,8 +63,7 @@ static void shell_word(FILE *f, const char *s)
 }
 
 /* The undo script: each knob's value in effect, written back newest first. */
-static int write_script(const struct idr_syscheck *sc, const char *script, char *err,
-			size_t errlen)
+static int write_script(const struct idr_syscheck *sc, const char *script, char *err, size_t errlen)
 {
 	int fd = open(script, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
 	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;

@@ -14,10 +14,10 @@
 #include "syscheck.h"
 
 static const char *const names[IDR_SC_NR] = {
-	[IDR_SC_SCHEDULER] = "scheduler",  [IDR_SC_IOSTATS] = "iostats",
-	[IDR_SC_NOMERGES] = "nomerges",	   [IDR_SC_POLL] = "poll_queues",
-	[IDR_SC_WCACHE] = "write_cache",   [IDR_SC_NUMA] = "numa",
-	[IDR_SC_IRQ] = "irq_affinity",	   [IDR_SC_GOVERNOR] = "cpu_governor",
+	[IDR_SC_SCHEDULER] = "scheduler", [IDR_SC_IOSTATS] = "iostats",
+	[IDR_SC_NOMERGES] = "nomerges",	  [IDR_SC_POLL] = "poll_queues",
+	[IDR_SC_WCACHE] = "write_cache",  [IDR_SC_NUMA] = "numa",
+	[IDR_SC_IRQ] = "irq_affinity",	  [IDR_SC_GOVERNOR] = "cpu_governor",
 	[IDR_SC_IDLE] = "cpu_idle",
 };
 
@@ -28,8 +28,10 @@ const char *idr_sc_name(enum idr_sc_what what)
 
 const char *idr_sc_state_name(enum idr_sc_state s)
 {
-	static const char *const st[] = { [IDR_SC_NA] = "n/a", [IDR_SC_GOOD] = "ok",
-					  [IDR_SC_INFO] = "info", [IDR_SC_COSTS] = "costs" };
+	static const char *const st[] = { [IDR_SC_NA] = "n/a",
+					  [IDR_SC_GOOD] = "ok",
+					  [IDR_SC_INFO] = "info",
+					  [IDR_SC_COSTS] = "costs" };
 
 	return s <= IDR_SC_COSTS ? st[s] : "?";
 }
@@ -103,8 +105,7 @@ int idr_cpulist_nth(const cpu_set_t *set, unsigned int n)
 /* ---- reading ------------------------------------------------------------------------- */
 
 /* The first line of the file at the formatted path into buf. Returns its length or -errno. */
-static int __attribute__((format(printf, 3, 4))) readf(char *buf, size_t len, const char *fmt,
-						       ...)
+static int __attribute__((format(printf, 3, 4))) readf(char *buf, size_t len, const char *fmt, ...)
 {
 	char path[PATH_MAX], *slash;
 	va_list ap;
@@ -160,9 +161,8 @@ static int add_knob(struct idr_syscheck *sc, enum idr_sc_what what, const char *
 	return 0;
 }
 
-static void __attribute__((format(printf, 4, 5))) say(struct idr_sc_item *it,
-						      enum idr_sc_state st, char *field,
-						      const char *fmt, ...)
+static void __attribute__((format(printf, 4, 5)))
+say(struct idr_sc_item *it, enum idr_sc_state st, char *field, const char *fmt, ...)
 {
 	va_list ap;
 	size_t len = field == it->value ? sizeof(it->value)
@@ -210,8 +210,10 @@ static int check_scheduler(struct idr_syscheck *sc, const char *q)
 		return 0;
 	}
 	VALUE(it, IDR_SC_COSTS, "%s (offered: %s)", now, line);
-	WHY(it, "every request passes through the %s scheduler (its lock, sorting, merge "
-		"attempts); the peak recipes run with none", now);
+	WHY(it,
+	    "every request passes through the %s scheduler (its lock, sorting, merge "
+	    "attempts); the peak recipes run with none",
+	    now);
 	FIX(it, "echo none > %s", path);
 	return strstr(line, "none") ? add_knob(sc, IDR_SC_SCHEDULER, path, now, "none") : 0;
 }
@@ -249,8 +251,8 @@ static void check_poll(struct idr_syscheck *sc, const struct idr_sc_opts *o, con
 	const char *mod = poll_module(sc->kind);
 
 	sc->io_poll = (int)readf_long(-1, "%s/io_poll", q);
-	sc->poll_queues = mod ? (int)readf_long(-1, "%s/module/%s/parameters/poll_queues",
-						o->sys, mod) : -1;
+	sc->poll_queues =
+		mod ? (int)readf_long(-1, "%s/module/%s/parameters/poll_queues", o->sys, mod) : -1;
 	if (sc->io_poll == 1) {
 		VALUE(it, IDR_SC_GOOD, "%d poll queue%s, io_poll 1", sc->poll_queues,
 		      sc->poll_queues == 1 ? "" : "s");
@@ -263,13 +265,15 @@ static void check_poll(struct idr_syscheck *sc, const struct idr_sc_opts *o, con
 		    sc->kind);
 		return;
 	}
-	VALUE(it, IDR_SC_COSTS, "%s.poll_queues=%d, io_poll %d", mod, sc->poll_queues,
-	      sc->io_poll);
-	WHY(it, "no poll queues: every completion is an interrupt, and polled I/O (hipri), "
-		"the fastest way to reap, cannot run on %s", sc->disk);
-	FIX(it, "boot with %s.poll_queues=N, or echo 'options %s poll_queues=N' > "
-		"/etc/modprobe.d/iodrill-poll.conf and reload the driver (modprobe -r %s; "
-		"modprobe %s) with nothing on it in use; N = the CPUs that will poll",
+	VALUE(it, IDR_SC_COSTS, "%s.poll_queues=%d, io_poll %d", mod, sc->poll_queues, sc->io_poll);
+	WHY(it,
+	    "no poll queues: every completion is an interrupt, and polled I/O (hipri), "
+	    "the fastest way to reap, cannot run on %s",
+	    sc->disk);
+	FIX(it,
+	    "boot with %s.poll_queues=N, or echo 'options %s poll_queues=N' > "
+	    "/etc/modprobe.d/iodrill-poll.conf and reload the driver (modprobe -r %s; "
+	    "modprobe %s) with nothing on it in use; N = the CPUs that will poll",
 	    mod, mod, mod, mod);
 }
 
@@ -284,8 +288,9 @@ static void check_wcache(struct idr_syscheck *sc, const char *q)
 		return;
 	}
 	VALUE(it, IDR_SC_INFO, "%s", now);
-	WHY(it, "reads: no effect. Writes: %s; iodrill never changes it (it decides whether "
-		"acknowledged writes survive a power cut)",
+	WHY(it,
+	    "reads: no effect. Writes: %s; iodrill never changes it (it decides whether "
+	    "acknowledged writes survive a power cut)",
 	    strcmp(now, "write back") ? "the kernel sends no flushes"
 				      : "fsync and FUA writes flush the device's volatile cache");
 }
@@ -367,7 +372,8 @@ static int choose_cpus(struct idr_syscheck *sc, const struct idr_sc_opts *o, cha
 	sc->node_cpus = avail;
 	if (sc->numa_node >= 0 &&
 	    readf(line, sizeof(line), "%s/devices/system/node/node%d/cpulist", o->sys,
-		  sc->numa_node) >= 0 && !idr_cpulist_parse(line, &sc->node_cpus))
+		  sc->numa_node) >= 0 &&
+	    !idr_cpulist_parse(line, &sc->node_cpus))
 		CPU_AND(&sc->node_cpus, &sc->node_cpus, &avail);
 	idr_cpulist_str(&avail, a, sizeof(a));
 	if (o->cpus) {
@@ -378,9 +384,10 @@ static int choose_cpus(struct idr_syscheck *sc, const struct idr_sc_opts *o, cha
 		CPU_XOR(&extra, &sc->used, &avail);
 		CPU_AND(&extra, &extra, &sc->used);
 		if (CPU_COUNT(&extra)) {
-			snprintf(err, errlen, "--cpus %s: CPU %s %s not online or not allowed for "
-				 "this process (online and allowed: %s)", o->cpus,
-				 idr_cpulist_str(&extra, n, sizeof(n)),
+			snprintf(err, errlen,
+				 "--cpus %s: CPU %s %s not online or not allowed for "
+				 "this process (online and allowed: %s)",
+				 o->cpus, idr_cpulist_str(&extra, n, sizeof(n)),
 				 CPU_COUNT(&extra) > 1 ? "are" : "is", a);
 			return -EINVAL;
 		}
@@ -390,11 +397,14 @@ static int choose_cpus(struct idr_syscheck *sc, const struct idr_sc_opts *o, cha
 	if (CPU_COUNT(&sc->used))
 		return 0;
 	if (sc->numa_node < 0) {
-		snprintf(err, errlen, "no CPU is online and allowed for this process (read from "
-			 "%s/devices/system/cpu/online and the process's affinity)", o->sys);
+		snprintf(err, errlen,
+			 "no CPU is online and allowed for this process (read from "
+			 "%s/devices/system/cpu/online and the process's affinity)",
+			 o->sys);
 		return -EXDEV;
 	}
-	snprintf(err, errlen, "%s is on NUMA node %d, which has no CPU this process may run on "
+	snprintf(err, errlen,
+		 "%s is on NUMA node %d, which has no CPU this process may run on "
 		 "(node %d's CPUs: %s; online and allowed: %s): give the CPUs to use (--cpus LIST)",
 		 sc->disk, sc->numa_node, sc->numa_node, *line ? line : "none", *a ? a : "none");
 	return -EXDEV;
@@ -433,10 +443,11 @@ static void check_numa(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 	if (sc->numa_node < 0) {
 		VALUE(it, nr_nodes(o) > 1 ? IDR_SC_INFO : IDR_SC_GOOD, "no node given; CPUs %s",
 		      used);
-		WHY(it, "%s", it->state == IDR_SC_GOOD
-				    ? "one NUMA node (or none): every CPU is as near to the device"
-				    : "the device's node is not known (numa_node -1): pin to the "
-				      "CPUs nearest its PCIe slot by hand");
+		WHY(it, "%s",
+		    it->state == IDR_SC_GOOD
+			    ? "one NUMA node (or none): every CPU is as near to the device"
+			    : "the device's node is not known (numa_node -1): pin to the "
+			      "CPUs nearest its PCIe slot by hand");
 		return;
 	}
 	CPU_XOR(&off, &sc->used, &sc->node_cpus);
@@ -447,11 +458,15 @@ static void check_numa(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 		WHY(it, "the run's CPUs are on the device's node");
 		return;
 	}
-	WHY(it, "CPUs %s of the run are on another node than the device: every I/O's data and "
-		"completion cross the interconnect", idr_cpulist_str(&off, used, sizeof(used)));
-	FIX(it, "pin to the node's CPUs: fio cpus_allowed=%s, or numactl --cpunodebind=%d "
-		"--membind=%d fio ... (iodrill tune --saturate pins there unless --cpus says "
-		"otherwise)", node, sc->numa_node, sc->numa_node);
+	WHY(it,
+	    "CPUs %s of the run are on another node than the device: every I/O's data and "
+	    "completion cross the interconnect",
+	    idr_cpulist_str(&off, used, sizeof(used)));
+	FIX(it,
+	    "pin to the node's CPUs: fio cpus_allowed=%s, or numactl --cpunodebind=%d "
+	    "--membind=%d fio ... (iodrill tune --saturate pins there unless --cpus says "
+	    "otherwise)",
+	    node, sc->numa_node, sc->numa_node);
 }
 
 /* ---- interrupts ---------------------------------------------------------------------- */
@@ -499,8 +514,9 @@ static int check_one_irq(void *ctx, unsigned int irq, unsigned int hctx, const c
 		return 0;
 	if (readf(eff, sizeof(eff), "%s/irq/%u/effective_affinity_list", o->proc, irq) <= 0)
 		snprintf(eff, sizeof(eff), "%s", mask);
-	if (readf(want, sizeof(want), "%s/class/block/%s/mq/%u/cpu_list", o->sys, sc->disk,
-		  hctx) <= 0 && sc->numa_node >= 0)
+	if (readf(want, sizeof(want), "%s/class/block/%s/mq/%u/cpu_list", o->sys, sc->disk, hctx) <=
+		    0 &&
+	    sc->numa_node >= 0)
 		idr_cpulist_str(&sc->node_cpus, want, sizeof(want));
 	t->n++;
 	if (!*want || idr_cpulist_parse(eff, &on) || idr_cpulist_parse(want, &home))
@@ -510,8 +526,10 @@ static int check_one_irq(void *ctx, unsigned int irq, unsigned int hctx, const c
 	if (!CPU_COUNT(&out))
 		return 0;
 	if (!t->bad++)
-		snprintf(t->first_bad, sizeof(t->first_bad), "%.32s (IRQ %u) on CPU %.40s, its "
-			 "queue serves CPU %.40s", name, irq, eff, want);
+		snprintf(t->first_bad, sizeof(t->first_bad),
+			 "%.32s (IRQ %u) on CPU %.40s, its "
+			 "queue serves CPU %.40s",
+			 name, irq, eff, want);
 	snprintf(path, sizeof(path), "%s/irq/%u/smp_affinity_list", o->proc, irq);
 	return add_knob(sc, IDR_SC_IRQ, path, mask, want);
 }
@@ -524,8 +542,8 @@ typedef int (*irq_fn)(void *ctx, unsigned int irq, unsigned int hctx, const char
  * with pre, then its number from first), with the line's per-CPU counts. Returns 0, fn's
  * first non-zero return, or -ENOENT when there is no such file.
  */
-static int scan_irqs(const struct idr_sc_opts *o, const char *pre, unsigned int first,
-		     irq_fn fn, void *ctx)
+static int scan_irqs(const struct idr_sc_opts *o, const char *pre, unsigned int first, irq_fn fn,
+		     void *ctx)
 {
 	char path[PATH_MAX], line[4096], *name, *end;
 	unsigned long irq, q;
@@ -602,17 +620,22 @@ static int check_irq(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 		    first ? "1" : "0", o->proc);
 		return ret;
 	}
-	VALUE(it, t.bad ? IDR_SC_COSTS : IDR_SC_GOOD, "%u queue interrupt%s (%s%u...), %u "
-	      "off their queue's CPUs", t.n, t.n == 1 ? "" : "s", pre, first, t.bad);
+	VALUE(it, t.bad ? IDR_SC_COSTS : IDR_SC_GOOD,
+	      "%u queue interrupt%s (%s%u...), %u "
+	      "off their queue's CPUs",
+	      t.n, t.n == 1 ? "" : "s", pre, first, t.bad);
 	if (!t.bad) {
 		WHY(it, "each lands on a CPU its queue serves");
 		return ret;
 	}
-	WHY(it, "%s%s: its completions interrupt another CPU, then reach the submitter by an "
-		"inter-processor interrupt", t.first_bad, t.bad > 1 ? ", and more" : "");
-	FIX(it, "echo CPUS > %s/irq/N/smp_affinity_list with each queue's CPUs (%s/class/block/"
-		"%s/mq/Q/cpu_list); the kernel refuses this for its managed interrupts: then "
-		"stop what moved them (systemctl stop irqbalance) and reload the driver",
+	WHY(it,
+	    "%s%s: its completions interrupt another CPU, then reach the submitter by an "
+	    "inter-processor interrupt",
+	    t.first_bad, t.bad > 1 ? ", and more" : "");
+	FIX(it,
+	    "echo CPUS > %s/irq/N/smp_affinity_list with each queue's CPUs (%s/class/block/"
+	    "%s/mq/Q/cpu_list); the kernel refuses this for its managed interrupts: then "
+	    "stop what moved them (systemctl stop irqbalance) and reload the driver",
 	    o->proc, o->sys, sc->disk);
 	return ret;
 }
@@ -654,16 +677,16 @@ static int check_governor(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 	}
 	idr_cpulist_str(&slow, list, sizeof(list));
 	VALUE(it, CPU_COUNT(&slow) ? IDR_SC_COSTS : IDR_SC_GOOD, "%s%s%s",
-	      CPU_COUNT(&slow) ? other : "performance", CPU_COUNT(&slow) ? " on CPUs " : "",
-	      list);
+	      CPU_COUNT(&slow) ? other : "performance", CPU_COUNT(&slow) ? " on CPUs " : "", list);
 	if (it->state == IDR_SC_GOOD) {
 		WHY(it, "the run's CPUs keep their highest clock");
 		return ret;
 	}
 	WHY(it, "the clock follows the load: a burst starts slow, and a CPU that waits on I/O "
 		"clocks down");
-	FIX(it, "cpupower frequency-set -g performance (package linux-cpupower), or echo "
-		"performance > %s/devices/system/cpu/cpuN/cpufreq/scaling_governor for CPUs %s",
+	FIX(it,
+	    "cpupower frequency-set -g performance (package linux-cpupower), or echo "
+	    "performance > %s/devices/system/cpu/cpuN/cpufreq/scaling_governor for CPUs %s",
 	    o->sys, list);
 	return ret;
 }
@@ -686,8 +709,10 @@ static int deep_states(struct idr_syscheck *sc, const char *dir, char *names_out
 			continue;
 		readf(name, sizeof(name), "%s/name", path);
 		if (!strstr(names_out, name) && strlen(names_out) + strlen(name) + 16 < len)
-			snprintf(names_out + strlen(names_out), len - strlen(names_out), "%s%s "
-				 "(%ld µs)", *names_out ? ", " : "", name, lat);
+			snprintf(names_out + strlen(names_out), len - strlen(names_out),
+				 "%s%s "
+				 "(%ld µs)",
+				 *names_out ? ", " : "", name, lat);
 		strncat(path, "/disable", sizeof(path) - strlen(path) - 1);
 		ret = add_knob(sc, IDR_SC_IDLE, path, "0", "1");
 	}
@@ -707,8 +732,8 @@ static int check_idle(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 		WHY(it, "idle is a plain halt or the hypervisor's: nothing to set");
 		return 0;
 	}
-	if (readf(gov, sizeof(gov), "%s/devices/system/cpu/cpuidle/current_governor_ro",
-		  o->sys) <= 0)
+	if (readf(gov, sizeof(gov), "%s/devices/system/cpu/cpuidle/current_governor_ro", o->sys) <=
+	    0)
 		readf(gov, sizeof(gov), "%s/devices/system/cpu/cpuidle/current_governor", o->sys);
 	for (c = 0; c < CPU_SETSIZE && !ret; c++) {
 		snprintf(dir, sizeof(dir), "%s/devices/system/cpu/cpu%d/cpuidle", o->sys, c);
@@ -762,7 +787,7 @@ static int check_queue(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 		for (int i = IDR_SC_SCHEDULER; i <= IDR_SC_WCACHE; i++) {
 			VALUE(&sc->item[i], IDR_SC_NA, "-");
 			WHY(&sc->item[i], "no block device under the target (tmpfs, or a "
-				"filesystem on no disk)");
+					  "filesystem on no disk)");
 		}
 		return 0;
 	}
@@ -781,8 +806,8 @@ static int check_queue(struct idr_syscheck *sc, const struct idr_sc_opts *o)
 	return ret;
 }
 
-int idr_sc_run(const struct idr_sc_opts *o, const char *disk, struct idr_syscheck *sc,
-	       char *err, size_t errlen)
+int idr_sc_run(const struct idr_sc_opts *o, const char *disk, struct idr_syscheck *sc, char *err,
+	       size_t errlen)
 {
 	int ret;
 

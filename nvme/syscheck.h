@@ -42,30 +42,30 @@ enum idr_sc_what {
 };
 
 enum idr_sc_state {
-	IDR_SC_NA,	/* does not apply here (no block queue, no cpufreq, ...) */
-	IDR_SC_GOOD,	/* as the peak recipes set it */
-	IDR_SC_INFO,	/* worth knowing, costs no read IOPS */
-	IDR_SC_COSTS,	/* costs IOPS: fix says how to change it */
+	IDR_SC_NA,    /* does not apply here (no block queue, no cpufreq, ...) */
+	IDR_SC_GOOD,  /* as the peak recipes set it */
+	IDR_SC_INFO,  /* worth knowing, costs no read IOPS */
+	IDR_SC_COSTS, /* costs IOPS: fix says how to change it */
 };
 
 struct idr_sc_item {
 	enum idr_sc_state state;
-	char value[200];	/* what is in effect, in a few words */
-	char why[320];		/* what it costs, or why it is fine or does not apply */
-	char fix[400];		/* the command that changes it; "" when there is none */
-	bool can_apply;		/* idr_sc_apply can change it (it has knobs) */
+	char value[200]; /* what is in effect, in a few words */
+	char why[320];	 /* what it costs, or why it is fine or does not apply */
+	char fix[400];	 /* the command that changes it; "" when there is none */
+	bool can_apply;	 /* idr_sc_apply can change it (it has knobs) */
 };
 
 /* One file idr_sc_apply would write. */
 struct idr_sc_knob {
 	enum idr_sc_what what;
 	char path[192];
-	char now[64];		/* the value in effect, as it is written back */
+	char now[64]; /* the value in effect, as it is written back */
 	char want[64];
 };
 
 struct idr_sc_opts {
-	const char *sys, *proc;	/* "/sys" and "/proc", or a fixture's */
+	const char *sys, *proc; /* "/sys" and "/proc", or a fixture's */
 	/* The CPUs this process may run on (sched_getaffinity); NULL: every online CPU. */
 	const cpu_set_t *allowed;
 	/* The CPUs the run uses, as a kernel CPU list ("0-3,8"); NULL: the device's node's. */
@@ -73,15 +73,15 @@ struct idr_sc_opts {
 };
 
 struct idr_syscheck {
-	char disk[IDR_DEVNAME_MAX];	/* whole disk (nvme0n1, loop3), "" for none (tmpfs) */
-	char kind[16];			/* nvme, loop, virtio, ... ("" without a disk) */
-	char ctrl[IDR_DEVNAME_MAX];	/* NVMe: the controller whose queues serve it */
-	int numa_node;			/* -1: no NUMA, or not known */
-	cpu_set_t node_cpus;		/* the node's CPUs online and allowed (all without NUMA) */
-	cpu_set_t used;			/* the CPUs the run uses */
-	int poll_queues;		/* nvme.poll_queues; -1 when not NVMe or not readable */
-	int io_poll;			/* the disk's queue/io_poll: 1, 0, or -1 when absent */
-	unsigned int lbsize;		/* the disk's logical block size, 0 without a disk */
+	char disk[IDR_DEVNAME_MAX]; /* whole disk (nvme0n1, loop3), "" for none (tmpfs) */
+	char kind[16];		    /* nvme, loop, virtio, ... ("" without a disk) */
+	char ctrl[IDR_DEVNAME_MAX]; /* NVMe: the controller whose queues serve it */
+	int numa_node;		    /* -1: no NUMA, or not known */
+	cpu_set_t node_cpus;	    /* the node's CPUs online and allowed (all without NUMA) */
+	cpu_set_t used;		    /* the CPUs the run uses */
+	int poll_queues;	    /* nvme.poll_queues; -1 when not NVMe or not readable */
+	int io_poll;		    /* the disk's queue/io_poll: 1, 0, or -1 when absent */
+	unsigned int lbsize;	    /* the disk's logical block size, 0 without a disk */
 	struct idr_sc_item item[IDR_SC_NR];
 	struct idr_sc_knob *knob;
 	unsigned int nr_knobs;
@@ -94,8 +94,8 @@ struct idr_syscheck {
  * that is offline or not allowed; -EXDEV when the disk's node has no CPU this process may
  * use; -ENODEV when disk is not in o->sys/class/block; -ENOMEM. A message is in err.
  */
-int idr_sc_run(const struct idr_sc_opts *o, const char *disk, struct idr_syscheck *sc,
-	       char *err, size_t errlen);
+int idr_sc_run(const struct idr_sc_opts *o, const char *disk, struct idr_syscheck *sc, char *err,
+	       size_t errlen);
 
 /* idr_sc_free - the knobs. */
 void idr_sc_free(struct idr_syscheck *sc);
@@ -122,8 +122,8 @@ long long idr_sc_irq_count(const struct idr_syscheck *sc, const struct idr_sc_op
 struct idr_sc_undo {
 	struct idr_sc_knob *v;
 	unsigned int n;
-	char script[256];	/* the shell script that undoes them, "" once restored */
-	char refused[1024];	/* the knobs that could not be changed, and why */
+	char script[256];   /* the shell script that undoes them, "" once restored */
+	char refused[1024]; /* the knobs that could not be changed, and why */
 };
 
 /*

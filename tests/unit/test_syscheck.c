@@ -63,9 +63,11 @@ static void cpu(int c, const char *gov, int c6_disabled)
 	for (int s = 0; s < 3; s++) {
 		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cpuidle/state%d/name", c, s);
 		put(rel, st[s][0]);
-		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cpuidle/state%d/latency", c, s);
+		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cpuidle/state%d/latency", c,
+			 s);
 		put(rel, st[s][1]);
-		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cpuidle/state%d/disable", c, s);
+		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/cpuidle/state%d/disable", c,
+			 s);
 		snprintf(v, sizeof(v), "%d", s == 2 ? c6_disabled : 0);
 		put(rel, v);
 	}
@@ -235,7 +237,8 @@ static void one_at_a_time(void)
 		{ Q "/nomerges", "1", IDR_SC_NOMERGES },
 		{ Q "/io_poll", "0", IDR_SC_POLL },
 		{ "proc/irq/30/effective_affinity_list", "1", IDR_SC_IRQ },
-		{ "devices/system/cpu/cpu3/cpufreq/scaling_governor", "schedutil", IDR_SC_GOVERNOR },
+		{ "devices/system/cpu/cpu3/cpufreq/scaling_governor", "schedutil",
+		  IDR_SC_GOVERNOR },
 		{ "devices/system/cpu/cpu2/cpuidle/state2/disable", "0", IDR_SC_IDLE },
 	};
 	struct idr_sc_opts o = opts(NULL);
@@ -273,7 +276,7 @@ static void no_disk_and_loop(void)
 	CU_ASSERT_EQUAL(sc.numa_node, -1);
 	CU_ASSERT_EQUAL(sc.item[IDR_SC_POLL].state, IDR_SC_NA);
 	CU_ASSERT_EQUAL(sc.item[IDR_SC_IRQ].state, IDR_SC_NA);
-	CU_ASSERT_EQUAL(sc.item[IDR_SC_NUMA].state, IDR_SC_INFO);	/* two nodes, loop3's unknown */
+	CU_ASSERT_EQUAL(sc.item[IDR_SC_NUMA].state, IDR_SC_INFO); /* two nodes, loop3's unknown */
 	idr_sc_free(&sc);
 	/* A partition is checked as its disk. */
 	CU_ASSERT_EQUAL_FATAL(idr_sc_run(&o, "nvme0n1p2", &sc, err, sizeof(err)), 0);
@@ -353,8 +356,7 @@ static void cpus_refused(void)
 
 static void cpulists(void)
 {
-	static const char *const bad[] = { "a", "1-", "3-1", "1,,2", "1,", "-1", "1 2",
-					   "99999" };
+	static const char *const bad[] = { "a", "1-", "3-1", "1,,2", "1,", "-1", "1 2", "99999" };
 	char buf[64];
 	cpu_set_t s;
 	unsigned int i;
@@ -415,7 +417,7 @@ static void apply_then_restore(void)
 	CU_ASSERT_EQUAL(stat(script, &st), 0);
 	CU_ASSERT_EQUAL(idr_sc_restore(&u, err, sizeof(err)), 0);
 	bad_values_hold();
-	CU_ASSERT_EQUAL(stat(script, &st), -1);	/* removed once all hold */
+	CU_ASSERT_EQUAL(stat(script, &st), -1); /* removed once all hold */
 	idr_sc_free(&sc);
 }
 
