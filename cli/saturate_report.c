@@ -15,6 +15,7 @@
 
 #include "iodrill.h"
 #include "report/plot.h"
+#include "results.h"
 #include "saturate.h"
 
 const char *sat_bound_name(enum sat_bound b)
@@ -53,18 +54,6 @@ char *sat_cfg_str(const struct sat_cfg *c, char *buf, size_t len)
 	snprintf(buf, len, "%u job%s, iodepth %u, batch %u, %s, %s", c->jobs,
 		 c->jobs == 1 ? "" : "s", c->depth, c->batch, bs_str(c->bs, bs, sizeof(bs)),
 		 c->hipri ? "polled" : "by interrupt");
-	return buf;
-}
-
-/* "845k", "1.62M". */
-static char *iops_str(double v, char *buf, size_t len)
-{
-	if (v >= 1e6)
-		snprintf(buf, len, "%.2fM", v / 1e6);
-	else if (v >= 1e4)
-		snprintf(buf, len, "%.0fk", v / 1e3);
-	else
-		snprintf(buf, len, "%.0f", v);
 	return buf;
 }
 
@@ -193,18 +182,18 @@ static void print_one_core(const struct sat *s, FILE *out)
 	fprintf(out,
 		"one-core peak: %s IOPS (%s), %.2f µs of CPU per I/O, %.2f of its core "
 		"busy: %s\n",
-		iops_str(p->iops, a, sizeof(a)), sat_cfg_str(&p->c, cfg, sizeof(cfg)), p->cpu_us_io,
+		fmt_si(p->iops, a, sizeof(a)), sat_cfg_str(&p->c, cfg, sizeof(cfg)), p->cpu_us_io,
 		p->busy, sat_bound_name(p->bound));
 	if (p->have_sidecar && p->cpu_us_io > 0 && p->bound != SAT_BOUND_POLL)
 		fprintf(out, "  at %.2f µs per I/O, a whole core would drive %s IOPS%s\n",
-			p->cpu_us_io, iops_str(1e6 / p->cpu_us_io, b, sizeof(b)),
+			p->cpu_us_io, fmt_si(1e6 / p->cpu_us_io, b, sizeof(b)),
 			p->bound == SAT_BOUND_SHARED ? " (the jobs had less: others held the CPU)"
 						     : "");
 	fprintf(out, "  per block size:");
 	for (unsigned int i = 0; i < s->nr_bs; i++)
 		if (s->one_core[i] >= 0)
 			fprintf(out, "%s %s %s IOPS", i ? "," : "", bs_str(s->bs[i], a, sizeof(a)),
-				iops_str(s->p[s->one_core[i]].iops, b, sizeof(b)));
+				fmt_si(s->p[s->one_core[i]].iops, b, sizeof(b)));
 	fprintf(out, " (point %d's settings, one run each)\n", s->sw[0].best + 1);
 }
 
@@ -223,7 +212,7 @@ static void print_knees(const struct sat *s, FILE *out)
 			"  %2u job%s iodepth %u: %s IOPS, p99 %.1f µs, %s (best: iodepth %u, "
 			"p99 %.1f µs)\n",
 			s->sw[i].jobs, s->sw[i].jobs == 1 ? ": " : "s:", k->c.depth,
-			iops_str(k->iops, a, sizeof(a)), k->p99_us, sat_bound_name(k->bound),
+			fmt_si(k->iops, a, sizeof(a)), k->p99_us, sat_bound_name(k->bound),
 			b->c.depth, b->p99_us);
 	}
 }
@@ -239,8 +228,8 @@ static void print_device(const struct sat *s, FILE *out)
 	fprintf(out,
 		"device peak: %s IOPS (%s): the fewest jobs within 5%% of the best, %s "
 		"IOPS; %.2f of %u cores busy: %s\n",
-		iops_str(d->iops, a, sizeof(a)), sat_cfg_str(&d->c, cfg, sizeof(cfg)),
-		iops_str(top, b, sizeof(b)), d->busy, d->c.jobs, sat_bound_name(d->bound));
+		fmt_si(d->iops, a, sizeof(a)), sat_cfg_str(&d->c, cfg, sizeof(cfg)),
+		fmt_si(top, b, sizeof(b)), d->busy, d->c.jobs, sat_bound_name(d->bound));
 	if (s->p[s->n - 1].c.jobs < s->nr_cpus && s->p[s->n - 1].phase == SAT_JOBS)
 		fprintf(out, "  more jobs stopped at %u: doubling them added less than 5%%\n",
 			s->p[s->n - 1].c.jobs);

@@ -384,39 +384,46 @@ static void script_path(char *buf, size_t len)
 	unlink(buf);
 }
 
-static void bad_values_hold(void)
+/* The files --apply-recommended writes on the bad machine (CPUs 0-1), and their values
+ * before (bad) and after (good). A fixture's files are plain: the scheduler reads what
+ * was written. */
+static const char *const knob_files[] = { Q "/scheduler", Q "/iostats",
+					  Q "/nomerges",  "proc/irq/29/smp_affinity_list",
+					  GOV0,		  C6_1 };
+static const char *const bad_values[] = { "mq-deadline", "1", "0", "0-1", "powersave", "0" };
+static const char *const good_values[] = { "none", "0", "2", "2", "performance", "1" };
+
+static void values_are(const char *const *want)
 {
-	CU_ASSERT_STRING_EQUAL(get(Q "/scheduler"), "mq-deadline");
-	CU_ASSERT_STRING_EQUAL(get(Q "/iostats"), "1");
-	CU_ASSERT_STRING_EQUAL(get(Q "/nomerges"), "0");
-	CU_ASSERT_STRING_EQUAL(get("proc/irq/29/smp_affinity_list"), "0-1");
-	CU_ASSERT_STRING_EQUAL(get(GOV0), "powersave");
-	CU_ASSERT_STRING_EQUAL(get(C6_1), "0");
+	for (unsigned int i = 0; i < sizeof(knob_files) / sizeof(knob_files[0]); i++)
+		CU_ASSERT_STRING_EQUAL(get(knob_files[i]), want[i]);
+}
+
+/* The bad machine checked on CPUs 0-1, and every costly setting changed (8 knobs). */
+static int check_and_apply(struct idr_syscheck *sc, struct idr_sc_undo *u, char *script, size_t len)
+{
+	struct idr_sc_opts o = opts("0-1");
+
+	machine_bad();
+	script_path(script, len);
+	if (idr_sc_run(&o, "nvme0n1", sc, err, sizeof(err)))
+		return -1;
+	return idr_sc_apply(sc, script, u, err, sizeof(err));
 }
 
 static void apply_then_restore(void)
 {
-	struct idr_sc_opts o = opts("0-1");
 	struct idr_syscheck sc;
 	struct idr_sc_undo u;
 	char script[PATH_MAX];
 	struct stat st;
 
-	machine_bad();
-	script_path(script, sizeof(script));
-	CU_ASSERT_EQUAL_FATAL(idr_sc_run(&o, "nvme0n1", &sc, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(idr_sc_apply(&sc, script, &u, err, sizeof(err)), 8);
+	CU_ASSERT_EQUAL_FATAL(check_and_apply(&sc, &u, script, sizeof(script)), 8);
 	CU_ASSERT_STRING_EQUAL(u.refused, "");
-	/* A fixture's files are plain: the scheduler reads what was written. */
-	CU_ASSERT_STRING_EQUAL(get(Q "/scheduler"), "none");
-	CU_ASSERT_STRING_EQUAL(get(Q "/iostats"), "0");
-	CU_ASSERT_STRING_EQUAL(get(Q "/nomerges"), "2");
-	CU_ASSERT_STRING_EQUAL(get("proc/irq/29/smp_affinity_list"), "2");
-	CU_ASSERT_STRING_EQUAL(get(GOV0), "performance");
-	CU_ASSERT_STRING_EQUAL(get(C6_1), "1");
+	values_are(good_values);
 	CU_ASSERT_EQUAL(stat(script, &st), 0);
 	CU_ASSERT_EQUAL(idr_sc_restore(&u, err, sizeof(err)), 0);
-	bad_values_hold();
+	values_are(bad_values);
 	CU_ASSERT_EQUAL(stat(script, &st), -1); /* removed once all hold */
 	idr_sc_free(&sc);
 }
@@ -424,19 +431,15 @@ static void apply_then_restore(void)
 /* A killed run leaves its undo script: running it puts every value back. */
 static void undo_script_restores(void)
 {
-	struct idr_sc_opts o = opts("0-1");
 	struct idr_syscheck sc;
 	struct idr_sc_undo u;
 	char script[PATH_MAX], cmd[PATH_MAX + 8];
 
-	machine_bad();
-	script_path(script, sizeof(script));
-	CU_ASSERT_EQUAL_FATAL(idr_sc_run(&o, "nvme0n1", &sc, err, sizeof(err)), 0);
-	CU_ASSERT_EQUAL(idr_sc_apply(&sc, script, &u, err, sizeof(err)), 8);
+	CU_ASSERT_EQUAL_FATAL(check_and_apply(&sc, &u, script, sizeof(script)), 8);
 	CU_ASSERT_STRING_EQUAL(get(Q "/iostats"), "0");
 	snprintf(cmd, sizeof(cmd), "sh %s", script);
 	CU_ASSERT_EQUAL(system(cmd), 0);
-	bad_values_hold();
+	values_are(bad_values);
 	/* The script must exist before anything changes: a second apply refuses to overwrite
 	 * the first's (O_EXCL) and changes nothing. */
 	machine_bad();
