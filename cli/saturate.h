@@ -29,8 +29,9 @@
 	"profiles/saturate.fio: random reads, registered buffers and files. One job: iodepth\n" \
 	"1, 2, 4 ... until IOPS stop rising, then the submit/complete batch, polled\n"          \
 	"completions (hipri) where the device has poll queues, 512 B, 4 KiB and the logical\n"  \
-	"block size. Then 2, 4 ... jobs up to the CPUs of the device's NUMA node, until more\n" \
-	"jobs stop adding 5%. Jobs are pinned one per CPU of that node. Each point says\n"      \
+	"block size; with SQPOLL, its thread on a second CPU (two cores: told apart). Then\n"   \
+	"2, 4 ... jobs up to the CPUs of the device's NUMA node, until more jobs stop adding\n" \
+	"5%. Jobs are pinned one per CPU of that node. Each point says\n"                       \
 	"whether the CPU (CPU per I/O x IOPS against the cores used) or the device held it.\n"  \
 	"First, the system check (as iodrill devices PATH prints it): every setting that\n"     \
 	"costs IOPS, with the command that changes it.\n"                                       \
@@ -99,9 +100,10 @@ struct sat_opts {
 struct sat_cfg {
 	unsigned int jobs, depth, batch, bs; /* batch: submit and reap up to this many */
 	bool hipri;
+	int sq_cpu; /* SQPOLL: the CPU of the job's submission thread; -1: no SQPOLL */
 };
 
-enum sat_phase { SAT_DEPTH, SAT_BATCH, SAT_HIPRI, SAT_BS, SAT_CONFIRM, SAT_JOBS };
+enum sat_phase { SAT_DEPTH, SAT_BATCH, SAT_HIPRI, SAT_BS, SAT_CONFIRM, SAT_SQPOLL, SAT_JOBS };
 
 /* What held a point. */
 enum sat_bound { SAT_BOUND_CPU, SAT_BOUND_SHARED, SAT_BOUND_DEVICE, SAT_BOUND_POLL };
@@ -152,6 +154,8 @@ struct sat {
 	unsigned int nr_sw;
 	int one_core[SAT_MAX_BS]; /* the best one-job point per block size, -1 when none */
 	int confirm;		  /* the confirmation run of the one-core peak, or -1 */
+	int sqpoll;		  /* the one-core peak's settings with SQPOLL, or -1 */
+	char sqpoll_why[200];	  /* why SQPOLL was not tried */
 	int device;		  /* the device peak's point, or -1 */
 	char failed[640];
 	char png[PATH_MAX];

@@ -126,6 +126,9 @@ int sat_job_section(const struct sat *s, FILE *f, const struct sat_cfg *c, const
 		"cpus_allowed_policy=split\n",
 		name, c->bs, c->depth, c->batch, c->batch, c->hipri ? "hipri=1\n" : "", c->jobs,
 		cpus);
+	/* SQPOLL: a kernel thread submits, on a CPU of its own (not one a job runs on). */
+	if (c->sq_cpu >= 0)
+		fprintf(f, "sqthread_poll=1\nsqthread_poll_cpu=%d\n", c->sq_cpu);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -201,12 +204,17 @@ static double read_sidecar(const char *path, struct sat_point *p, double *all_io
 	return cpu / 1e9;
 }
 
-/* What held the point: its cores busy, or the machine's other users, or the device. */
+/*
+ * What held the point: its cores busy (one per job, and one per SQPOLL thread), or the
+ * machine's other users, or the device.
+ */
 static enum sat_bound bound_of(const struct sat_point *p)
 {
+	unsigned int cores = p->c.jobs * (p->c.sq_cpu >= 0 ? 2 : 1);
+
 	if (p->polled)
 		return SAT_BOUND_POLL;
-	if (p->have_sidecar && p->busy >= CPU_BOUND * p->c.jobs)
+	if (p->have_sidecar && p->busy >= CPU_BOUND * cores)
 		return SAT_BOUND_CPU;
 	if (p->idle < 0.25 && p->others > 0.25)
 		return SAT_BOUND_SHARED;
@@ -484,9 +492,30 @@ static int other_sizes(struct sat *s, int best)
 	return ret;
 }
 
+/*
+ * The one-core peak's settings with SQPOLL: the job on its CPU, the kernel's submission
+ * thread on the next CPU of the run. Two cores, so it is no one-core figure: told apart.
+ */
+static int try_sqpoll(struct sat *s)
+{
+	struct sat_cfg c = s->best1;
+
+	if (s->nr_cpus < 2) {
+		snprintf(s->sqpoll_why, sizeof(s->sqpoll_why),
+			 "not tried: the run has one CPU, "
+			 "and a submission thread beside the job on it would only take its time");
+		return 0;
+	}
+	c.sq_cpu = idr_cpulist_nth(&s->sc.used, 1);
+	return run_point(s, &c, SAT_SQPOLL, s->o.runtime_ms, &s->sqpoll);
+}
+
 static int phase_one(struct sat *s)
 {
-	struct sat_cfg c = { .jobs = 1, .bs = s->bs[0], .hipri = s->o.hipri == SAT_HIPRI_ON };
+	struct sat_cfg c = { .jobs = 1,
+			     .bs = s->bs[0],
+			     .hipri = s->o.hipri == SAT_HIPRI_ON,
+			     .sq_cpu = -1 };
 	int best, ret = sweep(s, c, 1, DEFAULT_BATCH, SAT_DEPTH, &best);
 
 	if (!ret)
@@ -498,16 +527,20 @@ static int phase_one(struct sat *s)
 	if (!ret)
 		ret = run_point(s, &s->best1, SAT_CONFIRM, CONFIRM_FACTOR * s->o.runtime_ms,
 				&s->confirm);
+	if (!ret)
+		ret = try_sqpoll(s);
 	return ret;
 }
 
-/* The best point of a job count, over every phase. */
+/* The best point of a job count (0: of all), over every phase but SQPOLL's: a job with
+ * a submission thread of its own runs on two cores. */
 static int best_of_jobs(const struct sat *s, unsigned int jobs)
 {
 	int b = -1;
 
 	for (unsigned int i = 0; i < s->n; i++)
-		if (s->p[i].c.jobs == jobs && (b < 0 || s->p[i].iops > s->p[b].iops))
+		if ((!jobs || s->p[i].c.jobs == jobs) && s->p[i].c.sq_cpu < 0 &&
+		    (b < 0 || s->p[i].iops > s->p[b].iops))
 			b = (int)i;
 	return b;
 }
@@ -515,11 +548,8 @@ static int best_of_jobs(const struct sat *s, unsigned int jobs)
 /* Device peak: the fewest jobs whose best is within 5% of the best of all. */
 static void device_peak(struct sat *s)
 {
-	int top = -1, b;
+	int top = best_of_jobs(s, 0), b;
 
-	for (unsigned int i = 0; i < s->n; i++)
-		if (top < 0 || s->p[i].iops > s->p[top].iops)
-			top = (int)i;
 	for (unsigned int j = 1; top >= 0 && j <= s->p[top].c.jobs; j++) {
 		b = best_of_jobs(s, j);
 		if (b >= 0 && s->p[b].iops >= KNEE_FRAC * s->p[top].iops) {

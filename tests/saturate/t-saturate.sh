@@ -47,8 +47,9 @@ check "saturate tmpfs: the one-core peak is the best one-job settings, run again
 			| select(.bs == $o.bs) | .iops] | max)'
 check "saturate tmpfs: the device peak is the fewest jobs within 5% of the best" \
 	"$(jq -c '{device_peak, best: ([.points[].iops] | max)}' "$J" | head -c 300)" \
-	jqok "$J" '([.points[].iops] | max) as $top | .device_peak as $d | $d.iops >= 0.95 * $top
-		and ([.points[] | select(.jobs < $d.jobs and .iops >= 0.95 * $top)] | length == 0)'
+	jqok "$J" '[.points[] | select(.phase != "sqpoll")] as $p | ([$p[].iops] | max) as $top
+		| .device_peak as $d | $d.iops >= 0.95 * $top
+		and ([$p[] | select(.jobs < $d.jobs and .iops >= 0.95 * $top)] | length == 0)'
 check "saturate tmpfs: a knee per job count, at 95% of its sweep's best, not deeper" \
 	"$(jq -c '.sweeps' "$J" | head -c 300)" \
 	jqok "$J" '(.sweeps | length) >= 1 and all(.sweeps[]; .knee.iops >= 0.95 * .best.iops
@@ -72,6 +73,20 @@ if [ "$ncpu" -ge 2 ]; then
 	two=$(head -2 <<<"$list" | tr '\n' ' ' | awk '{ print ($2 == $1 + 1) ? $1 "-" $2 : $1 "," $2 }')
 	check "saturate tmpfs: 2 jobs pinned to the first two CPUs ($two)" \
 		"$f2: $(grep cpus_allowed= "$f2" 2>&1)" grep -qx "cpus_allowed=$two" "$f2"
+	# SQPOLL: the one-core peak's settings, the job on the first CPU, its poller on the next.
+	fq=$(grep -l '^sqthread_poll=1$' "$S"/keep/*/p*.fio | head -1)
+	second=$(sed -n 2p <<<"$list")
+	if [ -n "$fq" ] && grep -qx "sqthread_poll_cpu=$second" "$fq" &&
+		grep -qx "cpus_allowed=$(head -1 <<<"$list")" "$fq" &&
+		jqok "$J" --argjson c "$second" '.sqpoll as $q | .one_core_peak as $o | $q.sqpoll_cpu == $c
+			and $q.jobs == 1 and $q.iodepth == $o.iodepth and $q.bs == $o.bs and $q.iops > 0'; then
+		pass "saturate tmpfs: SQPOLL at the one-core peak's settings, its thread on CPU $second"
+	else
+		fail "saturate tmpfs: SQPOLL" "job file '$fq': $(grep -h 'sqthread\|cpus_allowed=' "$fq" 2>&1 | tr '\n' ' '); $(jq -c .sqpoll "$J")"
+	fi
+else
+	check "saturate tmpfs: SQPOLL not tried on one CPU" "$(jq -c .sqpoll_not_tried "$J")" \
+		jqok "$J" '.sqpoll == null and (.sqpoll_not_tried | test("the run has one CPU"))'
 fi
 check "saturate tmpfs: hipri not tried, and why" "$(jq -r .hipri "$J")" \
 	jqok "$J" '.hipri | test("not tried: .* cannot poll \\(no block device under it")'
