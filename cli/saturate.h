@@ -83,6 +83,8 @@ struct json_object *idr_sc_json(const struct idr_syscheck *sc);
 /* ---- the command's state (not a public interface) --------------------------------------- */
 
 #define SAT_MAX_POINTS 160
+/* A point whose threads keep this share of the cores it used busy is CPU-bound. */
+#define SAT_CPU_BOUND 0.85
 #define SAT_MAX_BS 3
 #define SAT_MAX_JOBCOUNTS 16
 

@@ -35,7 +35,6 @@
 #define KNEE_FRAC 0.95
 #define DEFAULT_BATCH 32 /* saturate.fio's and t/io_uring's */
 #define CONFIRM_FACTOR 3 /* the one-core peak's second run is this much longer */
-#define CPU_BOUND 0.85	 /* a point whose jobs keep this share of their cores busy */
 #define HIPRI_PAIRS 3	 /* interleaved runs each way before hipri is decided */
 
 /* ---- the job file ------------------------------------------------------------------------ */
@@ -214,7 +213,7 @@ static enum sat_bound bound_of(const struct sat_point *p)
 
 	if (p->polled)
 		return SAT_BOUND_POLL;
-	if (p->have_sidecar && p->busy >= CPU_BOUND * cores)
+	if (p->have_sidecar && p->busy >= SAT_CPU_BOUND * cores)
 		return SAT_BOUND_CPU;
 	if (p->idle < 0.25 && p->others > 0.25)
 		return SAT_BOUND_SHARED;
