@@ -163,12 +163,13 @@ static void print_table(const struct sat *s, FILE *out)
 	for (unsigned int i = 0; i < s->n; i++)
 		print_point(s, i, out);
 	fprintf(out,
-		"\nIOPS, p99 (completion latency): fio, all jobs together. CPU µs/IO: every thread\n"
-		"the engine ran, per I/O (its sidecar). busy: CPU µs/IO x IOPS, in cores. irq/IO: the\n"
-		"device's queue interrupts per I/O. other: cores the rest of the machine used meanwhile.\n"
-		"bound: CPU (busy >= %.0f%% of the cores the point used), CPU* (no core was idle: others\n"
-		"held the CPU the jobs wanted), device (the jobs' CPUs waited: the device, or what is\n"
-		"below the interface), polled (polling keeps the CPU busy by design).\n\n",
+		"\nIOPS, p99 (completion latency): fio, all jobs together. CPU µs/IO: every\n"
+		"thread the engine ran, per I/O (its sidecar). busy: CPU µs/IO x IOPS, in cores.\n"
+		"irq/IO: the device's queue interrupts per I/O. other: cores the rest of the\n"
+		"machine used meanwhile. bound: CPU (busy >= %.0f%% of the cores the point used),\n"
+		"CPU* (no core was idle: others held the CPU the jobs wanted), device (the jobs'\n"
+		"CPUs waited: the device, or what is below the interface), polled (polling keeps\n"
+		"the CPU busy by design).\n\n",
 		100 * SAT_CPU_BOUND);
 }
 
