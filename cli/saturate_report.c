@@ -255,6 +255,33 @@ static void print_device(const struct sat *s, FILE *out)
 			s->p[s->n - 1].c.jobs);
 }
 
+/* The system check's costly settings: which the run had changed, which it could not. */
+static void print_costs(const struct sat *s, FILE *out)
+{
+	char fixed[160] = "", left[160] = "";
+	const struct idr_sc_item *it;
+
+	for (int i = 0; i < IDR_SC_NR; i++) {
+		it = &s->sc.item[i];
+		if (it->state != IDR_SC_COSTS)
+			continue;
+		if (s->o.apply && it->can_apply)
+			snprintf(fixed + strlen(fixed), sizeof(fixed) - strlen(fixed), " %s",
+				 idr_sc_name(i));
+		else
+			snprintf(left + strlen(left), sizeof(left) - strlen(left), " %s",
+				 idr_sc_name(i));
+	}
+	if (*fixed)
+		fprintf(out, "  system: changed for this run (--apply-recommended):%s\n", fixed);
+	if (*left)
+		fprintf(out,
+			"  system: costing IOPS during the run:%s (the system check above says "
+			"how to change them%s)\n",
+			left,
+			s->o.apply ? "" : "; --apply-recommended changes those it can for a run");
+}
+
 /* Which limit each peak hit, in words. */
 static void print_limits(const struct sat *s, FILE *out)
 {
@@ -273,10 +300,7 @@ static void print_limits(const struct sat *s, FILE *out)
 
 	fprintf(out, "what held it back:\n  one-core peak: %s\n  device peak: %s\n",
 		said[one->bound], said[dev->bound]);
-	if (idr_sc_costs(&s->sc))
-		fprintf(out, "  system: %u setting%s cost IOPS (see the system check above)%s\n",
-			idr_sc_costs(&s->sc), idr_sc_costs(&s->sc) == 1 ? "" : "s",
-			s->o.apply ? "" : "; --apply-recommended changes them for a run");
+	print_costs(s, out);
 }
 
 static void print_machine(const struct sat *s, FILE *out)
