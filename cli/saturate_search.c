@@ -4,23 +4,24 @@
  * phases that choose the next point from the last ones:
  *
  *   1. one job: iodepth 1, 2, 4 ... until two depths in a row add less than 3%; at the
- *      best depth, the batch (submit and reap up to N at once) halved or doubled while
- *      that adds 2%; polled completions (hipri) where the device has poll queues, kept
- *      when they add 2%; the other block sizes at those settings; the best of them run
- *      again, three times as long (the one-core peak);
- *   2. 2, 4 ... jobs up to the run's CPUs (one per CPU), each with its own depth sweep,
- *      until a doubling adds less than 5%.
+ *      best depth, the batch (submit and reap up to N at once) halved while that adds
+ *      2%, else doubled while it does; polled completions (hipri) where the device has
+ *      poll queues, in interleaved pairs against interrupt-driven ones, kept unless slower
+ *      in every pair, then the depths either side; the other block sizes at those
+ *      settings; the best of them run again, three times as long (the one-core peak);
+ *      those settings once more with SQPOLL (two cores: reported apart);
+ *   2. 2, 4 ... jobs up to the run's CPUs (one per CPU), each with its own depth sweep
+ *      from half the last knee, until a doubling adds less than 5%.
  *
- * Noise: each point runs once. A 2-3% threshold is below what a machine others use
- * gives between two runs of the same point; the report says how busy the machine was.
+ * Noise: each point runs once (but hipri's pairs). A 2-3% threshold is below what a
+ * machine others use gives between two runs of the same point; the report says how busy
+ * the machine was.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <json-c/json.h>
 
 #include "archive/fiojson.h"
 #include "iodrill.h"
@@ -220,14 +221,14 @@ static enum sat_bound bound_of(const struct sat_point *p)
 	return SAT_BOUND_DEVICE;
 }
 
-/* The load around the point: cores busy with others' work and idle, from /proc/stat. */
+/* The load around the point: cores busy with others' work and idle, from /proc/stat's
+ * ticks before (b0 busy of a0 in all) and after (b1 of a1); ours_s: the point's CPU. */
 static void machine_load(const struct sat *s, struct sat_point *p, unsigned long long b0,
-			 unsigned long long a0, double ours_s)
+			 unsigned long long a0, unsigned long long b1, unsigned long long a1,
+			 double ours_s)
 {
-	unsigned long long b1, a1;
 	double wall_s, tck = (double)sysconf(_SC_CLK_TCK);
 
-	machine_ticks(&b1, &a1);
 	if (a1 <= a0 || s->online <= 0)
 		return;
 	wall_s = (double)(a1 - a0) / tck / s->online;
@@ -271,16 +272,51 @@ static int point_failed(struct sat *s, const struct sat_point *p, int st)
 	return -EIO;
 }
 
+/* What the machine did around a point: /proc/stat's ticks and the device's interrupts. */
+struct around {
+	unsigned long long busy, all;
+	long long irqs;
+};
+
+static void around_now(const struct sat *s, struct around *a)
+{
+	machine_ticks(&a->busy, &a->all);
+	a->irqs = idr_sc_irq_count(&s->sc, &s->sco);
+}
+
+/* Read what fio and the engine said of point p, which ran between a0 and now. Returns 0
+ * or -EIO (s->failed says why). */
+static int read_point(struct sat *s, struct sat_point *p, const struct around *a0)
+{
+	char path[PATH_MAX], why[360];
+	struct around a1;
+	double ours, ios = 0;
+
+	around_now(s, &a1);
+	idr_run_path(&s->run, p->label, ".json", path, sizeof(path));
+	if (read_fio(path, p, why, sizeof(why))) {
+		snprintf(s->failed, sizeof(s->failed), "%s: %s", p->label, why);
+		return -EIO;
+	}
+	idr_run_path(&s->run, p->label, ".sidecar", path, sizeof(path));
+	ours = read_sidecar(path, p, &ios);
+	p->irqs_io = a0->irqs >= 0 && a1.irqs >= a0->irqs && ios > 0
+			     ? (double)(a1.irqs - a0->irqs) / ios
+			     : -1;
+	p->busy = p->cpu_us_io * p->iops / 1e6;
+	machine_load(s, p, a0->busy, a0->all, a1.busy, a1.all, ours);
+	p->bound = bound_of(p);
+	return 0;
+}
+
 /* Run one point; its index into s->p in *at. Returns 0, -EINTR, or -EIO (s->failed). */
 static int run_point(struct sat *s, const struct sat_cfg *c, enum sat_phase ph,
 		     unsigned int runtime_ms, int *at)
 {
 	struct sat_point *p = &s->p[s->n];
 	struct idr_args a = { .n = 0 };
-	unsigned long long b0, a0;
-	char job[PATH_MAX], path[PATH_MAX], why[360];
-	long long irq0, irq1;
-	double ours, ios = 0;
+	struct around a0;
+	char job[PATH_MAX];
 	int st;
 
 	if (s->n >= SAT_MAX_POINTS) {
@@ -290,8 +326,9 @@ static int run_point(struct sat *s, const struct sat_cfg *c, enum sat_phase ph,
 	memset(p, 0, sizeof(*p));
 	p->c = *c;
 	p->phase = ph;
-	snprintf(p->label, sizeof(p->label), "p%03u-j%u-qd%u-b%u-%u%s", s->n + 1, c->jobs, c->depth,
-		 c->batch, c->bs, c->hipri ? "-poll" : "");
+	snprintf(p->label, sizeof(p->label), "p%03u-j%u-qd%u-b%u-%u%s%s", s->n + 1, c->jobs,
+		 c->depth, c->batch, c->bs, c->hipri ? "-poll" : "",
+		 c->sq_cpu >= 0 ? "-sqpoll" : "");
 	st = write_job(s, p, runtime_ms, job, sizeof(job));
 	if (st)
 		return point_failed(s, p, st);
@@ -300,27 +337,14 @@ static int run_point(struct sat *s, const struct sat_cfg *c, enum sat_phase ph,
 	idr_pick_args(s->k, &s->t, &a);
 	idr_args_add(&a, "--readonly");
 	idr_args_add(&a, "%s", job);
-	machine_ticks(&b0, &a0);
-	irq0 = idr_sc_irq_count(&s->sc, &s->sco);
+	around_now(s, &a0);
 	st = idr_run_fio(&s->run, p->label, s->k->name, 0, &a, true);
-	irq1 = idr_sc_irq_count(&s->sc, &s->sco);
 	if (st == -EINTR)
 		return st;
-	if (st)
-		return point_failed(s, p, st);
-	idr_run_path(&s->run, p->label, ".json", path, sizeof(path));
-	if (read_fio(path, p, why, sizeof(why))) {
-		snprintf(s->failed, sizeof(s->failed), "%s: %s", p->label, why);
-		return -EIO;
-	}
-	idr_run_path(&s->run, p->label, ".sidecar", path, sizeof(path));
-	ours = read_sidecar(path, p, &ios);
-	p->irqs_io = irq0 >= 0 && irq1 >= irq0 && ios > 0 ? (double)(irq1 - irq0) / ios : -1;
-	p->busy = p->cpu_us_io * p->iops / 1e6;
-	machine_load(s, p, b0, a0, ours);
-	p->bound = bound_of(p);
-	*at = (int)s->n++;
-	return 0;
+	st = st ? point_failed(s, p, st) : read_point(s, p, &a0);
+	if (!st)
+		*at = (int)s->n++;
+	return st;
 }
 
 /* ---- the phases -------------------------------------------------------------------------- */
