@@ -362,11 +362,34 @@ static void available_cpus(const struct idr_sc_opts *o, cpu_set_t *avail)
 		CPU_AND(avail, avail, o->allowed);
 }
 
+/* The CPUs a user gave (--cpus): a list of CPUs that are online and allowed. */
+static int given_cpus(struct idr_syscheck *sc, const struct idr_sc_opts *o, const cpu_set_t *avail,
+		      const char *a, char *err, size_t errlen)
+{
+	cpu_set_t extra;
+	char n[256];
+
+	if (idr_cpulist_parse(o->cpus, &sc->used) || !CPU_COUNT(&sc->used)) {
+		snprintf(err, errlen, "--cpus %s is not a CPU list (e.g. 0-3,8)", o->cpus);
+		return -EINVAL;
+	}
+	CPU_XOR(&extra, &sc->used, avail);
+	CPU_AND(&extra, &extra, &sc->used);
+	if (!CPU_COUNT(&extra))
+		return 0;
+	snprintf(err, errlen,
+		 "--cpus %s: CPU %s %s not online or not allowed for this process (online and "
+		 "allowed: %s)",
+		 o->cpus, idr_cpulist_str(&extra, n, sizeof(n)),
+		 CPU_COUNT(&extra) > 1 ? "are" : "is", a);
+	return -EINVAL;
+}
+
 static int choose_cpus(struct idr_syscheck *sc, const struct idr_sc_opts *o, char *err,
 		       size_t errlen)
 {
-	char line[1024] = "", a[256], n[256];
-	cpu_set_t avail, extra;
+	char line[1024] = "", a[256];
+	cpu_set_t avail;
 
 	available_cpus(o, &avail);
 	sc->node_cpus = avail;
@@ -376,37 +399,22 @@ static int choose_cpus(struct idr_syscheck *sc, const struct idr_sc_opts *o, cha
 	    !idr_cpulist_parse(line, &sc->node_cpus))
 		CPU_AND(&sc->node_cpus, &sc->node_cpus, &avail);
 	idr_cpulist_str(&avail, a, sizeof(a));
-	if (o->cpus) {
-		if (idr_cpulist_parse(o->cpus, &sc->used) || !CPU_COUNT(&sc->used)) {
-			snprintf(err, errlen, "--cpus %s is not a CPU list (e.g. 0-3,8)", o->cpus);
-			return -EINVAL;
-		}
-		CPU_XOR(&extra, &sc->used, &avail);
-		CPU_AND(&extra, &extra, &sc->used);
-		if (CPU_COUNT(&extra)) {
-			snprintf(err, errlen,
-				 "--cpus %s: CPU %s %s not online or not allowed for "
-				 "this process (online and allowed: %s)",
-				 o->cpus, idr_cpulist_str(&extra, n, sizeof(n)),
-				 CPU_COUNT(&extra) > 1 ? "are" : "is", a);
-			return -EINVAL;
-		}
-		return 0;
-	}
+	if (o->cpus)
+		return given_cpus(sc, o, &avail, a, err, errlen);
 	sc->used = sc->node_cpus;
 	if (CPU_COUNT(&sc->used))
 		return 0;
-	if (sc->numa_node < 0) {
+	if (sc->numa_node < 0)
 		snprintf(err, errlen,
 			 "no CPU is online and allowed for this process (read from "
 			 "%s/devices/system/cpu/online and the process's affinity)",
 			 o->sys);
-		return -EXDEV;
-	}
-	snprintf(err, errlen,
-		 "%s is on NUMA node %d, which has no CPU this process may run on "
-		 "(node %d's CPUs: %s; online and allowed: %s): give the CPUs to use (--cpus LIST)",
-		 sc->disk, sc->numa_node, sc->numa_node, *line ? line : "none", *a ? a : "none");
+	else
+		snprintf(err, errlen,
+			 "%s is on NUMA node %d, which has no CPU this process may run on (node "
+			 "%d's CPUs: %s; online and allowed: %s): give the CPUs to use (--cpus LIST)",
+			 sc->disk, sc->numa_node, sc->numa_node, *line ? line : "none",
+			 *a ? a : "none");
 	return -EXDEV;
 }
 
