@@ -17,7 +17,6 @@
 #include "run/drilltarget.h"
 #include "run/engsel.h"
 #include "archive/fiojson.h"
-#include "hist.h"
 #include "iodrill.h"
 #include "report/plot.h"
 #include "run/cmdopts.h"
@@ -274,27 +273,8 @@ static int read_point_fio(const char *path, struct tune_point *p, char *why, siz
 /* The depth's jobs' latency histograms (one sidecar line each), merged, into p. */
 static void read_point_lat(const struct idr_sidecar *sc, struct tune_point *p)
 {
-	struct idr_hist *sum = malloc(sizeof(*sum)), *one = malloc(sizeof(*one));
-	struct idr_lat_meta meta;
-	bool batched = false;
-	unsigned int i;
-
-	if (!sum || !one)
-		goto out;
-	idr_hist_init(sum);
-	for (i = 0; i < sc->nr; i++) {
-		if (idr_sidecar_lat(&sc->jobs[i], IDR_FIO_READ, one, &meta))
-			continue;
-		idr_hist_merge(sum, one);
-		batched |= meta.batched;
-	}
-	if (sum->count) {
-		idr_lat_figs_of(sum, batched, &p->lat);
-		p->lat_source = batched ? "batched" : "engine histogram";
-	}
-out:
-	free(sum);
-	free(one);
+	if (!idr_sidecar_lat_figs(sc, IDR_FIO_READ, &p->lat))
+		p->lat_source = p->lat.batched ? "batched" : "engine histogram";
 }
 
 /* The engine's counters, summed over the depth's jobs (one sidecar line each). */
