@@ -114,7 +114,9 @@ struct sat_point {
 	struct sat_cfg c;
 	enum sat_phase phase;
 	char label[48];
-	double iops, p50_us, p99_us;   /* fio: all jobs together */
+	double iops;		       /* fio: all jobs together */
+	double p50_us, p99_us;	       /* the engine's histograms merged, else fio's clat */
+	bool lat_engine;	       /* p50/p99 from the engine's histograms */
 	double cpu_us_io, syscalls_io; /* the sidecar: every thread the engine ran */
 	double busy;		       /* cores busy: CPU per I/O x IOPS */
 	double others;		       /* cores the rest of the machine used meanwhile */

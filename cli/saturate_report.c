@@ -147,7 +147,8 @@ static void print_point(const struct sat *s, unsigned int i, FILE *out)
 		fprintf(out, " %6.2f", p->irqs_io);
 	else
 		fprintf(out, " %6s", "-");
-	fprintf(out, " %5.2f %9.1f  %-6s%s%s%s\n", p->others, p->p99_us, sat_bound_name(p->bound),
+	fprintf(out, " %5.2f %8.1f%c  %-6s%s%s%s\n", p->others, p->p99_us,
+		p->lat_engine ? 'e' : ' ', sat_bound_name(p->bound),
 		(int)i == s->confirm ? "  <- one-core peak" : "",
 		(int)i == s->device ? "  <- device peak" : "",
 		(int)i != s->confirm && (int)i != s->device && (s->nr_sw && (int)i == s->sw[0].knee)
@@ -163,7 +164,8 @@ static void print_table(const struct sat *s, FILE *out)
 	for (unsigned int i = 0; i < s->n; i++)
 		print_point(s, i, out);
 	fprintf(out,
-		"\nIOPS, p99 (completion latency): fio, all jobs together. CPU µs/IO: every\n"
+		"\nIOPS: fio, all jobs together. p99: the engine's own per-I/O latency, its jobs'\n"
+		"histograms merged (marked e), else fio's completion latency. CPU µs/IO: every\n"
 		"thread the engine ran, per I/O (its sidecar). busy: CPU µs/IO x IOPS, in cores.\n"
 		"irq/IO: the device's queue interrupts per I/O. other: cores the rest of the\n"
 		"machine used meanwhile. bound: CPU (busy >= %.0f%% of the cores the point used),\n"
@@ -363,6 +365,9 @@ static struct json_object *point_json(const struct sat_point *p)
 	json_object_object_add(o, "iops", json_object_new_double(p->iops));
 	json_object_object_add(o, "p50_us", json_object_new_double(p->p50_us));
 	json_object_object_add(o, "p99_us", json_object_new_double(p->p99_us));
+	json_object_object_add(o, "latency_source",
+			       json_object_new_string(p->lat_engine ? "engine histogram"
+								    : "fio clat"));
 	json_object_object_add(o, "cpu_us_per_io",
 			       p->have_sidecar ? json_object_new_double(p->cpu_us_io) : NULL);
 	json_object_object_add(o, "syscalls_per_io",

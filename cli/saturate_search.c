@@ -181,6 +181,7 @@ static int read_fio(const char *path, struct sat_point *p, char *why, size_t len
 static double read_sidecar(const char *path, struct sat_point *p, double *all_ios)
 {
 	double ios = 0, cpu = 0, calls = 0;
+	struct idr_lat_figs lat;
 	const char *flags;
 	struct idr_sidecar sc;
 	char err[256];
@@ -193,6 +194,12 @@ static double read_sidecar(const char *path, struct sat_point *p, double *all_io
 		calls += (double)sc.jobs[i].syscalls;
 		flags = idr_json_str(sc.jobs[i].engine_facts, "ring_flags");
 		p->polled |= flags && strstr(flags, "IOPOLL");
+	}
+	/* The engine's own per-I/O latency, where it kept one, over fio's clat. */
+	if (!idr_sidecar_lat_figs(&sc, IDR_FIO_READ, &lat) && !lat.batched) {
+		p->p50_us = lat.p50_ns / 1e3;
+		p->p99_us = lat.p99_ns / 1e3;
+		p->lat_engine = true;
 	}
 	idr_sidecar_free(&sc);
 	*all_ios = ios;
