@@ -5,7 +5,6 @@
  * saturate_search.c, the report in saturate_report.c (saturate.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stddef.h>
 #include <sched.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 
 #include "devices.h"
 #include "iodrill.h"
+#include "run/cmdopts.h"
 #include "saturate.h"
 
 /*
@@ -40,12 +40,9 @@ enum {
 	OPT_APPLY,
 	OPT_PROFILE,
 	OPT_SIZE,
-	OPT_JSON,
 	OPT_PNG,
 	OPT_NO_PNG,
-	OPT_KEEP,
-	OPT_RESULTS,
-	OPT_NO_ARCHIVE
+	OPT_NUMJOBS
 };
 
 static const struct option long_opts[] = {
@@ -59,14 +56,10 @@ static const struct option long_opts[] = {
 	{ "apply-recommended", no_argument, NULL, OPT_APPLY },
 	{ "write-profile", required_argument, NULL, OPT_PROFILE },
 	{ "size", required_argument, NULL, OPT_SIZE },
-	{ "json", no_argument, NULL, OPT_JSON },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
-	{ "keep", required_argument, NULL, OPT_KEEP },
-	{ "results", required_argument, NULL, OPT_RESULTS },
-	{ "no-archive", no_argument, NULL, OPT_NO_ARCHIVE },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{ "numjobs", required_argument, NULL, OPT_NUMJOBS }, /* tune's: refused, saying why */
+	IDR_CMD_LONG_OPTS,
 };
 
 /* ---- options ----------------------------------------------------------------------------- */
@@ -124,106 +117,79 @@ static const struct {
 	{ OPT_CPUS, offsetof(struct sat_opts, cpus), false },
 	{ OPT_PROFILE, offsetof(struct sat_opts, write_profile), false },
 	{ OPT_PNG, offsetof(struct sat_opts, png), false },
-	{ OPT_KEEP, offsetof(struct sat_opts, keep), false },
-	{ OPT_RESULTS, offsetof(struct sat_opts, results), false },
 	{ OPT_APPLY, offsetof(struct sat_opts, apply), true },
-	{ OPT_JSON, offsetof(struct sat_opts, json), true },
 	{ OPT_NO_PNG, offsetof(struct sat_opts, no_png), true },
-	{ OPT_NO_ARCHIVE, offsetof(struct sat_opts, no_archive), true },
 };
 
-static int one_opt(int c, struct sat_opts *o)
+/* One of --saturate's own options (idr_cmd_parse's callback). Returns 0 or -errno. */
+static int one_opt(int c, const char *arg, void *ctx)
 {
+	struct sat_opts *o = ctx;
+
 	for (unsigned int i = 0; i < sizeof(plain_opts) / sizeof(plain_opts[0]); i++) {
 		if (plain_opts[i].opt != c)
 			continue;
 		if (plain_opts[i].flag)
 			*(bool *)((char *)o + plain_opts[i].off) = true;
 		else
-			*(const char **)((char *)o + plain_opts[i].off) = optarg;
+			*(const char **)((char *)o + plain_opts[i].off) = arg;
 		return 0;
 	}
 	switch (c) {
 	case OPT_SATURATE:
 		return 0;
 	case OPT_MAXQD:
-		return opt_depth(optarg, &o->max_depth);
+		return opt_depth(arg, &o->max_depth);
 	case OPT_HIPRI:
-		return opt_hipri(optarg, &o->hipri);
+		return opt_hipri(arg, &o->hipri);
 	case OPT_RUNTIME:
-		return idr_opt_uint("tune --saturate", "runtime", optarg, 10, 3600000,
-				    &o->runtime_ms);
+		return idr_opt_uint("tune --saturate", "runtime", arg, 10, 3600000, &o->runtime_ms);
 	case OPT_RAMP:
-		return idr_opt_uint("tune --saturate", "ramp", optarg, 0, 3600000, &o->ramp_ms);
+		return idr_opt_uint("tune --saturate", "ramp", arg, 0, 3600000, &o->ramp_ms);
 	case OPT_SIZE:
-		return opt_size(optarg, &o->size);
+		return opt_size(arg, &o->size);
+	case OPT_NUMJOBS:
+		idr_err("tune --saturate: '--numjobs': the search chooses the jobs (1, 2, 4 ... "
+			"the CPUs): limit them with --cpus");
+		return -EINVAL;
 	default:
 		return -EINVAL;
 	}
 }
 
-static int check_opts(struct sat_opts *o)
+/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
+static int parse_opts(int argc, char **argv, struct sat_opts *o)
 {
-	if (!o->target) {
-		idr_err("tune --saturate: no TARGET; usage: iodrill tune TARGET --saturate "
-			"[--engine E] [options]");
-		return -EINVAL;
-	}
-	if (o->results && o->no_archive) {
-		idr_err("tune --saturate: --results DIR stores the run there, --no-archive stores "
-			"nothing: give one of them");
+	struct idr_cmd_args a = { .cmd = "tune",
+				  .help = cmd_tune_help,
+				  .opts = long_opts,
+				  .one = one_opt,
+				  .ctx = o };
+	int ret;
+
+	*o = (struct sat_opts){ .max_depth = 1024,
+				.size = 256ull << 20,
+				.runtime_ms = 2000,
+				.ramp_ms = 500 };
+	ret = idr_cmd_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	o->target = a.nargs ? a.args[0] : NULL;
+	if (!o->target || a.nargs > 1) {
+		idr_err("tune --saturate: %s; usage: iodrill tune TARGET --saturate [--engine E] "
+			"[options]",
+			o->target ? "one TARGET only" : "no TARGET");
 		return -EINVAL;
 	}
 	if (o->write_profile && !*o->write_profile) {
 		idr_err("tune --saturate: --write-profile needs a file name");
 		return -EINVAL;
 	}
+	o->json = a.json;
+	o->keep = a.keep;
+	o->results = a.results;
+	o->no_archive = a.no_archive;
 	return 0;
-}
-
-/* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
-static int parse_argv(int argc, char **argv, struct sat_opts *o)
-{
-	int c;
-
-	*o = (struct sat_opts){ .max_depth = 1024,
-				.size = 256ull << 20,
-				.runtime_ms = 2000,
-				.ramp_ms = 500 };
-	optind = 0; /* GNU: start afresh */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		if (c == 'h') {
-			fputs(cmd_tune_help, stdout);
-			return 1;
-		}
-		if (c == '?') {
-			idr_err("tune --saturate: unknown or incomplete option '%s'%s; 'iodrill "
-				"help tune' lists them",
-				argv[optind - 1],
-				!strncmp(argv[optind - 1], "--numjobs", 9)
-					? " (the search chooses the jobs: limit them with --cpus)"
-					: "");
-			return -EINVAL;
-		}
-		if (one_opt(c, o))
-			return -EINVAL;
-	}
-	o->target = optind < argc ? argv[optind++] : NULL;
-	if (optind < argc) {
-		idr_err("tune --saturate: one TARGET only ('%s' is one too many)", argv[optind]);
-		return -EINVAL;
-	}
-	return check_opts(o);
-}
-
-static int parse_opts(int argc, char **argv, struct sat_opts *o)
-{
-	char **copy = idr_argv_dup(argc, argv);
-	int ret = copy ? parse_argv(argc, copy, o) : -ENOMEM;
-
-	free(copy);
-	return ret;
 }
 
 /* ---- the system check's place ------------------------------------------------------------ */

@@ -142,7 +142,7 @@ bad "a CPU that is not online" "--cpus 999: CPU 999 is not online or not allowed
 bad "not a CPU list" "--cpus 0-x is not a CPU list" "$S/f" --saturate --cpus 0-x --no-archive
 bad "an engine without io_uring's options" "searches io_uring's settings .*: kaio has none of them" \
 	"$S/f" --saturate --engine kaio --no-archive
-bad "--numjobs" "'--numjobs'.*the search chooses the jobs: limit them with --cpus" \
+bad "--numjobs" "'--numjobs': the search chooses the jobs .*: limit them with --cpus" \
 	"$S/f" --saturate --numjobs 2
 bad "no TARGET" "no TARGET; usage: iodrill tune TARGET --saturate" --saturate
 bad "a missing TARGET" "TARGET $S/nope does not exist" "$S/nope" --saturate --no-archive
