@@ -340,6 +340,8 @@ static int system_check(struct sat *s, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	s->have_sc = true;
+	/* No device under the target: the CPU is the only limit (saturate_search.c). */
+	s->rank_by_cpu = !*s->sc.disk;
 	s->nr_cpus = (unsigned int)CPU_COUNT(&s->sc.used);
 	s->online = (double)sysconf(_SC_NPROCESSORS_ONLN);
 	choose_bs(s);
@@ -539,7 +541,7 @@ int idr_saturate(int argc, char **argv)
 	}
 	s->run.results = s->o.results;
 	s->run.no_archive = s->o.no_archive;
-	s->confirm = s->device = s->sqpoll = -1;
+	s->confirm = s->device = s->sqpoll = s->top = -1;
 	for (unsigned int i = 0; i < SAT_MAX_BS; i++)
 		s->one_core[i] = -1;
 	ret = run(s);

@@ -114,9 +114,11 @@ struct sat_point {
 	struct sat_cfg c;
 	enum sat_phase phase;
 	char label[48];
-	double iops;		       /* fio: all jobs together */
-	double p50_us, p99_us;	       /* the engine's histograms merged, else fio's clat */
-	bool lat_engine;	       /* p50/p99 from the engine's histograms */
+	double iops;	       /* fio: all jobs together */
+	double p50_us, p99_us; /* the engine's histograms merged, else fio's clat */
+	bool lat_engine;       /* p50/p99 from the engine's histograms */
+	double score;	       /* what the search ranks it by: iops, or (rank_by_cpu) the IOPS its
+				  cores would drive at its CPU per I/O */
 	double cpu_us_io, syscalls_io; /* the sidecar: every thread the engine ran */
 	double busy;		       /* cores busy: CPU per I/O x IOPS */
 	double others;		       /* cores the rest of the machine used meanwhile */
@@ -150,6 +152,7 @@ struct sat {
 	unsigned int nr_cpus;		    /* CPUs the jobs may use (sc.used) */
 	unsigned int bs[SAT_MAX_BS], nr_bs; /* block sizes to try, the first the base */
 	bool can_poll;
+	bool rank_by_cpu;     /* no device under the target: points ranked by CPU per I/O */
 	char hipri_why[1024]; /* why polled completions were or were not chosen */
 	struct sat_cfg best1; /* the one-core peak's settings */
 	struct sat_point p[SAT_MAX_POINTS];
@@ -161,6 +164,7 @@ struct sat {
 	int sqpoll;		  /* the one-core peak's settings with SQPOLL, or -1 */
 	char sqpoll_why[200];	  /* why SQPOLL was not tried */
 	int device;		  /* the device peak's point, or -1 */
+	int top;		  /* the best point of all (by score, SQPOLL's left out), or -1 */
 	char failed[640];
 	char png[PATH_MAX];
 	double online; /* CPUs online (for the machine's load) */

@@ -158,6 +158,11 @@ static void print_point(const struct sat *s, unsigned int i, FILE *out)
 
 static void print_table(const struct sat *s, FILE *out)
 {
+	if (s->rank_by_cpu)
+		fprintf(out,
+			"points ranked by the IOPS their cores would drive at their CPU per "
+			"I/O (no device under the target:\nthe CPU is the only limit, and measured "
+			"IOPS move with the CPU the machine's other work leaves)\n");
 	fprintf(out, "%3s %-7s %4s %7s %5s %6s %5s %10s %9s %5s %6s %5s %9s  %s\n", "#", "phase",
 		"jobs", "iodepth", "batch", "bs", "hipri", "IOPS", "CPU µs/IO", "busy", "irq/IO",
 		"other", "p99 µs", "bound");
@@ -242,16 +247,13 @@ static void print_knees(const struct sat *s, FILE *out)
 static void print_device(const struct sat *s, FILE *out)
 {
 	const struct sat_point *d = &s->p[s->device];
-	double top = 0;
-	char cfg[128], a[16], b[16];
+	char cfg[128], a[16];
 
-	for (unsigned int i = 0; i < s->n; i++)
-		top = s->p[i].iops > top ? s->p[i].iops : top;
 	fprintf(out,
-		"device peak: %s IOPS (%s): the fewest jobs within 5%% of the best, %s "
-		"IOPS; %.2f of %u cores busy: %s\n",
-		fmt_si(d->iops, a, sizeof(a)), sat_cfg_str(&d->c, cfg, sizeof(cfg)),
-		fmt_si(top, b, sizeof(b)), d->busy, d->c.jobs, sat_bound_name(d->bound));
+		"device peak: %s IOPS (%s): the fewest jobs within 5%% of the best (point %d); "
+		"%.2f of %u cores busy: %s\n",
+		fmt_si(d->iops, a, sizeof(a)), sat_cfg_str(&d->c, cfg, sizeof(cfg)), s->top + 1,
+		d->busy, d->c.jobs, sat_bound_name(d->bound));
 	if (s->p[s->n - 1].c.jobs < s->nr_cpus && s->p[s->n - 1].phase == SAT_JOBS)
 		fprintf(out, "  more jobs stopped at %u: doubling them added less than 5%%\n",
 			s->p[s->n - 1].c.jobs);
@@ -363,6 +365,7 @@ static struct json_object *point_json(const struct sat_point *p)
 	json_object_object_add(o, "phase", json_object_new_string(sat_phase_name(p->phase)));
 	json_object_object_add(o, "label", json_object_new_string(p->label));
 	json_object_object_add(o, "iops", json_object_new_double(p->iops));
+	json_object_object_add(o, "score", json_object_new_double(p->score));
 	json_object_object_add(o, "p50_us", json_object_new_double(p->p50_us));
 	json_object_object_add(o, "p99_us", json_object_new_double(p->p99_us));
 	json_object_object_add(o, "latency_source",
@@ -419,6 +422,9 @@ void sat_print_json(const struct sat *s, FILE *out)
 	json_object_object_add(o, "sqpoll_not_tried",
 			       s->sqpoll_why[0] ? json_object_new_string(s->sqpoll_why) : NULL);
 	json_object_object_add(o, "device_peak", index_json(s, s->device));
+	json_object_object_add(o, "best", index_json(s, s->top));
+	json_object_object_add(o, "ranked_by",
+			       json_object_new_string(s->rank_by_cpu ? "cpu_per_io" : "iops"));
 	json_object_object_add(o, "sweeps", sweeps_json(s));
 	json_object_object_add(o, "hipri", json_object_new_string(s->hipri_why));
 	json_object_object_add(o, "png", s->png[0] ? json_object_new_string(s->png) : NULL);

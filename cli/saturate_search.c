@@ -279,6 +279,20 @@ static int point_failed(struct sat *s, const struct sat_point *p, int st)
 	return -EIO;
 }
 
+/*
+ * What a point is ranked by: its IOPS; but with no device under the target (a file on
+ * tmpfs) the CPU is the only limit, so the IOPS its cores would drive at its CPU per I/O:
+ * measured IOPS there move with the share of the CPU the machine's other work leaves.
+ */
+static double score_of(const struct sat *s, const struct sat_point *p)
+{
+	unsigned int cores = p->c.jobs * (p->c.sq_cpu >= 0 ? 2 : 1);
+
+	if (s->rank_by_cpu && p->have_sidecar && p->cpu_us_io > 0)
+		return cores * 1e6 / p->cpu_us_io;
+	return p->iops;
+}
+
 /* What the machine did around a point: /proc/stat's ticks and the device's interrupts. */
 struct around {
 	unsigned long long busy, all;
@@ -311,6 +325,7 @@ static int read_point(struct sat *s, struct sat_point *p, const struct around *a
 			     ? (double)(a1.irqs - a0->irqs) / ios
 			     : -1;
 	p->busy = p->cpu_us_io * p->iops / 1e6;
+	p->score = score_of(s, p);
 	machine_load(s, p, a0->busy, a0->all, a1.busy, a1.all, ours);
 	p->bound = bound_of(p);
 	return 0;
@@ -369,7 +384,7 @@ static int sweep(struct sat *s, struct sat_cfg c, unsigned int start, unsigned i
 		 enum sat_phase ph, int *best)
 {
 	struct sat_sweep *w = &s->sw[s->nr_sw++];
-	double iops[SAT_MAX_POINTS];
+	double score[SAT_MAX_POINTS];
 	unsigned int flat = 0;
 	int at, ret = 0;
 
@@ -379,12 +394,12 @@ static int sweep(struct sat *s, struct sat_cfg c, unsigned int start, unsigned i
 		ret = run_point(s, &c, ph, s->o.runtime_ms, &at);
 		if (ret)
 			break;
-		iops[w->n++] = s->p[at].iops;
-		flat = w->best >= 0 && s->p[at].iops < RISE * s->p[w->best].iops ? flat + 1 : 0;
-		if (w->best < 0 || s->p[at].iops > s->p[w->best].iops)
+		score[w->n++] = s->p[at].score;
+		flat = w->best >= 0 && s->p[at].score < RISE * s->p[w->best].score ? flat + 1 : 0;
+		if (w->best < 0 || s->p[at].score > s->p[w->best].score)
 			w->best = at;
 	}
-	at = w->n ? idr_knee(iops, w->n, KNEE_FRAC) : -1;
+	at = w->n ? idr_knee(score, w->n, KNEE_FRAC) : -1;
 	w->knee = at >= 0 ? (int)w->first + at : -1;
 	*best = w->best;
 	return ret;
@@ -395,7 +410,7 @@ static int try_cfg(struct sat *s, const struct sat_cfg *c, enum sat_phase ph, in
 {
 	int at, ret = run_point(s, c, ph, s->o.runtime_ms, &at);
 
-	*kept = !ret && s->p[at].iops >= MOVE * s->p[*best].iops;
+	*kept = !ret && s->p[at].score >= MOVE * s->p[*best].score;
 	if (*kept)
 		*best = at;
 	return ret;
@@ -489,8 +504,8 @@ static int try_hipri(struct sat *s, int *best)
 			ret = run_point(s, &poll, SAT_HIPRI, s->o.runtime_ms, &pl[i]);
 		if (ret)
 			return ret;
-		r[i] = s->p[irq[i]].iops > 0 ? s->p[pl[i]].iops / s->p[irq[i]].iops : 1;
-		top = top < 0 || s->p[pl[i]].iops > s->p[top].iops ? pl[i] : top;
+		r[i] = s->p[irq[i]].score > 0 ? s->p[pl[i]].score / s->p[irq[i]].score : 1;
+		top = top < 0 || s->p[pl[i]].score > s->p[top].score ? pl[i] : top;
 	}
 	if (!hipri_verdict(s, r, irq, pl, &c))
 		return 0;
@@ -515,7 +530,7 @@ static int other_sizes(struct sat *s, int best)
 	for (unsigned int i = 1; i < s->nr_bs && !ret; i++) {
 		c.bs = s->bs[i];
 		ret = run_point(s, &c, SAT_BS, s->o.runtime_ms, &s->one_core[i]);
-		if (!ret && s->p[s->one_core[i]].iops > s->p[top].iops)
+		if (!ret && s->p[s->one_core[i]].score > s->p[top].score)
 			top = s->one_core[i];
 	}
 	s->best1 = s->p[top].c;
@@ -570,7 +585,7 @@ static int best_of_jobs(const struct sat *s, unsigned int jobs)
 
 	for (unsigned int i = 0; i < s->n; i++)
 		if ((!jobs || s->p[i].c.jobs == jobs) && s->p[i].c.sq_cpu < 0 &&
-		    (b < 0 || s->p[i].iops > s->p[b].iops))
+		    (b < 0 || s->p[i].score > s->p[b].score))
 			b = (int)i;
 	return b;
 }
@@ -580,9 +595,10 @@ static void device_peak(struct sat *s)
 {
 	int top = best_of_jobs(s, 0), b;
 
+	s->top = top;
 	for (unsigned int j = 1; top >= 0 && j <= s->p[top].c.jobs; j++) {
 		b = best_of_jobs(s, j);
-		if (b >= 0 && s->p[b].iops >= KNEE_FRAC * s->p[top].iops) {
+		if (b >= 0 && s->p[b].score >= KNEE_FRAC * s->p[top].score) {
 			s->device = b;
 			return;
 		}
@@ -594,7 +610,7 @@ static void device_peak(struct sat *s)
 static int phase_jobs(struct sat *s)
 {
 	struct sat_cfg c = s->best1;
-	double last = s->p[best_of_jobs(s, 1)].iops;
+	double last = s->p[best_of_jobs(s, 1)].score;
 	unsigned int start;
 	int best, knee, ret = 0;
 
@@ -602,9 +618,9 @@ static int phase_jobs(struct sat *s)
 		knee = s->sw[s->nr_sw - 1].knee;
 		start = knee >= 0 ? s->p[knee].c.depth / 2 : 1;
 		ret = sweep(s, c, start ? start : 1, s->best1.batch, SAT_JOBS, &best);
-		if (ret || best < 0 || s->p[best].iops < JOBS_GAIN * last)
+		if (ret || best < 0 || s->p[best].score < JOBS_GAIN * last)
 			break;
-		last = s->p[best].iops;
+		last = s->p[best].score;
 		c.jobs = c.jobs * 2 > s->nr_cpus && c.jobs < s->nr_cpus ? s->nr_cpus : c.jobs * 2;
 	}
 	return ret;

@@ -74,9 +74,10 @@ else
 	fail "saturate loop --apply-recommended" "rc=$rc, now '$(values)', fio saw '$seen': $(tail -c 400 "$S/ok.err")"
 fi
 if [ "$(jq -r '.points | length' "$S/ok.json" 2>/dev/null)" -ge 4 ] &&
+	[ "$(jq -r '.ranked_by + " " + (all(.points[]; .score == .iops) | tostring)' "$S/ok.json")" = "iops true" ] &&
 	[ "$(jq -r '[.one_core_per_bs[].bs] | sort | map(tostring) | join(",")' "$S/ok.json")" = 512,4096 ] &&
 	jq -r .hipri "$S/ok.json" | grep -q "not tried: ${L#/dev/} cannot poll (io_poll 0; a loop device has no poll queues"; then
-	pass "saturate loop: a one-core peak at 512 B and 4 KiB; hipri not tried, and why"
+	pass "saturate loop: ranked by IOPS (a device); a one-core peak at 512 B and 4 KiB; hipri not tried, and why"
 else
 	fail "saturate loop: the search" "$(jq -c '{n: (.points | length), bs: [.one_core_per_bs[].bs], hipri}' "$S/ok.json" 2>&1 | head -c 400)"
 fi

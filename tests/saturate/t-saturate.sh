@@ -43,16 +43,16 @@ check "saturate tmpfs: the one-core peak is the best one-job settings, run again
 		and ([.one_core_per_bs[].bs] | sort) == [512, 4096]
 		and ([.one_core_per_bs[] | select(.bs == $o.bs and .iodepth == $o.iodepth
 			and .batch == $o.batch)] | length == 1)
-		and ([.one_core_per_bs[].iops] | max) == ([.one_core_per_bs[]
-			| select(.bs == $o.bs) | .iops] | max)'
+		and ([.one_core_per_bs[].score] | max) == ([.one_core_per_bs[]
+			| select(.bs == $o.bs) | .score] | max)'
 check "saturate tmpfs: the device peak is the fewest jobs within 5% of the best" \
-	"$(jq -c '{device_peak, best: ([.points[].iops] | max)}' "$J" | head -c 300)" \
-	jqok "$J" '[.points[] | select(.phase != "sqpoll")] as $p | ([$p[].iops] | max) as $top
-		| .device_peak as $d | $d.iops >= 0.95 * $top
-		and ([$p[] | select(.jobs < $d.jobs and .iops >= 0.95 * $top)] | length == 0)'
+	"$(jq -c '{device_peak, best}' "$J" | head -c 400)" \
+	jqok "$J" '[.points[] | select(.phase != "sqpoll")] as $p | ([$p[].score] | max) as $top
+		| .best.score == $top and .device_peak as $d | $d.score >= 0.95 * $top
+		and ([$p[] | select(.jobs < $d.jobs and .score >= 0.95 * $top)] | length == 0)'
 check "saturate tmpfs: a knee per job count, at 95% of its sweep's best, not deeper" \
 	"$(jq -c '.sweeps' "$J" | head -c 300)" \
-	jqok "$J" '(.sweeps | length) >= 1 and all(.sweeps[]; .knee.iops >= 0.95 * .best.iops
+	jqok "$J" '(.sweeps | length) >= 1 and all(.sweeps[]; .knee.score >= 0.95 * .best.score
 		and .knee.iodepth <= .best.iodepth and .knee.jobs == .jobs)'
 # More jobs: at most the run's CPUs, pinned one per CPU (cpus_allowed, split).
 # The run's CPUs, one per line (the facts give a kernel list: "0-3,8").
@@ -88,6 +88,10 @@ else
 	check "saturate tmpfs: SQPOLL not tried on one CPU" "$(jq -c .sqpoll_not_tried "$J")" \
 		jqok "$J" '.sqpoll == null and (.sqpoll_not_tried | test("the run has one CPU"))'
 fi
+# No device under a tmpfs file: ranked by the IOPS a core drives at each point's CPU per I/O.
+check "saturate tmpfs: points ranked by CPU per I/O" "$(jq -c '[.ranked_by, .points[0].score, .points[0].cpu_us_per_io]' "$J")" \
+	jqok "$J" '.ranked_by == "cpu_per_io" and all(.points[]; (.score * .cpu_us_per_io
+		/ 1e6 / .jobs / (if .sqpoll_cpu then 2 else 1 end) - 1 | fabs) < 1e-6)'
 check "saturate tmpfs: hipri not tried, and why" "$(jq -r .hipri "$J")" \
 	jqok "$J" '.hipri | test("not tried: .* cannot poll \\(no block device under it")'
 check "saturate tmpfs: the system check says there is no device to check" \
