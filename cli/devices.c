@@ -584,9 +584,13 @@ int cmd_devices(int argc, char **argv)
 		ret = (l.nr_nvme ? print_nvme(&l) : 0) ?: print_others(&l);
 		print_notes(&l, !a.nr_paths);
 	}
-	for (unsigned int i = 0; !a.json && a.nr_paths && i < l.n; i++)
-		if (*l.v[i].blk.name && printf("\n") && idr_sc_report(l.v[i].blk.name, stdout, NULL))
+	for (unsigned int i = 0; !a.json && a.nr_paths && i < l.n; i++) {
+		if (!*l.v[i].blk.name)
+			continue;
+		printf("\n");
+		if (idr_sc_report(l.v[i].blk.name, stdout, NULL))
 			status = 1;
+	}
 	if (ret) {
 		idr_err("devices: out of memory");
 		status = 1;
