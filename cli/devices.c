@@ -15,6 +15,7 @@
 
 #include "devices.h"
 #include "iodrill.h"
+#include "saturate.h"
 
 const char cmd_devices_help[] =
 	"usage: iodrill devices [--json] [--all] [PATH...]\n"
@@ -36,6 +37,10 @@ const char cmd_devices_help[] =
 	"\n"
 	"  --json   one JSON document instead of the table (fields: nvme/README.md)\n"
 	"  --all    also list devices of size 0 (unattached loop devices, empty zram)\n"
+	"With PATHs, also the system check of each: what holds its peak IOPS back (scheduler,\n"
+	"iostats, nomerges, poll queues, write cache, NUMA node, queue interrupts, CPU governor\n"
+	"and idle states), each costly setting with the command that changes it (as iodrill\n"
+	"tune --saturate prints first; JSON: system_check).\n"
 	"\n"
 	"Without root, signatures and NVMe Identify data (LBA formats, MDTS) cannot be read:\n"
 	"the listing shows everything else and says what needs root.\n"
@@ -493,7 +498,7 @@ static json_object *json_dev(const struct idr_devlist *l, const struct idr_dev *
 	return o;
 }
 
-static int print_json(const struct idr_devlist *l)
+static int print_json(const struct idr_devlist *l, bool check)
 {
 	json_object *root = json_object_new_object(), *arr = json_object_new_array();
 	char kernel[32];
@@ -505,8 +510,13 @@ static int print_json(const struct idr_devlist *l)
 	put(root, "kernel", json_object_new_string(kernel));
 	put(root, "nvme_error",
 	    l->nvme_err && l->nvme_err != -ENOENT ? jstr(strerror(-l->nvme_err)) : NULL);
-	for (i = 0; i < l->n; i++)
-		json_object_array_add(arr, json_dev(l, &l->v[i]));
+	for (i = 0; i < l->n; i++) {
+		json_object *d = json_dev(l, &l->v[i]), *sc = NULL;
+
+		if (check && *l->v[i].blk.name && !idr_sc_report(l->v[i].blk.name, NULL, &sc))
+			put(d, "system_check", sc);
+		json_object_array_add(arr, d);
+	}
 	put(root, "devices", arr);
 	puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -569,10 +579,17 @@ int cmd_devices(int argc, char **argv)
 		return 1;
 	}
 	if (a.json)
-		ret = print_json(&l);
+		ret = print_json(&l, a.nr_paths > 0);
 	else if (l.n || !a.nr_paths) {
 		ret = (l.nr_nvme ? print_nvme(&l) : 0) ?: print_others(&l);
 		print_notes(&l, !a.nr_paths);
+	}
+	for (unsigned int i = 0; !a.json && a.nr_paths && i < l.n; i++) {
+		if (!*l.v[i].blk.name)
+			continue;
+		printf("\n");
+		if (idr_sc_report(l.v[i].blk.name, stdout, NULL))
+			status = 1;
 	}
 	if (ret) {
 		idr_err("devices: out of memory");

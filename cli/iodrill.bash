@@ -40,7 +40,7 @@ _iodrill()
 	--engine | --engines)
 		mapfile -t COMPREPLY < <(compgen -W "$(_iodrill_engines "${COMP_WORDS[0]}")" -- "$cur")
 		return ;;
-	--results | --keep | -o | --png | --sidecar | --hosts)
+	--results | --keep | -o | --png | --sidecar | --hosts | --write-profile)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	esac

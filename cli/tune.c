@@ -17,13 +17,13 @@
 #include "run/drilltarget.h"
 #include "run/engsel.h"
 #include "archive/fiojson.h"
-#include "hist.h"
 #include "iodrill.h"
 #include "report/plot.h"
 #include "run/cmdopts.h"
 #include "run/profile.h"
 #include "run/run.h"
 #include "report/stats.h"
+#include "saturate.h"
 
 #define TUNE_MAX_POINTS 11	/* qd1 .. qd1024 in profiles/qd-sweep.fio */
 #define KNEE_FRAC 0.95
@@ -66,7 +66,8 @@ const char cmd_tune_help[] =
 	"A synchronous engine (sync) runs at depth 1 whatever the iodepth: tune refuses it\n"
 	"unless --numjobs scales it. Exit 0; 1 when a depth failed, the sweep could not be\n"
 	"stored (its files are then kept), or fio is missing or of another version; 2 on bad\n"
-	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n";
+	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n"
+	IDR_SATURATE_HELP;
 
 struct tune_opts {
 	const char *target, *engine, *png, *keep, *results;
@@ -272,27 +273,8 @@ static int read_point_fio(const char *path, struct tune_point *p, char *why, siz
 /* The depth's jobs' latency histograms (one sidecar line each), merged, into p. */
 static void read_point_lat(const struct idr_sidecar *sc, struct tune_point *p)
 {
-	struct idr_hist *sum = malloc(sizeof(*sum)), *one = malloc(sizeof(*one));
-	struct idr_lat_meta meta;
-	bool batched = false;
-	unsigned int i;
-
-	if (!sum || !one)
-		goto out;
-	idr_hist_init(sum);
-	for (i = 0; i < sc->nr; i++) {
-		if (idr_sidecar_lat(&sc->jobs[i], IDR_FIO_READ, one, &meta))
-			continue;
-		idr_hist_merge(sum, one);
-		batched |= meta.batched;
-	}
-	if (sum->count) {
-		idr_lat_figs_of(sum, batched, &p->lat);
-		p->lat_source = batched ? "batched" : "engine histogram";
-	}
-out:
-	free(sum);
-	free(one);
+	if (!idr_sidecar_lat_figs(sc, IDR_FIO_READ, &p->lat))
+		p->lat_source = p->lat.batched ? "batched" : "engine histogram";
 }
 
 /* The engine's counters, summed over the depth's jobs (one sidecar line each). */
@@ -654,6 +636,11 @@ int cmd_tune(int argc, char **argv)
 
 	if (!u)
 		return 1;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--saturate")) {
+			free(u);
+			return idr_saturate(argc, argv);
+		}
 	ret = parse_opts(argc, argv, &u->o);
 	if (ret) {
 		free(u);

@@ -519,6 +519,31 @@ int idr_sidecar_lat(const struct idr_sidecar_job *j, int dir, struct idr_hist *h
 	return 0;
 }
 
+int idr_sidecar_lat_figs(const struct idr_sidecar *sc, int dir, struct idr_lat_figs *f)
+{
+	/* 35 KiB each: not on the stack */
+	struct idr_hist *sum = malloc(sizeof(*sum)), *one = malloc(sizeof(*one));
+	struct idr_lat_meta meta;
+	bool batched = false;
+	int ret = -ENOMEM;
+
+	if (sum && one) {
+		idr_hist_init(sum);
+		for (unsigned int i = 0; i < sc->nr; i++) {
+			if (idr_sidecar_lat(&sc->jobs[i], dir, one, &meta))
+				continue;
+			idr_hist_merge(sum, one);
+			batched |= meta.batched;
+		}
+		ret = sum->count ? 0 : -ENODATA;
+		if (!ret)
+			idr_lat_figs_of(sum, batched, f);
+	}
+	free(sum);
+	free(one);
+	return ret;
+}
+
 void idr_lat_figs_of(const struct idr_hist *h, bool batched, struct idr_lat_figs *f)
 {
 	memset(f, 0, sizeof(*f));

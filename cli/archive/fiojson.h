@@ -149,6 +149,13 @@ struct idr_lat_figs {
 	bool batched;		/* idr_lat_meta's: the figures are not per-I/O latencies */
 };
 
+/*
+ * idr_sidecar_lat_figs - the figures of direction dir over every line of sc, their
+ * histograms merged (jobs of one run): 0 with f filled (f->batched when any line's was),
+ * -ENODATA when no line has a readable one, -ENOMEM.
+ */
+int idr_sidecar_lat_figs(const struct idr_sidecar *sc, int dir, struct idr_lat_figs *f);
+
 /* idr_lat_figs_of - h's figures (quantiles by idr_hist_quantile) into f. */
 void idr_lat_figs_of(const struct idr_hist *h, bool batched, struct idr_lat_figs *f);
 

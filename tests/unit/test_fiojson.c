@@ -264,6 +264,49 @@ static void sidecar_lat(void)
 	free(h);
 }
 
+/* Two jobs' lines: ra and rb read latencies each, the second batched when asked. */
+static int two_lines(const uint64_t *ra, const uint64_t *rb, unsigned int n, bool b_batched,
+		     struct idr_sidecar *sc)
+{
+	char *a = lat_fixture_line("uring_fixed", "s", 1, n, lat_fixture_lat(ra, n, NULL, 0, false));
+	char *b = lat_fixture_line("uring_fixed", "s", 2, n,
+				   lat_fixture_lat(rb, n, NULL, 0, b_batched));
+	char *text = NULL;
+	int ret = -ENOMEM;
+
+	if (a && b && asprintf(&text, "%s\n%s\n", a, b) > 0)
+		ret = idr_sidecar_parse(text, strlen(text), sc, err, sizeof(err));
+	free(a);
+	free(b);
+	free(text);
+	return ret;
+}
+
+/* A run's jobs (one line each) merged into one set of figures. */
+static void sidecar_lat_figs(void)
+{
+	static uint64_t ra[100], rb[100];
+	struct idr_lat_figs f;
+	struct idr_sidecar sc;
+
+	lat_fixture_uniform(ra, 100, 1000, 1000);	/* 1 us */
+	lat_fixture_uniform(rb, 100, 100000, 100000);	/* 100 us */
+	CU_ASSERT_EQUAL_FATAL(two_lines(ra, rb, 100, false, &sc), 0);
+	CU_ASSERT_EQUAL(idr_sidecar_lat_figs(&sc, IDR_FIO_READ, &f), 0);
+	CU_ASSERT_EQUAL(f.count, 200);
+	CU_ASSERT_FALSE(f.batched);
+	CU_ASSERT_DOUBLE_EQUAL(f.min_ns, 1000, 0);
+	CU_ASSERT_DOUBLE_EQUAL(f.max_ns, 100000, 0);
+	CU_ASSERT_DOUBLE_EQUAL(f.p99_ns, 100000, 0.004 * 100000);
+	CU_ASSERT_EQUAL(idr_sidecar_lat_figs(&sc, IDR_FIO_WRITE, &f), -ENODATA);
+	idr_sidecar_free(&sc);
+	/* one batched line makes the merged figures a batch's */
+	CU_ASSERT_EQUAL_FATAL(two_lines(ra, rb, 100, true, &sc), 0);
+	CU_ASSERT_EQUAL(idr_sidecar_lat_figs(&sc, IDR_FIO_READ, &f), 0);
+	CU_ASSERT_TRUE(f.batched);
+	idr_sidecar_free(&sc);
+}
+
 static void sidecar_lat_malformed(void)
 {
 	static const char *const lats[] = {
@@ -299,6 +342,8 @@ static void sidecar_lat_malformed(void)
 static CU_TestInfo fiojson_tests[] = {
 	{ "idr_sidecar_lat/histogram, batched, older line", sidecar_lat },
 	{ "idr_sidecar_lat/malformed lat is -EINVAL", sidecar_lat_malformed },
+	{ "idr_sidecar_lat_figs/jobs merged; one batched makes all; none is -ENODATA",
+	  sidecar_lat_figs },
 	{ "idr_fio_run_parse/JSON byte range, global options, spread", json_range_and_spread },
 	{ "idr_sidecar_parse/text after the object", sidecar_text_after_object },
 	{ "idr_sidecar_from_json/parsed lines", sidecar_from_json },

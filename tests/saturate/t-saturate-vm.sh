@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# iodrill tune --saturate and the system check on NVMe, in the NVMe test machine: two
+# boots, with a poll queue and with none (one guest CPU: nvme refuses more poll queues than CPUs), running tests/saturate/guest/nvme.sh.
+. "$(dirname "$0")/../lib.sh"
+
+vm_ready "saturate on NVMe" || finish
+vm_cases --timeout 400 --poll-queues 1 --cwd "$TOP" -- bash tests/saturate/guest/nvme.sh
+vm_cases --timeout 400 --poll-queues 0 --cwd "$TOP" -- bash tests/saturate/guest/nvme.sh
+finish
