@@ -60,7 +60,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
 CORE_UNIT_SRCS := engines/core/caps.c engines/core/cpu.c engines/core/hist.c \
 	engines/core/sidecar.c engines/core/target.c engines/core/blkdev.c engines/core/guard.c \
-	engines/core/alias.c engines/core/chan.c
+	engines/core/alias.c engines/core/chan.c engines/core/remote.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
@@ -70,11 +70,15 @@ engines/uring_fixed.so engines/uring_passthru.so: $(URING_SHARED_OBJS)
 ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS) -lm
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
-engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
-# uring_passthru asks nvme/ (sysfs and libnvme's Identify) what namespace a path names.
-NVME_PIC_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,nvme/nvme.c nvme/scan.c nvme/policy.c)
-engines/uring_passthru.so: $(NVME_PIC_OBJS)
-$(OBJ)/engines/uring_passthru.pic.o: ENGINE_CFLAGS += -Invme $(NVME_CFLAGS)
+# Every engine asks nvme/ (sysfs and libnvme's Identify) what device a path names:
+# uring_passthru for its namespace, and all of them, under `fio --server`, to send back
+# the target's identity as the results archive files it (engines/core/remote.h), made by
+# the archive's own code (cli/archive/identity.c, prov.c).
+NVME_PIC_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,nvme/nvme.c nvme/scan.c nvme/policy.c \
+	nvme/fs.c cli/archive/identity.c cli/archive/prov.c)
+ENGINE_LIBS += $(NVME_LIBS)
+$(OBJ)/engines/uring_passthru.pic.o $(OBJ)/engines/core/remote.pic.o: \
+	ENGINE_CFLAGS += -Invme -Icli $(NVME_CFLAGS)
 engines/threadpool.so engines/posix_aio.so: ENGINE_LIBS += -lpthread
 
 $(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
@@ -85,9 +89,13 @@ $(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CO
 $(OBJ)/nvme/%.pic.o: nvme/%.c $(GEN)/engine_caps.h $(CONFIG_MK)
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme $(NVME_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme -Icli $(NVME_CFLAGS) -c $< -o $@
+$(OBJ)/cli/archive/%.pic.o: cli/archive/%.c $(GEN)/engine_caps.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme -Icli $(NVME_CFLAGS) -c $< -o $@
 
-engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS)
+engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS) $(NVME_PIC_OBJS)
 	$(call say,LD,$@)
 	$(Q)$(CC) -shared -Wl,-z,now -o $@ $^ $(ENGINE_LIBS)
 

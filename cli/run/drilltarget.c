@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "target.h"
 #include "run/drilltarget.h"
 #include "run/run.h"
 
@@ -30,22 +31,6 @@ const char *idr_target_kind_name(enum idr_drill_kind kind)
 }
 
 /* ---- facts about a path ------------------------------------------------------------------ */
-
-/* Does an aligned 4 KiB O_DIRECT read of path work? */
-static bool direct_works(const char *path)
-{
-	void *buf = NULL;
-	bool ok = false;
-	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	if (!posix_memalign(&buf, 4096, 4096))
-		ok = pread(fd, buf, 4096, 0) >= 0;
-	free(buf);
-	close(fd);
-	return ok;
-}
 
 /* ---- a new file -------------------------------------------------------------------------- */
 
@@ -251,7 +236,7 @@ static void probe(struct idr_drill_target *t)
 	if (t->path[0] && !stat(t->path, &st)) {
 		if (S_ISREG(st.st_mode))
 			file_fs(t->path, t);
-		t->direct = direct_works(t->path);
+		t->direct = idr_path_direct_works(t->path);
 	} else {
 		t->direct = true;	/* passthrough never goes through the page cache */
 	}

@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "idr.h"
 #include "idr_build.h"
+#include "remote.h"
 
 int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 {
@@ -420,7 +421,23 @@ int idr_note_bool(struct idr_ctx *c, const char *key, bool val)
 	return note(c) ?: idr_extra_bool(c->extra, key, val);
 }
 
-/* Build and append this job's sidecar line. Returns 0 or -errno. */
+/*
+ * Under `fio --server` a sidecar file would stay on the server: the same line, and where
+ * the job ran (the host, the target's identity), go to the client through fio's own log,
+ * which the server forwards (remote.h). After the job's CPU window closed: not measured.
+ */
+static void remote_report(struct idr_ctx *c, const char *line)
+{
+	char *where = idr_remote_where_line(c->job.nr_names ? c->job.files[0] : "");
+
+	log_info("%s%s", IDR_REMOTE_SIDECAR, line);
+	if (where)
+		log_info("%s", where);
+	free(where);
+}
+
+/* Build this job's sidecar line; append it to the sidecar file, and send it back from a
+ * server. Returns 0 or -errno. */
 static int write_sidecar(struct idr_ctx *c)
 {
 	const struct idr_caps *caps = idr_caps_find(c->engine);
@@ -446,7 +463,9 @@ static int write_sidecar(struct idr_ctx *c)
 	line = idr_report_json(&r);
 	if (!line)
 		return -ENOMEM;
-	ret = idr_sidecar_append(c->sidecar_fd, line);
+	ret = c->sidecar_fd >= 0 ? idr_sidecar_append(c->sidecar_fd, line) : 0;
+	if (is_backend)
+		remote_report(c, line);
 	free(line);
 	return ret;
 }
@@ -459,13 +478,15 @@ void idr_cleanup(struct thread_data *td)
 	if (!c)
 		return;
 	idr_cpu_window_close(&c->job_cpu);
-	if (c->sidecar_fd >= 0) {
+	if (c->sidecar_fd >= 0 || is_backend) {
 		ret = write_sidecar(c);
 		if (ret)
 			log_err("%s: sidecar=%s: writing the counters failed: %s\n",
-				td->io_ops->name, c->opts->sidecar, strerror(-ret));
-		close(c->sidecar_fd);
+				td->io_ops->name, c->sidecar_fd >= 0 ? c->opts->sidecar : "(none)",
+				strerror(-ret));
 	}
+	if (c->sidecar_fd >= 0)
+		close(c->sidecar_fd);
 	guard_release(c);
 	if (c->extra)
 		idr_extra_free(c->extra);
