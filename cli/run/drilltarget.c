@@ -16,6 +16,7 @@
 #include "devices.h"
 #include "target.h"
 #include "run/drilltarget.h"
+#include "run/fleet.h"
 #include "run/run.h"
 
 const char *idr_target_kind_name(enum idr_drill_kind kind)
@@ -248,6 +249,9 @@ int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_
 	struct stat st;
 	int ret;
 
+	/* a fleet host's TARGET is a path there: resolved there (fleet.h) */
+	if (idr_remote_host())
+		return idr_remote_target(arg, t, err, errlen);
 	memset(t, 0, sizeof(*t));
 	snprintf(t->arg, sizeof(t->arg), "%s", arg ? arg : "");
 	if (!arg) {
@@ -289,7 +293,9 @@ void idr_target_describe(const struct idr_drill_target *t, char *buf, size_t len
 		snprintf(twin, sizeof(twin), "; passthrough through %s", t->ngdev);
 	else if (t->kind == IDR_DRILL_NGDEV && t->path[0])
 		snprintf(twin, sizeof(twin), "; the other engines read %s", t->path);
-	snprintf(buf, len, "%s %s, %llu MiB%s%s%s", idr_target_kind_name(t->kind),
+	snprintf(buf, len, "%s %s, %llu MiB%s%s%s%s%s", idr_target_kind_name(t->kind),
 		 t->kind == IDR_DRILL_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
-		 t->created ? ", created for this run" : "", twin);
+		 t->created ? ", created for this run" : "", twin,
+		 idr_remote_host() ? ", on host " : "",
+		 idr_remote_host() ? idr_remote_host()->spec : "");
 }
