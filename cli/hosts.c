@@ -232,6 +232,12 @@ static void load_results(struct fleet *fl)
 
 /* ---- the table --------------------------------------------------------------------------- */
 
+/* The length of array a; 0 when a is absent or no array. */
+static size_t alen(struct json_object *a)
+{
+	return a && json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+}
+
 static double num(struct json_object *o, const char *key)
 {
 	struct json_object *v = idr_json_get(o, key);
@@ -263,7 +269,7 @@ static void drill_rows(const struct host_run *hr, int hw, FILE *out)
 	struct json_object *rows = idr_json_get(hr->res, "engines"), *r;
 	size_t i;
 
-	for (i = 0; i < json_object_array_length(rows); i++) {
+	for (i = 0; i < alen(rows); i++) {
 		r = json_object_array_get_idx(rows, i);
 		fprintf(out, "%-*s %-16s", hw, hr->h->spec, idr_json_str(r, "engine") ?: "?");
 		if (idr_json_get(r, "time_us")) {
@@ -290,7 +296,7 @@ static void tune_rows(const struct host_run *hr, int hw, FILE *out)
 								       "p99_climbs_at_iodepth");
 	size_t i;
 
-	for (i = 0; i < json_object_array_length(pts); i++) {
+	for (i = 0; i < alen(pts); i++) {
 		p = json_object_array_get_idx(pts, i);
 		fprintf(out, "%-*s %-12s %8.0f", hw, hr->h->spec,
 			idr_json_str(idr_json_get(hr->res, "facts"), "engine") ?: "?",
@@ -354,6 +360,9 @@ static void print_hosts(const struct fleet *fl, FILE *out)
 				idr_json_str(t, "arg") ?: "?", num(t, "size") / 1048576,
 				idr_json_str(t, "fstype") && *idr_json_str(t, "fstype") ? " on " : "",
 				idr_json_str(t, "fstype") ?: "");
+		else	/* tune's facts name the path its engine read */
+			fprintf(out, " %s", idr_json_str(idr_json_get(hr->res, "facts"),
+							 "target_path") ?: "?");
 		if (json_object_get_boolean(idr_json_get(a, "stored")))
 			fprintf(out, "; stored as %s in %s", idr_json_str(a, "id"),
 				idr_json_str(a, "device"));
@@ -361,7 +370,7 @@ static void print_hosts(const struct fleet *fl, FILE *out)
 			fprintf(out, "; not stored: %s", idr_json_str(a, "why") ?: "?");
 		fprintf(out, "%s%s\n", hr->status ? "; " : "", hr->status ? hr->why : "");
 		fnd = idr_json_get(hr->res, "findings");
-		for (k = 0; k < json_object_array_length(fnd); k++)
+		for (k = 0; k < alen(fnd); k++)
 			fprintf(out, "  - %s\n", json_object_get_string(json_object_array_get_idx(fnd, k)));
 	}
 }
@@ -421,7 +430,7 @@ static unsigned int drill_categories(const struct fleet *fl, const char **cat)
 
 	for (i = 0; i < fl->f->n; i++) {
 		rows = idr_json_get(fl->h[i].res, "engines");
-		for (size_t r = 0; r < json_object_array_length(rows); r++) {
+		for (size_t r = 0; r < alen(rows); r++) {
 			e = idr_json_str(json_object_array_get_idx(rows, r), "engine");
 			for (k = 0; e && k < n && strcmp(cat[k], e); k++)
 				;
@@ -442,7 +451,7 @@ static void drill_values(const struct fleet *fl, const char **cat, unsigned int 
 		rows = idr_json_get(fl->h[i].res, "engines");
 		for (unsigned int c = 0; c < nc; c++) {
 			v[i * nc + c] = NAN;
-			for (size_t k = 0; k < json_object_array_length(rows); k++) {
+			for (size_t k = 0; k < alen(rows); k++) {
 				r = json_object_array_get_idx(rows, k);
 				if (!strcmp(idr_json_str(r, "engine") ?: "", cat[c]))
 					v[i * nc + c] = num(r, key);
@@ -489,7 +498,7 @@ static int tune_chart(const struct fleet *fl, struct idr_chart_series *s, double
 
 	for (i = 0; i < n; i++) {
 		pts = idr_json_get(fl->h[i].res, "points");
-		np = (unsigned int)json_object_array_length(pts);
+		np = (unsigned int)alen(pts);
 		np = np > MAX_CAT ? MAX_CAT : np;
 		x = v + i * 3 * MAX_CAT;
 		iops = x + MAX_CAT;
