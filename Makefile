@@ -179,12 +179,18 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 		$(URING_LIBS) -lm
 
 # ---- helpers the test scripts run (tests/<area>/<name>.c -> build/tests/bin/<name>) ------
-TEST_BINS := $(BUILD)/tests/bin/noiouring
+TEST_BINS := $(BUILD)/tests/bin/noiouring $(BUILD)/tests/bin/oldfio
 
 $(BUILD)/tests/bin/%: tests/fio/%.c $(CONFIG_MK)
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $<
+
+# A server of another fio protocol version (tests/fleet): fio's own header and CRC.
+$(BUILD)/tests/bin/oldfio: tests/fleet/oldfio.c $(FIO_SRC)/crc/crc16.c $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(FIO_CFLAGS) -I$(FIO_SRC) -o $@ $< $(FIO_SRC)/crc/crc16.c
 
 # ---- fuzz targets (libFuzzer through clang; configure says whether it works) --------------
 # tests/fuzz/fuzz_<name>.c, linked with every cli/ and nvme/ file but main.c. Built with

@@ -125,18 +125,27 @@ static char **host_argv(const struct fleet *fl, const struct host_run *hr, int a
 
 /* ---- running them ------------------------------------------------------------------------ */
 
-/* The last line of a host's log that iodrill wrote as an error or a stop. */
-static void last_say(const char *log, char *buf, size_t len)
+/*
+ * Why a host's iodrill did not complete, from its log: the first line naming the host (how
+ * remote mode words a host's failure), else its last error ("iodrill: drill: ..."), without
+ * those prefixes.
+ */
+static void host_why(const struct fleet *fl, const struct host_run *hr, char *buf, size_t len)
 {
-	char line[1024];
-	FILE *f = fopen(log, "re");
+	char line[1024], named[300], cmd[32];
+	FILE *f = fopen(hr->log, "re");
+	bool found = false;
+	size_t nc;
 
+	snprintf(named, sizeof(named), "host %s ", hr->h->spec);
+	nc = (size_t)snprintf(cmd, sizeof(cmd), "iodrill: %s: ", fl->command);
 	buf[0] = '\0';
-	while (f && fgets(line, sizeof(line), f)) {
+	while (f && !found && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "iodrill: ", 9) && (strstr(line, "fail") || strstr(line, "host ") ||
-						       strstr(line, "stopped") || strstr(line, "error")))
-			idr_strcpy(buf, len, line + 9);
+		if (strncmp(line, cmd, nc) || strstr(line, "stored"))
+			continue;
+		found = strstr(line, named) != NULL;
+		idr_strcpy(buf, len, line + nc);
 	}
 	if (f)
 		fclose(f);
@@ -152,7 +161,7 @@ static void host_done(void *arg, unsigned int i, int status)
 		fprintf(stderr, "iodrill: host %s: done\n", hr->h->spec);
 		return;
 	}
-	last_say(hr->log, hr->why, sizeof(hr->why));
+	host_why(fl, hr, hr->why, sizeof(hr->why));
 	fprintf(stderr, "iodrill: host %s: %s (exit %d)%s%s\n", hr->h->spec,
 		status > 128 ? "stopped" : "failed", status, hr->why[0] ? ": " : "", hr->why);
 }
@@ -325,8 +334,9 @@ static void print_header(const struct fleet *fl, int hw, FILE *out)
 		facts = idr_json_get(fl->h[i].res, "facts");
 	if (is_drill(fl)) {
 		fprintf(out, "iodrill drill on %u hosts: 1,000 random 4 KiB reads submitted at once "
-			"(iodepth %.0f; synchronous engines 1), %.0f repetitions, interleaved on each "
-			"host\n\n", fl->f->n, num(facts, "iodepth"), num(facts, "reps"));
+			"(iodepth %.0f; synchronous engines 1), %.0f repetition%s, interleaved on "
+			"each host\n\n", fl->f->n, num(facts, "iodepth"), num(facts, "reps"),
+			num(facts, "reps") == 1 ? "" : "s");
 		fprintf(out, "%-*s %-16s %9s %7s %9s %8s %8s %9s %8s %7s\n", hw, "host", "engine",
 			"time µs", "±IQR", "IOPS", "p50 µs", "p99 µs", "CPU µs/IO", "syscl/IO",
 			"threads");
@@ -348,11 +358,9 @@ static void print_hosts(const struct fleet *fl, FILE *out)
 	for (unsigned int i = 0; i < fl->f->n; i++) {
 		const struct host_run *hr = &fl->h[i];
 
-		fprintf(out, "%s:", hr->h->spec);
-		if (!hr->res) {
-			fprintf(out, " no results: %s\n", hr->why[0] ? hr->why : "(see its log)");
+		if (!hr->res)	/* its line in the table says why */
 			continue;
-		}
+		fprintf(out, "%s:", hr->h->spec);
 		t = idr_json_get(idr_json_get(hr->res, "facts"), "target");
 		a = idr_json_get(hr->res, "archive");
 		if (t)

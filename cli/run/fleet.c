@@ -218,6 +218,7 @@ static struct {
 	struct idr_host host;
 	bool on;
 	struct json_object *where;	/* the latest where object the engines sent */
+	char lost[600];			/* why the host is gone for this run, "" while it is not */
 } remote;
 
 void idr_remote_begin(struct idr_run *run, const struct idr_host *h)
@@ -483,8 +484,13 @@ static bool said(const struct idr_run *run, const char *label, const char *const
 	return find_line(path, n, buf, len);
 }
 
-void idr_remote_why(const struct idr_run *run, const char *label, int status, char *buf,
-		    size_t len)
+/*
+ * Why call label failed on the host, into buf. Returns true when the host is gone for
+ * this run (it does not answer, stopped answering, or speaks another protocol): no
+ * further call can reach it.
+ */
+static bool classify(const struct idr_run *run, const char *label, int status, char *buf,
+		     size_t len)
 {
 	static const char *const mismatch[] = { "version mismatch", NULL };
 	static const char *const refused[] = { "failed to connect", "connect:", NULL };
@@ -493,21 +499,51 @@ void idr_remote_why(const struct idr_run *run, const char *label, int status, ch
 	const char *h = remote.host.spec;
 	char line[400];
 
-	if (said(run, label, mismatch, line, sizeof(line)))
+	if (said(run, label, mismatch, line, sizeof(line))) {
 		snprintf(buf, len, "host %s runs another fio build (%s): client and server must be "
 			 "the same fio build; this one is %s", h, line, IDR_FIO_VERSION);
-	else if (said(run, label, refused, line, sizeof(line)))
+		return true;
+	}
+	if (said(run, label, refused, line, sizeof(line))) {
 		snprintf(buf, len, "host %s does not answer (%s): is `fio --server` running there, "
 			 "on that port, and reachable from here?", h, line);
-	else if (said(run, label, lost, line, sizeof(line)))
+		return true;
+	}
+	if (said(run, label, lost, line, sizeof(line))) {
 		snprintf(buf, len, "host %s stopped answering during the run (%s)", h, line);
-	else if (said(run, label, engine, line, sizeof(line)))
+		return true;
+	}
+	if (said(run, label, engine, line, sizeof(line)))
 		snprintf(buf, len, "host %s cannot load the engine (%s): install this iodrill build "
 			 "there, at the same path", h, line);
 	else if (said(run, label, NULL, line, sizeof(line)))
 		snprintf(buf, len, "host %s: fio exited %d: %s", h, status, line);
 	else
 		snprintf(buf, len, "host %s: fio exited %d and said nothing", h, status);
+	return false;
+}
+
+void idr_remote_why(const struct idr_run *run, const char *label, int status, char *buf,
+		    size_t len)
+{
+	/* once the host is gone, later calls were never sent: the first failure says why */
+	if (status < 0 && remote.lost[0])
+		snprintf(buf, len, "%s", remote.lost);
+	else
+		classify(run, label, status, buf, len);
+}
+
+void idr_remote_failed(const struct idr_run *run, const char *label, int status)
+{
+	char why[sizeof(remote.lost)];
+
+	if (!remote.lost[0] && classify(run, label, status, why, sizeof(why)))
+		snprintf(remote.lost, sizeof(remote.lost), "%s", why);
+}
+
+bool idr_remote_gone(void)
+{
+	return remote.on && remote.lost[0];
 }
 
 /* ---- remote mode: TARGET -------------------------------------------------------------------- */

@@ -106,12 +106,21 @@ char **idr_remote_argv(const struct idr_run *run, const char *label, const char 
 int idr_remote_collect(const struct idr_run *run, const char *label);
 
 /*
- * idr_remote_why - why call label failed on the host (fio's exit status), as one line for
- * the user: the host does not answer, runs another fio build, stopped answering during the
- * run, cannot load the engine, or the first thing fio or the server said.
+ * idr_remote_why - why call label failed on the host (fio's exit status, < 0 when it was
+ * not sent: the host was gone), as one line for the user: the host does not answer, runs
+ * another fio build, stopped answering during the run, cannot load the engine, or the
+ * first thing fio or the server said.
  */
 void idr_remote_why(const struct idr_run *run, const char *label, int status, char *buf,
 		    size_t len);
+
+/*
+ * idr_remote_failed - call label failed with fio's exit status: when that says the host
+ * is gone for this run (it does not answer, stopped answering, speaks another protocol),
+ * idr_remote_gone() is true from here on and run.c sends it nothing more.
+ */
+void idr_remote_failed(const struct idr_run *run, const char *label, int status);
+bool idr_remote_gone(void);
 
 /* idr_remote_where - the latest where object the engines sent (the probe's at first), or
  * NULL. Owned by remote mode: valid until idr_remote_end. */

@@ -310,6 +310,9 @@ static int run_call(struct idr_run *run, struct idr_fio_call *c, const struct id
 
 	if (args->lost)
 		return -E2BIG;
+	/* a fleet host that stopped answering gets nothing more: each call would wait for it */
+	if (idr_remote_gone())
+		return -EHOSTDOWN;
 	c->sidecar = sidecar;
 	c->argv = call_argv(run, c->label, args, sidecar, &ret);
 	if (!c->argv)
@@ -324,6 +327,8 @@ static int run_call(struct idr_run *run, struct idr_fio_call *c, const struct id
 	/* a remote call's counters came back in fio's output: into <label>.sidecar */
 	if (ret >= 0 && idr_remote_host())
 		c->sidecar = sidecar && idr_remote_collect(run, c->label) > 0;
+	if (ret > 0 && idr_remote_host() && !stop_sig)
+		idr_remote_failed(run, c->label, ret);
 	if (ret >= 0 && stop_sig)
 		return -EINTR;
 	return ret;
