@@ -126,26 +126,27 @@ static char **host_argv(const struct fleet *fl, const struct host_run *hr, int a
 /* ---- running them ------------------------------------------------------------------------ */
 
 /*
- * Why a host's iodrill did not complete, from its log: the first line naming the host (how
- * remote mode words a host's failure), else its last error ("iodrill: drill: ..."), without
- * those prefixes.
+ * Why a host's iodrill did not complete, from its log: from the first line that names the
+ * host (remote mode words a host's failure "host H ..."), else its last error ("iodrill:
+ * drill: ..."), without that prefix.
  */
 static void host_why(const struct fleet *fl, const struct host_run *hr, char *buf, size_t len)
 {
 	char line[1024], named[300], cmd[32];
 	FILE *f = fopen(hr->log, "re");
-	bool found = false;
+	const char *at = NULL;
 	size_t nc;
 
 	snprintf(named, sizeof(named), "host %s ", hr->h->spec);
 	nc = (size_t)snprintf(cmd, sizeof(cmd), "iodrill: %s: ", fl->command);
 	buf[0] = '\0';
-	while (f && !found && fgets(line, sizeof(line), f)) {
+	while (f && !at && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, cmd, nc) || strstr(line, "stored"))
-			continue;
-		found = strstr(line, named) != NULL;
-		idr_strcpy(buf, len, line + nc);
+		at = strstr(line, named);
+		if (at)
+			idr_strcpy(buf, len, at);
+		else if (!strncmp(line, cmd, nc) && !strstr(line, "stored"))
+			idr_strcpy(buf, len, line + nc);
 	}
 	if (f)
 		fclose(f);

@@ -38,6 +38,7 @@ static void reply(int sk, uint64_t tag)
 static void serve(int sk)
 {
 	struct fio_net_cmd in;
+	char buf[4096];
 	size_t got = 0;
 	ssize_t n;
 
@@ -45,6 +46,10 @@ static void serve(int sk)
 		got += (size_t)n;
 	if (got == sizeof(in))
 		reply(sk, in.tag);
+	/* read on until the client hangs up, as a server does: closing first could make
+	 * its next write fail (SIGPIPE) before it read our reply */
+	while (read(sk, buf, sizeof(buf)) > 0)
+		;
 	close(sk);
 }
 
