@@ -143,10 +143,10 @@ static void host_why(const struct fleet *fl, const struct host_run *hr, char *bu
 	while (f && !at && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		at = strstr(line, named);
-		if (at)
-			idr_strcpy(buf, len, at);
-		else if (!strncmp(line, cmd, nc) && !strstr(line, "stored"))
-			idr_strcpy(buf, len, line + nc);
+		if (!strncmp(line, cmd, nc) && !strstr(line, "stored"))
+			idr_strcpy(buf, len, line + nc);	/* the whole message */
+		else if (at)
+			idr_strcpy(buf, len, at);	/* an engine's failure: from the host on */
 	}
 	if (f)
 		fclose(f);
