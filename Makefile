@@ -9,6 +9,8 @@
 #   make check-corpus  every fio example job file with fio's engine and ours (tests/corpus)
 #   make fuzz       the long fuzz runs (FUZZ_TIME seconds each, default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        build/deb/iodrill_<version>_<arch>.deb (engines, profiles, iodrill, a
+#                   fio --server unit for fleet runs, off by default)
 #   V=1             show the commands;  SANITIZE=1  ASan/UBSan build of units and ./iodrill
 
 # config.mk is written by ./configure; make runs it first on a fresh clone.
@@ -238,7 +240,7 @@ clang-build: $(CLANG_ENGINE_OBJS) $(CLANG_CLI_OBJS)
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
 .PHONY: all check check-vm check-corpus units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE \
-	clang-build
+	clang-build deb
 .DEFAULT_GOAL := all
 
 all: $(ENGINE_SOS) iodrill
@@ -278,15 +280,37 @@ stress: all $(TEST_BINS)
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 TEST_TIMEOUT=$${TEST_TIMEOUT:-1800} \
 		tests/run stress
 
+# IODRILL_INSTALL: which build of the command goes in (make deb's, built for /usr).
+IODRILL_INSTALL ?= iodrill
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/engines $(DESTDIR)$(DATADIR)/profiles
-	install -m 0755 iodrill $(DESTDIR)$(PREFIX)/bin/iodrill
+	install -m 0755 $(IODRILL_INSTALL) $(DESTDIR)$(PREFIX)/bin/iodrill
 	install -m 0755 $(ENGINE_SOS) $(DESTDIR)$(LIBDIR)/engines/
 	install -m 0644 engines/engines.tbl $(DESTDIR)$(LIBDIR)/engines/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 cli/iodrill.1 $(DESTDIR)$(PREFIX)/share/man/man1/iodrill.1
 	install -m 0644 cli/iodrill.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/iodrill
 	$(if $(wildcard profiles/*.fio),install -m 0644 $(wildcard profiles/*.fio) $(DESTDIR)$(DATADIR)/profiles/)
+
+# ---- make deb: the Debian package, with dpkg's own tools (packaging/deb/) -----------------
+# The command has its library and data folders compiled in (cli/common.c): the package's
+# is built for /usr beside the tree's, which keeps PREFIX's.
+DEB_DIR := $(BUILD)/deb
+$(DEB_DIR)/common.o: cli/common.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CLI_CFLAGS) -UIDR_LIBDIR -UIDR_DATADIR -DIDR_LIBDIR='"/usr/lib/iodrill"' \
+		-DIDR_DATADIR='"/usr/share/iodrill"' -c $< -o $@
+$(DEB_DIR)/iodrill: $(filter-out $(OBJ)/cli/common.o,$(CLI_OBJS)) $(DEB_DIR)/common.o \
+		$(OBJ)/units/libidr.a
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $^ $(CLI_LIBS)
+
+deb: all $(DEB_DIR)/iodrill
+	$(Q)rm -rf $(DEB_DIR)/root
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR)/root) PREFIX=/usr \
+		IODRILL_INSTALL=$(DEB_DIR)/iodrill >/dev/null
+	$(Q)packaging/deb/build $(DEB_DIR)/root $(DEB_DIR) '$(IDR_BUILD)' '$(FIO_DEB_VERSION)'
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iodrill $(DESTDIR)$(PREFIX)/share/man/man1/iodrill.1 \
@@ -304,7 +328,7 @@ distclean: clean
 	rm -rf $(BUILD) $(CONFIG_MK)
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,14p' Makefile
 
 FORCE:
 
