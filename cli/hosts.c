@@ -265,6 +265,30 @@ static void cell(FILE *out, double v, int width, int prec)
 		fprintf(out, " %*.*f", width, prec, v);
 }
 
+/* The table's numeric columns: which field of a host's JSON row, printed how. */
+struct col {
+	const char *key;
+	int width, prec;
+};
+
+static const struct col drill_cols[] = {
+	{ "time_us", 9, 0 },	   { "time_iqr_us", 7, 0 },	{ "iops", 9, 0 },
+	{ "p50_us", 8, 1 },	   { "p99_us", 8, 1 },		{ "cpu_us_per_io", 9, 2 },
+	{ "syscalls_per_io", 8, 3 }, { "threads", 7, 0 },	{ NULL, 0, 0 },
+};
+
+static const struct col tune_cols[] = {
+	{ "iops", 10, 0 },	  { "mb_per_s", 9, 1 },	     { "p50_us", 9, 1 },
+	{ "p99_us", 9, 1 },	  { "cpu_us_per_io", 10, 2 }, { "syscalls_per_io", 9, 3 },
+	{ NULL, 0, 0 },
+};
+
+static void cells(FILE *out, struct json_object *row, const struct col *c)
+{
+	for (; c->key; c++)
+		cell(out, num(row, c->key), c->width, c->prec);
+}
+
 static int host_width(const struct fleet *fl)
 {
 	int w = 4;
@@ -282,16 +306,8 @@ static void drill_rows(const struct host_run *hr, int hw, FILE *out)
 	for (i = 0; i < alen(rows); i++) {
 		r = json_object_array_get_idx(rows, i);
 		fprintf(out, "%-*s %-16s", hw, hr->h->spec, idr_json_str(r, "engine") ?: "?");
-		if (idr_json_get(r, "time_us")) {
-			cell(out, num(r, "time_us"), 9, 0);
-			cell(out, num(r, "time_iqr_us"), 7, 0);
-			cell(out, num(r, "iops"), 9, 0);
-			cell(out, num(r, "p50_us"), 8, 1);
-			cell(out, num(r, "p99_us"), 8, 1);
-			cell(out, num(r, "cpu_us_per_io"), 9, 2);
-			cell(out, num(r, "syscalls_per_io"), 8, 3);
-			cell(out, num(r, "threads"), 7, 0);
-		}
+		if (idr_json_get(r, "time_us"))
+			cells(out, r, drill_cols);
 		if (idr_json_str(r, "failed"))
 			fprintf(out, "%sfailed: %s", idr_json_get(r, "time_us") ? "  " : " ",
 				idr_json_str(r, "failed"));
@@ -311,12 +327,7 @@ static void tune_rows(const struct host_run *hr, int hw, FILE *out)
 		fprintf(out, "%-*s %-12s %8.0f", hw, hr->h->spec,
 			idr_json_str(idr_json_get(hr->res, "facts"), "engine") ?: "?",
 			num(p, "iodepth"));
-		cell(out, num(p, "iops"), 10, 0);
-		cell(out, num(p, "mb_per_s"), 9, 1);
-		cell(out, num(p, "p50_us"), 9, 1);
-		cell(out, num(p, "p99_us"), 9, 1);
-		cell(out, num(p, "cpu_us_per_io"), 10, 2);
-		cell(out, num(p, "syscalls_per_io"), 9, 3);
+		cells(out, p, tune_cols);
 		fprintf(out, "%s%s\n", (int)num(p, "iodepth") == knee ? "  <- knee" : "",
 			(int)num(p, "iodepth") == climb ? "  <- p99 climbs" : "");
 	}

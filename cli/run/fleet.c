@@ -21,6 +21,7 @@
 #include "remote.h"
 #include "run/drilltarget.h"
 #include "run/fleet.h"
+#include "run/profile.h"
 #include "run/run.h"
 
 /* ---- hosts ------------------------------------------------------------------------------- */
@@ -254,42 +255,17 @@ static bool client_option(const char *arg)
 	return !strcmp(arg, "--readonly") || !strncmp(arg, "--section=", 10);
 }
 
-/*
- * The job file's copy: the options as a [global] section ahead of the job file's text.
- * fio reads a later [global] over an earlier one and a job's own value over both, which
- * is how its command line's options rank too. Returns 0 or -errno.
- */
+/* The job file's copy, with every option of args fio does not send itself in it. */
 static int write_job_copy(const char *dst, const char *src, const char *const *args, char *err,
 			  size_t errlen)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out;
-	int ret = idr_read_file(src, &text, &len);
+	const char *sets[IDR_ARGS_MAX];
+	unsigned int n = 0;
 
-	if (ret) {
-		snprintf(err, errlen, "cannot read the job file %s: %s", src, strerror(-ret));
-		return ret;
-	}
-	out = fopen(dst, "wxe");
-	if (!out) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
-		free(text);
-		return ret;
-	}
-	fputs("; iodrill: the options of the command line (fio --client sends job files only)\n"
-	      "[global]\n", out);
-	for (; *args; args++)
+	for (; *args && n < IDR_ARGS_MAX; args++)
 		if (!strncmp(*args, "--", 2) && !client_option(*args))
-			fprintf(out, "%s\n", *args + 2);
-	fprintf(out, "\n%s", text);
-	free(text);
-	if (fclose(out)) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", dst, strerror(errno));
-	}
-	return ret;
+			sets[n++] = *args + 2;
+	return idr_profile_prepend(src, dst, sets, n, err, errlen);
 }
 
 /* The job file among args (the one argument that is no option). Returns it, or NULL. */
