@@ -25,9 +25,9 @@ struct host_run {
 	const struct idr_host *h;
 	char out[PATH_MAX], log[PATH_MAX], dir[PATH_MAX];
 	char **argv;
-	int status;			/* its iodrill's exit status; -1 never started */
-	struct json_object *res;	/* the JSON it printed, NULL when none */
-	char why[512];			/* the last "iodrill:" line it printed, when it failed */
+	int status;		 /* its iodrill's exit status; -1 never started */
+	struct json_object *res; /* the JSON it printed, NULL when none */
+	char why[512];		 /* the last "iodrill:" line it printed, when it failed */
 };
 
 struct fleet {
@@ -69,7 +69,8 @@ static void own_options(struct fleet *fl, int argc, char **argv)
 {
 	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
 		const char *a = argv[i], *v = strchr(a, '=') ? strchr(a, '=') + 1
-						       : i + 1 < argc ? argv[i + 1] : NULL;
+					      : i + 1 < argc ? argv[i + 1]
+							     : NULL;
 
 		if (!strcmp(a, "--json"))
 			fl->json = true;
@@ -144,9 +145,9 @@ static void host_why(const struct fleet *fl, const struct host_run *hr, char *bu
 		line[strcspn(line, "\n")] = '\0';
 		at = strstr(line, named);
 		if (!strncmp(line, cmd, nc) && !strstr(line, "stored"))
-			idr_strcpy(buf, len, line + nc);	/* the whole message */
+			idr_strcpy(buf, len, line + nc); /* the whole message */
 		else if (at)
-			idr_strcpy(buf, len, at);	/* an engine's failure: from the host on */
+			idr_strcpy(buf, len, at); /* an engine's failure: from the host on */
 	}
 	if (f)
 		fclose(f);
@@ -207,8 +208,10 @@ static int spawn(struct fleet *fl)
 			outs[i] = fl->h[i].out;
 			logs[i] = fl->h[i].log;
 		}
-		fprintf(stderr, "iodrill: %s on %u hosts at once, each through its fio --server; "
-			"their progress: %s/host-*.log\n", fl->command, fl->f->n, fl->run.dir);
+		fprintf(stderr,
+			"iodrill: %s on %u hosts at once, each through its fio --server; "
+			"their progress: %s/host-*.log\n",
+			fl->command, fl->f->n, fl->run.dir);
 		ret = idr_fleet_spawn(&fl->run, (char **const *)argvs, outs, logs, fl->f->n,
 				      host_done, fl);
 	}
@@ -252,8 +255,10 @@ static double num(struct json_object *o, const char *key)
 {
 	struct json_object *v = idr_json_get(o, key);
 
-	return v && (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))
-		       ? json_object_get_double(v) : NAN;
+	return v && (json_object_is_type(v, json_type_double) ||
+		     json_object_is_type(v, json_type_int))
+		       ? json_object_get_double(v)
+		       : NAN;
 }
 
 /* v printed %*.*f, or "-" when not a number. */
@@ -272,14 +277,14 @@ struct col {
 };
 
 static const struct col drill_cols[] = {
-	{ "time_us", 9, 0 },	   { "time_iqr_us", 7, 0 },	{ "iops", 9, 0 },
-	{ "p50_us", 8, 1 },	   { "p99_us", 8, 1 },		{ "cpu_us_per_io", 9, 2 },
-	{ "syscalls_per_io", 8, 3 }, { "threads", 7, 0 },	{ NULL, 0, 0 },
+	{ "time_us", 9, 0 },	     { "time_iqr_us", 7, 0 }, { "iops", 9, 0 },
+	{ "p50_us", 8, 1 },	     { "p99_us", 8, 1 },      { "cpu_us_per_io", 9, 2 },
+	{ "syscalls_per_io", 8, 3 }, { "threads", 7, 0 },     { NULL, 0, 0 },
 };
 
 static const struct col tune_cols[] = {
-	{ "iops", 10, 0 },	  { "mb_per_s", 9, 1 },	     { "p50_us", 9, 1 },
-	{ "p99_us", 9, 1 },	  { "cpu_us_per_io", 10, 2 }, { "syscalls_per_io", 9, 3 },
+	{ "iops", 10, 0 },  { "mb_per_s", 9, 1 },	{ "p50_us", 9, 1 },
+	{ "p99_us", 9, 1 }, { "cpu_us_per_io", 10, 2 }, { "syscalls_per_io", 9, 3 },
 	{ NULL, 0, 0 },
 };
 
@@ -318,8 +323,8 @@ static void drill_rows(const struct host_run *hr, int hw, FILE *out)
 static void tune_rows(const struct host_run *hr, int hw, FILE *out)
 {
 	struct json_object *pts = idr_json_get(hr->res, "points"), *p;
-	int knee = (int)num(hr->res, "knee_iodepth"), climb = (int)num(hr->res,
-								       "p99_climbs_at_iodepth");
+	int knee = (int)num(hr->res, "knee_iodepth"),
+	    climb = (int)num(hr->res, "p99_climbs_at_iodepth");
 	size_t i;
 
 	for (i = 0; i < alen(pts); i++) {
@@ -345,16 +350,20 @@ static void print_header(const struct fleet *fl, int hw, FILE *out)
 	for (unsigned int i = 0; i < fl->f->n && !facts; i++)
 		facts = idr_json_get(fl->h[i].res, "facts");
 	if (is_drill(fl)) {
-		fprintf(out, "iodrill drill on %u hosts: 1,000 random 4 KiB reads submitted at once "
+		fprintf(out,
+			"iodrill drill on %u hosts: 1,000 random 4 KiB reads submitted at once "
 			"(iodepth %.0f; synchronous engines 1), %.0f repetition%s, interleaved on "
-			"each host\n\n", fl->f->n, num(facts, "iodepth"), num(facts, "reps"),
+			"each host\n\n",
+			fl->f->n, num(facts, "iodepth"), num(facts, "reps"),
 			num(facts, "reps") == 1 ? "" : "s");
 		fprintf(out, "%-*s %-16s %9s %7s %9s %8s %8s %9s %8s %7s\n", hw, "host", "engine",
 			"time µs", "±IQR", "IOPS", "p50 µs", "p99 µs", "CPU µs/IO", "syscl/IO",
 			"threads");
 	} else {
-		fprintf(out, "iodrill tune on %u hosts: random 4 KiB reads, %.0f job(s) per "
-			"depth\n\n", fl->f->n, num(facts, "numjobs"));
+		fprintf(out,
+			"iodrill tune on %u hosts: random 4 KiB reads, %.0f job(s) per "
+			"depth\n\n",
+			fl->f->n, num(facts, "numjobs"));
 		fprintf(out, "%-*s %-12s %8s %10s %9s %9s %9s %10s %9s\n", hw, "host", "engine",
 			"iodepth", "IOPS", "MB/s", "p50 µs", "p99 µs", "CPU µs/IO", "syscl/IO");
 	}
@@ -370,7 +379,7 @@ static void print_hosts(const struct fleet *fl, FILE *out)
 	for (unsigned int i = 0; i < fl->f->n; i++) {
 		const struct host_run *hr = &fl->h[i];
 
-		if (!hr->res)	/* its line in the table says why */
+		if (!hr->res) /* its line in the table says why */
 			continue;
 		fprintf(out, "%s:", hr->h->spec);
 		t = idr_json_get(idr_json_get(hr->res, "facts"), "target");
@@ -378,11 +387,12 @@ static void print_hosts(const struct fleet *fl, FILE *out)
 		if (t)
 			fprintf(out, " %s %s, %.0f MiB%s%s", idr_json_str(t, "kind") ?: "?",
 				idr_json_str(t, "arg") ?: "?", num(t, "size") / 1048576,
-				idr_json_str(t, "fstype") && *idr_json_str(t, "fstype") ? " on " : "",
+				idr_json_str(t, "fstype") && *idr_json_str(t, "fstype") ? " on "
+											: "",
 				idr_json_str(t, "fstype") ?: "");
-		else	/* tune's facts name the path its engine read */
-			fprintf(out, " %s", idr_json_str(idr_json_get(hr->res, "facts"),
-							 "target_path") ?: "?");
+		else /* tune's facts name the path its engine read */
+			fprintf(out, " %s",
+				idr_json_str(idr_json_get(hr->res, "facts"), "target_path") ?: "?");
 		if (json_object_get_boolean(idr_json_get(a, "stored")))
 			fprintf(out, "; stored as %s in %s", idr_json_str(a, "id"),
 				idr_json_str(a, "device"));
@@ -391,7 +401,8 @@ static void print_hosts(const struct fleet *fl, FILE *out)
 		fprintf(out, "%s%s\n", hr->status ? "; " : "", hr->status ? hr->why : "");
 		fnd = idr_json_get(hr->res, "findings");
 		for (k = 0; k < alen(fnd); k++)
-			fprintf(out, "  - %s\n", json_object_get_string(json_object_array_get_idx(fnd, k)));
+			fprintf(out, "  - %s\n",
+				json_object_get_string(json_object_array_get_idx(fnd, k)));
 	}
 }
 
@@ -423,7 +434,8 @@ static void print_json(const struct fleet *fl, bool partial, FILE *out)
 		h = json_object_new_object();
 		json_object_object_add(h, "host", json_object_new_string(hr->h->spec));
 		json_object_object_add(h, "exit", json_object_new_int(hr->status));
-		json_object_object_add(h, "error", hr->status ? json_object_new_string(hr->why) : NULL);
+		json_object_object_add(h, "error",
+				       hr->status ? json_object_new_string(hr->why) : NULL);
 		json_object_object_add(h, "result", json_object_get(hr->res));
 		json_object_array_add(a, h);
 	}
@@ -431,8 +443,8 @@ static void print_json(const struct fleet *fl, bool partial, FILE *out)
 	json_object_object_add(o, "hosts", a);
 	json_object_object_add(o, "partial", json_object_new_boolean(partial));
 	json_object_object_add(o, "png", fl->png[0] ? json_object_new_string(fl->png) : NULL);
-	json_object_object_add(o, "run_dir", fl->run.keep ? json_object_new_string(fl->run.dir)
-							  : NULL);
+	json_object_object_add(o, "run_dir",
+			       fl->run.keep ? json_object_new_string(fl->run.dir) : NULL);
 	idr_print_json(out, o);
 	json_object_put(o);
 }
@@ -462,8 +474,8 @@ static unsigned int drill_categories(const struct fleet *fl, const char **cat)
 }
 
 /* values[host][category] of key, NaN where a host has no such row */
-static void drill_values(const struct fleet *fl, const char **cat, unsigned int nc,
-			 const char *key, double *v)
+static void drill_values(const struct fleet *fl, const char **cat, unsigned int nc, const char *key,
+			 double *v)
 {
 	struct json_object *rows, *r;
 
@@ -480,8 +492,8 @@ static void drill_values(const struct fleet *fl, const char **cat, unsigned int 
 	}
 }
 
-static int drill_chart(const struct fleet *fl, struct idr_chart_series *s, double *v,
-		       char *err, size_t errlen)
+static int drill_chart(const struct fleet *fl, struct idr_chart_series *s, double *v, char *err,
+		       size_t errlen)
 {
 	const char *cat[MAX_CAT];
 	unsigned int nc = drill_categories(fl, cat), n = fl->f->n, i;
@@ -489,8 +501,11 @@ static int drill_chart(const struct fleet *fl, struct idr_chart_series *s, doubl
 		{ "time for the 1,000 reads, µs (median)", 0, n, s },
 		{ "CPU per read, µs (every thread)", 0, n, s + n },
 	};
-	struct idr_chart c = { .kind = IDR_CHART_BARS, .categories = cat, .nr_categories = nc,
-			       .nr_panels = 2, .panels = p,
+	struct idr_chart c = { .kind = IDR_CHART_BARS,
+			       .categories = cat,
+			       .nr_categories = nc,
+			       .nr_panels = 2,
+			       .panels = p,
 			       .title = "iodrill drill on a fleet: 1,000 random 4 KiB reads" };
 
 	drill_values(fl, cat, nc, "time_us", v);
@@ -503,16 +518,20 @@ static int drill_chart(const struct fleet *fl, struct idr_chart_series *s, doubl
 	return nc ? idr_chart_png(&c, fl->png, err, errlen) : -ENODATA;
 }
 
-static int tune_chart(const struct fleet *fl, struct idr_chart_series *s, double *v,
-		      char *err, size_t errlen)
+static int tune_chart(const struct fleet *fl, struct idr_chart_series *s, double *v, char *err,
+		      size_t errlen)
 {
 	unsigned int n = fl->f->n, i, k, np;
 	struct idr_chart_panel p[2] = {
 		{ "IOPS", 0, n, s },
 		{ "p99 latency, µs", 1, n, s + n },
 	};
-	struct idr_chart c = { .kind = IDR_CHART_XY, .logx2 = 1, .nr_panels = 2, .panels = p,
-			       .xlabel = "iodepth", .title = "iodrill tune on a fleet" };
+	struct idr_chart c = { .kind = IDR_CHART_XY,
+			       .logx2 = 1,
+			       .nr_panels = 2,
+			       .panels = p,
+			       .xlabel = "iodepth",
+			       .title = "iodrill tune on a fleet" };
 	struct json_object *pts;
 	double *x, *iops, *p99;
 
@@ -632,8 +651,10 @@ int hosts_run(const char *command, int argc, char **argv, const struct idr_fleet
 	if (!ret)
 		ret = spawn(&fl);
 	if (ret == -EINTR || idr_run_stopped()) {
-		fprintf(stderr, "iodrill: %s stopped by %s: every host was told to stop; each "
-			"stored what it ran\n", command, strsignal(idr_run_stopped()));
+		fprintf(stderr,
+			"iodrill: %s stopped by %s: every host was told to stop; each "
+			"stored what it ran\n",
+			command, strsignal(idr_run_stopped()));
 		ret = 128 + idr_run_stopped();
 	} else if (ret) {
 		idr_err("%s: cannot start an iodrill per host: %s", command, strerror(-ret));

@@ -43,8 +43,8 @@ static bool is_ipv4(const char *s, size_t n)
 }
 
 /* Split spec into host (into buf) and port. Returns 0 or -EINVAL (err says). */
-static int split_spec(const char *spec, char *host, size_t hlen, unsigned int *port,
-		      bool *v6, char *err, size_t errlen)
+static int split_spec(const char *spec, char *host, size_t hlen, unsigned int *port, bool *v6,
+		      char *err, size_t errlen)
 {
 	const char *h = spec, *p = NULL, *end;
 	unsigned long long v = IDR_FIO_PORT;
@@ -53,7 +53,8 @@ static int split_spec(const char *spec, char *host, size_t hlen, unsigned int *p
 	if (spec[0] == '[') {
 		end = strchr(spec, ']');
 		if (!end || (end[1] && end[1] != ':')) {
-			snprintf(err, errlen, "'%s': an IPv6 address goes in brackets, then :PORT", spec);
+			snprintf(err, errlen, "'%s': an IPv6 address goes in brackets, then :PORT",
+				 spec);
 			return -EINVAL;
 		}
 		h = spec + 1;
@@ -63,8 +64,10 @@ static int split_spec(const char *spec, char *host, size_t hlen, unsigned int *p
 		p = *end ? end + 1 : NULL;
 	}
 	if ((size_t)(end - h) >= hlen || !host_chars(h, (size_t)(end - h), *v6)) {
-		snprintf(err, errlen, "'%s' is not host[:port] (a host name or address, then "
-			 "optionally :PORT)", spec);
+		snprintf(err, errlen,
+			 "'%s' is not host[:port] (a host name or address, then "
+			 "optionally :PORT)",
+			 spec);
 		return -EINVAL;
 	}
 	snprintf(host, hlen, "%.*s", (int)(end - h), h);
@@ -87,8 +90,11 @@ int idr_fleet_add(struct idr_fleet *f, const char *spec, char *err, size_t errle
 	if (ret)
 		return ret;
 	snprintf(h.spec, sizeof(h.spec), "%s", spec);
-	snprintf(h.client, sizeof(h.client), "%s%s,%u", v6 ? "ip6:" : is_ipv4(host, strlen(host))
-			 ? "ip:" : "", host, port);
+	snprintf(h.client, sizeof(h.client), "%s%s,%u",
+		 v6			       ? "ip6:"
+		 : is_ipv4(host, strlen(host)) ? "ip:"
+					       : "",
+		 host, port);
 	idr_devid_sanitize(spec, h.label, sizeof(h.label));
 	for (i = 0; i < f->n; i++) {
 		if (strcmp(f->v[i].client, h.client) && strcmp(f->v[i].label, h.label))
@@ -139,8 +145,8 @@ int idr_fleet_load(struct idr_fleet *f, const char *path, char *err, size_t errl
 		nr++;
 		host_line(line, spec, sizeof(spec));
 		if (spec[0] && strpbrk(spec, " \t")) {
-			snprintf(err, errlen, "--hosts %s line %u: one host[:port] a line ('%s')", path,
-				 nr, spec);
+			snprintf(err, errlen, "--hosts %s line %u: one host[:port] a line ('%s')",
+				 path, nr, spec);
 			ret = -EINVAL;
 		} else if (spec[0] && (ret = idr_fleet_add(f, spec, why, sizeof(why)))) {
 			snprintf(err, errlen, "--hosts %s line %u: %s", path, nr, why);
@@ -188,7 +194,7 @@ int idr_fleet_spawn(struct idr_run *run, char **const *argvs, const char *const 
 	unsigned int i;
 	int ret = 0;
 
-	(void)run;	/* the signals it took are the ones passed on */
+	(void)run; /* the signals it took are the ones passed on */
 	if (!fds || !st) {
 		free(fds);
 		free(st);
@@ -218,8 +224,8 @@ static struct {
 	struct idr_run *run;
 	struct idr_host host;
 	bool on;
-	struct json_object *where;	/* the latest where object the engines sent */
-	char lost[600];			/* why the host is gone for this run, "" while it is not */
+	struct json_object *where; /* the latest where object the engines sent */
+	char lost[600];		   /* why the host is gone for this run, "" while it is not */
 } remote;
 
 void idr_remote_begin(struct idr_run *run, const struct idr_host *h)
@@ -275,8 +281,8 @@ static const char *job_file(const char *const *args, char *err, size_t errlen)
 
 	for (; *args; args++) {
 		if (strchr(*args, '\n')) {
-			snprintf(err, errlen, "a value with a newline cannot go into a job file: '%s'",
-				 *args);
+			snprintf(err, errlen,
+				 "a value with a newline cannot go into a job file: '%s'", *args);
 			return NULL;
 		}
 		if (strncmp(*args, "--", 2) && job) {
@@ -471,18 +477,23 @@ static bool classify(const struct idr_run *run, const char *label, int status, c
 	static const char *const mismatch[] = { "version mismatch", NULL };
 	static const char *const refused[] = { "failed to connect", "connect:", NULL };
 	static const char *const lost[] = { "disconnected", "timeout on", NULL };
-	static const char *const engine[] = { "ioops version", "not loadable", "load engine", NULL };
+	static const char *const engine[] = { "ioops version", "not loadable", "load engine",
+					      NULL };
 	const char *h = remote.host.spec;
 	char line[400];
 
 	if (said(run, label, mismatch, line, sizeof(line))) {
-		snprintf(buf, len, "host %s runs another fio build (%s): client and server must be "
-			 "the same fio build; this one is %s", h, line, IDR_FIO_VERSION);
+		snprintf(buf, len,
+			 "host %s runs another fio build (%s): client and server must be "
+			 "the same fio build; this one is %s",
+			 h, line, IDR_FIO_VERSION);
 		return true;
 	}
 	if (said(run, label, refused, line, sizeof(line))) {
-		snprintf(buf, len, "host %s does not answer (%s): is `fio --server` running there, "
-			 "on that port, and reachable from here?", h, line);
+		snprintf(buf, len,
+			 "host %s does not answer (%s): is `fio --server` running there, "
+			 "on that port, and reachable from here?",
+			 h, line);
 		return true;
 	}
 	if (said(run, label, lost, line, sizeof(line))) {
@@ -490,8 +501,10 @@ static bool classify(const struct idr_run *run, const char *label, int status, c
 		return true;
 	}
 	if (said(run, label, engine, line, sizeof(line)))
-		snprintf(buf, len, "host %s cannot load the engine (%s): install this iodrill build "
-			 "there, at the same path", h, line);
+		snprintf(buf, len,
+			 "host %s cannot load the engine (%s): install this iodrill build "
+			 "there, at the same path",
+			 h, line);
 	else if (said(run, label, NULL, line, sizeof(line)))
 		snprintf(buf, len, "host %s: fio exited %d: %s", h, status, line);
 	else
@@ -499,8 +512,7 @@ static bool classify(const struct idr_run *run, const char *label, int status, c
 	return false;
 }
 
-void idr_remote_why(const struct idr_run *run, const char *label, int status, char *buf,
-		    size_t len)
+void idr_remote_why(const struct idr_run *run, const char *label, int status, char *buf, size_t len)
 {
 	/* once the host is gone, later calls were never sent: the first failure says why */
 	if (status < 0 && remote.lost[0])
@@ -534,7 +546,8 @@ static int probe(const char *arg, char *err, size_t errlen)
 	int st;
 
 	if (idr_engine_path("nil", nil, sizeof(nil))) {
-		snprintf(err, errlen, "engines/nil.so is not built (run make): the probe of a "
+		snprintf(err, errlen,
+			 "engines/nil.so is not built (run make): the probe of a "
 			 "host runs it");
 		return -ENOENT;
 	}
@@ -542,7 +555,8 @@ static int probe(const char *arg, char *err, size_t errlen)
 	f = fopen(job, "wxe");
 	if (f)
 		fputs("; iodrill: what TARGET is on the host (the nil engine touches nothing)\n"
-		      "[probe]\nrw=read\nbs=4k\nsize=4k\nnumber_ios=1\n", f);
+		      "[probe]\nrw=read\nbs=4k\nsize=4k\nnumber_ios=1\n",
+		      f);
 	if (!f || fclose(f)) {
 		snprintf(err, errlen, "cannot write %s: %s", job, strerror(errno));
 		return -EIO;
@@ -555,7 +569,8 @@ static int probe(const char *arg, char *err, size_t errlen)
 	if (st > 0)
 		idr_remote_why(remote.run, "probe", st, err, errlen);
 	else if (st < 0 && st != -EINTR)
-		snprintf(err, errlen, "host %s: cannot run fio: %s", remote.host.spec, strerror(-st));
+		snprintf(err, errlen, "host %s: cannot run fio: %s", remote.host.spec,
+			 strerror(-st));
 	return st;
 }
 
@@ -568,16 +583,19 @@ static int same_build(char *err, size_t errlen)
 
 	idr_run_path(remote.run, "probe", ".sidecar", path, sizeof(path));
 	if (idr_sidecar_load(path, &sc, why, sizeof(why)) || !sc.nr) {
-		snprintf(err, errlen, "host %s sent no counters back: its engines are not iodrill's "
-			 "(or older than fleet support)", remote.host.spec);
+		snprintf(err, errlen,
+			 "host %s sent no counters back: its engines are not iodrill's "
+			 "(or older than fleet support)",
+			 remote.host.spec);
 		return -EPROTO;
 	}
 	if (strcmp(sc.jobs[0].build ?: "", IDR_BUILD) ||
 	    strcmp(sc.jobs[0].fio_version ?: "", IDR_FIO_VERSION)) {
-		snprintf(err, errlen, "host %s runs engine build %s for %s; this iodrill is %s for "
-			 "%s: install the same iodrill build on every host", remote.host.spec,
-			 sc.jobs[0].build ?: "?", sc.jobs[0].fio_version ?: "?", IDR_BUILD,
-			 IDR_FIO_VERSION);
+		snprintf(err, errlen,
+			 "host %s runs engine build %s for %s; this iodrill is %s for "
+			 "%s: install the same iodrill build on every host",
+			 remote.host.spec, sc.jobs[0].build ?: "?", sc.jobs[0].fio_version ?: "?",
+			 IDR_BUILD, IDR_FIO_VERSION);
 		ret = -EPROTO;
 	}
 	idr_sidecar_free(&sc);
@@ -608,19 +626,23 @@ static int fill_target(const char *arg, struct json_object *tj, struct idr_drill
 		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
 		copy_str(t->path, sizeof(t->path), tj, "block_device");
 	} else if (!strcmp(type, "missing")) {
-		snprintf(err, errlen, "TARGET %s does not exist on host %s (%s): give a file or "
+		snprintf(err, errlen,
+			 "TARGET %s does not exist on host %s (%s): give a file or "
 			 "device that exists on every host; iodrill makes no files on other hosts",
 			 arg, h, idr_json_str(tj, "error") ?: "?");
 		return -ENOENT;
 	} else {
-		snprintf(err, errlen, "TARGET %s on host %s is not a file, a block device or "
-			 "/dev/ngXnY", arg, h);
+		snprintf(err, errlen,
+			 "TARGET %s on host %s is not a file, a block device or "
+			 "/dev/ngXnY",
+			 arg, h);
 		return -EINVAL;
 	}
 	if (t->size < IDR_TARGET_MIN_BYTES && !(t->kind == IDR_DRILL_NGDEV && !t->path[0])) {
-		snprintf(err, errlen, "TARGET %s on host %s is %llu bytes: the drill reads 1,000 "
-			 "different 4 KiB blocks, so it needs at least %llu", arg, h, t->size,
-			 IDR_TARGET_MIN_BYTES);
+		snprintf(err, errlen,
+			 "TARGET %s on host %s is %llu bytes: the drill reads 1,000 "
+			 "different 4 KiB blocks, so it needs at least %llu",
+			 arg, h, t->size, IDR_TARGET_MIN_BYTES);
 		return -EINVAL;
 	}
 	return 0;
@@ -633,8 +655,10 @@ int idr_remote_target(const char *arg, struct idr_drill_target *t, char *err, si
 	memset(t, 0, sizeof(*t));
 	snprintf(t->arg, sizeof(t->arg), "%s", arg ? arg : "");
 	if (!arg) {
-		snprintf(err, errlen, "a run on host %s needs TARGET: a file or device there (iodrill "
-			 "makes no files on other hosts)", remote.host.spec);
+		snprintf(err, errlen,
+			 "a run on host %s needs TARGET: a file or device there (iodrill "
+			 "makes no files on other hosts)",
+			 remote.host.spec);
 		return -EINVAL;
 	}
 	ret = probe(arg, err, errlen);

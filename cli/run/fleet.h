@@ -26,23 +26,23 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define IDR_FIO_PORT 8765	/* fio's own default server port */
-#define IDR_FLEET_MAX 256	/* hosts in one fleet */
+#define IDR_FIO_PORT 8765 /* fio's own default server port */
+#define IDR_FLEET_MAX 256 /* hosts in one fleet */
 
 struct json_object;
 struct idr_run;
 struct idr_drill_target;
 
 struct idr_host {
-	char spec[272];		/* host[:port] as the user gave it */
-	char client[288];	/* fio's --client= value: ip:ADDR,PORT, ip6:ADDR,PORT, NAME,PORT */
-	char label[80];		/* spec, safe in a file name */
+	char spec[272];	  /* host[:port] as the user gave it */
+	char client[288]; /* fio's --client= value: ip:ADDR,PORT, ip6:ADDR,PORT, NAME,PORT */
+	char label[80];	  /* spec, safe in a file name */
 };
 
 struct idr_fleet {
 	struct idr_host *v;
 	unsigned int n;
-	bool from_file;		/* --hosts FILE: a fleet (one table) even with one line */
+	bool from_file; /* --hosts FILE: a fleet (one table) even with one line */
 };
 
 /*

@@ -90,8 +90,8 @@ static struct json_object *target_json(const char *path)
 	}
 	put_str(t, "type", type);
 	/* passthrough never goes through the page cache */
-	put(t, "direct", json_object_new_boolean(!strcmp(type, "ngdev") ||
-						 idr_path_direct_works(path)));
+	put(t, "direct",
+	    json_object_new_boolean(!strcmp(type, "ngdev") || idr_path_direct_works(path)));
 	return t;
 }
 

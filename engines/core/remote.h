@@ -15,9 +15,9 @@
 #ifndef IDR_CORE_REMOTE_H
 #define IDR_CORE_REMOTE_H
 
-#define IDR_REMOTE_SIDECAR "iodrill-sidecar: "	/* then the sidecar line, as the file gets it */
-#define IDR_REMOTE_WHERE "iodrill-where: "	/* then idr_remote_where_line's object */
-#define IDR_REMOTE_FORMAT 1	/* of the where object: bump when a field changes meaning */
+#define IDR_REMOTE_SIDECAR "iodrill-sidecar: " /* then the sidecar line, as the file gets it */
+#define IDR_REMOTE_WHERE "iodrill-where: "     /* then idr_remote_where_line's object */
+#define IDR_REMOTE_FORMAT 1 /* of the where object: bump when a field changes meaning */
 
 /*
  * idr_remote_where_line - IDR_REMOTE_WHERE and one JSON object on one line, for the job's

@@ -29,7 +29,7 @@ static void reply(int sk, uint64_t tag)
 	memset(&cmd, 0, sizeof(cmd));
 	cmd.version = __cpu_to_le16(FIO_SERVER_VER + 1);
 	cmd.opcode = __cpu_to_le16(FIO_NET_CMD_PROBE);
-	cmd.tag = tag;	/* as received: little endian both ways */
+	cmd.tag = tag; /* as received: little endian both ways */
 	cmd.cmd_crc16 = __cpu_to_le16(fio_crc16(&cmd, FIO_NET_CMD_CRC_SZ));
 	if (write(sk, &cmd, sizeof(cmd)) != (ssize_t)sizeof(cmd))
 		perror("oldfio: write");

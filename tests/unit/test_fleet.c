@@ -76,8 +76,8 @@ static void add_forms(void)
 
 static void add_refusals(void)
 {
-	static const char *const bad[] = { "a b", "h:0", "h:70000", "h:x", "[::1", "[::1]x",
-					   "", "h/x", "h;rm", NULL };
+	static const char *const bad[] = { "a b",    "h:0", "h:70000", "h:x",  "[::1",
+					   "[::1]x", "",    "h/x",     "h;rm", NULL };
 	struct idr_fleet f = { 0 };
 
 	for (const char *const *b = bad; *b; b++) {
@@ -130,7 +130,8 @@ static void begin_remote(const char *spec)
 {
 	struct idr_fleet f = { 0 };
 
-	CU_ASSERT_EQUAL_FATAL(idr_run_begin(&run, "drill", 1, argv_fx, scratch, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_run_begin(&run, "drill", 1, argv_fx, scratch, err, sizeof(err)),
+			      0);
 	CU_ASSERT_EQUAL_FATAL(idr_fleet_add(&f, spec, err, sizeof(err)), 0);
 	idr_remote_begin(&run, &f.v[0]);
 	idr_fleet_free(&f);
@@ -146,8 +147,13 @@ static void end_remote(void)
 
 static void argv_moves_options_into_job(void)
 {
-	const char *args[] = { "--ioengine=external:/x/sync.so", "--filename=drill.dat",
-			       "--iodepth=4", "--readonly", "--section=qd4", NULL, NULL };
+	const char *args[] = { "--ioengine=external:/x/sync.so",
+			       "--filename=drill.dat",
+			       "--iodepth=4",
+			       "--readonly",
+			       "--section=qd4",
+			       NULL,
+			       NULL };
 	char job[300], copy[300], *text;
 	char **v;
 	int i, client = -1, ro = -1, sec = -1, file = -1;
@@ -207,11 +213,11 @@ static void collect_takes_the_engines_lines(void)
 	idr_run_path(&run, "c1", ".json", path, sizeof(path));
 	write_file(path, "<vm> drill: (g=0): rw=randread\n"
 			 "<vm> " IDR_REMOTE_SIDECAR "{\"format\":1,\"engine\":\"sync\"}\n"
-			 "<vm> Starting 1 process\n"
-			 IDR_REMOTE_SIDECAR "{\"format\":1,\"engine\":\"sync\",\"job\":2}\n"
+			 "<vm> Starting 1 process\n" IDR_REMOTE_SIDECAR
+			 "{\"format\":1,\"engine\":\"sync\",\"job\":2}\n"
 			 "<vm> " IDR_REMOTE_WHERE "{\"format\":1,\"path\":\"drill.dat\"}\n"
-			 "\n{\n  \"fio version\" : \"fio-3.33\",\n"
-			 IDR_REMOTE_SIDECAR "{\"not\":\"after the JSON starts\"}\n}\n");
+			 "\n{\n  \"fio version\" : \"fio-3.33\",\n" IDR_REMOTE_SIDECAR
+			 "{\"not\":\"after the JSON starts\"}\n}\n");
 	CU_ASSERT_EQUAL(idr_remote_collect(&run, "c1"), 2);
 	idr_run_path(&run, "c1", ".sidecar", path, sizeof(path));
 	text = slurp(path);
@@ -230,7 +236,8 @@ static void why_names_the_host(void)
 
 	begin_remote("127.0.0.9:9001");
 	idr_run_path(&run, "w1", ".err", path, sizeof(path));
-	write_file(path, "fio: connect: Connection refused\nfio: failed to connect to 127.0.0.9:9001\n");
+	write_file(path,
+		   "fio: connect: Connection refused\nfio: failed to connect to 127.0.0.9:9001\n");
 	idr_remote_why(&run, "w1", 1, why, sizeof(why));
 	CU_ASSERT_PTR_NOT_NULL(strstr(why, "host 127.0.0.9:9001 does not answer"));
 	CU_ASSERT(!idr_remote_gone());
@@ -305,16 +312,20 @@ static CU_TestInfo hosts_tests[] = {
 };
 
 static CU_TestInfo remote_tests[] = {
-	{ "idr_remote_argv/options into the job copy, --readonly and --section kept", argv_moves_options_into_job },
+	{ "idr_remote_argv/options into the job copy, --readonly and --section kept",
+	  argv_moves_options_into_job },
 	{ "idr_remote_argv/a newline, two job files, none refused", argv_refusals },
-	{ "idr_remote_collect/sidecar and where lines out of fio's output", collect_takes_the_engines_lines },
+	{ "idr_remote_collect/sidecar and where lines out of fio's output",
+	  collect_takes_the_engines_lines },
 	{ "idr_remote_why/names the host: not answering, another fio, gone", why_names_the_host },
 	CU_TEST_INFO_NULL,
 };
 
 static CU_TestInfo other_tests[] = {
-	{ "idr_devid_from_json/a host's identity checked before it names a folder", identity_from_host_checked },
-	{ "idr_fio_run_parse/fio --client's client_stats, without its sum", client_stats_read_as_jobs },
+	{ "idr_devid_from_json/a host's identity checked before it names a folder",
+	  identity_from_host_checked },
+	{ "idr_fio_run_parse/fio --client's client_stats, without its sum",
+	  client_stats_read_as_jobs },
 	CU_TEST_INFO_NULL,
 };
 

@@ -57,8 +57,9 @@ static void file_named_as_the_archive_names_it(void)
 	CU_ASSERT_STRING_EQUAL(str(o, "target", "type") ?: "", "file");
 	CU_ASSERT_STRING_EQUAL(str(o, "path", NULL) ?: "", "Makefile");
 	CU_ASSERT_EQUAL_FATAL(stat("Makefile", &st), 0);
-	CU_ASSERT(json_object_object_get_ex(json_object_object_get(o, "target"), "size_bytes", &v) &&
-		  json_object_get_int64(v) == st.st_size);
+	CU_ASSERT(
+		json_object_object_get_ex(json_object_object_get(o, "target"), "size_bytes", &v) &&
+		json_object_get_int64(v) == st.st_size);
 	CU_ASSERT_EQUAL_FATAL(idr_devid_identify("Makefile", &id, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(str(o, "device", "name") ?: "", id.name);
 	CU_ASSERT_STRING_EQUAL(str(o, "device", "key") ?: "", id.key);
@@ -92,9 +93,11 @@ static void char_device_not_ng_is_other(void)
 }
 
 static CU_TestInfo remote_tests[] = {
-	{ "idr_remote_where_line/a file, named as the archive names it here", file_named_as_the_archive_names_it },
+	{ "idr_remote_where_line/a file, named as the archive names it here",
+	  file_named_as_the_archive_names_it },
 	{ "idr_remote_where_line/a missing path says why", missing_path_says_why },
-	{ "idr_remote_where_line/a char device that is no /dev/ngXnY is other", char_device_not_ng_is_other },
+	{ "idr_remote_where_line/a char device that is no /dev/ngXnY is other",
+	  char_device_not_ng_is_other },
 	CU_TEST_INFO_NULL,
 };
 
