@@ -228,7 +228,7 @@ CLANG_CLI_OBJS := $(patsubst %.c,$(CLANG_OBJ)/%.o,$(CLI_SRCS) $(wildcard tests/u
 $(CLANG_OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
 	$(call say,CLANG,$<)
 	@mkdir -p $(@D)
-	$(Q)clang $(ENGINE_CFLAGS) -Iengines -Invme $(NVME_CFLAGS) -c $< -o $@
+	$(Q)clang $(ENGINE_CFLAGS) -Iengines -Invme -Icli $(NVME_CFLAGS) -c $< -o $@
 $(CLANG_OBJ)/%.o: %.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
 	$(call say,CLANG,$<)
 	@mkdir -p $(@D)
