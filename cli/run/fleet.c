@@ -261,16 +261,22 @@ static bool client_option(const char *arg)
 	return !strcmp(arg, "--readonly") || !strncmp(arg, "--section=", 10);
 }
 
-/* The job file's copy, with every option of args fio does not send itself in it. */
-static int write_job_copy(const char *dst, const char *src, const char *const *args, char *err,
-			  size_t errlen)
+/*
+ * The job file's copy, with every option of args fio does not send itself in it; and with
+ * sidecar, sidecar=/dev/null: the engines send their line back through fio's log only to a
+ * job that asks for a sidecar, whose file would stay on the server (remote.h).
+ */
+static int write_job_copy(const char *dst, const char *src, const char *const *args,
+			  bool sidecar, char *err, size_t errlen)
 {
-	const char *sets[IDR_ARGS_MAX];
+	const char *sets[IDR_ARGS_MAX + 1];
 	unsigned int n = 0;
 
 	for (; *args && n < IDR_ARGS_MAX; args++)
 		if (!strncmp(*args, "--", 2) && !client_option(*args))
 			sets[n++] = *args + 2;
+	if (sidecar)
+		sets[n++] = "sidecar=/dev/null";
 	return idr_profile_prepend(src, dst, sets, n, err, errlen);
 }
 
@@ -306,7 +312,7 @@ static char *dup_arg(const char *fmt, const char *a, const char *b)
 }
 
 char **idr_remote_argv(const struct idr_run *run, const char *label, const char *const *args,
-		       char *err, size_t errlen)
+		       bool sidecar, char *err, size_t errlen)
 {
 	char json[PATH_MAX], copy[PATH_MAX];
 	const char *job = job_file(args, err, errlen);
@@ -317,7 +323,7 @@ char **idr_remote_argv(const struct idr_run *run, const char *label, const char 
 		return NULL;
 	idr_run_path(run, label, ".json", json, sizeof(json));
 	idr_run_path(run, label, ".fio", copy, sizeof(copy));
-	if (write_job_copy(copy, job, args, err, errlen))
+	if (write_job_copy(copy, job, args, sidecar, err, errlen))
 		return NULL;
 	while (args[n])
 		n++;
@@ -565,7 +571,7 @@ static int probe(const char *arg, char *err, size_t errlen)
 	idr_args_add(&a, "--filename=%s", arg);
 	idr_args_add(&a, "--readonly");
 	idr_args_add(&a, "%s", job);
-	st = idr_run_fio_aside(remote.run, "probe", &a);
+	st = idr_run_fio_aside(remote.run, "probe", &a, true);
 	if (st > 0)
 		idr_remote_why(remote.run, "probe", st, err, errlen);
 	else if (st < 0 && st != -EINTR)

@@ -90,12 +90,13 @@ void idr_remote_end(void);
  * idr_remote_argv - fio's command line for call label on the host: JSON output into
  * <label>.json, --client, the options fio sends itself, and <label>.fio, a copy of the
  * call's job file (args' one non-option) with every other option of args in a [global]
- * section ahead of it (so the job file's own values still win, as on fio's command line).
+ * section ahead of it (so the job file's own values still win, as on fio's command line);
+ * with sidecar, sidecar=/dev/null there too, for the engines to send their lines back.
  * Returns a malloc'd NULL-terminated argv, or NULL with a message in err (-E2BIG, -EINVAL:
  * no or several job files, a value with a newline; -errno writing the copy).
  */
 char **idr_remote_argv(const struct idr_run *run, const char *label, const char *const *args,
-		       char *err, size_t errlen);
+		       bool sidecar, char *err, size_t errlen);
 
 /*
  * idr_remote_collect - after call label ran: the engines' lines out of <label>.json into

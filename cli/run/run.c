@@ -293,7 +293,7 @@ static char **call_argv(struct idr_run *run, const char *label, const struct idr
 	*ret = -ENOMEM;
 	if (!idr_remote_host())
 		return build_argv(run, label, args->v, sidecar);
-	v = idr_remote_argv(run, label, args->v, err, sizeof(err));
+	v = idr_remote_argv(run, label, args->v, sidecar, err, sizeof(err));
 	if (!v) {
 		idr_err("%s: %s", run->command, err);
 		*ret = -EINVAL;
@@ -352,13 +352,14 @@ int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsi
 	return ret;
 }
 
-int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_args *args)
+int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_args *args,
+		      bool sidecar)
 {
 	struct idr_fio_call c = { .rep = 0 };
 	int ret;
 
 	snprintf(c.label, sizeof(c.label), "%s", label);
-	ret = run_call(run, &c, args, false);
+	ret = run_call(run, &c, args, sidecar);
 	free_argv(c.argv);
 	return ret;
 }

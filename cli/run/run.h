@@ -96,9 +96,10 @@ int idr_run_spawn(char **const *argvs, const int *outfds, const int *errfds, uns
 
 /*
  * idr_run_fio_aside - the same for a call that is not part of the run (a probe): its
- * files are in the folder, it is neither in the manifest nor archived. No sidecar.
+ * files are in the folder, it is neither in the manifest nor archived.
  */
-int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_args *args);
+int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_args *args,
+		      bool sidecar);
 
 #define IDR_ARGS_MAX 32
 

@@ -422,9 +422,11 @@ int idr_note_bool(struct idr_ctx *c, const char *key, bool val)
 }
 
 /*
- * Under `fio --server` a sidecar file would stay on the server: the same line, and where
- * the job ran (the host, the target's identity), go to the client through fio's own log,
- * which the server forwards (remote.h). After the job's CPU window closed: not measured.
+ * Under `fio --server` a sidecar file would stay on the server: a job that asks for one
+ * (iodrill's fleet gives sidecar=/dev/null there) also sends the same line, and where it
+ * ran (the host, the target's identity), to the client through fio's own log, which the
+ * server forwards (remote.h). A job without sidecar= sends nothing: a plain client's JSON
+ * stays one document. After the job's CPU window closed: not measured.
  */
 static void remote_report(struct idr_ctx *c, const char *line)
 {
@@ -463,7 +465,7 @@ static int write_sidecar(struct idr_ctx *c)
 	line = idr_report_json(&r);
 	if (!line)
 		return -ENOMEM;
-	ret = c->sidecar_fd >= 0 ? idr_sidecar_append(c->sidecar_fd, line) : 0;
+	ret = idr_sidecar_append(c->sidecar_fd, line);
 	if (is_backend)
 		remote_report(c, line);
 	free(line);
@@ -478,15 +480,13 @@ void idr_cleanup(struct thread_data *td)
 	if (!c)
 		return;
 	idr_cpu_window_close(&c->job_cpu);
-	if (c->sidecar_fd >= 0 || is_backend) {
+	if (c->sidecar_fd >= 0) {
 		ret = write_sidecar(c);
 		if (ret)
 			log_err("%s: sidecar=%s: writing the counters failed: %s\n",
-				td->io_ops->name, c->sidecar_fd >= 0 ? c->opts->sidecar : "(none)",
-				strerror(-ret));
-	}
-	if (c->sidecar_fd >= 0)
+				td->io_ops->name, c->opts->sidecar, strerror(-ret));
 		close(c->sidecar_fd);
+	}
 	guard_release(c);
 	if (c->extra)
 		idr_extra_free(c->extra);

@@ -162,7 +162,7 @@ static void argv_moves_options_into_job(void)
 	snprintf(job, sizeof(job), "%s/p.fio", scratch);
 	write_file(job, "[global]\nrw=randread\n[qd4]\niodepth=4\n");
 	args[5] = job;
-	v = idr_remote_argv(&run, "q1", args, err, sizeof(err));
+	v = idr_remote_argv(&run, "q1", args, true, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	idr_run_path(&run, "q1", ".fio", copy, sizeof(copy));
 	for (i = 0; v[i]; i++) {
@@ -179,6 +179,8 @@ static void argv_moves_options_into_job(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "[global]\nioengine=external:/x/sync.so\n"
 					    "filename=drill.dat\niodepth=4\n"));
 	CU_ASSERT_PTR_NULL(strstr(text, "readonly"));
+	/* the engines send their lines back to a job that asks for a sidecar */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "iodepth=4\nsidecar=/dev/null\n"));
 	CU_ASSERT_PTR_NULL(strstr(text, "section"));
 	/* the job file follows, whole: its own values still win */
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n[global]\nrw=randread\n[qd4]\niodepth=4\n"));
@@ -196,11 +198,11 @@ static void argv_refusals(void)
 	const char *none[] = { "--readonly", NULL };
 
 	begin_remote("127.0.0.2");
-	CU_ASSERT_PTR_NULL(idr_remote_argv(&run, "n1", newline, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(idr_remote_argv(&run, "n1", newline, false, err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "newline"));
-	CU_ASSERT_PTR_NULL(idr_remote_argv(&run, "n2", two, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(idr_remote_argv(&run, "n2", two, false, err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "two job files"));
-	CU_ASSERT_PTR_NULL(idr_remote_argv(&run, "n3", none, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(idr_remote_argv(&run, "n3", none, false, err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no job file"));
 	end_remote();
 }
