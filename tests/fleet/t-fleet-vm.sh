@@ -38,7 +38,7 @@ done
 	-- bash tests/fleet/guest/deb-server.sh >"$S/vm.out" 2>"$S/vm.err" &
 vm=$!
 at_exit "kill -TERM $vm; wait $vm"
-for i in $(seq 600); do
+for i in $(seq 840); do	# a TCG boot, dpkg and a drill under load: minutes
 	[ -f "$S/vmout/ready" ] && break
 	kill -0 "$vm" 2>/dev/null || break
 	sleep 1
