@@ -9,6 +9,8 @@
 #   make check-corpus  every fio example job file with fio's engine and ours (tests/corpus)
 #   make fuzz       the long fuzz runs (FUZZ_TIME seconds each, default 600)
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        build/deb/iodrill_<version>_<arch>.deb (engines, profiles, iodrill, a
+#                   fio --server unit for fleet runs, off by default)
 #   V=1             show the commands;  SANITIZE=1  ASan/UBSan build of units and ./iodrill
 
 # config.mk is written by ./configure; make runs it first on a fresh clone.
@@ -60,7 +62,7 @@ CORE_OBJS := $(CORE_SRCS:%.c=$(OBJ)/%.pic.o)
 # Core modules that use no fio types: unit-tested on their own.
 CORE_UNIT_SRCS := engines/core/caps.c engines/core/cpu.c engines/core/hist.c \
 	engines/core/sidecar.c engines/core/target.c engines/core/blkdev.c engines/core/guard.c \
-	engines/core/alias.c engines/core/chan.c
+	engines/core/alias.c engines/core/chan.c engines/core/remote.c
 
 # Code shared by the io_uring engines only (they link liburing; the rest must not).
 URING_SHARED_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,$(wildcard engines/uring/*.c))
@@ -70,11 +72,15 @@ engines/uring_fixed.so engines/uring_passthru.so: $(URING_SHARED_OBJS)
 ENGINE_LIBS := $(JSONC_LIBS) $(BLKID_LIBS) -lm
 engines/kaio.so: ENGINE_LIBS += $(AIO_LIBS)
 engines/uring_fixed.so engines/uring_passthru.so: ENGINE_LIBS += $(URING_LIBS)
-engines/uring_passthru.so: ENGINE_LIBS += $(NVME_LIBS)
-# uring_passthru asks nvme/ (sysfs and libnvme's Identify) what namespace a path names.
-NVME_PIC_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,nvme/nvme.c nvme/scan.c nvme/policy.c)
-engines/uring_passthru.so: $(NVME_PIC_OBJS)
-$(OBJ)/engines/uring_passthru.pic.o: ENGINE_CFLAGS += -Invme $(NVME_CFLAGS)
+# Every engine asks nvme/ (sysfs and libnvme's Identify) what device a path names:
+# uring_passthru for its namespace, and all of them, under `fio --server`, to send back
+# the target's identity as the results archive files it (engines/core/remote.h), made by
+# the archive's own code (cli/archive/identity.c, prov.c).
+NVME_PIC_OBJS := $(patsubst %.c,$(OBJ)/%.pic.o,nvme/nvme.c nvme/scan.c nvme/policy.c \
+	nvme/fs.c cli/archive/identity.c cli/archive/prov.c)
+ENGINE_LIBS += $(NVME_LIBS)
+$(OBJ)/engines/uring_passthru.pic.o $(OBJ)/engines/core/remote.pic.o: \
+	ENGINE_CFLAGS += -Invme -Icli $(NVME_CFLAGS)
 engines/threadpool.so engines/posix_aio.so: ENGINE_LIBS += -lpthread
 
 $(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
@@ -85,9 +91,13 @@ $(OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CO
 $(OBJ)/nvme/%.pic.o: nvme/%.c $(GEN)/engine_caps.h $(CONFIG_MK)
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme $(NVME_CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme -Icli $(NVME_CFLAGS) -c $< -o $@
+$(OBJ)/cli/archive/%.pic.o: cli/archive/%.c $(GEN)/engine_caps.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ENGINE_CFLAGS) -Invme -Icli $(NVME_CFLAGS) -c $< -o $@
 
-engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS)
+engines/%.so: $(OBJ)/engines/%.pic.o $(CORE_OBJS) $(NVME_PIC_OBJS)
 	$(call say,LD,$@)
 	$(Q)$(CC) -shared -Wl,-z,now -o $@ $^ $(ENGINE_LIBS)
 
@@ -171,12 +181,18 @@ $(BUILD)/tests/unit/%$(if $(SANITIZE),-san): $(OBJ)/units/tests/unit/%.o \
 		$(URING_LIBS) -lm
 
 # ---- helpers the test scripts run (tests/<area>/<name>.c -> build/tests/bin/<name>) ------
-TEST_BINS := $(BUILD)/tests/bin/noiouring
+TEST_BINS := $(BUILD)/tests/bin/noiouring $(BUILD)/tests/bin/oldfio
 
 $(BUILD)/tests/bin/%: tests/fio/%.c $(CONFIG_MK)
 	$(call say,CC,$<)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(BASE_CFLAGS) -o $@ $<
+
+# A server of another fio protocol version (tests/fleet): fio's own header and CRC.
+$(BUILD)/tests/bin/oldfio: tests/fleet/oldfio.c $(FIO_SRC)/crc/crc16.c $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(BASE_CFLAGS) $(FIO_CFLAGS) -I$(FIO_SRC) -o $@ $< $(FIO_SRC)/crc/crc16.c
 
 # ---- fuzz targets (libFuzzer through clang; configure says whether it works) --------------
 # tests/fuzz/fuzz_<name>.c, linked with every cli/ and nvme/ file but main.c. Built with
@@ -212,7 +228,7 @@ CLANG_CLI_OBJS := $(patsubst %.c,$(CLANG_OBJ)/%.o,$(CLI_SRCS) $(wildcard tests/u
 $(CLANG_OBJ)/engines/%.pic.o: engines/%.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
 	$(call say,CLANG,$<)
 	@mkdir -p $(@D)
-	$(Q)clang $(ENGINE_CFLAGS) -Iengines -Invme $(NVME_CFLAGS) -c $< -o $@
+	$(Q)clang $(ENGINE_CFLAGS) -Iengines -Invme -Icli $(NVME_CFLAGS) -c $< -o $@
 $(CLANG_OBJ)/%.o: %.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
 	$(call say,CLANG,$<)
 	@mkdir -p $(@D)
@@ -224,7 +240,7 @@ clang-build: $(CLANG_ENGINE_OBJS) $(CLANG_CLI_OBJS)
 # Objects are kept between builds (make would delete them as intermediates).
 .SECONDARY:
 .PHONY: all check check-vm check-corpus units fuzzers fuzz drill bench stress install uninstall clean distclean help FORCE \
-	clang-build
+	clang-build deb
 .DEFAULT_GOAL := all
 
 all: $(ENGINE_SOS) iodrill
@@ -264,15 +280,37 @@ stress: all $(TEST_BINS)
 	$(Q)FIO=$(FIO) BUILD=$(BUILD) UNIT_BINS= IDR_STRESS=1 TEST_TIMEOUT=$${TEST_TIMEOUT:-1800} \
 		tests/run stress
 
+# IODRILL_INSTALL: which build of the command goes in (make deb's, built for /usr).
+IODRILL_INSTALL ?= iodrill
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(LIBDIR)/engines $(DESTDIR)$(DATADIR)/profiles
-	install -m 0755 iodrill $(DESTDIR)$(PREFIX)/bin/iodrill
+	install -m 0755 $(IODRILL_INSTALL) $(DESTDIR)$(PREFIX)/bin/iodrill
 	install -m 0755 $(ENGINE_SOS) $(DESTDIR)$(LIBDIR)/engines/
 	install -m 0644 engines/engines.tbl $(DESTDIR)$(LIBDIR)/engines/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 cli/iodrill.1 $(DESTDIR)$(PREFIX)/share/man/man1/iodrill.1
 	install -m 0644 cli/iodrill.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/iodrill
 	$(if $(wildcard profiles/*.fio),install -m 0644 $(wildcard profiles/*.fio) $(DESTDIR)$(DATADIR)/profiles/)
+
+# ---- make deb: the Debian package, with dpkg's own tools (packaging/deb/) -----------------
+# The command has its library and data folders compiled in (cli/common.c): the package's
+# is built for /usr beside the tree's, which keeps PREFIX's.
+DEB_DIR := $(BUILD)/deb
+$(DEB_DIR)/common.o: cli/common.c $(GEN)/engine_caps.h $(GEN)/idr_build.h $(CONFIG_MK)
+	$(call say,CC,$<)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(CLI_CFLAGS) -UIDR_LIBDIR -UIDR_DATADIR -DIDR_LIBDIR='"/usr/lib/iodrill"' \
+		-DIDR_DATADIR='"/usr/share/iodrill"' -c $< -o $@
+$(DEB_DIR)/iodrill: $(filter-out $(OBJ)/cli/common.o,$(CLI_OBJS)) $(DEB_DIR)/common.o \
+		$(OBJ)/units/libidr.a
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $^ $(CLI_LIBS)
+
+deb: all $(DEB_DIR)/iodrill
+	$(Q)rm -rf $(DEB_DIR)/root
+	$(Q)$(MAKE) --no-print-directory install DESTDIR=$(abspath $(DEB_DIR)/root) PREFIX=/usr \
+		IODRILL_INSTALL=$(DEB_DIR)/iodrill >/dev/null
+	$(Q)packaging/deb/build $(DEB_DIR)/root $(DEB_DIR) '$(IDR_BUILD)' '$(FIO_DEB_VERSION)'
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/iodrill $(DESTDIR)$(PREFIX)/share/man/man1/iodrill.1 \
@@ -290,7 +328,7 @@ distclean: clean
 	rm -rf $(BUILD) $(CONFIG_MK)
 
 help:
-	@sed -n '3,12p' Makefile
+	@sed -n '3,14p' Makefile
 
 FORCE:
 

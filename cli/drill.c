@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "drill.h"
+#include "hosts.h"
 #include "archive/fiojson.h"
 #include "hist.h"
 #include "iodrill.h"
@@ -58,6 +59,16 @@ const char cmd_drill_help[] =
 	"                  else results/ in the source tree iodrill runs from, else\n"
 	"                  ~/.local/share/iodrill/results)\n"
 	"  --no-archive    do not store the run\n"
+	"  --host H        run on host H (host[:port]) through its `fio --server` (fio's\n"
+	"                  client/server protocol; port 8765 by default); TARGET is a path\n"
+	"                  there. Repeat for several hosts: they run at once, one table\n"
+	"  --hosts FILE    every host in FILE (one host[:port] a line, '#' comments)\n"
+	"\n"
+	"On other hosts every engine's repetitions run there as they would here, and the\n"
+	"engines send their counters and the target's identity back through fio's output;\n"
+	"each host's run is stored under its own device identity, the host named in its\n"
+	"provenance. A host that does not answer, stops answering or runs another fio or\n"
+	"iodrill build gets a line saying so, the others their results: exit 3 (partial).\n"
 	"\n"
 	"Every run is stored in the results archive when it ends, also a failed or interrupted\n"
 	"one (its status says so): fio's JSON output of every run, the engines' counters and\n"
@@ -68,7 +79,8 @@ const char cmd_drill_help[] =
 	"fio is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C:\n"
 	"130), after storing what ran and removing everything else the run made.\n";
 
-enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_PNG, OPT_NO_PNG };
+enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_PNG, OPT_NO_PNG,
+       OPT_HOST, OPT_HOSTS };
 
 static const struct option long_opts[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
@@ -78,6 +90,8 @@ static const struct option long_opts[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	IDR_CMD_LONG_OPTS,
 };
 
@@ -118,6 +132,9 @@ static int one_opt(int c, const char *arg, void *ctx)
 	case OPT_NO_PNG:
 		o->no_png = true;
 		return 0;
+	case OPT_HOST:
+	case OPT_HOSTS:
+		return idr_fleet_opt("drill", c == OPT_HOSTS, arg, &o->fleet);
 	default:
 		return -EINVAL;
 	}
@@ -139,6 +156,11 @@ static int parse_opts(int argc, char **argv, struct drill_opts *o)
 		return -EINVAL;
 	}
 	o->target = a.nargs ? a.args[0] : NULL;
+	if (o->fleet.n && !o->target) {
+		idr_err("drill: --host/--hosts need TARGET, a file or device on every host "
+			"(iodrill makes no files on other hosts)");
+		return -EINVAL;
+	}
 	o->json = a.json;
 	o->keep = a.keep;
 	o->results = a.results;
@@ -644,22 +666,26 @@ int cmd_drill(int argc, char **argv)
 	if (!d)
 		return 1;
 	ret = parse_opts(argc, argv, &d->o);
-	if (ret) {
-		free(d);
-		return ret > 0 ? 0 : 2;
-	}
-	if (idr_fio_check(err, sizeof(err))) {
+	if (ret) {		/* 1: --help printed; < 0: said */
+		ret = ret > 0 ? 0 : 2;
+	} else if (d->o.fleet.n > 1 || d->o.fleet.from_file) {
+		ret = hosts_run("drill", argc, argv, &d->o.fleet);	/* one iodrill per host */
+	} else if (idr_fio_check(err, sizeof(err)) ||
+		   idr_run_begin(&d->run, "drill", argc, argv, d->o.keep, err, sizeof(err))) {
 		idr_err("drill: %s", err);
-		free(d);
-		return 1;
+		ret = 1;
+	} else {
+		ret = -1;	/* on with the drill */
 	}
-	if (idr_run_begin(&d->run, "drill", argc, argv, d->o.keep, err, sizeof(err))) {
-		idr_err("drill: %s", err);
+	if (ret >= 0) {
+		idr_fleet_free(&d->o.fleet);
 		free(d);
-		return 1;
+		return ret;
 	}
 	d->run.results = d->o.results;
 	d->run.no_archive = d->o.no_archive;
+	if (d->o.fleet.n)
+		idr_remote_begin(&d->run, &d->o.fleet.v[0]);
 	ret = setup(d, err, sizeof(err));
 	if (!ret)
 		ret = idr_unwritten_check(&d->t, d->job, d->run.dir, &d->unwritten);
@@ -677,6 +703,8 @@ int cmd_drill(int argc, char **argv)
 		ret = report(d);
 	}
 	teardown(d);
+	idr_remote_end();
+	idr_fleet_free(&d->o.fleet);
 	free(d);
 	return ret;
 }

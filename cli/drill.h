@@ -12,6 +12,7 @@
 #include "archive/fiojson.h"
 #include "run/drilltarget.h"
 #include "run/engsel.h"
+#include "run/fleet.h"
 #include "run/run.h"
 #include "run/unwritten.h"
 
@@ -33,6 +34,7 @@ struct drill_opts {
 	const char *results;	/* --results DIR: the archive to store the run in */
 	bool no_archive;	/* --no-archive */
 	unsigned long long size;	/* of a file iodrill creates */
+	struct idr_fleet fleet;	/* --host, --hosts: where to run (none: here) */
 };
 
 /* One timed repetition of one engine (the profile's drill job). */

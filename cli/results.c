@@ -29,6 +29,8 @@ const char cmd_results_help[] =
 	"says how the archive is laid out and how to read a result file.\n"
 	"\n"
 	"  list [DEVICE]            runs per device, newest first, one line each\n"
+	"      [--host H]           only the runs made on host H: a fleet host as --host or\n"
+	"                           --hosts named it, or a host name (this one's too)\n"
 	"  show RUN                 a run as a table, with its provenance\n"
 	"  compare A B              two runs: per engine and job, each figure (IOPS, time, p50/p99,\n"
 	"                           CPU per I/O) over its repetitions: ratio of the medians, its\n"
@@ -76,6 +78,7 @@ static const struct option longopts[] = {
 	{ "until", required_argument, NULL, 'b' },	{ "min-change", required_argument, NULL, 'm' },
 	{ "output", required_argument, NULL, 'o' },	{ "metric", required_argument, NULL, 'M' },
 	{ "sweep", no_argument, NULL, 'w' },		{ "engines", no_argument, NULL, 'e' },
+	{ "host", required_argument, NULL, 'H' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,6 +90,7 @@ static const struct {
 	{ 's', OPT_SIDECAR }, { 'l', OPT_LABEL },	{ 'T', OPT_TIME },	{ 'S', OPT_STATUS },
 	{ 'n', OPT_NOTE },    { 'a', OPT_SINCE },	{ 'b', OPT_UNTIL },	{ 'm', OPT_MIN_CHANGE },
 	{ 'o', OPT_OUTPUT },  { 'M', OPT_METRIC },	{ 'w', OPT_SWEEP },	{ 'e', OPT_ENGINES },
+	{ 'H', OPT_HOST },
 };
 
 static const char *opt_name(int c)
@@ -141,6 +145,7 @@ static int take_opt(int c, struct ropts *o)
 	case 'M': o->metric = optarg; return 0;
 	case 'w': o->sweep = 1; return 0;
 	case 'e': o->engines = 1; return 0;
+	case 'H': o->host = optarg; return 0;
 	}
 	return 2;
 }
@@ -387,7 +392,7 @@ static const char *const dir_name[2] = { "read", "write" };
 /* ---- list ------------------------------------------------------------------------------- */
 
 struct run_line {
-	char engines[256], best[96], status[24];
+	char engines[256], best[96], status[24], host[300];
 	unsigned int jobs;
 	char err[512];
 };
@@ -411,6 +416,7 @@ static void summarize(const struct idr_archive_index *idx, const struct idr_arch
 		return;
 	}
 	snprintf(l->status, sizeof(l->status), "%s", r.status);
+	snprintf(l->host, sizeof(l->host), "%s", idr_result_prov_str(&r, "host.fleet_host") ?: "");
 	l->jobs = r.nr_jobs;
 	for (i = 0; i < r.nr_jobs; i++) {
 		const char *e = r.jobs[i].engine;
@@ -437,11 +443,41 @@ static void summarize(const struct idr_archive_index *idx, const struct idr_arch
 	json_object_object_add(jr, "engines", engines);
 	json_object_object_add(jr, "jobs", json_object_new_int((int)r.nr_jobs));
 	json_object_object_add(jr, "top_iops", jnum(best));
+	json_object_object_add(jr, "host", l->host[0] ? json_object_new_string(l->host) : NULL);
 	idr_result_free(&r);
 }
 
+/* Was run made on host (a fleet host as named, or the host name in its provenance)? */
+static bool on_host(const struct idr_archive_index *idx, const struct idr_archive_run *run,
+		    const char *host)
+{
+	char path[4200], err[256];
+	struct idr_result r;
+	const char *f, *h;
+	bool yes;
+
+	idr_archive_run_path(idx, run, path, sizeof(path));
+	if (idr_result_load(path, &r, err, sizeof(err)))
+		return false;
+	f = idr_result_prov_str(&r, "host.fleet_host");
+	h = idr_result_prov_str(&r, "host.hostname");
+	yes = (f && !strcmp(f, host)) || (h && !strcmp(h, host));
+	idr_result_free(&r);
+	return yes;
+}
+
+/* Has device dev a run made on host (any run when host is NULL)? */
+static bool device_on_host(const struct idr_archive_index *idx, const char *dev,
+			   const char *host)
+{
+	for (unsigned int i = 0; i < idx->nr; i++)
+		if (!strcmp(idx->runs[i].device, dev) && (!host || on_host(idx, &idx->runs[i], host)))
+			return true;
+	return !host;
+}
+
 static void list_device(const struct idr_archive_index *idx, const char *dev, int json,
-			struct json_object *jdevs, int *bad)
+			const char *host, struct json_object *jdevs, int *bad)
 {
 	struct json_object *d = NULL, *jd = json_object_new_object(), *jruns;
 	char err[512], when[40], path[4200];
@@ -466,7 +502,7 @@ static void list_device(const struct idr_archive_index *idx, const char *dev, in
 		const struct idr_archive_run *run = &idx->runs[i];
 		struct json_object *jr;
 
-		if (strcmp(run->device, dev))
+		if (strcmp(run->device, dev) || (host && !on_host(idx, run, host)))
 			continue;
 		jr = json_object_new_object();
 		idr_archive_run_path(idx, run, path, sizeof(path));
@@ -483,8 +519,9 @@ static void list_device(const struct idr_archive_index *idx, const char *dev, in
 		if (l.err[0])
 			printf("  %s  unreadable: %s\n", run->id, strstr(l.err, ": ") ? strstr(l.err, ": ") + 2 : l.err);
 		else
-			printf("  %s  %-9s %-11s %3u job%s  %-24s %s\n", run->id, run->kind, l.status,
-			       l.jobs, l.jobs == 1 ? " " : "s", l.engines, l.best);
+			printf("  %s  %-9s %-11s %3u job%s  %-24s %s%s%s\n", run->id, run->kind,
+			       l.status, l.jobs, l.jobs == 1 ? " " : "s", l.engines, l.best,
+			       l.host[0] ? "  on " : "", l.host);
 	}
 	json_object_object_add(jd, "runs", jruns);
 	json_object_array_add(jdevs, jd);
@@ -531,8 +568,8 @@ static int list(struct ropts *o)
 
 		for (k = 0; k < i; k++)
 			seen |= !strcmp(idx.runs[k].device, dev);
-		if (!seen && (!only || !strcmp(only, dev)))
-			list_device(&idx, dev, o->json, jdevs, &bad);
+		if (!seen && (!only || !strcmp(only, dev)) && device_on_host(&idx, dev, o->host))
+			list_device(&idx, dev, o->json, o->host, jdevs, &bad);
 	}
 	for (i = 0; i < idx.nr_devices; i++) {
 		unsigned int k;
@@ -540,10 +577,12 @@ static int list(struct ropts *o)
 
 		for (k = 0; k < idx.nr; k++)
 			has |= !strcmp(idx.runs[k].device, idx.devices[i]);
-		if (!has && (!only || !strcmp(only, idx.devices[i])))
-			list_device(&idx, idx.devices[i], o->json, jdevs, &bad);
+		if (!has && !o->host && (!only || !strcmp(only, idx.devices[i])))
+			list_device(&idx, idx.devices[i], o->json, NULL, jdevs, &bad);
 	}
 	json_object_object_add(top, "devices", jdevs);
+	if (o->host && !json_object_array_length(jdevs) && !o->json)
+		idr_err("results list: no run in %s was made on host %s", o->dir, o->host);
 	if (o->json)
 		idr_print_json(stdout, top);
 	if (bad)
@@ -856,7 +895,7 @@ static const struct {
 	int (*fn)(struct ropts *o);
 	unsigned int opts;
 } subs[] = {
-	{ "list", list, OPT_RESULTS | OPT_JSON },
+	{ "list", list, OPT_RESULTS | OPT_JSON | OPT_HOST },
 	{ "show", show, OPT_RESULTS | OPT_JSON },
 	{ "compare", results_compare,
 	  OPT_RESULTS | OPT_JSON | OPT_SINCE | OPT_UNTIL | OPT_KIND | OPT_MIN_CHANGE },

@@ -28,6 +28,7 @@ enum {
 	OPT_METRIC = 1 << 13,
 	OPT_SWEEP = 1 << 14,
 	OPT_ENGINES = 1 << 15,
+	OPT_HOST = 1 << 16,
 };
 
 #define MAX_LISTED 256	/* --sidecar / --label given at most this many times */
@@ -38,6 +39,7 @@ struct ropts {
 	int json;
 	const char *target, *kind, *time, *status, *note, *since, *until, *output, *metric;
 	int sweep, engines;
+	const char *host;	/* list --host H: only runs made on host H */
 	double min_change;	/* compare: a fraction, 0.05 = 5% */
 	const char *sidecars[MAX_LISTED], *labels[MAX_LISTED];
 	unsigned int nr_sidecars, nr_labels;

@@ -165,7 +165,8 @@ static void diff_host_device(struct warnings *w, const struct idr_result *a,
 		{ "kernel", "host.kernel" },	     { "kernel build", "host.kernel_version" },
 		{ "fio", "fio.version" },	     { "CPU model", "host.cpu_model" },
 		{ "CPUs online", "host.cpus_online" }, { "io_uring_disabled", "host.io_uring_disabled" },
-		{ "device", "device.name" },
+		{ "device", "device.name" },	     { "host", "host.hostname" },
+		{ "fleet host", "host.fleet_host" },
 	};
 	unsigned int i;
 

@@ -16,7 +16,9 @@
 
 #include "run/drilltarget.h"
 #include "run/engsel.h"
+#include "run/fleet.h"
 #include "archive/fiojson.h"
+#include "hosts.h"
 #include "iodrill.h"
 #include "report/plot.h"
 #include "run/cmdopts.h"
@@ -57,6 +59,9 @@ const char cmd_tune_help[] =
 	"                    $IODRILL_RESULTS, else results/ in the source tree iodrill runs\n"
 	"                    from, else ~/.local/share/iodrill/results)\n"
 	"  --no-archive      do not store the sweep\n"
+	"  --host H          sweep on host H (host[:port]) through its `fio --server`; TARGET\n"
+	"                    is a path there. Repeat for several hosts: they sweep at once\n"
+	"  --hosts FILE      every host in FILE (one host[:port] a line, '#' comments)\n"
 	"\n"
 	"Every sweep is stored in the results archive when it ends, also a failed or\n"
 	"interrupted one (its status says so): one part per depth, fio's JSON output, the\n"
@@ -74,6 +79,7 @@ struct tune_opts {
 	unsigned int numjobs, max_depth, runtime_ms, ramp_ms;
 	unsigned long long size;
 	bool json, no_png, no_archive;
+	struct idr_fleet fleet;	/* --host, --hosts: where to sweep (none: here) */
 };
 
 struct tune_point {
@@ -101,7 +107,7 @@ struct tune {
 };
 
 enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_PNG,
-       OPT_NO_PNG };
+       OPT_NO_PNG, OPT_HOST, OPT_HOSTS };
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -112,6 +118,8 @@ static const struct option long_opts[] = {
 	{ "size", required_argument, NULL, OPT_SIZE },
 	{ "png", required_argument, NULL, OPT_PNG },
 	{ "no-png", no_argument, NULL, OPT_NO_PNG },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	IDR_CMD_LONG_OPTS,
 };
 
@@ -145,6 +153,9 @@ static int one_opt(int c, const char *arg, void *ctx)
 	case OPT_NO_PNG:
 		o->no_png = true;
 		return 0;
+	case OPT_HOST:
+	case OPT_HOSTS:
+		return idr_fleet_opt("tune", c == OPT_HOSTS, arg, &o->fleet);
 	default:
 		return -EINVAL;
 	}
@@ -642,26 +653,32 @@ int cmd_tune(int argc, char **argv)
 			return idr_saturate(argc, argv);
 		}
 	ret = parse_opts(argc, argv, &u->o);
-	if (ret) {
-		free(u);
-		return ret > 0 ? 0 : 2;
-	}
-	if (idr_fio_check(err, sizeof(err))) {
+	if (ret) {		/* 1: --help printed; < 0: said */
+		ret = ret > 0 ? 0 : 2;
+	} else if (u->o.fleet.n > 1 || u->o.fleet.from_file) {
+		ret = hosts_run("tune", argc, argv, &u->o.fleet);	/* one iodrill per host */
+	} else if (idr_fio_check(err, sizeof(err)) ||
+		   idr_run_begin(&u->run, "tune", argc, argv, u->o.keep, err, sizeof(err))) {
 		idr_err("tune: %s", err);
-		free(u);
-		return 1;
+		ret = 1;
+	} else {
+		ret = -1;	/* on with the sweep */
 	}
-	if (idr_run_begin(&u->run, "tune", argc, argv, u->o.keep, err, sizeof(err))) {
-		idr_err("tune: %s", err);
+	if (ret >= 0) {
+		idr_fleet_free(&u->o.fleet);
 		free(u);
-		return 1;
+		return ret;
 	}
 	u->run.results = u->o.results;
 	u->run.no_archive = u->o.no_archive;
 	u->knee = u->climb = -1;
+	if (u->o.fleet.n)
+		idr_remote_begin(&u->run, &u->o.fleet.v[0]);
 	ret = run(u);
 	idr_target_release(&u->t);
 	idr_run_end(&u->run);
+	idr_remote_end();
+	idr_fleet_free(&u->o.fleet);
 	free(u);
 	return ret;
 }

@@ -335,10 +335,19 @@ vm_ready()
 # CPU instead of 86 s), and the other tests share the host's CPUs.
 vm_cases()
 {
-	local out line rc c n_fail=0
+	local out rc
 	out=$(scratch)/vm-cases-$RANDOM
 	"$VM_RUN" --smp 1 --cwd "$TOP" "$@" >"$out"
 	rc=$?
+	vm_relay "$out" "$rc"
+}
+
+# vm_relay OUT RC: the guest's case lines in OUT (tests/vm/run's stdout) as this script's
+# own cases, and tests/vm/run's exit status RC judged as vm_cases does (for a script that
+# runs the machine in the background while it talks to it). Returns RC.
+vm_relay()
+{
+	local out=$1 rc=$2 line c n_fail=0
 	while IFS= read -r line; do
 		case $line in
 		"PASS "*) pass "${line#PASS }" ;;

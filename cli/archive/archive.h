@@ -108,6 +108,13 @@ struct idr_run_input {
 	/* the storing command's own record (its options, what it skipped and why, ...),
 	   kept as provenance.facts; NULL for none. Only read. */
 	struct json_object *facts;
+	/* A run on a fleet host (cli/run/fleet.h): the host as the user named it, and what
+	   the engines said there (engines/core/remote.h: "host", the host's facts, and
+	   "device", the target's identity, both made there by the archive's own code). The
+	   run is filed under that identity, provenance.host is the host's, with "fleet_host"
+	   added; provenance.client is this machine's. NULL/NULL for a run here. Only read. */
+	const char *host;
+	struct json_object *where;
 };
 
 /* Where a stored run went. */

@@ -186,6 +186,7 @@ static void read_dir(struct json_object *d, struct idr_fio_dir *out)
 static void read_job(struct json_object *j, struct idr_fio_job *job)
 {
 	job->name = str(j, "jobname");
+	job->hostname = str(j, "hostname");
 	job->options = obj(j, "job options");
 	job->ioengine = str(job->options, "ioengine");
 	job->error = (int)u64(j, "error");
@@ -199,13 +200,15 @@ static void read_job(struct json_object *j, struct idr_fio_job *job)
 int idr_fio_run_from_json(struct json_object *root, struct idr_fio_run *run, char *err,
 			  size_t errlen)
 {
-	struct json_object *jobs = obj(root, "jobs");
+	/* fio --client writes the jobs of its servers as client_stats */
+	struct json_object *jobs = obj(root, "jobs") ?: obj(root, "client_stats");
 	size_t i, n;
 
 	memset(run, 0, sizeof(*run));
 	run->fio_version = str(root, "fio version");
 	if (!run->fio_version || !jobs || !json_object_is_type(jobs, json_type_array)) {
-		snprintf(err, errlen, "not fio's JSON output (no \"fio version\" or \"jobs\")");
+		snprintf(err, errlen, "not fio's JSON output (no \"fio version\", or no \"jobs\" "
+			 "nor \"client_stats\")");
 		return -EINVAL;
 	}
 	run->root = json_object_get(root);
@@ -224,7 +227,9 @@ int idr_fio_run_from_json(struct json_object *root, struct idr_fio_run *run, cha
 		if (!j || !json_object_is_type(j, json_type_object))
 			continue;
 		read_job(j, &run->jobs[run->nr_jobs]);
-		if (run->jobs[run->nr_jobs].name)
+		/* with several servers, fio --client adds their sum: not a job of its own */
+		if (run->jobs[run->nr_jobs].name &&
+		    strcmp(run->jobs[run->nr_jobs].name, "All clients"))
 			run->nr_jobs++;
 	}
 	return 0;

@@ -40,6 +40,7 @@ enum { IDR_FIO_READ, IDR_FIO_WRITE };
 
 struct idr_fio_job {
 	const char *name;		/* point into the run's JSON tree */
+	const char *hostname;		/* the server that ran it (fio --client), else NULL */
 	const char *ioengine;		/* as given: "external:engines/sync.so", "psync" */
 	int error;			/* fio's error for the job (an errno), 0 if none */
 	uint64_t job_runtime_ms;

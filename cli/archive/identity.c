@@ -621,6 +621,47 @@ int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid
 	return ret ? ret : done(id, block_devno(o, devno, id, err, errlen), err, errlen);
 }
 
+/* Copy string field key of o into buf (len bytes). Returns 0, or -EINVAL when it is
+ * missing, not a string, empty or too long. */
+static int remote_field(struct json_object *o, const char *key, char *buf, size_t len)
+{
+	struct json_object *v = json_object_object_get(o, key);
+	const char *s = v && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
+									: NULL;
+
+	if (!s || !*s || strlen(s) >= len)
+		return -EINVAL;
+	snprintf(buf, len, "%s", s);
+	return 0;
+}
+
+int idr_devid_from_json(struct json_object *o, struct idr_devid *id, char *err, size_t errlen)
+{
+	char clean[IDR_DEVID_NAME_MAX + 1];
+
+	memset(id, 0, sizeof(*id));
+	if (!o || !json_object_is_type(o, json_type_object) ||
+	    remote_field(o, "type", id->type, sizeof(id->type)) ||
+	    remote_field(o, "name", id->name, sizeof(id->name)) ||
+	    remote_field(o, "key", id->key, sizeof(id->key)) ||
+	    remote_field(o, "description", id->description, sizeof(id->description))) {
+		snprintf(err, errlen, "the device identity sent is not one (type, name, key and "
+			 "description, each a string of its size)");
+		return -EINVAL;
+	}
+	if (strcmp(idr_devid_sanitize(id->name, clean, sizeof(clean)), id->name) ||
+	    strspn(id->type, "abcdefghijklmnopqrstuvwxyz") != strlen(id->type)) {
+		snprintf(err, errlen, "the device identity sent names no folder iodrill would make "
+			 "('%s', type '%s')", id->name, id->type);
+		return -EINVAL;
+	}
+	if (json_object_deep_copy(o, &id->json, NULL)) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 void idr_devid_free(struct idr_devid *id)
 {
 	json_object_put(id->json);

@@ -46,6 +46,15 @@ int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size
 void idr_devid_free(struct idr_devid *id);
 
 /*
+ * idr_devid_from_json - an identity object as idr_devid_identify makes it (its json), sent
+ * by a fleet host's engines, into id. What came over the network is checked before it
+ * names a folder: type, name, key and description must be strings of their sizes, and
+ * the name one idr_devid_sanitize leaves alone (no '/', no "..", no leading dot).
+ * Returns 0, or -EINVAL / -ENOMEM with a message in err.
+ */
+int idr_devid_from_json(struct json_object *o, struct idr_devid *id, char *err, size_t errlen);
+
+/*
  * idr_devid_block - the identity of block device devno as nvme/ sees it under o (o->sys
  * a sysfs root; o->nvme to ask NVMe Identify): what idr_devid_identify does for a device
  * path, exposed for tests on a sysfs fixture. Returns 0, or -errno with a message in err.

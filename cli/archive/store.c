@@ -378,17 +378,39 @@ static struct json_object *parts_json(const struct idr_run_input *in, const stru
 	return a;
 }
 
-static struct json_object *target_json(const char *target, const struct idr_devid *id)
+static struct json_object *target_json(const char *target, const struct idr_devid *id,
+				       struct json_object *where)
 {
 	struct json_object *o = json_object_new_object();
+	const char *remote = idr_json_str(idr_json_get(where, "target"), "realpath");
 	char real[PATH_MAX];
 
 	put(o, "path", jstr(target));
-	if (strcmp(target, "none") && realpath(target, real) && strcmp(real, target))
+	/* on a fleet host the path is the host's: what it resolved to there */
+	if (where && remote && strcmp(remote, target))
+		put(o, "realpath", jstr(remote));
+	else if (!where && strcmp(target, "none") && realpath(target, real) && strcmp(real, target))
 		put(o, "realpath", jstr(real));
 	put(o, "device_type", jstr(id->type));
 	return o;
 }
+
+/* The host the run ran on: this one, or a fleet host's facts as its engines sent them. */
+static struct json_object *host_json(const struct idr_run_input *in)
+{
+	struct json_object *h = NULL;
+
+	if (!in->host)
+		return idr_prov_host();
+	if (json_object_deep_copy(idr_json_get(in->where, "host"), &h, NULL) || !h ||
+	    !json_object_is_type(h, json_type_object)) {
+		json_object_put(h);
+		h = json_object_new_object();
+	}
+	put(h, "fleet_host", jstr(in->host));
+	return h;
+}
+
 
 static const char *derive_status(const struct idr_run_input *in, const struct loaded *l)
 {
@@ -414,6 +436,28 @@ struct store {
 	char id[IDR_RUN_ID_MAX];
 };
 
+/* A fleet host's run is filed under the identity its engines sent (made there by
+ * idr_devid_identify); any other under the one found here. Returns 0 or -errno. */
+static int identify(const struct store *s, struct idr_devid *dev, char *err, size_t errlen)
+{
+	struct json_object *d = idr_json_get(s->in->where, "device");
+	char why[512];
+	int ret;
+
+	if (!s->in->host || !strcmp(s->target, "none"))
+		return idr_devid_identify(s->target, dev, err, errlen);
+	if (!d) {
+		snprintf(err, errlen, "host %s could not tell which device %s is there: %s",
+			 s->in->host, s->target, idr_json_str(s->in->where, "device_error") ?: "it "
+			 "sent no identity");
+		return -ENODATA;
+	}
+	ret = idr_devid_from_json(d, dev, why, sizeof(why));
+	if (ret)
+		snprintf(err, errlen, "host %s: %s", s->in->host, why);
+	return ret;
+}
+
 static struct json_object *build_prov(struct store *s)
 {
 	struct json_object *p = json_object_new_object(), *o, *versions;
@@ -431,11 +475,12 @@ static struct json_object *build_prov(struct store *s)
 	put(p, "command", argv_json(s->in->argc, s->in->argv));
 	put(p, "note", jstr(s->in->note));
 	put(p, "facts", s->in->facts ? json_object_get(s->in->facts) : NULL);
-	put(p, "target", target_json(s->target, &s->dev));
+	put(p, "target", target_json(s->target, &s->dev, s->in->host ? s->in->where : NULL));
 	o = json_object_get(s->dev.json);
 	put(o, "name", jstr(s->devname));
 	put(p, "device", o);
-	put(p, "host", idr_prov_host());
+	put(p, "host", host_json(s->in));
+	put(p, "client", s->in->host ? idr_prov_host() : NULL);
 	o = json_object_new_object();
 	put(o, "build", jstr(IDR_BUILD));
 	put(o, "fio_built_for", jstr(IDR_FIO_VERSION));
@@ -942,7 +987,7 @@ int idr_archive_store_opts(const char *dir, const struct idr_run_input *in,
 	else if (!ret)
 		snprintf(s.target, sizeof(s.target), "%s", in->target);
 	if (!ret)
-		ret = idr_devid_identify(s.target, &s.dev, err, errlen);
+		ret = identify(&s, &s.dev, err, errlen);
 	if (ret)
 		goto out;
 	s.time_ms = in->time_ms > 0 ? in->time_ms

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "devices.h"
+#include "target.h"
 #include "run/drilltarget.h"
+#include "run/fleet.h"
 #include "run/run.h"
 
 const char *idr_target_kind_name(enum idr_drill_kind kind)
@@ -30,22 +32,6 @@ const char *idr_target_kind_name(enum idr_drill_kind kind)
 }
 
 /* ---- facts about a path ------------------------------------------------------------------ */
-
-/* Does an aligned 4 KiB O_DIRECT read of path work? */
-static bool direct_works(const char *path)
-{
-	void *buf = NULL;
-	bool ok = false;
-	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-
-	if (fd < 0)
-		return false;
-	if (!posix_memalign(&buf, 4096, 4096))
-		ok = pread(fd, buf, 4096, 0) >= 0;
-	free(buf);
-	close(fd);
-	return ok;
-}
 
 /* ---- a new file -------------------------------------------------------------------------- */
 
@@ -251,7 +237,7 @@ static void probe(struct idr_drill_target *t)
 	if (t->path[0] && !stat(t->path, &st)) {
 		if (S_ISREG(st.st_mode))
 			file_fs(t->path, t);
-		t->direct = direct_works(t->path);
+		t->direct = idr_path_direct_works(t->path);
 	} else {
 		t->direct = true;	/* passthrough never goes through the page cache */
 	}
@@ -263,6 +249,9 @@ int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_
 	struct stat st;
 	int ret;
 
+	/* a fleet host's TARGET is a path there: resolved there (fleet.h) */
+	if (idr_remote_host())
+		return idr_remote_target(arg, t, err, errlen);
 	memset(t, 0, sizeof(*t));
 	snprintf(t->arg, sizeof(t->arg), "%s", arg ? arg : "");
 	if (!arg) {
@@ -304,7 +293,9 @@ void idr_target_describe(const struct idr_drill_target *t, char *buf, size_t len
 		snprintf(twin, sizeof(twin), "; passthrough through %s", t->ngdev);
 	else if (t->kind == IDR_DRILL_NGDEV && t->path[0])
 		snprintf(twin, sizeof(twin), "; the other engines read %s", t->path);
-	snprintf(buf, len, "%s %s, %llu MiB%s%s%s", idr_target_kind_name(t->kind),
+	snprintf(buf, len, "%s %s, %llu MiB%s%s%s%s%s", idr_target_kind_name(t->kind),
 		 t->kind == IDR_DRILL_NGDEV ? t->ngdev : t->path, t->size >> 20, fs,
-		 t->created ? ", created for this run" : "", twin);
+		 t->created ? ", created for this run" : "", twin,
+		 idr_remote_host() ? ", on host " : "",
+		 idr_remote_host() ? idr_remote_host()->spec : "");
 }

@@ -40,7 +40,8 @@ struct idr_drill_target {
 #define IDR_TARGET_MIN_BYTES (1000ull * 4096)
 
 /*
- * idr_target_open - resolve arg (NULL: a new file in tmpdir) into t; a new file of
+ * idr_target_open - resolve arg (NULL: a new file in tmpdir) into t (in a fleet host's
+ * remote mode, arg is a path on that host: idr_remote_target, fleet.h); a new file of
  * new_size bytes is written (non-repeating data, fsync'd) and, if a stop signal arrives
  * meanwhile, removed. Returns 0, -EINTR when stopped, or -errno with a message for the
  * user in err naming TARGET and what to give instead.

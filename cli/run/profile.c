@@ -104,8 +104,25 @@ static void render(const char *text, FILE *out, const char *const *sets, unsigne
 		put_unused(out, sets, n, used);
 }
 
-int idr_profile_render(const char *src, const char *dst, const char *const *sets, unsigned int n,
-		       char *err, size_t errlen)
+/* fio --client sends a server job files only: the settings go in a [global] ahead of the
+ * job file's text, where fio ranks them as it ranks its command line's options. */
+static void prepend(const char *text, FILE *out, const char *const *sets, unsigned int n,
+		    bool *used)
+{
+	unsigned int i;
+
+	(void)used;
+	fputs("; iodrill: the options of the command line (fio --client sends job files only)\n"
+	      "[global]\n", out);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s\n", sets[i]);
+	fprintf(out, "\n%s", text);
+}
+
+/* dst, made anew (never over an existing file), from src's text through emit. */
+static int write_copy(const char *src, const char *dst, const char *const *sets, unsigned int n,
+		      void (*emit)(const char *, FILE *, const char *const *, unsigned int, bool *),
+		      char *err, size_t errlen)
 {
 	bool used[64] = { false };
 	char *text;
@@ -119,7 +136,7 @@ int idr_profile_render(const char *src, const char *dst, const char *const *sets
 	}
 	ret = idr_read_file(src, &text, &len);
 	if (ret) {
-		snprintf(err, errlen, "cannot read the profile %s: %s", src, strerror(-ret));
+		snprintf(err, errlen, "cannot read the job file %s: %s", src, strerror(-ret));
 		return ret;
 	}
 	out = fopen(dst, "wx");
@@ -129,7 +146,7 @@ int idr_profile_render(const char *src, const char *dst, const char *const *sets
 		free(text);
 		return ret;
 	}
-	render(text, out, sets, n, used);
+	emit(text, out, sets, n, used);
 	free(text);
 	if (fclose(out)) {
 		ret = -errno;
@@ -137,4 +154,16 @@ int idr_profile_render(const char *src, const char *dst, const char *const *sets
 		return ret;
 	}
 	return 0;
+}
+
+int idr_profile_render(const char *src, const char *dst, const char *const *sets, unsigned int n,
+		       char *err, size_t errlen)
+{
+	return write_copy(src, dst, sets, n, render, err, errlen);
+}
+
+int idr_profile_prepend(const char *src, const char *dst, const char *const *sets, unsigned int n,
+			char *err, size_t errlen)
+{
+	return write_copy(src, dst, sets, n, prepend, err, errlen);
 }

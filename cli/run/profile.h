@@ -21,6 +21,15 @@
 int idr_profile_render(const char *src, const char *dst, const char *const *sets, unsigned int n,
 		       char *err, size_t errlen);
 
+/*
+ * idr_profile_prepend - copy the job file src to dst with a [global] section of sets[0..n)
+ * ahead of it (a fleet host's call: fio --client sends job files only, and fio ranks an
+ * earlier [global] below the file's own settings, as it ranks its command line's).
+ * Returns 0, or -errno with a message naming the file in err.
+ */
+int idr_profile_prepend(const char *src, const char *dst, const char *const *sets, unsigned int n,
+			char *err, size_t errlen);
+
 /* idr_profile_key - the option a job-file line sets ("runtime" for "  runtime = 3"), copied
  * into key; "" for a comment, a blank line or a section header. */
 void idr_profile_key(const char *line, char *key, size_t keylen);

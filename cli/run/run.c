@@ -20,6 +20,7 @@
 #include "archive/fiojson.h"
 #include "idr_build.h"
 #include "iodrill.h"
+#include "run/fleet.h"
 #include "run/run.h"
 
 /* The signal that asked the run to stop: written by the handler, read by the command. */
@@ -150,8 +151,9 @@ static void free_argv(char **v)
 	free(v);
 }
 
-/* The child: its own process group, default signals, output into errfd, then fio. */
-static void exec_fio(char **argv, int errfd, const sigset_t *mask)
+/* The child: its own process group, default signals, stdout into outfd and stderr into
+ * errfd, then argv (fio, or iodrill for one host of a fleet). */
+static void exec_child(char **argv, int outfd, int errfd, const sigset_t *mask)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
 	unsigned int i;
@@ -165,39 +167,97 @@ static void exec_fio(char **argv, int errfd, const sigset_t *mask)
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (null >= 0)
 		dup2(null, 0);
-	dup2(errfd, 1);
+	dup2(outfd, 1);
 	dup2(errfd, 2);
 	execvp(argv[0], argv);
 	dprintf(errfd, "iodrill: cannot run %s: %s\n", argv[0], strerror(errno));
 	_exit(127);
 }
 
+static int exit_status(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /*
- * Wait for fio. A stop signal is passed on to fio's whole process group as SIGINT (fio
- * then stops its jobs and exits); if it has not gone 10 s later, SIGKILL. Signals are
- * blocked except inside ppoll(), so none can slip in between the check and the wait.
+ * Wait for the children pids[0..n) (each reset to 0 as it ends, its exit status into
+ * st[]). A stop signal is passed on to each child's whole process group as SIGINT (fio
+ * then stops its jobs, a fio client its servers' jobs, iodrill its run); whatever has not
+ * gone kill_after seconds later gets SIGKILL. Signals are blocked except inside ppoll(),
+ * so none can slip in between the check and the wait.
  */
-static int wait_fio(pid_t pid, const sigset_t *unblocked)
+static void wait_children(pid_t *pids, int *st, unsigned int n, unsigned int kill_after,
+			  const sigset_t *unblocked, void (*done)(void *, unsigned int, int),
+			  void *arg)
 {
 	struct timespec tick = { .tv_sec = 1 };
-	int status = 0, waited = 0;
+	unsigned int i, left = n, waited = 0;
 	bool sent = false;
+	int status;
 
-	for (;;) {
-		if (stop_sig && !sent) {
-			kill(-pid, SIGINT);
-			sent = true;
+	while (left) {
+		for (i = 0; stop_sig && !sent && i < n; i++)
+			if (pids[i])
+				kill(-pids[i], SIGINT);
+		sent |= stop_sig != 0;
+		for (i = 0; i < n; i++) {
+			if (!pids[i] || waitpid(pids[i], &status, WNOHANG) != pids[i])
+				continue;
+			st[i] = exit_status(status);
+			/* a job process of an interrupted fio shares its group: none may outlive it */
+			if (sent)
+				kill(-pids[i], SIGKILL);
+			pids[i] = 0;
+			left--;
+			if (done)
+				done(arg, i, st[i]);
 		}
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			break;
-		if (sent && ++waited > 10)
-			kill(-pid, SIGKILL);
-		ppoll(NULL, 0, &tick, unblocked);
+		if (sent && ++waited > kill_after)
+			for (i = 0; i < n; i++)
+				if (pids[i])
+					kill(-pids[i], SIGKILL);
+		if (left)
+			ppoll(NULL, 0, &tick, unblocked);
 	}
-	/* fio's job processes share its group: none may outlive an interrupted run. */
-	if (sent)
-		kill(-pid, SIGKILL);
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int idr_run_spawn(char **const *argvs, const int *outfds, const int *errfds, unsigned int n,
+		  unsigned int kill_after, void (*done)(void *, unsigned int, int), void *arg,
+		  int *st)
+{
+	sigset_t block, old;
+	unsigned int i, started = 0;
+	pid_t *pids = calloc(n ? n : 1, sizeof(*pids));
+	int ret = 0;
+
+	if (!pids)
+		return -ENOMEM;
+	sigemptyset(&block);
+	for (i = 0; i < 3; i++)
+		sigaddset(&block, stop_signals[i]);
+	sigaddset(&block, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	for (i = 0; !stop_sig && i < n; i++, started++) {
+		pids[i] = fork();
+		if (pids[i] == 0)
+			exec_child(argvs[i], outfds[i], errfds[i], &old);
+		if (pids[i] < 0) {
+			ret = -errno;
+			pids[i] = 0;
+			break;
+		}
+		setpgid(pids[i], pids[i]);	/* also here: no window where Ctrl-C reaches it */
+	}
+	/* a child that could not be started stops the others: the caller reports one error */
+	if (ret || stop_sig)
+		for (i = 0; i < started; i++)
+			kill(-pids[i], SIGKILL);
+	wait_children(pids, st, started, kill_after, &old, ret ? NULL : done, arg);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	free(pids);
+	if (!ret && stop_sig)
+		ret = -EINTR;
+	return ret;
 }
 
 static struct idr_fio_call *new_call(struct idr_run *run)
@@ -215,67 +275,92 @@ static struct idr_fio_call *new_call(struct idr_run *run)
 	return &run->calls[run->nr_calls];
 }
 
+/* Run fio with its output into errfd. Returns its exit status, -EINTR or -errno. */
 static int spawn_and_wait(char **argv, int errfd)
 {
-	sigset_t block, old;
-	pid_t pid;
-	int ret;
+	int st = -1, ret = idr_run_spawn(&argv, &errfd, &errfd, 1, 10, NULL, NULL, &st);
 
-	sigemptyset(&block);
-	for (unsigned int i = 0; i < 3; i++)
-		sigaddset(&block, stop_signals[i]);
-	sigaddset(&block, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	if (stop_sig) {
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	/* stopped while it ran: its own exit status (the caller sees the stop) */
+	return st >= 0 ? st : ret;
+}
+
+/* fio's command line for call label: here, or for the host of remote mode (fleet.h). */
+static char **call_argv(struct idr_run *run, const char *label, const struct idr_args *args,
+			bool sidecar, int *ret)
+{
+	char err[512], **v;
+
+	*ret = -ENOMEM;
+	if (!idr_remote_host())
+		return build_argv(run, label, args->v, sidecar);
+	v = idr_remote_argv(run, label, args->v, sidecar, err, sizeof(err));
+	if (!v) {
+		idr_err("%s: %s", run->command, err);
+		*ret = -EINVAL;
+	}
+	return v;
+}
+
+/* Run call c (its label, engine, rep set) to the end. Returns as idr_run_fio. */
+static int run_call(struct idr_run *run, struct idr_fio_call *c, const struct idr_args *args,
+		    bool sidecar)
+{
+	char path[PATH_MAX];
+	int fd, ret;
+
+	if (args->lost)
+		return -E2BIG;
+	/* a fleet host that stopped answering gets nothing more: each call would wait for it */
+	if (idr_remote_gone())
+		return -EHOSTDOWN;
+	c->sidecar = sidecar;
+	c->argv = call_argv(run, c->label, args, sidecar, &ret);
+	if (!c->argv)
+		return ret;
+	idr_run_path(run, c->label, ".err", path, sizeof(path));
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	ret = spawn_and_wait(c->argv, fd);
+	close(fd);
+	c->status = ret;
+	/* a remote call's counters came back in fio's output: into <label>.sidecar */
+	if (ret >= 0 && idr_remote_host())
+		c->sidecar = sidecar && idr_remote_collect(run, c->label) > 0;
+	if (ret > 0 && idr_remote_host() && !stop_sig)
+		idr_remote_failed(run, c->label, ret);
+	if (ret >= 0 && stop_sig)
 		return -EINTR;
-	}
-	pid = fork();
-	if (pid == 0)
-		exec_fio(argv, errfd, &old);
-	if (pid < 0) {
-		ret = -errno;
-	} else {
-		setpgid(pid, pid);	/* also here: no window where Ctrl-C reaches fio */
-		ret = wait_fio(pid, &old);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
 }
 
 int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsigned int rep,
 		const struct idr_args *args, bool sidecar)
 {
-	struct idr_fio_call *c;
-	char path[PATH_MAX];
-	int fd, ret;
+	struct idr_fio_call *c = new_call(run);
+	int ret;
 
-	if (args->lost)
-		return -E2BIG;
-	c = new_call(run);
 	if (!c)
 		return -ENOMEM;
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	snprintf(c->engine, sizeof(c->engine), "%s", engine);
 	c->rep = rep;
-	c->sidecar = sidecar;
-	c->argv = build_argv(run, label, args->v, sidecar);
-	if (!c->argv) {
-		free_argv(c->argv);
-		return -ENOMEM;
-	}
-	idr_run_path(run, label, ".err", path, sizeof(path));
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		free_argv(c->argv);
-		return -errno;
-	}
-	ret = spawn_and_wait(c->argv, fd);
-	close(fd);
-	c->status = ret;
-	run->nr_calls++;
-	if (ret >= 0 && stop_sig)
-		return -EINTR;
+	ret = run_call(run, c, args, sidecar);
+	if (!c->argv)
+		return ret;
+	run->nr_calls++;	/* recorded: part of the run from here on */
+	return ret;
+}
+
+int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_args *args,
+		      bool sidecar)
+{
+	struct idr_fio_call c = { .rep = 0 };
+	int ret;
+
+	snprintf(c.label, sizeof(c.label), "%s", label);
+	ret = run_call(run, &c, args, sidecar);
+	free_argv(c.argv);
 	return ret;
 }
 
@@ -299,12 +384,25 @@ void idr_args_add(struct idr_args *a, const char *fmt, ...)
 	a->v[++a->n] = NULL;
 }
 
+/* The exit status of the recorded call label, or -1. */
+static int call_status(const struct idr_run *run, const char *label)
+{
+	for (unsigned int i = 0; i < run->nr_calls; i++)
+		if (!strcmp(run->calls[i].label, label))
+			return run->calls[i].status;
+	return -1;
+}
+
 void idr_run_said(const struct idr_run *run, const char *label, char *buf, size_t len)
 {
 	char path[PATH_MAX], line[360];
 	FILE *f;
 
 	buf[0] = '\0';
+	if (idr_remote_host()) {
+		idr_remote_why(run, label, call_status(run, label), buf, len);
+		return;
+	}
 	idr_run_path(run, label, ".err", path, sizeof(path));
 	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f)) {
@@ -533,6 +631,12 @@ static int store(struct idr_run *run, const char *target, const char *status,
 		.time_ms = run->started_ms, .status = status, .facts = run->facts,
 	};
 	int ret;
+
+	/* a fleet host's run: filed under the identity and host facts its engines sent */
+	if (idr_remote_host()) {
+		in.host = idr_remote_host()->spec;
+		in.where = idr_remote_where();
+	}
 
 	if (!argv) {
 		snprintf(run->archive_err, sizeof(run->archive_err), "out of memory");

@@ -81,6 +81,26 @@ struct idr_args;
 int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsigned int rep,
 		const struct idr_args *args, bool sidecar);
 
+/*
+ * idr_run_spawn - start argvs[0..n) at once, each in its own process group with stdout
+ * into outfds[i] and stderr into errfds[i], and wait for all. While they run, a stop
+ * signal is passed on to each group as SIGINT, and SIGKILL follows kill_after seconds
+ * later. done(arg, i, status) is called as each ends; st[i] gets its exit status (128 + N
+ * for signal N; untouched for one never started). Returns 0, -EINTR when the run was
+ * stopped (before or while they ran), or -errno when one could not be started (the
+ * others are then killed).
+ */
+int idr_run_spawn(char **const *argvs, const int *outfds, const int *errfds, unsigned int n,
+		  unsigned int kill_after, void (*done)(void *, unsigned int, int), void *arg,
+		  int *st);
+
+/*
+ * idr_run_fio_aside - the same for a call that is not part of the run (a probe): its
+ * files are in the folder, it is neither in the manifest nor archived.
+ */
+int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_args *args,
+		      bool sidecar);
+
 #define IDR_ARGS_MAX 32
 
 /* A command line being built for idr_run_fio: up to IDR_ARGS_MAX arguments. Start it

@@ -15,6 +15,7 @@
 #include "archive/fiojson.h"
 #include "devices.h"
 #include "iodrill.h"
+#include "run/fleet.h"
 #include "run/run.h"
 #include "run/unwritten.h"
 
@@ -236,6 +237,13 @@ int idr_unwritten_check(const struct idr_drill_target *t, const char *job, const
 	int n;
 
 	*u = (struct idr_unwritten){ .dlfeat = -1, .deallocated = -1 };
+	/* a fleet host's TARGET is a path there: nothing here to read (fleet.h) */
+	if (idr_remote_host()) {
+		snprintf(u->why_not, sizeof(u->why_not), "TARGET is on a fleet host: its blocks "
+			 "are not sampled from here");
+		free(offs);
+		return 0;
+	}
 	if (!offs) {
 		snprintf(u->why_not, sizeof(u->why_not), "out of memory");
 		return 0;

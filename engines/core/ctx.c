@@ -12,6 +12,7 @@
 #include "caps.h"
 #include "idr.h"
 #include "idr_build.h"
+#include "remote.h"
 
 int idr_fail(struct thread_data *td, int err, const char *fmt, ...)
 {
@@ -420,7 +421,25 @@ int idr_note_bool(struct idr_ctx *c, const char *key, bool val)
 	return note(c) ?: idr_extra_bool(c->extra, key, val);
 }
 
-/* Build and append this job's sidecar line. Returns 0 or -errno. */
+/*
+ * Under `fio --server` a sidecar file would stay on the server: a job that asks for one
+ * (iodrill's fleet gives sidecar=/dev/null there) also sends the same line, and where it
+ * ran (the host, the target's identity), to the client through fio's own log, which the
+ * server forwards (remote.h). A job without sidecar= sends nothing: a plain client's JSON
+ * stays one document. After the job's CPU window closed: not measured.
+ */
+static void remote_report(struct idr_ctx *c, const char *line)
+{
+	char *where = idr_remote_where_line(c->job.nr_names ? c->job.files[0] : "");
+
+	log_info("%s%s", IDR_REMOTE_SIDECAR, line);
+	if (where)
+		log_info("%s", where);
+	free(where);
+}
+
+/* Build this job's sidecar line; append it to the sidecar file, and send it back from a
+ * server. Returns 0 or -errno. */
 static int write_sidecar(struct idr_ctx *c)
 {
 	const struct idr_caps *caps = idr_caps_find(c->engine);
@@ -447,6 +466,8 @@ static int write_sidecar(struct idr_ctx *c)
 	if (!line)
 		return -ENOMEM;
 	ret = idr_sidecar_append(c->sidecar_fd, line);
+	if (is_backend)
+		remote_report(c, line);
 	free(line);
 	return ret;
 }

@@ -2,11 +2,13 @@
  * target.c - checks on the paths a job names (see target.h).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "target.h"
 
@@ -82,4 +84,19 @@ int idr_path_check(const char *path, int have_size, char *msg, size_t msglen)
 		 "filename=%s does not exist: name an existing file or device, or give size= "
 		 "(or filesize=) so fio creates the file", path);
 	return -ENOENT;
+}
+
+bool idr_path_direct_works(const char *path)
+{
+	void *buf = NULL;
+	bool ok = false;
+	int fd = open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (!posix_memalign(&buf, 4096, 4096))
+		ok = pread(fd, buf, 4096, 0) >= 0;
+	free(buf);
+	close(fd);
+	return ok;
 }

@@ -5,6 +5,7 @@
 #ifndef IDR_CORE_TARGET_H
 #define IDR_CORE_TARGET_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -24,5 +25,12 @@ int idr_path_may_create(const char *path, char *msg, size_t msglen);
  * invent a size. Returns 0, or -EISDIR / -ENOENT with a message in msg.
  */
 int idr_path_check(const char *path, int have_size, char *msg, size_t msglen);
+
+/*
+ * idr_path_direct_works - does an aligned 4 KiB O_DIRECT read of path work? A target that
+ * refuses O_DIRECT (tmpfs before 6.6, some FUSE and network filesystems) is read buffered
+ * by the drill, here and on a fleet's hosts alike.
+ */
+bool idr_path_direct_works(const char *path);
 
 #endif
