@@ -2,7 +2,7 @@
 # `fio --server` processes on loopback addresses, each stopped at exit (also on failure).
 
 IODRILL=$TOP/iodrill
-OLDFIO=${BUILD:-$TOP/build}/tests/bin/oldfio
+OLDFIO=$TOP/${BUILD:-build}/tests/bin/oldfio
 
 # port_free ADDR PORT: nothing listens there (a connect is refused).
 port_free() { ! (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
