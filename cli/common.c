@@ -28,8 +28,9 @@ void idr_err(const char *fmt, ...)
 
 void idr_print_json(FILE *out, struct json_object *o)
 {
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-								 JSON_C_TO_STRING_NOSLASHESCAPE));
+	fprintf(out, "%s\n",
+		json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 int64_t idr_now_ms(void)

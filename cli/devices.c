@@ -186,7 +186,7 @@ static void table_free(struct table *t)
 
 static const char *safe_cell(const struct idr_dev *d, char *buf, size_t len)
 {
-	char why[CELL - 16];	/* a table cell: "unknown: " and the reason */
+	char why[CELL - 16]; /* a table cell: "unknown: " and the reason */
 	enum idr_safe s = idr_dev_safe(d, why, sizeof(why));
 
 	snprintf(buf, len, "%s%s%s", idr_safe_str(s), *why ? ": " : "", why);
@@ -248,16 +248,16 @@ static void nvme_details(const struct idr_devlist *l, const struct idr_dev *d)
 	       or_dash(nv->ctrl), *nv->subsys ? " in " : "", nv->subsys, or_dash(nv->transport),
 	       or_dash(nv->address), nv->numa_node, nv->queue_count);
 	if (nv->identified)
-		snprintf(mdts, sizeof(mdts), ", MDTS %s", nv->mdts_bytes ?
-			 idr_size_str(nv->mdts_bytes, f, sizeof(f)) : "unlimited");
+		snprintf(mdts, sizeof(mdts), ", MDTS %s",
+			 nv->mdts_bytes ? idr_size_str(nv->mdts_bytes, f, sizeof(f)) : "unlimited");
 	printf("%s, max I/O %u KiB\n", mdts, d->blk.max_hw_kb);
 	if (nv->identified) {
 		printf("  LBA formats:");
 		for (i = 0; i < nv->nr_lbaf; i++)
 			printf("%s #%u %s%s", i ? "," : "", i, lbaf_str(&nv->lbaf[i], f, sizeof(f)),
-			       i == nv->lbaf_in_use ? (nv->extended ? " (in use, extended)"
-								    : " (in use)")
-						    : "");
+			       i == nv->lbaf_in_use
+				       ? (nv->extended ? " (in use, extended)" : " (in use)")
+				       : "");
 		printf("\n");
 	} else {
 		printf("  LBA formats, MDTS: unknown (%s)\n", nv->why_not);
@@ -274,8 +274,8 @@ static void nvme_details(const struct idr_devlist *l, const struct idr_dev *d)
 
 static int print_nvme(const struct idr_devlist *l)
 {
-	static const char *const head[] = { "Node", "Generic", "SN", "Model", "NSID",
-					    "Size", "Format", "FW Rev", "Safe to write" };
+	static const char *const head[] = { "Node", "Generic", "SN",	 "Model",	 "NSID",
+					    "Size", "Format",  "FW Rev", "Safe to write" };
 	struct table t = { .nr_cols = 9 };
 	unsigned int i;
 	int ret;
@@ -298,7 +298,7 @@ static int print_nvme(const struct idr_devlist *l)
 
 static int print_others(const struct idr_devlist *l)
 {
-	static const char *const head[] = { "Node", "Kind", "Model / backing file", "SN",
+	static const char *const head[] = { "Node", "Kind",  "Model / backing file", "SN",
 					    "Size", "Block", "Safe to write" };
 	struct table t = { .nr_cols = 7 };
 	unsigned int i, n = 0;
@@ -330,8 +330,7 @@ static void print_notes(const struct idr_devlist *l, bool listing)
 						"nvme driver is not loaded)"
 					      : "");
 	else if (l->nvme_err && l->nvme_err != -ENOENT)
-		printf("\nlibnvme could not scan the NVMe topology: %s.\n",
-		       strerror(-l->nvme_err));
+		printf("\nlibnvme could not scan the NVMe topology: %s.\n", strerror(-l->nvme_err));
 	n = idr_dev_engines(&blank, &l->env, engines, 16);
 	printf("\nEngines for any block device:");
 	for (i = 0; i < n && i < 16; i++)
@@ -358,12 +357,9 @@ static json_object *jstr(const char *s)
 }
 
 static const char *const found_names[] = {
-	[IDR_FOUND_MOUNT] = "mount",
-	[IDR_FOUND_SWAP] = "swap",
-	[IDR_FOUND_HOLDER] = "holder",
-	[IDR_FOUND_BUSY] = "busy",
-	[IDR_FOUND_SIGNATURE] = "signature",
-	[IDR_FOUND_PTABLE] = "partition_table",
+	[IDR_FOUND_MOUNT] = "mount",	     [IDR_FOUND_SWAP] = "swap",
+	[IDR_FOUND_HOLDER] = "holder",	     [IDR_FOUND_BUSY] = "busy",
+	[IDR_FOUND_SIGNATURE] = "signature", [IDR_FOUND_PTABLE] = "partition_table",
 	[IDR_FOUND_UNCHECKED] = "unchecked",
 };
 
@@ -381,8 +377,8 @@ static json_object *json_alias(const struct idr_guard_alias *a)
 	put(o, "relation", json_object_new_string(rel[a->rel]));
 	put(o, "object", jstr(a->both.obj));
 	put(o, "start", json_object_new_int64((int64_t)a->both.start));
-	put(o, "end", a->both.end == IDR_SPAN_END ? NULL
-						  : json_object_new_int64((int64_t)a->both.end));
+	put(o, "end",
+	    a->both.end == IDR_SPAN_END ? NULL : json_object_new_int64((int64_t)a->both.end));
 	return o;
 }
 
@@ -542,7 +538,8 @@ static int identify_paths(const struct idr_scan_opts *o, const struct devices_ar
 		ret = idr_device_identify(o, a->paths[i], &l->v[l->n]);
 		if (ret == -ENOTBLK)
 			idr_err("devices: %s is not a block device or an NVMe generic char device "
-				"(/dev/ngXnY)", a->paths[i]);
+				"(/dev/ngXnY)",
+				a->paths[i]);
 		else if (ret == -ENOENT || ret == -ENODEV)
 			idr_err("devices: %s: no such device (gone, or a typo?)", a->paths[i]);
 		else if (ret)

@@ -5,8 +5,8 @@
  * Each repetition of each engine is one fio run into the run's folder (run.h): its JSON
  * output, its sidecar and its messages stay there together, with the command lines, and
  * the results archive stores them all in one call when the run ends (idr_run_archive),
- * also a failed or interrupted run. Time and CPU come from the engines' sidecar (ns timer, exact CPU of
- * every thread), latency percentiles from fio's JSON, both read through fiojson.h.
+ * also a failed or interrupted run. Time and CPU come from the engines' sidecar (ns timer, exact
+ * CPU of every thread), latency percentiles from fio's JSON, both read through fiojson.h.
  */
 #include <errno.h>
 #include <signal.h>
@@ -79,8 +79,17 @@ const char cmd_drill_help[] =
 	"fio is missing or of another version; 2 on bad input; 128+N on signal N (Ctrl-C:\n"
 	"130), after storing what ran and removing everything else the run made.\n";
 
-enum { OPT_REPS = 256, OPT_IODEPTH, OPT_ENGINES, OPT_TWINS, OPT_SIZE, OPT_PNG, OPT_NO_PNG,
-       OPT_HOST, OPT_HOSTS };
+enum {
+	OPT_REPS = 256,
+	OPT_IODEPTH,
+	OPT_ENGINES,
+	OPT_TWINS,
+	OPT_SIZE,
+	OPT_PNG,
+	OPT_NO_PNG,
+	OPT_HOST,
+	OPT_HOSTS
+};
 
 static const struct option long_opts[] = {
 	{ "reps", required_argument, NULL, OPT_REPS },
@@ -105,7 +114,8 @@ static int size_opt(const char *arg, unsigned long long *out)
 		idr_err("drill: --size %s is not a size (bytes, or with K, M, G)", arg);
 	else if (*out < IDR_TARGET_MIN_BYTES)
 		idr_err("drill: --size %s is too small: the drill reads 1,000 different 4 KiB "
-			"blocks, so at least %llu bytes", arg, IDR_TARGET_MIN_BYTES);
+			"blocks, so at least %llu bytes",
+			arg, IDR_TARGET_MIN_BYTES);
 	return ret ? ret : *out < IDR_TARGET_MIN_BYTES ? -ERANGE : 0;
 }
 
@@ -143,8 +153,11 @@ static int one_opt(int c, const char *arg, void *ctx)
 /* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
 static int parse_opts(int argc, char **argv, struct drill_opts *o)
 {
-	struct idr_cmd_args a = { .cmd = "drill", .help = cmd_drill_help, .opts = long_opts,
-				  .one = one_opt, .ctx = o };
+	struct idr_cmd_args a = { .cmd = "drill",
+				  .help = cmd_drill_help,
+				  .opts = long_opts,
+				  .one = one_opt,
+				  .ctx = o };
 	int ret;
 
 	*o = (struct drill_opts){ .reps = 10, .iodepth = DRILL_IOS, .size = 64ull << 20 };
@@ -182,7 +195,8 @@ static int prepare_job(struct drill *d, char *err, size_t errlen)
 	unsigned int n = 0;
 
 	if (idr_profile_path("drill", src, sizeof(src))) {
-		snprintf(err, errlen, "profiles/drill.fio not found beside iodrill nor installed: "
+		snprintf(err, errlen,
+			 "profiles/drill.fio not found beside iodrill nor installed: "
 			 "run make install, or run ./iodrill from the build tree");
 		return -ENOENT;
 	}
@@ -244,8 +258,10 @@ static void say_unwritten(const struct drill *d)
 	char msg[1024];
 
 	if (!u->checked) {
-		fprintf(stderr, "iodrill: the drill's blocks were not checked for unwritten ones: "
-			"%s\n", u->why_not);
+		fprintf(stderr,
+			"iodrill: the drill's blocks were not checked for unwritten ones: "
+			"%s\n",
+			u->why_not);
 		return;
 	}
 	idr_unwritten_say(u, msg, sizeof(msg));
@@ -267,9 +283,11 @@ static void say_plan(const struct drill *d)
 	idr_target_describe(&d->t, desc, sizeof(desc));
 	fprintf(stderr, "iodrill: drill on %s\n", desc);
 	if (!d->t.direct)
-		fprintf(stderr, "iodrill: %s refuses O_DIRECT: buffered reads; fio drops the "
+		fprintf(stderr,
+			"iodrill: %s refuses O_DIRECT: buffered reads; fio drops the "
 			"file's cached pages before each run (where the filesystem can) and no "
-			"offset repeats\n", d->t.path);
+			"offset repeats\n",
+			d->t.path);
 	if (d->picks.nr_skip) {
 		fprintf(stderr, "iodrill: not in this drill:");
 		for (i = 0; i < d->picks.nr_skip; i++)
@@ -329,8 +347,8 @@ static int load_fio(const char *path, struct idr_fio_run *fr, char *why, size_t 
 }
 
 /* fio's view of a timed run: bytes, and fio's own estimate of the drill's time. */
-static int read_fio(const char *path, struct drill_sample *s, const struct idr_pick *k,
-		    char *why, size_t len)
+static int read_fio(const char *path, struct drill_sample *s, const struct idr_pick *k, char *why,
+		    size_t len)
 {
 	const struct idr_fio_dir *r;
 	struct idr_fio_run fr;
@@ -394,8 +412,7 @@ static int read_sidecar(const char *path, struct drill_sample *s, char *why, siz
  * without one (an older build) adds nothing: the row then shows fio's clat. Returns 0 or
  * -EIO with why (a malformed "lat", or out of memory).
  */
-static int merge_lat(struct drill_row *row, const struct idr_sidecar_job *j, char *why,
-		     size_t len)
+static int merge_lat(struct drill_row *row, const struct idr_sidecar_job *j, char *why, size_t len)
 {
 	struct idr_hist *h = malloc(sizeof(*h));
 	struct idr_lat_meta meta;
@@ -578,7 +595,8 @@ static int setup(struct drill *d, char *err, size_t errlen)
 	if (!ret)
 		ret = idr_engines_pick(&d->t, d->o.engines, d->o.twins, &d->picks, err, errlen);
 	if (!ret && !d->picks.n) {
-		snprintf(err, errlen, "no engine to run on this target (see above why each was "
+		snprintf(err, errlen,
+			 "no engine to run on this target (see above why each was "
 			 "left out)");
 		ret = -ENOENT;
 	}
@@ -666,16 +684,16 @@ int cmd_drill(int argc, char **argv)
 	if (!d)
 		return 1;
 	ret = parse_opts(argc, argv, &d->o);
-	if (ret) {		/* 1: --help printed; < 0: said */
+	if (ret) { /* 1: --help printed; < 0: said */
 		ret = ret > 0 ? 0 : 2;
 	} else if (d->o.fleet.n > 1 || d->o.fleet.from_file) {
-		ret = hosts_run("drill", argc, argv, &d->o.fleet);	/* one iodrill per host */
+		ret = hosts_run("drill", argc, argv, &d->o.fleet); /* one iodrill per host */
 	} else if (idr_fio_check(err, sizeof(err)) ||
 		   idr_run_begin(&d->run, "drill", argc, argv, d->o.keep, err, sizeof(err))) {
 		idr_err("drill: %s", err);
 		ret = 1;
 	} else {
-		ret = -1;	/* on with the drill */
+		ret = -1; /* on with the drill */
 	}
 	if (ret >= 0) {
 		idr_fleet_free(&d->o.fleet);

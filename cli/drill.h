@@ -18,33 +18,33 @@
 
 struct idr_hist;
 
-#define DRILL_IOS 1000		/* reads per drill: profiles/drill.fio's number_ios */
+#define DRILL_IOS 1000 /* reads per drill: profiles/drill.fio's number_ios */
 #define DRILL_BS 4096
 
 struct drill_opts {
-	const char *target;	/* NULL: a new file in the run's folder */
+	const char *target; /* NULL: a new file in the run's folder */
 	unsigned int reps;
-	unsigned int iodepth;	/* for asynchronous engines; synchronous ones run at 1 */
-	const char *engines;	/* comma-separated, or NULL for every one that applies */
-	bool twins;		/* also fio's built-in twins */
+	unsigned int iodepth; /* for asynchronous engines; synchronous ones run at 1 */
+	const char *engines;  /* comma-separated, or NULL for every one that applies */
+	bool twins;	      /* also fio's built-in twins */
 	bool json;
 	bool no_png;
-	const char *png;	/* chart path, or NULL for iodrill-drill-<time>.png */
-	const char *keep;	/* keep the run's folder under this folder */
-	const char *results;	/* --results DIR: the archive to store the run in */
-	bool no_archive;	/* --no-archive */
-	unsigned long long size;	/* of a file iodrill creates */
-	struct idr_fleet fleet;	/* --host, --hosts: where to run (none: here) */
+	const char *png;	 /* chart path, or NULL for iodrill-drill-<time>.png */
+	const char *keep;	 /* keep the run's folder under this folder */
+	const char *results;	 /* --results DIR: the archive to store the run in */
+	bool no_archive;	 /* --no-archive */
+	unsigned long long size; /* of a file iodrill creates */
+	struct idr_fleet fleet;	 /* --host, --hosts: where to run (none: here) */
 };
 
 /* One timed repetition of one engine (the profile's drill job). */
 struct drill_sample {
-	double time_ns;		/* sidecar: first submission to last completion */
-	double cpu_ns;		/* sidecar: every thread the engine ran */
-	double usr_us, sys_us;	/* sidecar: tick-sampled split */
+	double time_ns;	       /* sidecar: first submission to last completion */
+	double cpu_ns;	       /* sidecar: every thread the engine ran */
+	double usr_us, sys_us; /* sidecar: tick-sampled split */
 	double syscalls, ios, bytes;
-	double threads;		/* 1 + the engine's worker threads */
-	double fio_time_ns;	/* fio's latencies: max (async) or sum (sync) */
+	double threads;	    /* 1 + the engine's worker threads */
+	double fio_time_ns; /* fio's latencies: max (async) or sum (sync) */
 };
 
 /*
@@ -53,8 +53,8 @@ struct drill_sample {
  * a time). The engine's histogram is merged into the row's; fio's clat is kept here.
  */
 struct drill_lat_sample {
-	double p50_ns, p99_ns, p999_ns, max_ns;	/* fio's completion latency */
-	double time_ns;		/* the repetition's time: the engine's timer, else fio's */
+	double p50_ns, p99_ns, p999_ns, max_ns; /* fio's completion latency */
+	double time_ns; /* the repetition's time: the engine's timer, else fio's */
 };
 
 /* Which repetitions gave a row's latency. */
@@ -64,22 +64,22 @@ struct drill_row {
 	const struct idr_pick *pick;
 	struct drill_sample *s;
 	unsigned int n;
-	struct drill_lat_sample *l;	/* latency repetitions */
+	struct drill_lat_sample *l; /* latency repetitions */
 	unsigned int nl;
-	struct idr_hist *hist;	/* the engine's per-I/O latencies, merged; NULL: none yet */
-	struct idr_lat_meta lat_meta;	/* batched: some repetition's engine said so */
-	char failed[400];	/* why it failed, "" while it has not */
+	struct idr_hist *hist;	      /* the engine's per-I/O latencies, merged; NULL: none yet */
+	struct idr_lat_meta lat_meta; /* batched: some repetition's engine said so */
+	char failed[400];	      /* why it failed, "" while it has not */
 	/* drill_summarise: medians over the repetitions */
 	double time_us, iqr_us, iops, mbps;
 	double cpu_us_io, usr_pct, sys_pct, syscalls_io, fio_time_us, threads;
-	bool split_known;	/* some tick landed: usr/sys mean something */
+	bool split_known; /* some tick landed: usr/sys mean something */
 	/* latency: the engine's histogram when it has one, else fio's clat (medians of the
 	   repetitions, the largest maximum); lat.count 0 and lat_source NULL when none */
 	struct idr_lat_figs lat;
-	const char *lat_source;	/* "engine histogram", "fio clat" */
+	const char *lat_source; /* "engine histogram", "fio clat" */
 	enum drill_lat_reps lat_reps;
-	double lat_time_max_us;	/* the longest of the repetitions that gave the latency */
-	double fio_p50_us, fio_p99_us;	/* fio's clat in those runs (the twins' table) */
+	double lat_time_max_us;	       /* the longest of the repetitions that gave the latency */
+	double fio_p50_us, fio_p99_us; /* fio's clat in those runs (the twins' table) */
 };
 
 /* drill_lat_reps_of - which repetitions give an engine's latency: its own (asynchronous:
@@ -92,9 +92,9 @@ struct drill {
 	struct idr_drill_target t;
 	struct idr_picks picks;
 	struct drill_row rows[IDR_MAX_PICKS];
-	struct idr_unwritten unwritten;	/* the sample of the drill's blocks read first */
-	char job[PATH_MAX];	/* the profile as run (a copy when a line had to change) */
-	char png[PATH_MAX];	/* the chart written, or "" */
+	struct idr_unwritten unwritten; /* the sample of the drill's blocks read first */
+	char job[PATH_MAX];		/* the profile as run (a copy when a line had to change) */
+	char png[PATH_MAX];		/* the chart written, or "" */
 };
 
 /* drill_summarise - fill each row's medians from its samples. */

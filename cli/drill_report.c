@@ -221,8 +221,8 @@ static bool slower(const struct drill_row *f, const struct drill_row *g, char *w
 	struct idr_change c;
 	bool ret = false;
 
-	if (!a || idr_change(a, times(f, a), a + f->n, times(g, a + f->n), false, IDR_MIN_CHANGE,
-			     &c))
+	if (!a ||
+	    idr_change(a, times(f, a), a + f->n, times(g, a + f->n), false, IDR_MIN_CHANGE, &c))
 		snprintf(why, len, "untested: out of memory");
 	else if (c.verdict == IDR_V_FEW)
 		snprintf(why, len, "too few repetitions to test, n=%u/%u", c.na, c.nb);
@@ -243,24 +243,28 @@ static void finding_time(const struct drill *d, char (*l)[400], unsigned int *n,
 	if (!f)
 		return;
 	if (s && s != f && slower(f, s, why, sizeof(why)))
-		say(l, n, max, "%s finished the 1,000 reads first: %.0f µs, %.1fx faster than sync, "
-		    "the synchronous loop (%.0f µs; %s).", f->pick->name, f->time_us,
-		    s->time_us / f->time_us, s->time_us, why);
+		say(l, n, max,
+		    "%s finished the 1,000 reads first: %.0f µs, %.1fx faster than sync, "
+		    "the synchronous loop (%.0f µs; %s).",
+		    f->pick->name, f->time_us, s->time_us / f->time_us, s->time_us, why);
 	else if (s && s != f)
-		say(l, n, max, "%s finished the 1,000 reads first: %.0f µs; sync, the synchronous "
-		    "loop, took %.0f µs, not clearly more (%s).", f->pick->name, f->time_us,
-		    s->time_us, why);
+		say(l, n, max,
+		    "%s finished the 1,000 reads first: %.0f µs; sync, the synchronous "
+		    "loop, took %.0f µs, not clearly more (%s).",
+		    f->pick->name, f->time_us, s->time_us, why);
 	else
 		say(l, n, max, "%s finished the 1,000 reads first: %.0f µs.", f->pick->name,
 		    f->time_us);
 	if (!g || g == s)
-		return;	/* sync, the runner-up, was just weighed */
+		return; /* sync, the runner-up, was just weighed */
 	if (slower(f, g, why, sizeof(why)))
 		say(l, n, max, "Next: %s, %.0f µs (%.0f%% more time; %s).", g->pick->name,
 		    g->time_us, 100 * (g->time_us / f->time_us - 1), why);
 	else
-		say(l, n, max, "%s (%.0f µs) is not significantly slower than %s (%s): no clear "
-		    "winner between them.", g->pick->name, g->time_us, f->pick->name, why);
+		say(l, n, max,
+		    "%s (%.0f µs) is not significantly slower than %s (%s): no clear "
+		    "winner between them.",
+		    g->pick->name, g->time_us, f->pick->name, why);
 }
 
 /* Where the CPU went: the thriftiest and the costliest engine per read. */
@@ -290,8 +294,10 @@ static void finding_syscalls(const struct drill *d, char (*l)[400], unsigned int
 	const struct drill_row *f = BEST(d, syscalls_io, 1, NULL), *s = find(d, "sync");
 
 	if (f && s && f != s && f->syscalls_io < s->syscalls_io)
-		say(l, n, max, "Fewest system calls: %s, %.3f per read (one call for many reads), "
-		    "against %.2f for sync.", f->pick->name, f->syscalls_io, s->syscalls_io);
+		say(l, n, max,
+		    "Fewest system calls: %s, %.3f per read (one call for many reads), "
+		    "against %.2f for sync.",
+		    f->pick->name, f->syscalls_io, s->syscalls_io);
 }
 
 /*
@@ -305,11 +311,12 @@ static void finding_latency(const struct drill *d, char (*l)[400], unsigned int 
 
 	if (!s || !f || f == s || !lat_shown(s) || !lat_shown(f) || f->lat.p50_ns <= s->lat.p50_ns)
 		return;
-	say(l, n, max, "Latency is not speed: %s's median read took %.0f µs from submission to "
+	say(l, n, max,
+	    "Latency is not speed: %s's median read took %.0f µs from submission to "
 	    "completion with up to %u in flight (%s), sync's %.0f µs one at a time (%s), yet %s "
-	    "finished the 1,000 %.1fx sooner.", f->pick->name, f->lat.p50_ns / 1e3, d->o.iodepth,
-	    f->lat_source, s->lat.p50_ns / 1e3, s->lat_source, f->pick->name,
-	    s->time_us / f->time_us);
+	    "finished the 1,000 %.1fx sooner.",
+	    f->pick->name, f->lat.p50_ns / 1e3, d->o.iodepth, f->lat_source, s->lat.p50_ns / 1e3,
+	    s->lat_source, f->pick->name, s->time_us / f->time_us);
 }
 
 /* Rows whose latency cannot be shown: say why, conclude nothing from them. */
@@ -322,7 +329,8 @@ static void finding_no_latency(const struct drill *d, char (*l)[400], unsigned i
 	for (i = 0; i < d->picks.n; i++) {
 		r = &d->rows[i];
 		if (real(r) && r->lat_source && r->lat.batched)
-			say(l, n, max, "%s's latency is not shown: the engine learned of its "
+			say(l, n, max,
+			    "%s's latency is not shown: the engine learned of its "
 			    "completions only in batches, so a read's time there is its batch's.",
 			    r->pick->name);
 	}
@@ -340,14 +348,18 @@ static void finding_context(const struct drill *d, char (*l)[400], unsigned int 
 	const struct drill_row *z = find(d, "nil");
 
 	if (z)
-		say(l, n, max, "nil touches no device: %.0f µs and %.2f µs of CPU per read are what "
+		say(l, n, max,
+		    "nil touches no device: %.0f µs and %.2f µs of CPU per read are what "
 		    "fio and the iodrill core cost by themselves; every row includes about that.",
 		    z->time_us, z->cpu_us_io);
 	if (in_memory(&d->t))
-		say(l, n, max, "TARGET is in memory (%s): no device is involved, so this is each "
-		    "interface's software cost alone.", d->t.fstype);
+		say(l, n, max,
+		    "TARGET is in memory (%s): no device is involved, so this is each "
+		    "interface's software cost alone.",
+		    d->t.fstype);
 	else if (!d->t.direct)
-		say(l, n, max, "Buffered reads (TARGET refuses O_DIRECT): fio dropped the file's cached "
+		say(l, n, max,
+		    "Buffered reads (TARGET refuses O_DIRECT): fio dropped the file's cached "
 		    "pages before each run and no offset repeats, but every read also paid a copy.");
 }
 
@@ -399,9 +411,10 @@ static void print_unwritten(const struct drill *d, FILE *out)
 	if (!u->checked)
 		fprintf(out, "blocks: not checked for unwritten ones (%s)\n", u->why_not);
 	else if (u->unwritten)
-		fprintf(out, "WARNING: %u of %u sampled blocks are unwritten: reads of them do not "
-			"reach the media (see below; fix: iodrill precondition %s)\n", u->unwritten,
-			u->sampled, d->t.path);
+		fprintf(out,
+			"WARNING: %u of %u sampled blocks are unwritten: reads of them do not "
+			"reach the media (see below; fix: iodrill precondition %s)\n",
+			u->unwritten, u->sampled, d->t.path);
 	else
 		fprintf(out, "blocks: %u of the drill's blocks sampled first, none unwritten\n",
 			u->sampled);
@@ -412,13 +425,15 @@ static void print_header(const struct drill *d, FILE *out)
 	char desc[PATH_MAX * 2 + 256];
 
 	idr_target_describe(&d->t, desc, sizeof(desc));
-	fprintf(out, "iodrill drill: 1,000 random 4 KiB reads submitted at once (iodepth %u; "
-		"synchronous engines 1), %u repetition%s, interleaved\n", d->o.iodepth, d->o.reps,
-		d->o.reps == 1 ? "" : "s");
+	fprintf(out,
+		"iodrill drill: 1,000 random 4 KiB reads submitted at once (iodepth %u; "
+		"synchronous engines 1), %u repetition%s, interleaved\n",
+		d->o.iodepth, d->o.reps, d->o.reps == 1 ? "" : "s");
 	fprintf(out, "target: %s; %s\n", desc,
-		d->t.direct	    ? "O_DIRECT"
-		: in_memory(&d->t) ? "buffered (O_DIRECT refused; the file lives in memory)"
-				    : "buffered (O_DIRECT refused), page cache dropped before each run");
+		d->t.direct ? "O_DIRECT"
+		: in_memory(&d->t)
+			? "buffered (O_DIRECT refused; the file lives in memory)"
+			: "buffered (O_DIRECT refused), page cache dropped before each run");
 	print_unwritten(d, out);
 	fprintf(out, "\n");
 	fprintf(out, "%-16s %9s %7s %9s %8s %9s %5s %5s %8s %7s | %8s %8s %8s %8s  %s\n", "engine",
@@ -485,7 +500,8 @@ static void print_twins(const struct drill *d, FILE *out)
 	const struct drill_row *r, *o;
 	unsigned int i;
 
-	fprintf(out, "\nfio's built-in engines, the same drill. fio times and CPU are whole "
+	fprintf(out,
+		"\nfio's built-in engines, the same drill. fio times and CPU are whole "
 		"milliseconds, so both sides\nare timed here from fio's per-read latencies: the "
 		"slowest read when all go at once, their sum\none at a time. ours/twin < 1: ours "
 		"took less time. p50/p99: fio's clat on both sides, in the\nlatency runs (a "
@@ -503,14 +519,15 @@ static void print_twins(const struct drill *d, FILE *out)
 			continue;
 		}
 		if (!o) {
-			fprintf(out, "%-16s %-10s %9s %9.0f %9s %8s %8.1f %8s %8.1f\n", r->pick->ours,
-				r->pick->name, "-", r->time_us, "-", "-", r->fio_p50_us, "-",
-				r->fio_p99_us);
+			fprintf(out, "%-16s %-10s %9s %9.0f %9s %8s %8.1f %8s %8.1f\n",
+				r->pick->ours, r->pick->name, "-", r->time_us, "-", "-",
+				r->fio_p50_us, "-", r->fio_p99_us);
 			continue;
 		}
-		fprintf(out, "%-16s %-10s %9.0f %9.0f %9.2f %8.1f %8.1f %8.1f %8.1f\n", o->pick->name,
-			r->pick->name, o->fio_time_us, r->time_us, o->fio_time_us / r->time_us,
-			o->fio_p50_us, r->fio_p50_us, o->fio_p99_us, r->fio_p99_us);
+		fprintf(out, "%-16s %-10s %9.0f %9.0f %9.2f %8.1f %8.1f %8.1f %8.1f\n",
+			o->pick->name, r->pick->name, o->fio_time_us, r->time_us,
+			o->fio_time_us / r->time_us, o->fio_p50_us, r->fio_p50_us, o->fio_p99_us,
+			r->fio_p99_us);
 	}
 }
 
@@ -564,14 +581,14 @@ static void lat_json(struct json_object *o, const struct drill_row *r)
 			       json_object_new_string(r->lat_reps == DRILL_LAT_TIMED
 							      ? "timed (job drill)"
 							      : "latency (job drill-latency)"));
-	json_object_object_add(o, "latency_time_max_us", r->nl ? num_or_null(r->lat_time_max_us)
-								 : NULL);
+	json_object_object_add(o, "latency_time_max_us",
+			       r->nl ? num_or_null(r->lat_time_max_us) : NULL);
 	json_object_object_add(o, "fio_clat_p50_us", r->nl ? num_or_null(r->fio_p50_us) : NULL);
 	json_object_object_add(o, "fio_clat_p99_us", r->nl ? num_or_null(r->fio_p99_us) : NULL);
-	json_object_object_add(o, "latency_from", r->lat_meta.from
-			       ? json_object_new_string(r->lat_meta.from) : NULL);
-	json_object_object_add(o, "latency_to", r->lat_meta.to
-			       ? json_object_new_string(r->lat_meta.to) : NULL);
+	json_object_object_add(o, "latency_from",
+			       r->lat_meta.from ? json_object_new_string(r->lat_meta.from) : NULL);
+	json_object_object_add(o, "latency_to",
+			       r->lat_meta.to ? json_object_new_string(r->lat_meta.to) : NULL);
 }
 
 static struct json_object *row_json(const struct drill_row *r)
@@ -584,13 +601,15 @@ static struct json_object *row_json(const struct drill_row *r)
 		json_object_object_add(o, "twin_of", json_object_new_string(r->pick->ours));
 	json_object_object_add(o, "floor", json_object_new_boolean(r->pick->floor));
 	json_object_object_add(o, "repetitions", json_object_new_int((int)r->n));
-	json_object_object_add(o, "failed", r->failed[0] ? json_object_new_string(r->failed) : NULL);
+	json_object_object_add(o, "failed",
+			       r->failed[0] ? json_object_new_string(r->failed) : NULL);
 	if (!r->n)
 		return o;
 	add_num(o, "time_us", r->time_us);
 	add_num(o, "time_iqr_us", r->iqr_us);
-	json_object_object_add(o, "time_source", json_object_new_string(
-		r->pick->builtin ? "fio latencies" : "engine ns timer"));
+	json_object_object_add(o, "time_source",
+			       json_object_new_string(r->pick->builtin ? "fio latencies"
+								       : "engine ns timer"));
 	add_num(o, "iops", r->iops);
 	add_num(o, "mb_per_s", r->mbps);
 	add_num(o, "fio_time_us", r->fio_time_us);
@@ -598,10 +617,10 @@ static struct json_object *row_json(const struct drill_row *r)
 	if (r->pick->builtin)
 		return o;
 	add_num(o, "cpu_us_per_io", r->cpu_us_io);
-	json_object_object_add(o, "usr_pct", r->split_known ? json_object_new_double(r->usr_pct)
-							     : NULL);
-	json_object_object_add(o, "sys_pct", r->split_known ? json_object_new_double(r->sys_pct)
-							     : NULL);
+	json_object_object_add(o, "usr_pct",
+			       r->split_known ? json_object_new_double(r->usr_pct) : NULL);
+	json_object_object_add(o, "sys_pct",
+			       r->split_known ? json_object_new_double(r->sys_pct) : NULL);
 	add_num(o, "syscalls_per_io", r->syscalls_io);
 	json_object_object_add(o, "threads", json_object_new_int((int)r->threads));
 	return o;
@@ -660,8 +679,8 @@ int drill_print_json(const struct drill *d, FILE *out)
 	}
 	json_object_object_add(o, "not_run", a);
 	json_object_object_add(o, "png", d->png[0] ? json_object_new_string(d->png) : NULL);
-	json_object_object_add(o, "run_dir", d->run.keep ? json_object_new_string(d->run.dir)
-							 : NULL);
+	json_object_object_add(o, "run_dir",
+			       d->run.keep ? json_object_new_string(d->run.dir) : NULL);
 	json_object_object_add(o, "archive", idr_run_archive_json(&d->run));
 	idr_print_json(out, o);
 	json_object_put(o);
@@ -682,7 +701,8 @@ int drill_plot(const struct drill *d, const char *png, char *err, size_t errlen)
 	if (!s)
 		return -ENOMEM;
 	idr_plot_quote(png, q, sizeof(q));
-	fprintf(s, "set terminal pngcairo size 1200,560 noenhanced font \",10\"\nset output %s\n", q);
+	fprintf(s, "set terminal pngcairo size 1200,560 noenhanced font \",10\"\nset output %s\n",
+		q);
 	fprintf(s, "$d << EOD\n");
 	for (i = 0; i < d->picks.n; i++) {
 		r = &d->rows[i];
@@ -697,15 +717,17 @@ int drill_plot(const struct drill *d, const char *png, char *err, size_t errlen)
 	snprintf(title, sizeof(title), "iodrill drill: 1,000 random 4 KiB reads, %s %s",
 		 idr_target_kind_name(d->t.kind), d->t.path[0] ? d->t.path : d->t.ngdev);
 	idr_plot_quote(title, q, sizeof(q));
-	fprintf(s, "set multiplot layout 1,2 title %s\n"
-		   "set style fill solid 0.6 border -1\nset boxwidth 0.6\nset grid ytics\n"
-		   "set xtics rotate by -30\nset xrange [-0.6:%u.6]\nset logscale y\n"
-		   "set title \"time for the 1,000 reads, µs, log scale (median; bars: middle half)\"\n"
-		   "plot $d using 0:2:xtic(1) with boxes lc rgb \"#4477aa\" notitle, "
-		   "$d using 0:2:3:4 with yerrorbars lc rgb \"black\" pt -1 notitle\n"
-		   "set title \"CPU per read, µs, log scale (every thread the engine ran)\"\n"
-		   "plot $d using 0:5:xtic(1) with boxes lc rgb \"#cc6677\" notitle\n"
-		   "unset multiplot\n", q, rows ? rows - 1 : 0);
+	fprintf(s,
+		"set multiplot layout 1,2 title %s\n"
+		"set style fill solid 0.6 border -1\nset boxwidth 0.6\nset grid ytics\n"
+		"set xtics rotate by -30\nset xrange [-0.6:%u.6]\nset logscale y\n"
+		"set title \"time for the 1,000 reads, µs, log scale (median; bars: middle half)\"\n"
+		"plot $d using 0:2:xtic(1) with boxes lc rgb \"#4477aa\" notitle, "
+		"$d using 0:2:3:4 with yerrorbars lc rgb \"black\" pt -1 notitle\n"
+		"set title \"CPU per read, µs, log scale (every thread the engine ran)\"\n"
+		"plot $d using 0:5:xtic(1) with boxes lc rgb \"#cc6677\" notitle\n"
+		"unset multiplot\n",
+		q, rows ? rows - 1 : 0);
 	fclose(s);
 	ret = rows ? idr_plot(script, err, errlen) : -EINVAL;
 	if (!rows)

@@ -31,9 +31,9 @@
 #include "run/profile.h"
 #include "run/run.h"
 
-#define PRE_BS (128u << 10)			/* profiles/precondition.fio's bs */
-#define PRE_MIN_CHUNK (256ull << 20)		/* the least a fio run writes */
-#define PRE_MAX_RUNS 100u			/* progress in steps of 1% at most */
+#define PRE_BS (128u << 10)	     /* profiles/precondition.fio's bs */
+#define PRE_MIN_CHUNK (256ull << 20) /* the least a fio run writes */
+#define PRE_MAX_RUNS 100u	     /* progress in steps of 1% at most */
 
 const char cmd_precondition_help[] =
 	"usage: iodrill precondition TARGET [options]\n"
@@ -80,13 +80,13 @@ struct pre_opts {
 struct pre {
 	struct pre_opts o;
 	struct idr_run run;
-	char path[PATH_MAX];		/* what is written: the file or block device */
-	const char *kind;		/* "file", "block device" */
-	unsigned long long total;	/* the target's size */
-	unsigned long long region;	/* bytes to write, from offset 0 */
-	unsigned long long done;	/* written so far */
-	bool direct;			/* O_DIRECT works on path */
-	char engine[PATH_MAX];		/* engines/sync.so */
+	char path[PATH_MAX];	   /* what is written: the file or block device */
+	const char *kind;	   /* "file", "block device" */
+	unsigned long long total;  /* the target's size */
+	unsigned long long region; /* bytes to write, from offset 0 */
+	unsigned long long done;   /* written so far */
+	bool direct;		   /* O_DIRECT works on path */
+	char engine[PATH_MAX];	   /* engines/sync.so */
 	char job[PATH_MAX], tail_job[PATH_MAX];
 	unsigned int runs;
 	char failed[600];
@@ -108,7 +108,8 @@ static int size_opt(const char *name, const char *arg, unsigned long long *out)
 	if (!idr_parse_size(arg, out) && *out >= PRE_BS)
 		return 0;
 	idr_err("precondition: --%s %s is not a size of at least 128K (bytes, or with K, M, G, "
-		"T)", name, arg);
+		"T)",
+		name, arg);
 	return -EINVAL;
 }
 
@@ -132,8 +133,11 @@ static int one_opt(int c, const char *arg, void *ctx)
 /* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
 static int parse_opts(int argc, char **argv, struct pre_opts *o)
 {
-	struct idr_cmd_args a = { .cmd = "precondition", .help = cmd_precondition_help,
-				  .opts = long_opts, .one = one_opt, .ctx = o };
+	struct idr_cmd_args a = { .cmd = "precondition",
+				  .help = cmd_precondition_help,
+				  .opts = long_opts,
+				  .one = one_opt,
+				  .ctx = o };
 	int ret;
 
 	*o = (struct pre_opts){ 0 };
@@ -167,10 +171,13 @@ static int ng_block(struct pre *p, char *err, size_t errlen)
 		snprintf(p->path, sizeof(p->path), "/dev/%s", d->blk.name);
 		p->kind = "block device";
 	} else if (ret != -ENOMEM) {
-		snprintf(err, errlen, "%s is a character device%s: give a file, a block device, or "
-			 "an NVMe generic device with a block device", p->o.target,
+		snprintf(err, errlen,
+			 "%s is a character device%s: give a file, a block device, or "
+			 "an NVMe generic device with a block device",
+			 p->o.target,
 			 !ret && d->safety.target == IDR_TARGET_NG_NODISK
-				 ? " whose namespace has no block device to write through" : "");
+				 ? " whose namespace has no block device to write through"
+				 : "");
 		ret = -ENODEV;
 	}
 	free(d);
@@ -183,8 +190,10 @@ static int resolve(struct pre *p, char *err, size_t errlen)
 	struct stat st;
 
 	if (stat(p->o.target, &st)) {
-		snprintf(err, errlen, "%s: %s: precondition writes an existing file or device and "
-			 "never creates one", p->o.target, strerror(errno));
+		snprintf(err, errlen,
+			 "%s: %s: precondition writes an existing file or device and "
+			 "never creates one",
+			 p->o.target, strerror(errno));
 		return -errno;
 	}
 	snprintf(p->path, sizeof(p->path), "%s", p->o.target);
@@ -217,7 +226,8 @@ static int check_writable(struct pre *p, char *err, size_t errlen)
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot write %.512s: %s%s", p->path, strerror(errno),
 			 errno == EROFS || errno == EACCES || errno == EPERM
-				 ? " (a read-only target cannot be preconditioned)" : "");
+				 ? " (a read-only target cannot be preconditioned)"
+				 : "");
 		return -errno;
 	}
 	if (!strcmp(p->kind, "block device") &&
@@ -237,8 +247,10 @@ static int check_writable(struct pre *p, char *err, size_t errlen)
 	if (dfd >= 0)
 		close(dfd);
 	if (p->total < PRE_BS) {
-		snprintf(err, errlen, "%.512s holds %llu bytes: nothing for the drill to read "
-			 "(it needs at least 1,000 blocks of 4 KiB)", p->path, p->total);
+		snprintf(err, errlen,
+			 "%.512s holds %llu bytes: nothing for the drill to read "
+			 "(it needs at least 1,000 blocks of 4 KiB)",
+			 p->path, p->total);
 		return -EINVAL;
 	}
 	return 0;
@@ -257,7 +269,8 @@ static int prepare_jobs(struct pre *p, char *err, size_t errlen)
 
 	if (idr_profile_path("precondition", src, sizeof(src)) ||
 	    idr_engine_path("sync", p->engine, sizeof(p->engine))) {
-		snprintf(err, errlen, "profiles/precondition.fio or engines/sync.so not found "
+		snprintf(err, errlen,
+			 "profiles/precondition.fio or engines/sync.so not found "
 			 "beside iodrill nor installed: run make, or make install");
 		return -ENOPKG;
 	}
@@ -302,9 +315,10 @@ static int check_written(struct pre *p, const char *label, unsigned long long by
 		return 0;
 	/* fio's own refusals (a mounted device) end the job with exit status 0: its words */
 	idr_run_said(&p->run, label, said, sizeof(said));
-	snprintf(p->failed, sizeof(p->failed), "fio wrote %llu of %llu bytes at offset %llu "
-		 "(error %d)%s%s", (unsigned long long)wrote, bytes, p->done, error,
-		 said[0] ? ": " : "", said);
+	snprintf(p->failed, sizeof(p->failed),
+		 "fio wrote %llu of %llu bytes at offset %llu "
+		 "(error %d)%s%s",
+		 (unsigned long long)wrote, bytes, p->done, error, said[0] ? ": " : "", said);
 	return -EIO;
 }
 
@@ -328,8 +342,10 @@ static int write_piece(struct pre *p, unsigned long long bytes, const char *job)
 		return st;
 	if (st) {
 		idr_run_said(&p->run, label, said, sizeof(said));
-		snprintf(p->failed, sizeof(p->failed), "%s", st < 0 ? strerror(-st)
-			 : said[0] ? said : "fio failed (no message)");
+		snprintf(p->failed, sizeof(p->failed), "%s",
+			 st < 0	   ? strerror(-st)
+			 : said[0] ? said
+				   : "fio failed (no message)");
 		return -EIO;
 	}
 	if (check_written(p, label, bytes))
@@ -385,7 +401,8 @@ static void say_override(const struct pre *p)
 	if (n && v[n - 1] == '.')
 		n--;
 	idr_err("precondition: to destroy what is on it: iodrill precondition %s "
-		"--allow-overwrite %.*s", p->o.target, n, v);
+		"--allow-overwrite %.*s",
+		p->o.target, n, v);
 }
 
 /* ---- the command ---------------------------------------------------------------------- */
@@ -402,8 +419,9 @@ static void record_facts(struct pre *p)
 	json_object_object_add(f, "region_bytes", json_object_new_int64((int64_t)p->region));
 	json_object_object_add(f, "direct", json_object_new_boolean(p->direct));
 	json_object_object_add(f, "bs", json_object_new_int((int)PRE_BS));
-	json_object_object_add(f, "data", json_object_new_string("random, new for every write "
-								 "(refill_buffers)"));
+	json_object_object_add(f, "data",
+			       json_object_new_string("random, new for every write "
+						      "(refill_buffers)"));
 }
 
 static void report(struct pre *p, int64_t ms)
@@ -412,8 +430,9 @@ static void report(struct pre *p, int64_t ms)
 
 	if (!p->o.json) {
 		printf("iodrill precondition: wrote %llu of %llu bytes of %s (%s) sequentially, in "
-		       "128 KiB writes of random data, %u fio run%s, %.1f s\n", p->done, p->region,
-		       p->path, p->kind, p->runs, p->runs == 1 ? "" : "s", (double)ms / 1e3);
+		       "128 KiB writes of random data, %u fio run%s, %.1f s\n",
+		       p->done, p->region, p->path, p->kind, p->runs, p->runs == 1 ? "" : "s",
+		       (double)ms / 1e3);
 		return;
 	}
 	o = json_object_new_object();
@@ -421,8 +440,8 @@ static void report(struct pre *p, int64_t ms)
 	json_object_object_add(o, "facts", json_object_get(p->run.facts));
 	json_object_object_add(o, "written_bytes", json_object_new_int64((int64_t)p->done));
 	json_object_object_add(o, "fio_runs", json_object_new_int((int)p->runs));
-	json_object_object_add(o, "failed", p->failed[0] ? json_object_new_string(p->failed)
-							 : NULL);
+	json_object_object_add(o, "failed",
+			       p->failed[0] ? json_object_new_string(p->failed) : NULL);
 	json_object_object_add(o, "archive", idr_run_archive_json(&p->run));
 	idr_print_json(stdout, o);
 	json_object_put(o);
@@ -466,11 +485,13 @@ static int run(struct pre *p)
 	}
 	if (ret) {
 		idr_err("precondition: %s", err);
-		return ret == -ENOPKG ? 1 : 2;	/* an incomplete build, else bad input */
+		return ret == -ENOPKG ? 1 : 2; /* an incomplete build, else bad input */
 	}
 	record_facts(p);
-	fprintf(stderr, "iodrill: precondition: writing %llu bytes of %s (%s), sequentially; "
-		"run folder %s\n", p->region, p->path, p->kind, p->run.dir);
+	fprintf(stderr,
+		"iodrill: precondition: writing %llu bytes of %s (%s), sequentially; "
+		"run folder %s\n",
+		p->region, p->path, p->kind, p->run.dir);
 	t0 = idr_now_ms();
 	return finish(p, write_all(p), t0);
 }

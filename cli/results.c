@@ -70,26 +70,25 @@ const char cmd_results_help[] =
 /* ---- options ---------------------------------------------------------------------------- */
 
 static const struct option longopts[] = {
-	{ "results", required_argument, NULL, 'R' },	{ "json", no_argument, NULL, 'j' },
-	{ "target", required_argument, NULL, 't' },	{ "kind", required_argument, NULL, 'k' },
-	{ "sidecar", required_argument, NULL, 's' },	{ "label", required_argument, NULL, 'l' },
-	{ "time", required_argument, NULL, 'T' },	{ "status", required_argument, NULL, 'S' },
-	{ "note", required_argument, NULL, 'n' },	{ "since", required_argument, NULL, 'a' },
-	{ "until", required_argument, NULL, 'b' },	{ "min-change", required_argument, NULL, 'm' },
-	{ "output", required_argument, NULL, 'o' },	{ "metric", required_argument, NULL, 'M' },
-	{ "sweep", no_argument, NULL, 'w' },		{ "engines", no_argument, NULL, 'e' },
-	{ "host", required_argument, NULL, 'H' },
-	{ NULL, 0, NULL, 0 },
+	{ "results", required_argument, NULL, 'R' }, { "json", no_argument, NULL, 'j' },
+	{ "target", required_argument, NULL, 't' },  { "kind", required_argument, NULL, 'k' },
+	{ "sidecar", required_argument, NULL, 's' }, { "label", required_argument, NULL, 'l' },
+	{ "time", required_argument, NULL, 'T' },    { "status", required_argument, NULL, 'S' },
+	{ "note", required_argument, NULL, 'n' },    { "since", required_argument, NULL, 'a' },
+	{ "until", required_argument, NULL, 'b' },   { "min-change", required_argument, NULL, 'm' },
+	{ "output", required_argument, NULL, 'o' },  { "metric", required_argument, NULL, 'M' },
+	{ "sweep", no_argument, NULL, 'w' },	     { "engines", no_argument, NULL, 'e' },
+	{ "host", required_argument, NULL, 'H' },    { NULL, 0, NULL, 0 },
 };
 
 static const struct {
 	int c;
 	unsigned int bit;
 } opt_bits[] = {
-	{ 'R', OPT_RESULTS }, { 'j', OPT_JSON },	{ 't', OPT_TARGET },	{ 'k', OPT_KIND },
-	{ 's', OPT_SIDECAR }, { 'l', OPT_LABEL },	{ 'T', OPT_TIME },	{ 'S', OPT_STATUS },
-	{ 'n', OPT_NOTE },    { 'a', OPT_SINCE },	{ 'b', OPT_UNTIL },	{ 'm', OPT_MIN_CHANGE },
-	{ 'o', OPT_OUTPUT },  { 'M', OPT_METRIC },	{ 'w', OPT_SWEEP },	{ 'e', OPT_ENGINES },
+	{ 'R', OPT_RESULTS }, { 'j', OPT_JSON },   { 't', OPT_TARGET }, { 'k', OPT_KIND },
+	{ 's', OPT_SIDECAR }, { 'l', OPT_LABEL },  { 'T', OPT_TIME },	{ 'S', OPT_STATUS },
+	{ 'n', OPT_NOTE },    { 'a', OPT_SINCE },  { 'b', OPT_UNTIL },	{ 'm', OPT_MIN_CHANGE },
+	{ 'o', OPT_OUTPUT },  { 'M', OPT_METRIC }, { 'w', OPT_SWEEP },	{ 'e', OPT_ENGINES },
 	{ 'H', OPT_HOST },
 };
 
@@ -129,23 +128,53 @@ static int add_listed(const char **list, unsigned int *nr, const char *v, const 
 static int take_opt(int c, struct ropts *o)
 {
 	switch (c) {
-	case 'R': return 0;	/* resolved once every option is read */
-	case 'j': o->json = 1; return 0;
-	case 't': o->target = optarg; return 0;
-	case 'k': o->kind = optarg; return 0;
-	case 's': return add_listed(o->sidecars, &o->nr_sidecars, optarg, "sidecar");
-	case 'l': return add_listed(o->labels, &o->nr_labels, optarg, "label");
-	case 'T': o->time = optarg; return 0;
-	case 'S': o->status = optarg; return 0;
-	case 'n': o->note = optarg; return 0;
-	case 'a': o->since = optarg; return 0;
-	case 'b': o->until = optarg; return 0;
-	case 'm': return percent(optarg, "min-change", &o->min_change);
-	case 'o': o->output = optarg; return 0;
-	case 'M': o->metric = optarg; return 0;
-	case 'w': o->sweep = 1; return 0;
-	case 'e': o->engines = 1; return 0;
-	case 'H': o->host = optarg; return 0;
+	case 'R':
+		return 0; /* resolved once every option is read */
+	case 'j':
+		o->json = 1;
+		return 0;
+	case 't':
+		o->target = optarg;
+		return 0;
+	case 'k':
+		o->kind = optarg;
+		return 0;
+	case 's':
+		return add_listed(o->sidecars, &o->nr_sidecars, optarg, "sidecar");
+	case 'l':
+		return add_listed(o->labels, &o->nr_labels, optarg, "label");
+	case 'T':
+		o->time = optarg;
+		return 0;
+	case 'S':
+		o->status = optarg;
+		return 0;
+	case 'n':
+		o->note = optarg;
+		return 0;
+	case 'a':
+		o->since = optarg;
+		return 0;
+	case 'b':
+		o->until = optarg;
+		return 0;
+	case 'm':
+		return percent(optarg, "min-change", &o->min_change);
+	case 'o':
+		o->output = optarg;
+		return 0;
+	case 'M':
+		o->metric = optarg;
+		return 0;
+	case 'w':
+		o->sweep = 1;
+		return 0;
+	case 'e':
+		o->engines = 1;
+		return 0;
+	case 'H':
+		o->host = optarg;
+		return 0;
 	}
 	return 2;
 }
@@ -156,8 +185,8 @@ static int check_allowed(int c, unsigned int allowed, const char *sub)
 
 	for (i = 0; i < sizeof(opt_bits) / sizeof(opt_bits[0]); i++)
 		if (opt_bits[i].c == c && !(opt_bits[i].bit & allowed)) {
-			idr_err("results %s: --%s does not apply here ('iodrill help results')", sub,
-				opt_name(c));
+			idr_err("results %s: --%s does not apply here ('iodrill help results')",
+				sub, opt_name(c));
 			return 2;
 		}
 	return 0;
@@ -189,7 +218,7 @@ int results_parse_opts(int argc, char **argv, unsigned int allowed, struct ropts
 		idr_err("results %s: takes no '-- COMMAND'", o->sub);
 		return 2;
 	}
-	optind = 0;	/* glibc: start over, this is a fresh argv */
+	optind = 0; /* glibc: start over, this is a fresh argv */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		if (c == '?' || c == ':') {
@@ -270,8 +299,11 @@ int results_when(const char *s, int64_t now_ms, int64_t *ms)
 	}
 	if (sscanf(s, "%lf%c%n", &v, &unit, &n) == 2 && !s[n] && v >= 0 && strchr("mhdw", unit) &&
 	    !strchr(s, '-')) {
-		*ms = now_ms - (int64_t)(v * 1000 * (unit == 'm' ? 60 : unit == 'h' ? 3600
-						       : unit == 'd' ? 86400 : 604800));
+		*ms = now_ms - (int64_t)(v * 1000 *
+					 (unit == 'm'	? 60
+					  : unit == 'h' ? 3600
+					  : unit == 'd' ? 86400
+							: 604800));
 		return 0;
 	}
 	n = 0;
@@ -296,8 +328,7 @@ int results_when(const char *s, int64_t now_ms, int64_t *ms)
 	return 0;
 }
 
-int results_load_run(const struct idr_archive_index *idx, const char *name,
-		     struct idr_result *r)
+int results_load_run(const struct idr_archive_index *idx, const char *name, struct idr_result *r)
 {
 	const struct idr_archive_run *run;
 	char path[4200], err[1024];
@@ -424,7 +455,9 @@ static void summarize(const struct idr_archive_index *idx, const struct idr_arch
 		int seen = 0;
 
 		for (k = 0; k < n; k++)
-			seen |= !strcmp(json_object_get_string(json_object_array_get_idx(engines, k)), e);
+			seen |= !strcmp(json_object_get_string(
+						json_object_array_get_idx(engines, k)),
+					e);
 		if (!seen) {
 			n = strlen(l->engines);
 			snprintf(l->engines + n, sizeof(l->engines) - n, "%s%s", n ? "," : "", e);
@@ -437,8 +470,8 @@ static void summarize(const struct idr_archive_index *idx, const struct idr_arch
 		}
 	}
 	if (best >= 0)
-		snprintf(l->best, sizeof(l->best), "top %s IOPS (%s)", fmt_si(best, iops, sizeof(iops)),
-			 best_engine);
+		snprintf(l->best, sizeof(l->best), "top %s IOPS (%s)",
+			 fmt_si(best, iops, sizeof(iops)), best_engine);
 	json_object_object_add(jr, "status", json_object_new_string(r.status));
 	json_object_object_add(jr, "engines", engines);
 	json_object_object_add(jr, "jobs", json_object_new_int((int)r.nr_jobs));
@@ -467,11 +500,11 @@ static bool on_host(const struct idr_archive_index *idx, const struct idr_archiv
 }
 
 /* Has device dev a run made on host (any run when host is NULL)? */
-static bool device_on_host(const struct idr_archive_index *idx, const char *dev,
-			   const char *host)
+static bool device_on_host(const struct idr_archive_index *idx, const char *dev, const char *host)
 {
 	for (unsigned int i = 0; i < idx->nr; i++)
-		if (!strcmp(idx->runs[i].device, dev) && (!host || on_host(idx, &idx->runs[i], host)))
+		if (!strcmp(idx->runs[i].device, dev) &&
+		    (!host || on_host(idx, &idx->runs[i], host)))
 			return true;
 	return !host;
 }
@@ -494,7 +527,8 @@ static void list_device(const struct idr_archive_index *idx, const char *dev, in
 	} else {
 		json_object_object_add(jd, "description",
 				       json_object_new_string(idr_json_str(d, "description")));
-		json_object_object_add(jd, "type", json_object_new_string(idr_json_str(d, "type") ?: ""));
+		json_object_object_add(jd, "type",
+				       json_object_new_string(idr_json_str(d, "type") ?: ""));
 		if (!json)
 			printf("%s  %s\n", dev, idr_json_str(d, "description"));
 	}
@@ -507,8 +541,9 @@ static void list_device(const struct idr_archive_index *idx, const char *dev, in
 		jr = json_object_new_object();
 		idr_archive_run_path(idx, run, path, sizeof(path));
 		json_object_object_add(jr, "id", json_object_new_string(run->id));
-		json_object_object_add(jr, "time", json_object_new_string(
-			idr_time_iso(run->time_ms, when, sizeof(when))));
+		json_object_object_add(jr, "time",
+				       json_object_new_string(
+					       idr_time_iso(run->time_ms, when, sizeof(when))));
 		json_object_object_add(jr, "kind", json_object_new_string(run->kind));
 		json_object_object_add(jr, "path", json_object_new_string(path));
 		summarize(idx, run, &l, jr);
@@ -517,7 +552,8 @@ static void list_device(const struct idr_archive_index *idx, const char *dev, in
 		if (json)
 			continue;
 		if (l.err[0])
-			printf("  %s  unreadable: %s\n", run->id, strstr(l.err, ": ") ? strstr(l.err, ": ") + 2 : l.err);
+			printf("  %s  unreadable: %s\n", run->id,
+			       strstr(l.err, ": ") ? strstr(l.err, ": ") + 2 : l.err);
 		else
 			printf("  %s  %-9s %-11s %3u job%s  %-24s %s%s%s\n", run->id, run->kind,
 			       l.status, l.jobs, l.jobs == 1 ? " " : "s", l.engines, l.best,
@@ -559,7 +595,8 @@ static int list(struct ropts *o)
 	json_object_object_add(top, "stale_temp_files", json_object_new_int((int)idx.nr_stale));
 	if (!idx.nr_devices && !o->json)
 		idr_err("the results archive %s is empty: runs are stored by iodrill drill, iodrill "
-			"tune and iodrill results add", o->dir);
+			"tune and iodrill results add",
+			o->dir);
 	/* devices in the order of their newest run, then those without runs */
 	for (i = 0; i < idx.nr; i++) {
 		const char *dev = idx.runs[i].device;
@@ -586,8 +623,8 @@ static int list(struct ropts *o)
 	if (o->json)
 		idr_print_json(stdout, top);
 	if (bad)
-		idr_err("results: %d file%s in %s could not be read (shown as unreadable above)", bad,
-			bad == 1 ? "" : "s", o->dir);
+		idr_err("results: %d file%s in %s could not be read (shown as unreadable above)",
+			bad, bad == 1 ? "" : "s", o->dir);
 	if (idx.nr_stale && !o->json)
 		idr_err("results: %u temporary file%s in %s left by writers that did not finish "
 			"(never read as results; safe to delete when no run is being stored)",
@@ -607,15 +644,17 @@ static struct json_object *dir_json(const struct idr_result_job *j, int d)
 	json_object_object_add(o, "ios", json_object_new_int64((int64_t)fd->total_ios));
 	json_object_object_add(o, "bytes", json_object_new_int64((int64_t)fd->io_bytes));
 	json_object_object_add(o, "iops", jnum(j->iops[d]));
-	json_object_object_add(o, "mb_s", jnum(j->elapsed_s > 0 ? (double)fd->io_bytes / 1e6 /
-								    j->elapsed_s : NAN));
+	json_object_object_add(o, "mb_s",
+			       jnum(j->elapsed_s > 0 ? (double)fd->io_bytes / 1e6 / j->elapsed_s
+						     : NAN));
 	json_object_object_add(o, "p50_us", jnum(job_pct_ns(j, d, 50) / 1e3));
 	json_object_object_add(o, "p99_us", jnum(job_pct_ns(j, d, 99) / 1e3));
 	json_object_object_add(o, "p99_9_us", jnum(job_pct_ns(j, d, 99.9) / 1e3));
 	json_object_object_add(o, "max_us", jnum(job_pct_ns(j, d, 100) / 1e3));
 	json_object_object_add(o, "latency_source", json_object_new_string(job_lat_source(j, d)));
-	json_object_object_add(o, "latency_count", j->lat[d].count
-			       ? json_object_new_int64((int64_t)j->lat[d].count) : NULL);
+	json_object_object_add(o, "latency_count",
+			       j->lat[d].count ? json_object_new_int64((int64_t)j->lat[d].count)
+					       : NULL);
 	json_object_object_add(o, "iops_rel_sd", jnum(j->iops_rel_sd[d]));
 	return o;
 }
@@ -649,11 +688,14 @@ static struct json_object *job_json(const struct idr_result_job *j)
 		c = json_object_new_object();
 		json_object_object_add(c, "ios", json_object_new_int64((int64_t)j->sc.ios));
 		json_object_object_add(c, "errors", json_object_new_int64((int64_t)j->sc.errors));
-		json_object_object_add(c, "short_ios", json_object_new_int64((int64_t)j->sc.short_ios));
-		json_object_object_add(c, "syscalls", json_object_new_int64((int64_t)j->sc.syscalls));
+		json_object_object_add(c, "short_ios",
+				       json_object_new_int64((int64_t)j->sc.short_ios));
+		json_object_object_add(c, "syscalls",
+				       json_object_new_int64((int64_t)j->sc.syscalls));
 		json_object_object_add(c, "busy", json_object_new_int64((int64_t)j->sc.busy));
 		json_object_object_add(c, "eintr", json_object_new_int64((int64_t)j->sc.eintr));
-		json_object_object_add(c, "elapsed_ns", json_object_new_int64((int64_t)j->sc.elapsed_ns));
+		json_object_object_add(c, "elapsed_ns",
+				       json_object_new_int64((int64_t)j->sc.elapsed_ns));
 		json_object_object_add(c, "cpu_ns", json_object_new_int64((int64_t)j->sc.cpu_ns));
 		json_object_object_add(c, "workers", json_object_new_int64((int64_t)j->sc.workers));
 		json_object_object_add(o, "counters", c);
@@ -667,7 +709,8 @@ static void show_engines(const struct idr_result *r)
 	size_t i;
 
 	for (i = 0; engines && json_object_is_type(engines, json_type_array) &&
-		    i < json_object_array_length(engines); i++) {
+		    i < json_object_array_length(engines);
+	     i++) {
 		struct json_object *e = json_object_array_get_idx(engines, i);
 		struct json_object *facts = idr_json_get(e, "facts");
 
@@ -677,8 +720,10 @@ static void show_engines(const struct idr_result *r)
 			printf(" (fio's built-in)");
 		if (facts && json_object_is_type(facts, json_type_object) &&
 		    json_object_object_length(facts))
-			printf(", facts %s", json_object_to_json_string_ext(facts, JSON_C_TO_STRING_PLAIN |
-									 JSON_C_TO_STRING_NOSLASHESCAPE));
+			printf(", facts %s",
+			       json_object_to_json_string_ext(facts,
+							      JSON_C_TO_STRING_PLAIN |
+								      JSON_C_TO_STRING_NOSLASHESCAPE));
 		if (idr_json_get(e, "differs_between_jobs"))
 			printf(" (differs between jobs)");
 		printf("\n");
@@ -695,8 +740,9 @@ static void show_header(const struct idr_result *r, const char *path)
 	printf("%-10s %s (archived %s)\n", "time", idr_time_iso(r->time_ms, when, sizeof(when)),
 	       idr_result_prov_str(r, "archived") ?: "?");
 	printf("%-10s", "command");
-	for (i = 0; cmd && json_object_is_type(cmd, json_type_array) &&
-		    i < json_object_array_length(cmd); i++)
+	for (i = 0;
+	     cmd && json_object_is_type(cmd, json_type_array) && i < json_object_array_length(cmd);
+	     i++)
 		printf(" %s", json_object_get_string(json_object_array_get_idx(cmd, i)));
 	printf("%s\n", cmd ? "" : " (not recorded)");
 	if (idr_result_prov_str(r, "note"))
@@ -727,8 +773,10 @@ static void show_lat(const struct idr_result_job *j, int d)
 
 	for (i = 0; i < 4; i++)
 		printf(" %8s", fmt_us(job_pct_ns(j, d, pcts[i]), b, sizeof(b)));
-	printf(" %-6s", !src ? "" : !strcmp(src, "batched") ? "batch"
-				  : !strcmp(src, "fio clat") ? "fio" : "engine");
+	printf(" %-6s", !src			   ? ""
+			: !strcmp(src, "batched")  ? "batch"
+			: !strcmp(src, "fio clat") ? "fio"
+						   : "engine");
 }
 
 static void show_row(const struct idr_result_job *j, int d, int first)
@@ -737,16 +785,17 @@ static void show_row(const struct idr_result_job *j, int d, int first)
 	char a[32], b[32], f[32], g[32], name[80];
 
 	snprintf(name, sizeof(name), "%s%s", j->fio->name, j->occurrence ? "'" : "");
-	printf("%-14s %-18s %-9s %5s %5u %-5s %9s%s %8s", first ? j->engine : "",
-	       first ? name : "", first ? j->rw : "", first ? j->bs : "", j->iodepth, dir_name[d],
+	printf("%-14s %-18s %-9s %5s %5u %-5s %9s%s %8s", first ? j->engine : "", first ? name : "",
+	       first ? j->rw : "", first ? j->bs : "", j->iodepth, dir_name[d],
 	       fmt_si(j->iops[d], a, sizeof(a)), j->sc_lines ? " " : "*",
 	       fmt_num(j->elapsed_s > 0 ? (double)fd->io_bytes / 1e6 / j->elapsed_s : NAN, "%.1f",
 		       b, sizeof(b)));
 	show_lat(j, d);
 	printf(" %8s%s %7s %s\n", fmt_num(j->cpu_us_per_io, "%.3f", f, sizeof(f)),
 	       j->sc_lines ? " " : "*", fmt_num(j->syscalls_per_io, "%.2f", g, sizeof(g)),
-	       j->fio->error ? strerror(j->fio->error)
-	       : j->sc_lines && j->sc.errors ? "I/O errors" : "");
+	       j->fio->error		     ? strerror(j->fio->error)
+	       : j->sc_lines && j->sc.errors ? "I/O errors"
+					     : "");
 }
 
 static void show_table(const struct idr_result *r)
@@ -847,8 +896,8 @@ static int add(struct ropts *o)
 	if ((o->nr_sidecars && o->nr_sidecars != (unsigned int)o->nargs) ||
 	    (o->nr_labels && o->nr_labels != (unsigned int)o->nargs)) {
 		idr_err("results add: give one --sidecar (and --label) per fio output, in the same "
-			"order, or none (%d outputs, %u sidecars, %u labels)", o->nargs,
-			o->nr_sidecars, o->nr_labels);
+			"order, or none (%d outputs, %u sidecars, %u labels)",
+			o->nargs, o->nr_sidecars, o->nr_labels);
 		return 2;
 	}
 	if (o->time && results_when(o->time, 0, &ms)) {

@@ -31,21 +31,21 @@ enum {
 	OPT_HOST = 1 << 16,
 };
 
-#define MAX_LISTED 256	/* --sidecar / --label given at most this many times */
+#define MAX_LISTED 256 /* --sidecar / --label given at most this many times */
 
 struct ropts {
-	const char *sub;	/* the subcommand */
-	char dir[4096];		/* the archive, resolved */
+	const char *sub; /* the subcommand */
+	char dir[4096];	 /* the archive, resolved */
 	int json;
 	const char *target, *kind, *time, *status, *note, *since, *until, *output, *metric;
 	int sweep, engines;
-	const char *host;	/* list --host H: only runs made on host H */
-	double min_change;	/* compare: a fraction, 0.05 = 5% */
+	const char *host;  /* list --host H: only runs made on host H */
+	double min_change; /* compare: a fraction, 0.05 = 5% */
 	const char *sidecars[MAX_LISTED], *labels[MAX_LISTED];
 	unsigned int nr_sidecars, nr_labels;
-	int nargs;		/* positional arguments */
+	int nargs; /* positional arguments */
 	char **args;
-	int cmd_argc;		/* after "--": the command line that made the run (add) */
+	int cmd_argc; /* after "--": the command line that made the run (add) */
 	char **cmd_argv;
 };
 
@@ -65,8 +65,7 @@ int results_when(const char *s, int64_t now_ms, int64_t *ms);
  * results_load_run - the run a user named: a result file's path, or a run in the index.
  * Returns 0 with r loaded, or 1 with the message printed.
  */
-int results_load_run(const struct idr_archive_index *idx, const char *name,
-		     struct idr_result *r);
+int results_load_run(const struct idr_archive_index *idx, const char *name, struct idr_result *r);
 
 /* Numbers for tables: 566.1k, 1.61M; a latency in µs; "-" for NaN. Return buf. */
 char *fmt_si(double v, char *buf, size_t len);

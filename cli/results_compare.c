@@ -26,7 +26,7 @@
 /* ---- what changes the meaning ------------------------------------------------------------ */
 
 struct warnings {
-	struct json_object *list;	/* [{"what", "a", "b"}] */
+	struct json_object *list; /* [{"what", "a", "b"}] */
 };
 
 static void warn(struct warnings *w, const char *what, const char *a, const char *b)
@@ -47,7 +47,7 @@ static const char *text(struct json_object *v)
 	if (json_object_is_type(v, json_type_string))
 		return json_object_get_string(v);
 	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-						 JSON_C_TO_STRING_NOSLASHESCAPE);
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
 static void diff_value(struct warnings *w, const char *what, struct json_object *a,
@@ -60,7 +60,7 @@ static void diff_value(struct warnings *w, const char *what, struct json_object 
 		return;
 	if (ta && tb && !strcmp(ta, tb))
 		return;
-	copy = ta ? strdup(ta) : NULL;	/* json-c reuses the buffer of a's text for b's */
+	copy = ta ? strdup(ta) : NULL; /* json-c reuses the buffer of a's text for b's */
 	warn(w, what, copy ? copy : ta, tb);
 	free(copy);
 }
@@ -104,7 +104,7 @@ struct keydiff {
 	struct json_object *a, *b;
 	const char *prefix;
 	const char *const *skip;
-	bool setup_only;	/* numbers are what a run did, not how it was set up */
+	bool setup_only; /* numbers are what a run did, not how it was set up */
 };
 
 static bool is_number(struct json_object *v)
@@ -151,10 +151,11 @@ static void diff_facts(struct warnings *w, const char *prefix, struct json_objec
 }
 
 /* Device facts that do not change a number's meaning: the name it had today, its size... */
-static const char *const device_noise[] = { "kernel_name", "size_bytes", "lba_count",
-					    "generic_device", "identity_source", "mount_point",
-					    "mount_source", "backing_device", "eui64", "wwid",
-					    NULL };
+static const char *const device_noise[] = {
+	"kernel_name", "size_bytes",   "lba_count",	 "generic_device", "identity_source",
+	"mount_point", "mount_source", "backing_device", "eui64",	   "wwid",
+	NULL
+};
 
 static void diff_host_device(struct warnings *w, const struct idr_result *a,
 			     const struct idr_result *b)
@@ -162,16 +163,21 @@ static void diff_host_device(struct warnings *w, const struct idr_result *a,
 	static const struct {
 		const char *what, *path;
 	} simple[] = {
-		{ "kernel", "host.kernel" },	     { "kernel build", "host.kernel_version" },
-		{ "fio", "fio.version" },	     { "CPU model", "host.cpu_model" },
-		{ "CPUs online", "host.cpus_online" }, { "io_uring_disabled", "host.io_uring_disabled" },
-		{ "device", "device.name" },	     { "host", "host.hostname" },
+		{ "kernel", "host.kernel" },
+		{ "kernel build", "host.kernel_version" },
+		{ "fio", "fio.version" },
+		{ "CPU model", "host.cpu_model" },
+		{ "CPUs online", "host.cpus_online" },
+		{ "io_uring_disabled", "host.io_uring_disabled" },
+		{ "device", "device.name" },
+		{ "host", "host.hostname" },
 		{ "fleet host", "host.fleet_host" },
 	};
 	unsigned int i;
 
 	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
-		diff_value(w, simple[i].what, at(a->prov, simple[i].path), at(b->prov, simple[i].path));
+		diff_value(w, simple[i].what, at(a->prov, simple[i].path),
+			   at(b->prov, simple[i].path));
 	diff_objects(w, "CPU mitigation ", at(a->prov, "host.mitigations"),
 		     at(b->prov, "host.mitigations"), NULL);
 	diff_objects(w, "device identity ", at(a->prov, "device.identity"),
@@ -197,15 +203,15 @@ static struct json_object *engine_of(const struct idr_result *r, const char *nam
 	return NULL;
 }
 
-static void diff_engines(struct warnings *w, const struct idr_result *a,
-			 const struct idr_result *b)
+static void diff_engines(struct warnings *w, const struct idr_result *a, const struct idr_result *b)
 {
 	struct json_object *ea = idr_json_get(a->prov, "engines"), *x, *y;
 	char what[128];
 	size_t i;
 
-	for (i = 0; ea && json_object_is_type(ea, json_type_array) &&
-		    i < json_object_array_length(ea); i++) {
+	for (i = 0;
+	     ea && json_object_is_type(ea, json_type_array) && i < json_object_array_length(ea);
+	     i++) {
 		const char *name = idr_json_str(json_object_array_get_idx(ea, i), "name");
 
 		if (!name)
@@ -216,7 +222,8 @@ static void diff_engines(struct warnings *w, const struct idr_result *a,
 			continue;
 		if (idr_json_get(x, "no_sidecar") || idr_json_get(y, "no_sidecar")) {
 			/* its build and facts are unknown on that side; its IOPS over fio's timer */
-			snprintf(what, sizeof(what), "engine %s sidecar (build, facts, ns timer)", name);
+			snprintf(what, sizeof(what), "engine %s sidecar (build, facts, ns timer)",
+				 name);
 			warn(w, what, idr_json_get(x, "no_sidecar") ? "none" : "kept",
 			     idr_json_get(y, "no_sidecar") ? "none" : "kept");
 			continue;
@@ -271,16 +278,16 @@ static unsigned int repetitions(const struct idr_result *r, const char *key,
 	return n;
 }
 
-static const char *const option_noise[] = { "name", "filename", "directory", "sidecar",
-					    "ioengine", "output", NULL };
+static const char *const option_noise[] = { "name",	"filename", "directory", "sidecar",
+					    "ioengine", "output",   NULL };
 
 /* ---- the figures --------------------------------------------------------------------------- */
 
 struct figure {
 	const char *name;
-	bool per_dir;		/* one per direction (read, write), else one per job */
+	bool per_dir; /* one per direction (read, write), else one per job */
 	bool higher_better;
-	bool matters;		/* a significant worsening is a regression (exit 3) */
+	bool matters; /* a significant worsening is a regression (exit 3) */
 	double (*of)(const struct idr_result *r, const struct idr_result_job *j, int d);
 	char *(*fmt)(double v, char *buf, size_t len);
 };
@@ -351,17 +358,17 @@ struct row {
 	char key[512];
 	const char *dir;
 	const struct figure *f;
-	bool first;		/* the key's first row */
+	bool first; /* the key's first row */
 	struct idr_change ch;
 };
 
 struct cmp {
 	struct ropts *o;
 	const struct idr_result *a, *b;
-	const struct idr_result_job **ra, **rb;	/* one key's repetitions in a and b */
+	const struct idr_result_job **ra, **rb; /* one key's repetitions in a and b */
 	unsigned int na, nb;
-	double *va, *vb;			/* one figure's values over them */
-	struct row *tab;			/* every row, decided together */
+	double *va, *vb; /* one figure's values over them */
+	struct row *tab; /* every row, decided together */
 	unsigned int nr, cap;
 	struct json_object *rows, *only_a, *only_b;
 	unsigned int regressions, too_few;
@@ -404,8 +411,8 @@ static void row_json(struct cmp *c, const struct row *w)
 	json_object_object_add(r, "ratio", jnum(ch->ratio));
 	json_object_object_add(r, "ci", ci);
 	json_object_object_add(r, "ci_level", jnum(ch->level));
-	json_object_object_add(r, "test", test_name(ch) ? json_object_new_string(test_name(ch))
-							: NULL);
+	json_object_object_add(r, "test",
+			       test_name(ch) ? json_object_new_string(test_name(ch)) : NULL);
 	json_object_object_add(r, "p", jnum(ch->p));
 	json_object_object_add(r, "p_adjusted", jnum(ch->p_adj));
 	json_object_object_add(r, "verdict", json_object_new_string(idr_verdict_name(ch->verdict)));
@@ -448,10 +455,10 @@ static void row_text(const struct row *w)
 	else
 		snprintf(verdict, sizeof(verdict), "%s%s", idr_verdict_name(ch->verdict),
 			 ch->verdict == IDR_V_WORSE && f->matters ? "  <- REGRESSION" : "");
-	printf("  %-5s %s %9s %9s %7s  %-16s %6s %6s %6s  %s\n", w->dir,
-	       padded(f->name, 10, name), f->fmt(ch->med_a, va, sizeof(va)),
-	       f->fmt(ch->med_b, vb, sizeof(vb)), fmt_num(ch->ratio, "%.3f", ratio, sizeof(ratio)),
-	       ci, fmt_p(ch->p, p, sizeof(p)), fmt_p(ch->p_adj, q, sizeof(q)), n, verdict);
+	printf("  %-5s %s %9s %9s %7s  %-16s %6s %6s %6s  %s\n", w->dir, padded(f->name, 10, name),
+	       f->fmt(ch->med_a, va, sizeof(va)), f->fmt(ch->med_b, vb, sizeof(vb)),
+	       fmt_num(ch->ratio, "%.3f", ratio, sizeof(ratio)), ci, fmt_p(ch->p, p, sizeof(p)),
+	       fmt_p(ch->p_adj, q, sizeof(q)), n, verdict);
 }
 
 /* One figure of one key, direction d (-1: per job), into the table. Returns 1 when a row
@@ -476,7 +483,7 @@ static int figure_row(struct cmp *c, const char *key, const struct figure *f, in
 	if (idr_change(c->va, c->na, c->vb, c->nb, f->higher_better, c->o->min_change, &w->ch))
 		return -ENOMEM;
 	if (!w->ch.na && !w->ch.nb)
-		return 0;	/* a time_based job's time */
+		return 0; /* a time_based job's time */
 	snprintf(w->key, sizeof(w->key), "%s", key);
 	w->dir = d < 0 ? "-" : dirs[d];
 	w->f = f;
@@ -599,7 +606,8 @@ static struct json_object *run_json(const struct idr_result *r)
 
 	json_object_object_add(o, "id", json_object_new_string(r->id));
 	json_object_object_add(o, "time",
-			       json_object_new_string(idr_time_iso(r->time_ms, when, sizeof(when))));
+			       json_object_new_string(
+				       idr_time_iso(r->time_ms, when, sizeof(when))));
 	json_object_object_add(o, "kind", json_object_new_string(r->kind));
 	json_object_object_add(o, "device", json_object_new_string(r->device));
 	return o;
@@ -613,8 +621,10 @@ static struct json_object *test_json(const struct ropts *o)
 	json_object_object_add(t, "name", json_object_new_string("Mann-Whitney U, two-sided"));
 	json_object_object_add(t, "exact_up_to", json_object_new_int(IDR_MWU_EXACT_MAX));
 	json_object_object_add(t, "alpha", json_object_new_double(IDR_ALPHA));
-	json_object_object_add(t, "ci", json_object_new_string(
-		"ratio of medians; distribution-free interval of the ratio (pairwise ratios)"));
+	json_object_object_add(
+		t, "ci",
+		json_object_new_string(
+			"ratio of medians; distribution-free interval of the ratio (pairwise ratios)"));
 	json_object_object_add(t, "ci_level", json_object_new_double(IDR_CONF));
 	json_object_object_add(t, "min_change", json_object_new_double(o->min_change));
 	json_object_object_add(t, "min_repetitions", json_object_new_int(IDR_MIN_REPS));
@@ -648,9 +658,11 @@ static void print_tail(const struct cmp *c)
 	size_t i;
 
 	for (i = 0; i < json_object_array_length(c->only_a); i++)
-		printf("only in A: %s\n", json_object_get_string(json_object_array_get_idx(c->only_a, i)));
+		printf("only in A: %s\n",
+		       json_object_get_string(json_object_array_get_idx(c->only_a, i)));
 	for (i = 0; i < json_object_array_length(c->only_b); i++)
-		printf("only in B: %s\n", json_object_get_string(json_object_array_get_idx(c->only_b, i)));
+		printf("only in B: %s\n",
+		       json_object_get_string(json_object_array_get_idx(c->only_b, i)));
 	printf("\nA, B: medians over each run's repetitions of the job; B/A their ratio; 95%% CI: "
 	       "the\ndistribution-free interval of that ratio (from every pair of repetitions); p: "
 	       "two-sided\nMann-Whitney U test over the repetitions (exact, ties included, up to %d "
@@ -658,11 +670,13 @@ static void print_tail(const struct cmp *c)
 	       "A change is called\nonly where adj p < %.2f and the whole interval lies beyond "
 	       "±%.0f%% (--min-change); else ~,\nno significant change. No verdict under %d "
 	       "repetitions in a run. A worse IOPS, time, p99\nor CPU per I/O is a regression; "
-	       "p50 is shown, not counted.\n", IDR_MWU_EXACT_MAX, c->nr - c->too_few, IDR_ALPHA,
-	       c->o->min_change * 100, IDR_MIN_REPS);
+	       "p50 is shown, not counted.\n",
+	       IDR_MWU_EXACT_MAX, c->nr - c->too_few, IDR_ALPHA, c->o->min_change * 100,
+	       IDR_MIN_REPS);
 	if (c->too_few)
 		printf("%u figure%s not tested: fewer than %d repetitions in a run (iodrill drill "
-		       "--reps N).\n", c->too_few, c->too_few == 1 ? "" : "s", IDR_MIN_REPS);
+		       "--reps N).\n",
+		       c->too_few, c->too_few == 1 ? "" : "s", IDR_MIN_REPS);
 	if (c->regressions)
 		printf("REGRESSION: %u figure%s of B significantly worse than A (first: %s)\n",
 		       c->regressions, c->regressions == 1 ? "" : "s", c->worst);
@@ -741,12 +755,14 @@ static int parse_range(struct ropts *o, int64_t *since, int64_t *until)
 	*until = INT64_MAX;
 	if (o->since && results_when(o->since, idr_now_ms(), since)) {
 		idr_err("results %s: --since %s: not a time (2026-11-25, 2026-11-25T16:19Z, @SECONDS, "
-			"7d)", o->sub, o->since);
+			"7d)",
+			o->sub, o->since);
 		return 2;
 	}
 	if (o->until && results_when(o->until, idr_now_ms(), until)) {
 		idr_err("results %s: --until %s: not a time (2026-11-25, 2026-11-25T16:19Z, @SECONDS, "
-			"7d)", o->sub, o->until);
+			"7d)",
+			o->sub, o->until);
 		return 2;
 	}
 	return 0;
@@ -770,7 +786,7 @@ static int pick_pair(struct ropts *o, const struct idr_archive_index *idx, const
 		if (strcmp(r->device, dev) || r->time_ms < since || r->time_ms > until)
 			continue;
 		if (!kind)
-			kind = r->kind;	/* the newest run's kind */
+			kind = r->kind; /* the newest run's kind */
 		if (strcmp(r->kind, kind))
 			continue;
 		if (!n++)

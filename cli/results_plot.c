@@ -127,7 +127,8 @@ static int sweep_lines(const struct idr_result *r, struct sweep_line *lines, uns
 		char title[160];
 		struct sweep_line *l = NULL;
 
-		snprintf(title, sizeof(title), "%s %s %s %s", j->engine, j->fio->name, j->rw, j->bs);
+		snprintf(title, sizeof(title), "%s %s %s %s", j->engine, j->fio->name, j->rw,
+			 j->bs);
 		for (k = 0; k < *nl && !l; k++)
 			if (!strcmp(lines[k].title, title))
 				l = &lines[k];
@@ -182,9 +183,9 @@ static int plot_sweep(struct ropts *o, const struct idr_result *r)
 	}
 	for (k = 0; k < nl; k++) {
 		s[k] = (struct idr_chart_series){ lines[k].title, lines[k].n, lines[k].x,
-						 lines[k].iops };
+						  lines[k].iops };
 		s[nl + k] = (struct idr_chart_series){ lines[k].title, lines[k].n, lines[k].x,
-						      lines[k].p99 };
+						       lines[k].p99 };
 	}
 	pn[0] = (struct idr_chart_panel){ "IOPS", 0, nl, s };
 	pn[1] = (struct idr_chart_panel){ "p99 latency (µs)", 1, nl, s + nl };
@@ -214,10 +215,14 @@ static const char *const metrics[] = { "iops", "p50", "p99", "cpu" };
 static double metric_of(const struct idr_result_job *j, unsigned int m)
 {
 	switch (m) {
-	case 0: return total_iops(j);
-	case 1: return job_pct_ns(j, main_dir(j), 50) / 1e3;
-	case 2: return job_pct_ns(j, main_dir(j), 99) / 1e3;
-	default: return j->cpu_us_per_io;
+	case 0:
+		return total_iops(j);
+	case 1:
+		return job_pct_ns(j, main_dir(j), 50) / 1e3;
+	case 2:
+		return job_pct_ns(j, main_dir(j), 99) / 1e3;
+	default:
+		return j->cpu_us_per_io;
 	}
 }
 
@@ -269,7 +274,8 @@ static struct time_line *line_for(struct time_line **lines, unsigned int *nl, un
 
 /* Every run of dev in range, oldest first (runs are in the index newest first). */
 static int collect_time(struct ropts *o, const struct idr_archive_index *idx, const char *dev,
-			unsigned int m, struct time_line **lines, unsigned int *nl, unsigned int *runs)
+			unsigned int m, struct time_line **lines, unsigned int *nl,
+			unsigned int *runs)
 {
 	int64_t since = INT64_MIN, until = INT64_MAX;
 	unsigned int cap = 0, i, k;
@@ -298,7 +304,8 @@ static int collect_time(struct ropts *o, const struct idr_archive_index *idx, co
 
 			idr_result_job_key(&r.jobs[k], key, sizeof(key));
 			l = line_for(lines, nl, &cap, key);
-			if (!l || add_point(l, (double)run->time_ms / 1e3, metric_of(&r.jobs[k], m))) {
+			if (!l ||
+			    add_point(l, (double)run->time_ms / 1e3, metric_of(&r.jobs[k], m))) {
 				idr_result_free(&r);
 				return 1;
 			}
@@ -416,7 +423,7 @@ static int plot_time(struct ropts *o, const struct idr_archive_index *idx, const
 	if (!ret && s) {
 		for (k = 0; k < nl; k++)
 			s[k] = (struct idr_chart_series){ lines[k].key, lines[k].n, lines[k].x,
-							 lines[k].y };
+							  lines[k].y };
 		/* only changes the test calls significant are marked; none, no marks */
 		s[nl] = (struct idr_chart_series){ marks.key, marks.n, marks.x, marks.y };
 		p.marks = marks.n ? &s[nl] : NULL;
@@ -497,7 +504,8 @@ int results_plot(struct ropts *o)
 	kind = which(&idx, o->args[0], &dev);
 	if (kind == 1 && (o->metric || o->since || o->until || o->kind)) {
 		idr_err("results plot: --metric, --since, --until and --kind are for a DEVICE's "
-			"runs over time; %s is a run", o->args[0]);
+			"runs over time; %s is a run",
+			o->args[0]);
 		ret = 2;
 	} else if (kind == 0 && (o->sweep || o->engines)) {
 		idr_err("results plot: --sweep and --engines are for a RUN; %s is a device",

@@ -27,7 +27,7 @@
 #include "report/stats.h"
 #include "saturate.h"
 
-#define TUNE_MAX_POINTS 11	/* qd1 .. qd1024 in profiles/qd-sweep.fio */
+#define TUNE_MAX_POINTS 11 /* qd1 .. qd1024 in profiles/qd-sweep.fio */
 #define KNEE_FRAC 0.95
 #define CLIMB_FACTOR 1.5
 
@@ -71,15 +71,14 @@ const char cmd_tune_help[] =
 	"A synchronous engine (sync) runs at depth 1 whatever the iodepth: tune refuses it\n"
 	"unless --numjobs scales it. Exit 0; 1 when a depth failed, the sweep could not be\n"
 	"stored (its files are then kept), or fio is missing or of another version; 2 on bad\n"
-	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n"
-	IDR_SATURATE_HELP;
+	"input; 128+N on signal N, after storing the depths that ran and removing the rest.\n" IDR_SATURATE_HELP;
 
 struct tune_opts {
 	const char *target, *engine, *png, *keep, *results;
 	unsigned int numjobs, max_depth, runtime_ms, ramp_ms;
 	unsigned long long size;
 	bool json, no_png, no_archive;
-	struct idr_fleet fleet;	/* --host, --hosts: where to sweep (none: here) */
+	struct idr_fleet fleet; /* --host, --hosts: where to sweep (none: here) */
 };
 
 struct tune_point {
@@ -90,7 +89,7 @@ struct tune_point {
 	   lat_source "batched" (no figures: a batch's stamp) or NULL when there is none */
 	struct idr_lat_figs lat;
 	const char *lat_source;
-	double p99_us;		/* lat's p99 when shown, else NaN (the knee's input) */
+	double p99_us; /* lat's p99 when shown, else NaN (the knee's input) */
 };
 
 struct tune {
@@ -102,12 +101,22 @@ struct tune {
 	char job[PATH_MAX], png[PATH_MAX], failed[400];
 	struct tune_point p[TUNE_MAX_POINTS];
 	unsigned int n;
-	int knee, climb;	/* indexes into p, or -1 */
-	bool climb_judged;	/* every depth has a p99 to judge it on */
+	int knee, climb;   /* indexes into p, or -1 */
+	bool climb_judged; /* every depth has a p99 to judge it on */
 };
 
-enum { OPT_ENGINE = 256, OPT_NUMJOBS, OPT_MAXQD, OPT_RUNTIME, OPT_RAMP, OPT_SIZE, OPT_PNG,
-       OPT_NO_PNG, OPT_HOST, OPT_HOSTS };
+enum {
+	OPT_ENGINE = 256,
+	OPT_NUMJOBS,
+	OPT_MAXQD,
+	OPT_RUNTIME,
+	OPT_RAMP,
+	OPT_SIZE,
+	OPT_PNG,
+	OPT_NO_PNG,
+	OPT_HOST,
+	OPT_HOSTS
+};
 
 static const struct option long_opts[] = {
 	{ "engine", required_argument, NULL, OPT_ENGINE },
@@ -164,11 +173,16 @@ static int one_opt(int c, const char *arg, void *ctx)
 /* Returns 0, 1 for --help (printed), or -EINVAL after a message. */
 static int parse_opts(int argc, char **argv, struct tune_opts *o)
 {
-	struct idr_cmd_args a = { .cmd = "tune", .help = cmd_tune_help, .opts = long_opts,
-				  .one = one_opt, .ctx = o };
+	struct idr_cmd_args a = { .cmd = "tune",
+				  .help = cmd_tune_help,
+				  .opts = long_opts,
+				  .one = one_opt,
+				  .ctx = o };
 	int ret;
 
-	*o = (struct tune_opts){ .numjobs = 1, .max_depth = 1024, .size = 256ull << 20,
+	*o = (struct tune_opts){ .numjobs = 1,
+				 .max_depth = 1024,
+				 .size = 256ull << 20,
 				 .ramp_ms = ~0u };
 	ret = idr_cmd_parse(argc, argv, &a);
 	if (ret)
@@ -176,7 +190,9 @@ static int parse_opts(int argc, char **argv, struct tune_opts *o)
 	o->target = a.nargs ? a.args[0] : NULL;
 	if (!o->target || !o->engine || a.nargs > 1) {
 		idr_err("tune: %s; usage: iodrill tune TARGET --engine E [options]",
-			!o->target ? "no TARGET" : !o->engine ? "no --engine" : "one TARGET only");
+			!o->target   ? "no TARGET"
+			: !o->engine ? "no --engine"
+				     : "one TARGET only");
 		return -EINVAL;
 	}
 	if (strchr(o->engine, ',')) {
@@ -200,7 +216,8 @@ static int prepare_job(struct tune *u, char *err, size_t errlen)
 	unsigned int n = 0;
 
 	if (idr_profile_path("qd-sweep", src, sizeof(src))) {
-		snprintf(err, errlen, "profiles/qd-sweep.fio not found beside iodrill nor "
+		snprintf(err, errlen,
+			 "profiles/qd-sweep.fio not found beside iodrill nor "
 			 "installed: run make install, or ./iodrill from the build tree");
 		return -ENOENT;
 	}
@@ -232,9 +249,11 @@ static int setup(struct tune *u, char *err, size_t errlen)
 		return ret;
 	u->k = &u->picks.v[0];
 	if (!strcmp(u->k->kind, "sync") && u->o.numjobs == 1) {
-		snprintf(err, errlen, "%s is synchronous: fio runs it at iodepth 1 whatever the "
+		snprintf(err, errlen,
+			 "%s is synchronous: fio runs it at iodepth 1 whatever the "
 			 "depth, so there is nothing to sweep; give --numjobs N to scale it by jobs, "
-			 "or an asynchronous engine", u->k->name);
+			 "or an asynchronous engine",
+			 u->k->name);
 		return -EINVAL;
 	}
 	ret = prepare_job(u, err, errlen);
@@ -245,7 +264,8 @@ static int setup(struct tune *u, char *err, size_t errlen)
 				       json_object_new_int((int)u->o.numjobs));
 		json_object_object_add(u->run.facts, "target_path",
 				       json_object_new_string(u->k->file));
-		json_object_object_add(u->run.facts, "direct", json_object_new_boolean(u->t.direct));
+		json_object_object_add(u->run.facts, "direct",
+				       json_object_new_boolean(u->t.direct));
 	}
 	return ret;
 }
@@ -266,7 +286,8 @@ static int read_point_fio(const char *path, struct tune_point *p, char *why, siz
 	if (!fr.nr_jobs || fr.jobs[0].error || !fr.jobs[0].dir[IDR_FIO_READ].total_ios) {
 		snprintf(why, len, "fio reports error %d and %llu reads",
 			 fr.nr_jobs ? fr.jobs[0].error : -1,
-			 fr.nr_jobs ? (unsigned long long)fr.jobs[0].dir[IDR_FIO_READ].total_ios : 0ull);
+			 fr.nr_jobs ? (unsigned long long)fr.jobs[0].dir[IDR_FIO_READ].total_ios
+				    : 0ull);
 		idr_fio_run_free(&fr);
 		return -EIO;
 	}
@@ -426,21 +447,24 @@ static void print_findings(const struct tune *u, FILE *out)
 
 	if (u->knee >= 0) {
 		k = &u->p[u->knee];
-		fprintf(out, "knee: iodepth %u reaches %.0f%% of the peak (%.0f IOPS at iodepth %u): "
-			"%s\n", k->depth, 100 * k->iops / pk->iops, pk->iops, pk->depth,
+		fprintf(out,
+			"knee: iodepth %u reaches %.0f%% of the peak (%.0f IOPS at iodepth %u): "
+			"%s\n",
+			k->depth, 100 * k->iops / pk->iops, pk->iops, pk->depth,
 			u->knee + 1 < (int)u->n ? "deeper queues add latency, not throughput"
 						: "the peak is at the deepest queue swept");
 	}
 	if (u->climb >= 0)
-		fprintf(out, "p99 climbs from iodepth %u: %.1f µs there, against %.1f µs at best "
+		fprintf(out,
+			"p99 climbs from iodepth %u: %.1f µs there, against %.1f µs at best "
 			"below it, and it stays above 1.5x that from there on\n",
 			u->p[u->climb].depth, u->p[u->climb].p99_us, lowest_p99_below(u, u->climb));
 	else if (u->climb_judged)
 		fprintf(out, "p99 does not climb for good anywhere in the sweep (never stays above "
-			"1.5x its lowest value below)\n");
+			     "1.5x its lowest value below)\n");
 	else
 		fprintf(out, "where p99 climbs is not judged: some depth has no per-I/O latency "
-			"(see the latency column)\n");
+			     "(see the latency column)\n");
 }
 
 /* A point's latency columns: p50, p99, p99.9, max, and where they come from. */
@@ -479,7 +503,8 @@ static void print_table(const struct tune *u, FILE *out)
 		fprintf(out, "%s%s\n", (int)i == u->knee ? "  <- knee" : "",
 			(int)i == u->climb ? "  <- p99 climbs" : "");
 	}
-	fprintf(out, "\nIOPS, MB/s: fio, all jobs of a depth together. p50 .. max: each I/O's own "
+	fprintf(out,
+		"\nIOPS, MB/s: fio, all jobs of a depth together. p50 .. max: each I/O's own "
 		"latency, all jobs\nof a depth together; latency: engine = the engine's histogram "
 		"(submission to completion\nseen), fio = fio's completion latency (clat; the sweep "
 		"reaps completions as they\ncome), batched = the engine learned of completions "
@@ -516,11 +541,12 @@ static void print_json(const struct tune *u, FILE *out)
 	json_object_object_add(o, "knee_iodepth",
 			       u->knee >= 0 ? json_object_new_int((int)u->p[u->knee].depth) : NULL);
 	json_object_object_add(o, "p99_climbs_at_iodepth",
-			       u->climb >= 0 ? json_object_new_int((int)u->p[u->climb].depth) : NULL);
+			       u->climb >= 0 ? json_object_new_int((int)u->p[u->climb].depth)
+					     : NULL);
 	json_object_object_add(o, "p99_climb_judged", json_object_new_boolean(u->climb_judged));
 	json_object_object_add(o, "png", u->png[0] ? json_object_new_string(u->png) : NULL);
-	json_object_object_add(o, "run_dir", u->run.keep ? json_object_new_string(u->run.dir)
-							 : NULL);
+	json_object_object_add(o, "run_dir",
+			       u->run.keep ? json_object_new_string(u->run.dir) : NULL);
 	json_object_object_add(o, "archive", idr_run_archive_json(&u->run));
 	idr_print_json(out, o);
 	json_object_put(o);
@@ -547,8 +573,10 @@ static int plot(const struct tune *u, char *err, size_t errlen)
 	if (!s)
 		return -ENOMEM;
 	idr_plot_quote(u->png, q, sizeof(q));
-	fprintf(s, "set terminal pngcairo size 1000,560 noenhanced font \",10\"\nset output %s\n"
-		   "$d << EOD\n", q);
+	fprintf(s,
+		"set terminal pngcairo size 1000,560 noenhanced font \",10\"\nset output %s\n"
+		"$d << EOD\n",
+		q);
 	for (i = 0; i < u->n; i++)
 		fprintf(s, "%u %.1f %s\n", u->p[i].depth, u->p[i].iops,
 			fmt_p99(u->p[i].p99_us, num, sizeof(num)));
@@ -556,17 +584,21 @@ static int plot(const struct tune *u, char *err, size_t errlen)
 	snprintf(title, sizeof(title), "iodrill tune: %s on %s, random 4 KiB reads, %u job(s)",
 		 u->k->name, u->k->file, u->o.numjobs);
 	idr_plot_quote(title, q, sizeof(q));
-	fprintf(s, "set title %s\nset logscale x 2\nset xlabel \"iodepth\"\nset grid\n"
-		   "set ylabel \"IOPS\"\nset y2label \"p99 latency, µs (log scale)\"\n"
-		   "set logscale y2\nset ytics nomirror\nset y2tics\nset yrange [0:*]\n"
-		   "set xtics 2\nset key top center horizontal\n", q);
+	fprintf(s,
+		"set title %s\nset logscale x 2\nset xlabel \"iodepth\"\nset grid\n"
+		"set ylabel \"IOPS\"\nset y2label \"p99 latency, µs (log scale)\"\n"
+		"set logscale y2\nset ytics nomirror\nset y2tics\nset yrange [0:*]\n"
+		"set xtics 2\nset key top center horizontal\n",
+		q);
 	if (u->knee >= 0)
-		fprintf(s, "set arrow from %u, graph 0 to %u, graph 1 nohead dt 2 lc rgb \"#4477aa\"\n"
-			   "set label \"knee: iodepth %u\" at %u, graph 0.05 offset 1,0\n",
+		fprintf(s,
+			"set arrow from %u, graph 0 to %u, graph 1 nohead dt 2 lc rgb \"#4477aa\"\n"
+			"set label \"knee: iodepth %u\" at %u, graph 0.05 offset 1,0\n",
 			u->p[u->knee].depth, u->p[u->knee].depth, u->p[u->knee].depth,
 			u->p[u->knee].depth);
-	fprintf(s, "plot $d using 1:2 with linespoints lw 2 lc rgb \"#4477aa\" title \"IOPS\", "
-		   "$d using 1:3 axes x1y2 with linespoints lw 2 lc rgb \"#cc6677\" title \"p99 µs\"\n");
+	fprintf(s,
+		"plot $d using 1:2 with linespoints lw 2 lc rgb \"#4477aa\" title \"IOPS\", "
+		"$d using 1:3 axes x1y2 with linespoints lw 2 lc rgb \"#cc6677\" title \"p99 µs\"\n");
 	fclose(s);
 	ret = idr_plot(script, err, errlen);
 	free(script);
@@ -653,16 +685,16 @@ int cmd_tune(int argc, char **argv)
 			return idr_saturate(argc, argv);
 		}
 	ret = parse_opts(argc, argv, &u->o);
-	if (ret) {		/* 1: --help printed; < 0: said */
+	if (ret) { /* 1: --help printed; < 0: said */
 		ret = ret > 0 ? 0 : 2;
 	} else if (u->o.fleet.n > 1 || u->o.fleet.from_file) {
-		ret = hosts_run("tune", argc, argv, &u->o.fleet);	/* one iodrill per host */
+		ret = hosts_run("tune", argc, argv, &u->o.fleet); /* one iodrill per host */
 	} else if (idr_fio_check(err, sizeof(err)) ||
 		   idr_run_begin(&u->run, "tune", argc, argv, u->o.keep, err, sizeof(err))) {
 		idr_err("tune: %s", err);
 		ret = 1;
 	} else {
-		ret = -1;	/* on with the sweep */
+		ret = -1; /* on with the sweep */
 	}
 	if (ret >= 0) {
 		idr_fleet_free(&u->o.fleet);

@@ -26,8 +26,8 @@
 #ifndef IOCB_FLAG_IOPRIO
 #define IOCB_FLAG_IOPRIO (1 << 1)
 #endif
-#define KAIO_RING_MAGIC 0xa10a10a1	/* fs/aio.c: the ring user space may read */
-#define KAIO_STALL_NS (30ull * 1000000000ull)	/* EAGAIN with nothing in flight: give up */
+#define KAIO_RING_MAGIC 0xa10a10a1	      /* fs/aio.c: the ring user space may read */
+#define KAIO_STALL_NS (30ull * 1000000000ull) /* EAGAIN with nothing in flight: give up */
 
 struct kaio_options {
 	IDR_OPTIONS_HEAD;
@@ -97,27 +97,27 @@ struct kaio_ring {
 struct kaio_data {
 	struct idr_ctx core;
 	io_context_t ctx;
-	struct kaio_ring *ring;		/* NULL when user-space reaping is not possible */
-	struct iocb *iocbs;		/* by io_u index */
-	struct iocb **pend;		/* queued, not yet accepted by io_submit, in order */
+	struct kaio_ring *ring; /* NULL when user-space reaping is not possible */
+	struct iocb *iocbs;	/* by io_u index */
+	struct iocb **pend;	/* queued, not yet accepted by io_submit, in order */
 	struct io_u **pend_io_us;
 	unsigned int nr_pend;
-	unsigned int in_kernel;		/* accepted by io_submit, not yet reaped */
-	struct io_event *evs;		/* what the last reap read */
-	struct io_u **ready;		/* finished outside the ring: refused iocbs, drains */
+	unsigned int in_kernel; /* accepted by io_submit, not yet reaped */
+	struct io_event *evs;	/* what the last reap read */
+	struct io_u **ready;	/* finished outside the ring: refused iocbs, drains */
 	long long *ready_res;
 	unsigned int nr_ready;
-	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
-	int rw_flags;			/* RWF_NOWAIT (nowait=1) for reads and writes */
+	struct cmdprio cmdprio; /* fio's, from the cmdprio* options */
+	int rw_flags;		/* RWF_NOWAIT (nowait=1) for reads and writes */
 	bool userspace_reap;
-	bool time_submit;		/* buffered: measure how long io_submit blocks */
+	bool time_submit; /* buffered: measure how long io_submit blocks */
 	/* What kernel AIO really did, for the sidecar. */
-	uint64_t submit_ns;		/* inside io_submit (time_submit only) */
-	uint64_t in_submit_events;	/* completions that appeared during io_submit */
+	uint64_t submit_ns;	   /* inside io_submit (time_submit only) */
+	uint64_t in_submit_events; /* completions that appeared during io_submit */
 	uint64_t partial_submits;
 	uint64_t user_reaped;
-	uint64_t refused;		/* iocbs io_submit refused (failed alone) */
-	uint64_t sync_fsyncs;		/* fsyncs the kernel refused as iocbs, run in place */
+	uint64_t refused;     /* iocbs io_submit refused (failed alone) */
+	uint64_t sync_fsyncs; /* fsyncs the kernel refused as iocbs, run in place */
 	uint64_t drains;
 };
 
@@ -165,8 +165,8 @@ static int sys_getevents(struct kaio_data *kd, long min, long max, struct io_eve
 }
 
 /* Hand n kernel events to fio, from events[at]. Returns at + n. */
-static unsigned int take_events(struct kaio_data *kd, const struct io_event *evs,
-				unsigned int n, unsigned int at)
+static unsigned int take_events(struct kaio_data *kd, const struct io_event *evs, unsigned int n,
+				unsigned int at)
 {
 	unsigned int i;
 
@@ -305,16 +305,15 @@ static int kaio_submit(struct thread_data *td)
  * a device, a punched hole in a file) runs here, in place, once what was queued before it
  * has gone to the kernel. fio stamps its issue time (FIO_ASYNCIO_SYNC_TRIM).
  */
-static enum fio_q_status kaio_trim(struct thread_data *td, struct kaio_data *kd,
-				   struct io_u *io_u)
+static enum fio_q_status kaio_trim(struct thread_data *td, struct kaio_data *kd, struct io_u *io_u)
 {
 	if (kd->nr_pend)
 		return FIO_Q_BUSY;
 	idr_submit_begin(&kd->core);
 	kd->core.cnt.submitted++;
 	do_io_u_trim(td, io_u);
-	idr_io_u_done(&kd->core, io_u, io_u->error ? -(long long)io_u->error :
-		      (long long)io_u->xfer_buflen);
+	idr_io_u_done(&kd->core, io_u,
+		      io_u->error ? -(long long)io_u->error : (long long)io_u->xfer_buflen);
 	io_u_mark_submit(td, 1);
 	io_u_mark_complete(td, 1);
 	return FIO_Q_COMPLETED;
@@ -350,7 +349,8 @@ static enum fio_q_status kaio_queue(struct thread_data *td, struct io_u *io_u)
 		kaio_prep_rw(td, kd, iocb, io_u);
 		break;
 	case DDIR_WRITE:
-		io_prep_pwrite(iocb, fd, io_u->xfer_buf, io_u->xfer_buflen, (long long)io_u->offset);
+		io_prep_pwrite(iocb, fd, io_u->xfer_buf, io_u->xfer_buflen,
+			       (long long)io_u->offset);
 		kaio_prep_rw(td, kd, iocb, io_u);
 		break;
 	case DDIR_SYNC:
@@ -416,7 +416,7 @@ static int kaio_getevents(struct thread_data *td, unsigned int min, unsigned int
 		if (!kd->in_kernel) {
 			if (n >= min || !kd->nr_pend)
 				break;
-			continue;	/* all queued, none accepted yet: kaio_submit retries */
+			continue; /* all queued, none accepted yet: kaio_submit retries */
 		}
 		if (t)
 			rel = *t;
@@ -522,10 +522,13 @@ static int kaio_check_options(struct thread_data *td, const struct kaio_options 
 	unsigned int nr = o->nr_events ? o->nr_events : td->o.iodepth;
 
 	if ((int)o->nr_events < 0)
-		return idr_fail(td, EINVAL, "nr_events=%d: use 0 (events for iodepth) or a positive "
-				"number of events", (int)o->nr_events);
+		return idr_fail(td, EINVAL,
+				"nr_events=%d: use 0 (events for iodepth) or a positive "
+				"number of events",
+				(int)o->nr_events);
 	if (max_nr && nr > max_nr)
-		return idr_fail(td, EAGAIN, "%s=%u is above the kernel's limit on AIO events, "
+		return idr_fail(td, EAGAIN,
+				"%s=%u is above the kernel's limit on AIO events, "
 				"fs.aio-max-nr=%lu (/proc/sys/fs/aio-max-nr): lower %s, or raise the "
 				"limit (sysctl -w fs.aio-max-nr=%u)",
 				o->nr_events ? "nr_events" : "iodepth", nr, max_nr,
@@ -539,11 +542,13 @@ static int kaio_setup_ctx(struct thread_data *td, struct kaio_data *kd, unsigned
 	int ret = io_setup((int)nr, &kd->ctx);
 
 	if (ret == -EAGAIN)
-		return idr_fail(td, EAGAIN, "io_setup(%u events for iodepth=%u) failed: EAGAIN: "
+		return idr_fail(td, EAGAIN,
+				"io_setup(%u events for iodepth=%u) failed: EAGAIN: "
 				"the kernel's AIO events are used up: fs.aio-max-nr=%lu, in use "
 				"fs.aio-nr=%lu (/proc/sys/fs/aio-max-nr, aio-nr); lower iodepth, or "
-				"raise the limit (sysctl -w fs.aio-max-nr=N)", nr, td->o.iodepth,
-				proc_ulong("/proc/sys/fs/aio-max-nr"), proc_ulong("/proc/sys/fs/aio-nr"));
+				"raise the limit (sysctl -w fs.aio-max-nr=N)",
+				nr, td->o.iodepth, proc_ulong("/proc/sys/fs/aio-max-nr"),
+				proc_ulong("/proc/sys/fs/aio-nr"));
 	if (ret < 0)
 		return idr_fail(td, -ret, "io_setup(%u events for iodepth=%u) failed: %s", nr,
 				td->o.iodepth, strerror(-ret));
@@ -571,8 +576,7 @@ static int kaio_init(struct thread_data *td)
 	kd->evs = calloc(depth, sizeof(*kd->evs));
 	kd->ready = calloc(depth, sizeof(*kd->ready));
 	kd->ready_res = calloc(depth, sizeof(*kd->ready_res));
-	if (!kd->iocbs || !kd->pend || !kd->pend_io_us || !kd->evs || !kd->ready ||
-	    !kd->ready_res)
+	if (!kd->iocbs || !kd->pend || !kd->pend_io_us || !kd->evs || !kd->ready || !kd->ready_res)
 		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u", depth);
 	/* Before fio allocates buffers: a refused io_setup costs nothing. */
 	if (kaio_setup_ctx(td, kd, o->nr_events ? o->nr_events : depth))
@@ -590,15 +594,18 @@ static int kaio_init(struct thread_data *td)
 	 */
 	if (!td->o.odirect) {
 		if (!td->subjob_number)
-			idr_notice(td, "buffered", "job %s: direct=0: Linux kernel AIO does buffered "
+			idr_notice(td, "buffered",
+				   "job %s: direct=0: Linux kernel AIO does buffered "
 				   "I/O inside io_submit, synchronously; the sidecar's "
 				   "io_submit_ns_per_io is how long io_submit blocked per I/O (direct=1 "
-				   "for asynchronous I/O)", td->o.name);
+				   "for asynchronous I/O)",
+				   td->o.name);
 		else
 			idr_note_str(&kd->core, "buffered", "direct=0: io_submit does the I/O");
 	}
 	if (o->userspace_reap && !kd->ring)
-		idr_note_str(&kd->core, "userspace_reap_off", "the kernel's AIO ring is not "
+		idr_note_str(&kd->core, "userspace_reap_off",
+			     "the kernel's AIO ring is not "
 			     "readable from user space (magic or features differ)");
 	return 0;
 }

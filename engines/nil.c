@@ -20,11 +20,11 @@ static struct fio_option options[] = {
 
 struct nil_data {
 	struct idr_ctx core;
-	struct io_u **queued;		/* queued, not yet committed */
+	struct io_u **queued; /* queued, not yet committed */
 	unsigned int nr_queued;
-	struct io_u **done;		/* committed: complete, waiting to be reaped */
+	struct io_u **done; /* committed: complete, waiting to be reaped */
 	unsigned int nr_done;
-	unsigned int done_head;		/* first not yet handed to fio */
+	unsigned int done_head; /* first not yet handed to fio */
 };
 
 static enum fio_q_status nil_queue(struct thread_data *td, struct io_u *io_u)
@@ -114,7 +114,8 @@ static int nil_init(struct thread_data *td)
 	 */
 	if (td->o.iodepth == 1) {
 		td->flags |= (unsigned long long)FIO_SYNCIO << TD_ENG_FLAG_SHIFT;
-		td->flags &= ~((unsigned long long)FIO_ASYNCIO_SETS_ISSUE_TIME << TD_ENG_FLAG_SHIFT);
+		td->flags &=
+			~((unsigned long long)FIO_ASYNCIO_SETS_ISSUE_TIME << TD_ENG_FLAG_SHIFT);
 	}
 	return 0;
 }

@@ -89,8 +89,8 @@ static struct fio_option options[] = {
 
 /* The requests on one descriptor, in the order glibc runs them: one at a time, FIFO. */
 struct pa_queue {
-	int fd;			/* -1 once its file is closed */
-	uint32_t head, tail;	/* slot indices, PA_NONE when empty */
+	int fd;		     /* -1 once its file is closed */
+	uint32_t head, tail; /* slot indices, PA_NONE when empty */
 	unsigned int nr;
 };
 
@@ -103,20 +103,20 @@ struct pa_file {
 struct pa_slot {
 	struct aiocb cb;
 	struct pa_queue *q;
-	uint32_t next;		/* the next request in q */
+	uint32_t next; /* the next request in q */
 };
 
 struct pa_data {
 	struct idr_ctx core;
 	unsigned int nr_fds;
 	bool poll;
-	struct pa_slot *slots;			/* by io_u index */
-	struct pa_queue **queues;		/* open files' queues, and closed ones not empty */
+	struct pa_slot *slots;	  /* by io_u index */
+	struct pa_queue **queues; /* open files' queues, and closed ones not empty */
 	unsigned int nr_queues, cap_queues;
-	const struct aiocb **suspend;		/* queue heads, for aio_suspend */
-	unsigned int nr_inflight;		/* requests glibc holds, done or not */
-	uint64_t polls;				/* aio_poll passes */
-	uint64_t max_queue;			/* most requests ever on one descriptor */
+	const struct aiocb **suspend; /* queue heads, for aio_suspend */
+	unsigned int nr_inflight;     /* requests glibc holds, done or not */
+	uint64_t polls;		      /* aio_poll passes */
+	uint64_t max_queue;	      /* most requests ever on one descriptor */
 	/* The helpers' CPU: the process's minus the job thread's, init to cleanup. */
 	bool helpers_on;
 	struct idr_cpu proc0, job0;
@@ -340,7 +340,7 @@ static unsigned int reap_queue(struct pa_data *pd, struct pa_queue *q, unsigned 
 		long long res;
 
 		if (err == EINPROGRESS)
-			break;	/* glibc runs q in order: the rest are not done either */
+			break; /* glibc runs q in order: the rest are not done either */
 		/* aio_return exactly once: it ends glibc's record of the request. */
 		res = aio_return(&s->cb);
 		if (err)
@@ -361,7 +361,7 @@ static unsigned int pa_scan(struct pa_data *pd, unsigned int n, unsigned int max
 	while (i < pd->nr_queues && n < max) {
 		n = reap_queue(pd, pd->queues[i], n, max);
 		if (pd->queues[i]->fd < 0 && !pd->queues[i]->nr)
-			q_drop(pd, i);	/* its file closed while results were waiting */
+			q_drop(pd, i); /* its file closed while results were waiting */
 		else
 			i++;
 	}
@@ -399,7 +399,7 @@ static int pa_wait(struct pa_data *pd, const struct timespec *deadline)
 	idr_count_syscall(&pd->core.cnt, IDR_SC_REAP);
 	if (pd->poll) {
 		pd->polls++;
-		sched_yield();	/* on 2 CPUs a spinning reaper would starve the helpers */
+		sched_yield(); /* on 2 CPUs a spinning reaper would starve the helpers */
 		return 0;
 	}
 	for (i = 0; i < pd->nr_queues; i++)
@@ -459,9 +459,10 @@ static int pa_open_file(struct thread_data *td, struct fio_file *f)
 	if (!ret)
 		return 0;
 	idr_close_file(td, f);
-	return idr_fail(td, -ret, "aio_fds=%u: duplicating the descriptor of %s failed: %s; lower "
-			"aio_fds or raise the descriptor limit (ulimit -n)", pd->nr_fds,
-			f->file_name, strerror(-ret));
+	return idr_fail(td, -ret,
+			"aio_fds=%u: duplicating the descriptor of %s failed: %s; lower "
+			"aio_fds or raise the descriptor limit (ulimit -n)",
+			pd->nr_fds, f->file_name, strerror(-ret));
 }
 
 /* Sleep until glibc is done with every request on q (the results stay for getevents). */
@@ -521,7 +522,7 @@ static void pa_helpers_cpu(struct pa_data *pd)
 	if ((int64_t)d.total_ns < 0)
 		d.total_ns = 0;
 	idr_cpu_sum_add(&pd->core.workers, &d);
-	pd->core.workers.threads = 0;	/* glibc's helpers cannot be counted from here */
+	pd->core.workers.threads = 0; /* glibc's helpers cannot be counted from here */
 }
 
 static void pa_note_facts(struct pa_data *pd, const struct pa_options *o)
@@ -535,11 +536,15 @@ static void pa_note_facts(struct pa_data *pd, const struct pa_options *o)
 	idr_note_bool(c, "aio_poll", pd->poll);
 	idr_note_u64(c, "max_requests_on_one_fd", pd->max_queue);
 	idr_note_u64(c, "poll_passes", pd->polls);
-	idr_note_str(c, "syscalls_are", "aio_* calls of the job thread; each request also costs "
+	idr_note_str(c, "syscalls_are",
+		     "aio_* calls of the job thread; each request also costs "
 		     "a pread/pwrite in a helper thread");
-	idr_note_str(c, "helper_cpu", pd->helpers_on ? "process CPU minus the job thread's, "
-		     "init to cleanup (glibc's helpers, exited ones included)" : "not measured: "
-		     "with thread=1 glibc's helpers serve every job of the process");
+	idr_note_str(c, "helper_cpu",
+		     pd->helpers_on
+			     ? "process CPU minus the job thread's, "
+			       "init to cleanup (glibc's helpers, exited ones included)"
+			     : "not measured: "
+			       "with thread=1 glibc's helpers serve every job of the process");
 }
 
 static void pa_cleanup(struct thread_data *td)
@@ -567,15 +572,20 @@ static int pa_check_options(struct thread_data *td, const struct pa_options *o)
 		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
 				td_random(td) ? "randtrim" : "trim");
 	if ((int)o->fds < 1 || (int)o->fds > PA_MAX_FDS)
-		return idr_fail(td, EINVAL, "aio_fds=%d: use 1 to %d descriptors per file (1, the "
+		return idr_fail(td, EINVAL,
+				"aio_fds=%d: use 1 to %d descriptors per file (1, the "
 				"default, is plain glibc: one request at a time per file)",
 				(int)o->fds, PA_MAX_FDS);
 	if ((int)o->threads < 1 || (int)o->threads > PA_MAX_THREADS)
-		return idr_fail(td, EINVAL, "aio_threads=%d: glibc needs 1 to %d helper threads "
-				"(its default is 20)", (int)o->threads, PA_MAX_THREADS);
+		return idr_fail(td, EINVAL,
+				"aio_threads=%d: glibc needs 1 to %d helper threads "
+				"(its default is 20)",
+				(int)o->threads, PA_MAX_THREADS);
 	if ((int)o->num < 1 || (int)o->num > PA_MAX_NUM)
-		return idr_fail(td, EINVAL, "aio_num=%d: use 1 to %d simultaneous requests (glibc's "
-				"default is 64)", (int)o->num, PA_MAX_NUM);
+		return idr_fail(td, EINVAL,
+				"aio_num=%d: use 1 to %d simultaneous requests (glibc's "
+				"default is 64)",
+				(int)o->num, PA_MAX_NUM);
 	return 0;
 }
 

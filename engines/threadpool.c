@@ -21,7 +21,7 @@
 
 #define TP_MAX_WORKERS 1024
 #define TP_MAX_SPIN_US 1000000
-#define TP_STACK_BYTES (256 * 1024)	/* a worker only calls pread: 8 MiB each is waste */
+#define TP_STACK_BYTES (256 * 1024) /* a worker only calls pread: 8 MiB each is waste */
 
 struct tp_options {
 	IDR_OPTIONS_HEAD;
@@ -66,7 +66,7 @@ struct tp_slot {
 	void *buf;
 	unsigned long long len;
 	unsigned long long off;
-	long long res;		/* bytes moved, or -errno */
+	long long res; /* bytes moved, or -errno */
 } __attribute__((aligned(IDR_CACHELINE)));
 
 struct tp_data;
@@ -74,30 +74,30 @@ struct tp_data;
 struct tp_worker {
 	struct tp_data *tp;
 	pthread_t thread;
-	struct idr_chan_stats st;	/* its futex sleeps */
-	uint64_t io_calls;		/* pread/pwrite/fsync calls */
-	uint64_t wakes;			/* futex wakes of the job thread */
+	struct idr_chan_stats st; /* its futex sleeps */
+	uint64_t io_calls;	  /* pread/pwrite/fsync calls */
+	uint64_t wakes;		  /* futex wakes of the job thread */
 	uint64_t eintr;
-	uint64_t push_yields;		/* completions that waited for a held ring cell */
+	uint64_t push_yields; /* completions that waited for a held ring cell */
 } __attribute__((aligned(IDR_CACHELINE)));
 
 struct tp_data {
 	struct idr_ctx core;
-	struct tp_slot *slots;		/* by io_u index */
-	struct idr_chan sq;		/* job thread -> workers: slot indices */
-	struct idr_chan cq;		/* workers -> job thread */
+	struct tp_slot *slots; /* by io_u index */
+	struct idr_chan sq;    /* job thread -> workers: slot indices */
+	struct idr_chan cq;    /* workers -> job thread */
 	bool chans_ok;
-	uint32_t stop;			/* set once, at cleanup */
+	uint32_t stop; /* set once, at cleanup */
 	uint64_t spin_ns;
 	struct tp_worker *workers;
 	unsigned int nr_workers, nr_started;
-	struct io_u **pending;		/* queued since the last commit */
+	struct io_u **pending; /* queued since the last commit */
 	unsigned int nr_pending;
-	unsigned int inflight;		/* committed, not yet reaped */
-	uint32_t *reaped;		/* indices the last getevents popped */
-	struct idr_chan_stats job_st;	/* the job thread's futex sleeps */
-	uint64_t drains;		/* files closed with I/O still in flight */
-	uint64_t push_yields;		/* submissions that waited for a held ring cell */
+	unsigned int inflight;	      /* committed, not yet reaped */
+	uint32_t *reaped;	      /* indices the last getevents popped */
+	struct idr_chan_stats job_st; /* the job thread's futex sleeps */
+	uint64_t drains;	      /* files closed with I/O still in flight */
+	uint64_t push_yields;	      /* submissions that waited for a held ring cell */
 };
 
 static struct tp_data *tp_data(struct thread_data *td)
@@ -150,7 +150,7 @@ static void *tp_worker_main(void *arg)
 		if (ret == -ESHUTDOWN)
 			break;
 		if (ret)
-			continue;	/* a futex error: cannot happen on a valid word; retry */
+			continue; /* a futex error: cannot happen on a valid word; retry */
 		tp->slots[idx].res = tp_exec(w, &tp->slots[idx]);
 		/*
 		 * The ring holds twice the most completions ever queued, so a push fails only
@@ -277,8 +277,8 @@ static int tp_getevents(struct thread_data *td, unsigned int min, unsigned int m
 		idr_deadline(&deadline, t);
 	if (max > tp->core.nr_io_us)
 		max = tp->core.nr_io_us;
-	n = idr_chan_pop_sc_many(&tp->cq, tp->reaped, min, max, t ? &deadline : NULL,
-				 tp->spin_ns, &tp->job_st);
+	n = idr_chan_pop_sc_many(&tp->cq, tp->reaped, min, max, t ? &deadline : NULL, tp->spin_ns,
+				 &tp->job_st);
 	for (; sleeps < tp->job_st.sleeps; sleeps++)
 		idr_count_syscall(&tp->core.cnt, IDR_SC_REAP);
 	if (n < 0)
@@ -365,15 +365,20 @@ static int tp_check_options(struct thread_data *td, const struct tp_options *o)
 				td_random(td) ? "randtrim" : "trim");
 	/* fio stores a negative int as is: compare signed, so tp_workers=-1 reads as -1. */
 	if ((int)o->workers < 1)
-		return idr_fail(td, EINVAL, "tp_workers=%d: the pool needs at least one worker "
-				"thread; use 1 to %d (default 16)", (int)o->workers, TP_MAX_WORKERS);
+		return idr_fail(td, EINVAL,
+				"tp_workers=%d: the pool needs at least one worker "
+				"thread; use 1 to %d (default 16)",
+				(int)o->workers, TP_MAX_WORKERS);
 	if ((int)o->workers > TP_MAX_WORKERS)
-		return idr_fail(td, EINVAL, "tp_workers=%d is above the bound of %d threads per "
-				"job; use 1 to %d, and numjobs= for more", (int)o->workers,
-				TP_MAX_WORKERS, TP_MAX_WORKERS);
+		return idr_fail(td, EINVAL,
+				"tp_workers=%d is above the bound of %d threads per "
+				"job; use 1 to %d, and numjobs= for more",
+				(int)o->workers, TP_MAX_WORKERS, TP_MAX_WORKERS);
 	if ((int)o->spin_us < 0 || (int)o->spin_us > TP_MAX_SPIN_US)
-		return idr_fail(td, EINVAL, "tp_spin=%d: spin 0 to %d us before sleeping "
-				"(0, the default, sleeps at once)", (int)o->spin_us, TP_MAX_SPIN_US);
+		return idr_fail(td, EINVAL,
+				"tp_spin=%d: spin 0 to %d us before sleeping "
+				"(0, the default, sleeps at once)",
+				(int)o->spin_us, TP_MAX_SPIN_US);
 	return 0;
 }
 
@@ -414,7 +419,8 @@ static int tp_post_init(struct thread_data *td)
 	int err = tp_start_workers(tp);
 
 	if (err)
-		return idr_fail(td, err, "tp_workers=%u: only %u worker threads could start (%s); "
+		return idr_fail(td, err,
+				"tp_workers=%u: only %u worker threads could start (%s); "
 				"lower tp_workers or raise the thread limit (ulimit -u)",
 				tp->nr_workers, tp->nr_started, strerror(err));
 	return 0;

@@ -58,21 +58,20 @@ static const unsigned char op_table[DDIR_SYNC_FILE_RANGE + 1][3] = {
 				   IORING_OP_SYNC_FILE_RANGE },
 };
 
-static const char *const ops_names[] = { "READ_FIXED/WRITE_FIXED", "READ/WRITE",
-					  "READV/WRITEV" };
+static const char *const ops_names[] = { "READ_FIXED/WRITE_FIXED", "READ/WRITE", "READV/WRITEV" };
 
 struct uring_fixed_data {
 	struct idr_ctx core;
 	struct idr_ring ring;
-	struct iovec *iovecs;		/* OPS_VECTORED: one per io_u */
-	unsigned int ops;		/* OPS_* */
-	unsigned char sqe_flags;	/* IOSQE_FIXED_FILE when the files are registered */
-	int rw_flags;			/* RWF_NOWAIT, RWF_DONTCACHE */
-	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
-	unsigned int async_every;	/* force_async */
+	struct iovec *iovecs;	  /* OPS_VECTORED: one per io_u */
+	unsigned int ops;	  /* OPS_* */
+	unsigned char sqe_flags;  /* IOSQE_FIXED_FILE when the files are registered */
+	int rw_flags;		  /* RWF_NOWAIT, RWF_DONTCACHE */
+	struct cmdprio cmdprio;	  /* fio's, from the cmdprio* options */
+	unsigned int async_every; /* force_async */
 	unsigned int async_count;
 	bool hipri;
-	bool told;			/* the EOPNOTSUPP explanation went out */
+	bool told; /* the EOPNOTSUPP explanation went out */
 };
 
 static inline struct uring_fixed_data *ring_data(struct idr_ring *r)
@@ -163,11 +162,13 @@ static void tell_no_polling(struct uring_fixed_data *ud, const struct io_u *io_u
 
 	if (!ud->core.td->o.odirect) {
 		log_err("uring_fixed: hipri=1 on %s with direct=0: polled completions exist "
-			"only for O_DIRECT I/O; set direct=1 or drop hipri\n", name);
+			"only for O_DIRECT I/O; set direct=1 or drop hipri\n",
+			name);
 	} else if (stat(name, &st) || !S_ISBLK(st.st_mode)) {
 		log_err("uring_fixed: hipri=1: %s is not a block device, and cannot complete "
 			"I/O by polling (EOPNOTSUPP); drop hipri, or use an NVMe device with "
-			"poll queues\n", name);
+			"poll queues\n",
+			name);
 	} else {
 		snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/io_poll",
 			 major(st.st_rdev), minor(st.st_rdev));
@@ -178,7 +179,8 @@ static void tell_no_polling(struct uring_fixed_data *ud, const struct io_u *io_u
 			fclose(fp);
 		log_err("uring_fixed: hipri=1: %s cannot complete I/O by polling (EOPNOTSUPP; "
 			"queue/io_poll is %s: no poll queues); drop hipri, or use an NVMe device "
-			"with poll queues (nvme.poll_queues=N)\n", name, val);
+			"with poll queues (nvme.poll_queues=N)\n",
+			name, val);
 	}
 }
 
@@ -195,7 +197,8 @@ static long long uring_fixed_result(struct idr_ring *r, const struct io_uring_cq
 		tell_no_polling(ud, io_u);
 	else if (ud->rw_flags & RWF_NOWAIT)
 		log_err("uring_fixed: nowait=1: %s does not take RWF_NOWAIT I/O (EOPNOTSUPP); "
-			"drop nowait\n", io_u->file->file_name);
+			"drop nowait\n",
+			io_u->file->file_name);
 	else if (ud->rw_flags & RWF_DONTCACHE)
 		log_err("uring_fixed: uncached=1: %s does not take RWF_DONTCACHE I/O (EOPNOTSUPP: "
 			"a kernel before 6.14, or a file system without it); drop uncached\n",
@@ -240,7 +243,7 @@ static int uring_fixed_init(struct thread_data *td)
 		.sq_thread_idle_ms = o->sqpoll_idle_ms,
 		.fixedbufs = o->fixedbufs,
 		.registerfiles = o->registerfiles,
-		.retry_eagain = !o->nowait,	/* with nowait, -EAGAIN is the answer wanted */
+		.retry_eagain = !o->nowait, /* with nowait, -EAGAIN is the answer wanted */
 		.ops = &ring_ops,
 	};
 
@@ -251,8 +254,8 @@ static int uring_fixed_init(struct thread_data *td)
 	if (!ud)
 		return 1;
 	ud->hipri = o->hipri;
-	ud->rw_flags = (o->nowait ? RWF_NOWAIT : 0) |
-		       (o->uncached && !td->o.odirect ? RWF_DONTCACHE : 0);
+	ud->rw_flags =
+		(o->nowait ? RWF_NOWAIT : 0) | (o->uncached && !td->o.odirect ? RWF_DONTCACHE : 0);
 	ud->async_every = o->force_async;
 	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
 	if (fio_cmdprio_init(td, &ud->cmdprio, &o->cmdprio))
@@ -327,7 +330,8 @@ static void uring_fixed_cleanup(struct thread_data *td)
 
 /* The ring's fio hooks find core and ring at the head of the private data. */
 _Static_assert(offsetof(struct uring_fixed_data, core) == 0 &&
-		       offsetof(struct uring_fixed_data, ring) == offsetof(struct idr_ring_engine, ring),
+		       offsetof(struct uring_fixed_data, ring) ==
+			       offsetof(struct idr_ring_engine, ring),
 	       "struct uring_fixed_data must begin with core, then ring");
 
 struct ioengine_ops ioengine IDR_EXPORT = {

@@ -56,56 +56,57 @@ IDR_URING_SQPOLL_CPU_CB(uring_passthru_options)
 
 static struct fio_option options[] = {
 	IDR_CORE_OPTIONS(struct uring_passthru_options),
-	IDR_URING_OPTIONS(struct uring_passthru_options,
-			  "Register the I/O buffers (IORING_URING_CMD_FIXED); fixedbufs=0 to not",
-			  "NVME_URING_CMD_IO (1, or -1: the default) or NVME_URING_CMD_IO_VEC with one "
-			  "iovec (0: needs fixedbufs=0)",
-			  "Use polled completions (IORING_SETUP_IOPOLL): needs poll queues "
-			  "(nvme.poll_queues=N) to poll for real",
-			  "Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT",
-			  "Accepted for io_uring_cmd jobs: passthrough never caches; with direct=0, "
-			  "1 is refused (fio's io_uring_cmd sends an RWF flag the kernel refuses)"),
+	IDR_URING_OPTIONS(
+		struct uring_passthru_options,
+		"Register the I/O buffers (IORING_URING_CMD_FIXED); fixedbufs=0 to not",
+		"NVME_URING_CMD_IO (1, or -1: the default) or NVME_URING_CMD_IO_VEC with one "
+		"iovec (0: needs fixedbufs=0)",
+		"Use polled completions (IORING_SETUP_IOPOLL): needs poll queues "
+		"(nvme.poll_queues=N) to poll for real",
+		"Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT",
+		"Accepted for io_uring_cmd jobs: passthrough never caches; with direct=0, "
+		"1 is refused (fio's io_uring_cmd sends an RWF flag the kernel refuses)"),
 	{ .name = NULL },
 };
 
 /* A namespace as a job addresses it: the format, and the limits behind max_bytes. */
 struct pt_ns {
-	struct idr_nvme_fmt fmt;	/* first: the hot path reads only this */
-	uint32_t max_hw_bytes;		/* queue/max_hw_sectors_kb: MDTS and the driver's cap */
-	uint32_t seg_pages;		/* queue/max_segments: a segment per page at worst */
-	unsigned int mdts;		/* Identify Controller MDTS (0: none) */
-	bool offsets_checked;		/* the file's offset and size, at its first open */
+	struct idr_nvme_fmt fmt; /* first: the hot path reads only this */
+	uint32_t max_hw_bytes;	 /* queue/max_hw_sectors_kb: MDTS and the driver's cap */
+	uint32_t seg_pages;	 /* queue/max_segments: a segment per page at worst */
+	unsigned int mdts;	 /* Identify Controller MDTS (0: none) */
+	bool offsets_checked;	 /* the file's offset and size, at its first open */
 };
 
 /* Why an I/O failed, kept for errdetails (fio logs the error after the completion). */
 enum { PT_ERR_NONE, PT_ERR_STATUS, PT_ERR_KERNEL, PT_ERR_REFUSED };
 
 struct pt_err {
-	unsigned long long offset;	/* of the I/O, to match it with the one fio logs */
-	int res;			/* NVMe status (> 0), or -errno from kernel or refusal */
-	uint32_t cdw0;			/* the completion's result dword (CQE32 big_cqe[0]) */
-	unsigned char kind;		/* PT_ERR_* */
+	unsigned long long offset; /* of the I/O, to match it with the one fio logs */
+	int res;		   /* NVMe status (> 0), or -errno from kernel or refusal */
+	uint32_t cdw0;		   /* the completion's result dword (CQE32 big_cqe[0]) */
+	unsigned char kind;	   /* PT_ERR_* */
 	unsigned char ddir;
 };
 
 struct uring_passthru_data {
 	struct idr_ctx core;
 	struct idr_ring ring;
-	struct pt_ns *ns;		/* per file (fio's file index) */
-	struct pt_err *err;		/* per io_u */
-	struct iovec *iovecs;		/* NVME_URING_CMD_IO_VEC: one per io_u */
-	unsigned char *meta;		/* separate metadata: meta_per_io bytes per io_u */
+	struct pt_ns *ns;     /* per file (fio's file index) */
+	struct pt_err *err;   /* per io_u */
+	struct iovec *iovecs; /* NVME_URING_CMD_IO_VEC: one per io_u */
+	unsigned char *meta;  /* separate metadata: meta_per_io bytes per io_u */
 	uint32_t meta_per_io;
-	uint32_t cmd_op;		/* NVME_URING_CMD_IO or NVME_URING_CMD_IO_VEC */
-	uint32_t cmd_flags;		/* IORING_URING_CMD_FIXED with fixedbufs */
-	struct cmdprio cmdprio;		/* fio's, from the cmdprio* options */
-	unsigned char sqe_flags;	/* IOSQE_FIXED_FILE when the files are registered */
-	unsigned int async_every;	/* force_async */
+	uint32_t cmd_op;	  /* NVME_URING_CMD_IO or NVME_URING_CMD_IO_VEC */
+	uint32_t cmd_flags;	  /* IORING_URING_CMD_FIXED with fixedbufs */
+	struct cmdprio cmdprio;	  /* fio's, from the cmdprio* options */
+	unsigned char sqe_flags;  /* IOSQE_FIXED_FILE when the files are registered */
+	unsigned int async_every; /* force_async */
 	unsigned int async_count;
 	struct {
-		uint64_t status;	/* completions with an NVMe status */
-		uint64_t kernel;	/* completions with a -errno from the kernel */
-		uint64_t refused;	/* I/Os refused before sending (never reached the device) */
+		uint64_t status;  /* completions with an NVMe status */
+		uint64_t kernel;  /* completions with a -errno from the kernel */
+		uint64_t refused; /* I/Os refused before sending (never reached the device) */
 		unsigned int last_status;
 	} st;
 };
@@ -128,7 +129,8 @@ static int refuse_not_ng(struct thread_data *td, const char *path, const struct 
 				"filename=%s is a block device (%s), not an NVMe namespace: "
 				"uring_passthru sends NVMe commands to an NVMe generic char device "
 				"(/dev/ngXnY; `iodrill devices` lists them); for this device use "
-				"uring_fixed", path, *b->kind ? b->kind : "not NVMe");
+				"uring_fixed",
+				path, *b->kind ? b->kind : "not NVMe");
 	if (b->partno)
 		return idr_fail(td, ENOTTY,
 				"filename=%s is partition %u of %s: NVMe commands address the whole "
@@ -139,14 +141,16 @@ static int refuse_not_ng(struct thread_data *td, const char *path, const struct 
 		return idr_fail(td, ENOTTY,
 				"filename=%s is an NVMe block device with no generic char device "
 				"(the kernel makes /dev/ngXnY from 5.13): uring_passthru needs one; "
-				"use uring_fixed on %s", path, path);
+				"use uring_fixed on %s",
+				path, path);
 	return idr_fail(td, ENOTTY,
 			"filename=%s is the namespace's block device: NVMe passthrough goes "
-			"through its generic char device; use filename=/dev/%s", path, b->ng);
+			"through its generic char device; use filename=/dev/%s",
+			path, b->ng);
 }
 
 /* Kernels before 6.2 let only CAP_SYS_ADMIN send passthrough commands, even reads. */
-#define OLD_KERNEL_HINT                                                                     \
+#define OLD_KERNEL_HINT                                                                      \
 	"; before 6.2 the kernel sends NVMe passthrough commands, reads included, only for " \
 	"CAP_SYS_ADMIN (6.2+ lets a user with access to /dev/ngXnY read, and write when it " \
 	"is open for writing): run fio as root or give it CAP_SYS_ADMIN"
@@ -176,11 +180,13 @@ static int refuse_unknown(struct thread_data *td, const char *path, int err)
 		return idr_fail(td, ENOTTY,
 				"filename=%s is %s: uring_passthru sends NVMe commands to an NVMe "
 				"generic char device, /dev/ngXnY (`iodrill devices` lists them); "
-				"for files and other devices use uring_fixed", path, kind_of(path));
-	if (err == -ENOENT)	/* ENODEV: idr_setup lets an ENOENT through, to create a file */
+				"for files and other devices use uring_fixed",
+				path, kind_of(path));
+	if (err == -ENOENT) /* ENODEV: idr_setup lets an ENOENT through, to create a file */
 		return idr_fail(td, ENODEV,
 				"filename=%s does not exist; uring_passthru needs an NVMe generic "
-				"char device (/dev/ngXnY)", path);
+				"char device (/dev/ngXnY)",
+				path);
 	return idr_fail(td, -err, "filename=%s: cannot tell what device it is: %s", path,
 			strerror(-err));
 }
@@ -197,8 +203,8 @@ static void ns_limits(const struct idr_dev *d, struct pt_ns *ns)
 	char dir[IDR_DEVNAME_MAX + 32], buf[32];
 
 	ns->mdts = d->nvme.mdts;
-	ns->max_hw_bytes = d->blk.max_hw_kb ? d->blk.max_hw_kb * 1024u
-					    : (uint32_t)d->nvme.mdts_bytes;
+	ns->max_hw_bytes =
+		d->blk.max_hw_kb ? d->blk.max_hw_kb * 1024u : (uint32_t)d->nvme.mdts_bytes;
 	ns->seg_pages = 0;
 	if (*d->blk.name) {
 		snprintf(dir, sizeof(dir), "/sys/class/block/%s/queue", d->blk.name);
@@ -273,8 +279,9 @@ static int ns_lookup(struct thread_data *td, const char *path, struct pt_ns *ns)
 	else if (!idr_dev_passthru(d, &env, why, sizeof(why)))
 		ret = refuse_passthru(td, path, d, &env, why);
 	else if (!d->nvme.identified)
-		ret = idr_fail(td, EACCES, "filename=%s: cannot read the namespace's LBA format: %s",
-			       path, d->nvme.why_not);
+		ret = idr_fail(td, EACCES,
+			       "filename=%s: cannot read the namespace's LBA format: %s", path,
+			       d->nvme.why_not);
 	else
 		ret = ns_format(td, path, d, ns);
 	free(d);
@@ -286,8 +293,10 @@ static const char *fmt_note(const struct idr_nvme_fmt *f, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	if (f->extended)
-		snprintf(buf, len, " (%u B data + %u B metadata inline: an extended-LBA format "
-			 "is addressed in blocks of both)", f->lba_data, f->lba_meta);
+		snprintf(buf, len,
+			 " (%u B data + %u B metadata inline: an extended-LBA format "
+			 "is addressed in blocks of both)",
+			 f->lba_data, f->lba_meta);
 	return buf;
 }
 
@@ -328,8 +337,10 @@ static int check_bs_max(struct thread_data *td, const char *path, const struct p
 				"(queue/max_segments); use bs<=%luk",
 				bs, pages, path, ns->seg_pages, ns->seg_pages * page_size / 1024);
 	if (bs / ns->fmt.block > IDR_NVME_MAX_NLB)
-		return idr_fail(td, E2BIG, "bs=%llu is more than %u LBAs, the most one NVMe "
-				"command moves", bs, IDR_NVME_MAX_NLB);
+		return idr_fail(td, E2BIG,
+				"bs=%llu is more than %u LBAs, the most one NVMe "
+				"command moves",
+				bs, IDR_NVME_MAX_NLB);
 	return 0;
 }
 
@@ -344,8 +355,10 @@ static int check_sizes(struct thread_data *td, const char *path, const struct pt
 	unsigned int i;
 
 	if (o->bs_unaligned)
-		return idr_fail(td, EINVAL, "bs_unaligned=1: NVMe commands move whole LBAs of "
-				"%u bytes; drop bs_unaligned", ns->fmt.block);
+		return idr_fail(td, EINVAL,
+				"bs_unaligned=1: NVMe commands move whole LBAs of "
+				"%u bytes; drop bs_unaligned",
+				ns->fmt.block);
 	for (dd = DDIR_READ; dd <= DDIR_WRITE; dd++) {
 		if (!(dd == DDIR_READ ? td_read(td) : td_write(td)))
 			continue;
@@ -359,7 +372,8 @@ static int check_sizes(struct thread_data *td, const char *path, const struct pt
 		/* fio aligns bsrange picks to min bs only when it is a power of two. */
 		if (o->min_bs[dd] != o->max_bs[dd] && !o->bssplit_nr[dd] && !ns->fmt.shift &&
 		    o->min_bs[dd] & (o->min_bs[dd] - 1))
-			return idr_fail(td, EINVAL, "bsrange=%llu-%llu on %s: fio picks sizes in a "
+			return idr_fail(td, EINVAL,
+					"bsrange=%llu-%llu on %s: fio picks sizes in a "
 					"range aligned only to a power-of-two minimum, and %u-byte "
 					"LBAs are not one; use one bs or bssplit",
 					o->min_bs[dd], o->max_bs[dd], path, ns->fmt.block);
@@ -382,8 +396,9 @@ static int check_region(struct thread_data *td, struct fio_file *f, const struct
 	if (f->file_offset % fm->block)
 		return idr_fail(td, EINVAL,
 				"offset=%llu is not a multiple of the %u-byte LBA of %s%s; use an "
-				"offset of whole LBAs", (unsigned long long)f->file_offset,
-				fm->block, f->file_name, fmt_note(fm, note, sizeof(note)));
+				"offset of whole LBAs",
+				(unsigned long long)f->file_offset, fm->block, f->file_name,
+				fmt_note(fm, note, sizeof(note)));
 	if (f->file_offset >= end || f->io_size > end - f->file_offset)
 		return idr_fail(td, ERANGE,
 				"offset=%llu size=%llu reaches past the end of %s: the namespace "
@@ -452,7 +467,7 @@ static inline void pt_fill(struct uring_passthru_data *pd, struct io_uring_sqe *
 		iov->iov_base = io_u->xfer_buf;
 		iov->iov_len = rw->data_len;
 		cmd->addr = (uintptr_t)iov;
-		cmd->data_len = 1;	/* the number of iovecs */
+		cmd->data_len = 1; /* the number of iovecs */
 	}
 }
 
@@ -464,7 +479,7 @@ static void uring_passthru_prep(struct idr_ring *r, struct io_uring_sqe *sqe, st
 
 	if (ddir_rw(io_u->ddir))
 		idr_nvme_rw_map(&pd->ns[io_u->file->fileno].fmt, io_u->offset, io_u->xfer_buflen,
-				&rw);	/* it passed once, in queue */
+				&rw); /* it passed once, in queue */
 	pt_fill(pd, sqe, io_u, &rw);
 }
 
@@ -472,8 +487,11 @@ static void uring_passthru_prep(struct idr_ring *r, struct io_uring_sqe *sqe, st
 static void pt_note_err(struct uring_passthru_data *pd, struct io_u *io_u, unsigned char kind,
 			int res, uint32_t cdw0)
 {
-	pd->err[io_u->index] = (struct pt_err){ .offset = io_u->offset, .res = res, .cdw0 = cdw0,
-						 .kind = kind, .ddir = (unsigned char)io_u->ddir };
+	pd->err[io_u->index] = (struct pt_err){ .offset = io_u->offset,
+						.res = res,
+						.cdw0 = cdw0,
+						.kind = kind,
+						.ddir = (unsigned char)io_u->ddir };
 }
 
 static __attribute__((noinline)) long long pt_failed(struct uring_passthru_data *pd,
@@ -495,8 +513,8 @@ static __attribute__((noinline)) long long pt_failed(struct uring_passthru_data 
 }
 
 /* Every CQE: res 0 is success (all bytes), > 0 an NVMe status, < 0 a -errno. */
-static long long uring_passthru_result(struct idr_ring *r, const struct io_uring_cqe *cqe,
-				       int res, struct io_u *io_u)
+static long long uring_passthru_result(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
+				       struct io_u *io_u)
 {
 	if (__builtin_expect(res == 0, 1))
 		return ddir_rw(io_u->ddir) ? (long long)io_u->xfer_buflen : 0;
@@ -593,15 +611,18 @@ static char *uring_passthru_errdetails(struct io_u *io_u)
 	e = pd ? &pd->err[io_u->index] : NULL;
 	if (!e || e->kind == PT_ERR_NONE || e->offset != io_u->offset ||
 	    e->ddir != (unsigned char)io_u->ddir) {
-		snprintf(msg, 1024, "uring_passthru: no NVMe status for this I/O: fio set error "
-			 "%u itself", io_u->error);
+		snprintf(msg, 1024,
+			 "uring_passthru: no NVMe status for this I/O: fio set error "
+			 "%u itself",
+			 io_u->error);
 		return msg;
 	}
 	io_words(pd, io_u, what, sizeof(what));
 	if (e->kind == PT_ERR_STATUS)
-		snprintf(msg, 1024, "uring_passthru: %s of %s (nsid %u) failed with %s, result "
-			 "0x%x; reported as %s, not retried", what, io_u->file->file_name,
-			 pd->ns[io_u->file->fileno].fmt.nsid,
+		snprintf(msg, 1024,
+			 "uring_passthru: %s of %s (nsid %u) failed with %s, result "
+			 "0x%x; reported as %s, not retried",
+			 what, io_u->file->file_name, pd->ns[io_u->file->fileno].fmt.nsid,
 			 idr_nvme_status_str((unsigned int)e->res, status, sizeof(status)), e->cdw0,
 			 strerror(io_u->error));
 	else if (e->kind == PT_ERR_KERNEL)
@@ -610,7 +631,7 @@ static char *uring_passthru_errdetails(struct io_u *io_u)
 	else
 		snprintf(msg, 1024, "uring_passthru: not sent: the %s of %s %s", what,
 			 io_u->file->file_name,
-			 e->res == -E2BIG ? "is above the largest transfer this namespace takes"
+			 e->res == -E2BIG    ? "is above the largest transfer this namespace takes"
 			 : e->res == -ERANGE ? "reaches past the end of the namespace"
 					     : "is not whole LBAs");
 	return msg;
@@ -632,7 +653,8 @@ static void warn_iopoll_kernel(struct thread_data *td)
 	idr_env_read(&env);
 	if (env.kernel_major != 6 || env.kernel_minor != 1)
 		return;
-	idr_notice(td, "warning", "hipri=1 on kernel 6.1: several jobs polling NVMe passthrough "
+	idr_notice(td, "warning",
+		   "hipri=1 on kernel 6.1: several jobs polling NVMe passthrough "
 		   "commands on one controller at once crash this kernel (general protection "
 		   "fault in bio_poll); run one hipri job per controller at a time");
 }
@@ -644,18 +666,23 @@ static int check_options(struct thread_data *td, const struct uring_passthru_opt
 		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
 				td_random(td) ? "randtrim" : "trim");
 	if (td->sync_file_range_nr)
-		return idr_fail(td, EINVAL, "sync_file_range=: NVMe has no ranged flush; use "
+		return idr_fail(td, EINVAL,
+				"sync_file_range=: NVMe has no ranged flush; use "
 				"fsync=N (an NVMe Flush command)");
 	if (o->nowait)
-		return idr_fail(td, EINVAL, "nowait=1: passthrough commands have no RWF_NOWAIT "
+		return idr_fail(td, EINVAL,
+				"nowait=1: passthrough commands have no RWF_NOWAIT "
 				"(the kernel refuses the flag with EINVAL); drop nowait");
 	/* fio's io_uring_cmd puts RWF_UNCACHED in uring_cmd_flags: every I/O gets EINVAL. */
 	if (o->uncached && !td->o.odirect)
-		return idr_fail(td, EINVAL, "uncached=%u: passthrough commands never go through the "
+		return idr_fail(td, EINVAL,
+				"uncached=%u: passthrough commands never go through the "
 				"page cache and take no RWF flags (the kernel refuses one with EINVAL); "
-				"drop uncached", o->uncached);
+				"drop uncached",
+				o->uncached);
 	if (o->fixedbufs && o->nonvectored == 0)
-		return idr_fail(td, EINVAL, "nonvectored=0 with fixedbufs=1: the kernel takes "
+		return idr_fail(td, EINVAL,
+				"nonvectored=0 with fixedbufs=1: the kernel takes "
 				"registered buffers only for NVME_URING_CMD_IO; set fixedbufs=0 for "
 				"NVME_URING_CMD_IO_VEC");
 	return 0;
@@ -675,14 +702,15 @@ static int ns_all(struct thread_data *td, struct uring_passthru_data *pd)
 	pd->ns = calloc(td->files_index ? td->files_index : 1, sizeof(*pd->ns));
 	if (!pd->ns)
 		return idr_fail(td, ENOMEM, "out of memory for %u files", td->files_index);
-	for_each_file(td, f, i) {
+	for_each_file(td, f, i)
+	{
 		if (ns_lookup(td, f->file_name, &pd->ns[i]) ||
 		    check_sizes(td, f->file_name, &pd->ns[i]))
 			return 1;
 		meta = max_bs / pd->ns[i].fmt.block * pd->ns[i].fmt.meta_sep;
 		if (meta > pd->meta_per_io)
 			pd->meta_per_io = (uint32_t)meta;
-		FILE_SET_ENG_DATA(f, pd);	/* errdetails finds the job through the file */
+		FILE_SET_ENG_DATA(f, pd); /* errdetails finds the job through the file */
 	}
 	return 0;
 }
@@ -720,7 +748,7 @@ static int uring_passthru_init(struct thread_data *td)
 		.fixedbufs = o->fixedbufs,
 		.registerfiles = o->registerfiles,
 		.retry_eagain = true,
-		.result_always = true,	/* a positive res is an NVMe status */
+		.result_always = true, /* a positive res is an NVMe status */
 		.ops = &ring_ops,
 	};
 
@@ -751,13 +779,14 @@ static void note_format(struct uring_passthru_data *pd)
 	idr_note_u64(&pd->core, "lba_data_bytes", ns->fmt.lba_data);
 	idr_note_u64(&pd->core, "lba_meta_bytes", ns->fmt.lba_meta);
 	idr_note_str(&pd->core, "metadata",
-		     !ns->fmt.lba_meta ? "none"
+		     !ns->fmt.lba_meta	? "none"
 		     : ns->fmt.extended ? "extended: inline, part of fio's blocks"
 					: "separate: an engine buffer, not verified");
 	idr_note_u64(&pd->core, "block_bytes", ns->fmt.block);
 	idr_note_u64(&pd->core, "max_transfer_bytes", ns->fmt.max_bytes);
-	idr_note_str(&pd->core, "cmd_op", pd->cmd_op == NVME_URING_CMD_IO ? "NVME_URING_CMD_IO"
-								 : "NVME_URING_CMD_IO_VEC");
+	idr_note_str(&pd->core, "cmd_op",
+		     pd->cmd_op == NVME_URING_CMD_IO ? "NVME_URING_CMD_IO"
+						     : "NVME_URING_CMD_IO_VEC");
 }
 
 static int uring_passthru_post_init(struct thread_data *td)
@@ -831,9 +860,7 @@ static void uring_passthru_cleanup(struct thread_data *td)
 		idr_note_u64(&pd->core, "refused_ios", pd->st.refused);
 		if (pd->st.status)
 			idr_note_u64(&pd->core, "last_nvme_status", pd->st.last_status);
-		for_each_file(td, f, i)
-			if (FILE_ENG_DATA(f) == pd)
-				FILE_SET_ENG_DATA(f, NULL);
+		for_each_file(td, f, i) if (FILE_ENG_DATA(f) == pd) FILE_SET_ENG_DATA(f, NULL);
 		free(pd->ns);
 		free(pd->err);
 		free(pd->iovecs);
@@ -845,7 +872,8 @@ static void uring_passthru_cleanup(struct thread_data *td)
 
 /* The ring's fio hooks find core and ring at the head of the private data. */
 _Static_assert(offsetof(struct uring_passthru_data, core) == 0 &&
-		       offsetof(struct uring_passthru_data, ring) == offsetof(struct idr_ring_engine, ring),
+		       offsetof(struct uring_passthru_data, ring) ==
+			       offsetof(struct idr_ring_engine, ring),
 	       "struct uring_passthru_data must begin with core, then ring");
 
 struct ioengine_ops ioengine IDR_EXPORT = {

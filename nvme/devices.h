@@ -22,56 +22,56 @@
 
 /* One LBA format a namespace supports. */
 struct idr_lbaf {
-	uint32_t data_bytes;	/* 512, 4096, ... */
-	uint16_t meta_bytes;	/* metadata per block */
-	uint8_t rp;		/* relative performance: 0 best .. 3 degraded */
+	uint32_t data_bytes; /* 512, 4096, ... */
+	uint16_t meta_bytes; /* metadata per block */
+	uint8_t rp;	     /* relative performance: 0 best .. 3 degraded */
 };
 
 /* What NVMe adds to a namespace's sysfs identity. */
 struct idr_nvme {
-	char subsys[IDR_DEVNAME_MAX];	/* nvme-subsys0 */
-	char ctrl[IDR_DEVNAME_MAX];	/* nvme0: the controller (first path of a multipath ns) */
-	char transport[16];		/* pcie, tcp, rdma, fc, loop */
-	char address[128];		/* PCI address, or the fabric's traddr,trsvcid */
-	char state[16];			/* live, resetting, ... */
-	int numa_node;			/* -1 when unknown or no NUMA */
-	int queue_count;		/* the controller's queues (I/O + admin), -1 unknown */
+	char subsys[IDR_DEVNAME_MAX]; /* nvme-subsys0 */
+	char ctrl[IDR_DEVNAME_MAX];   /* nvme0: the controller (first path of a multipath ns) */
+	char transport[16];	      /* pcie, tcp, rdma, fc, loop */
+	char address[128];	      /* PCI address, or the fabric's traddr,trsvcid */
+	char state[16];		      /* live, resetting, ... */
+	int numa_node;		      /* -1 when unknown or no NUMA */
+	int queue_count;	      /* the controller's queues (I/O + admin), -1 unknown */
 	/* From Identify (needs to open the namespace: root on most systems) */
 	bool identified;
-	char why_not[160];		/* when !identified: what stopped it */
-	unsigned int lbaf_in_use;	/* index into lbaf[] */
-	bool extended;			/* metadata interleaved with the data (FLBAS bit 4) */
+	char why_not[160];	  /* when !identified: what stopped it */
+	unsigned int lbaf_in_use; /* index into lbaf[] */
+	bool extended;		  /* metadata interleaved with the data (FLBAS bit 4) */
 	unsigned int nr_lbaf;
 	struct idr_lbaf lbaf[IDR_MAX_LBAF];
 	uint64_t nsze_blocks, nuse_blocks;
-	char eui64[17];			/* IEEE EUI-64 in hex, "" when the namespace has none */
-	unsigned int mdts;		/* 0: no limit; else 2^mdts minimum-size pages */
-	uint64_t mdts_bytes;		/* assuming 4 KiB minimum pages; 0: no limit */
+	char eui64[17];	     /* IEEE EUI-64 in hex, "" when the namespace has none */
+	unsigned int mdts;   /* 0: no limit; else 2^mdts minimum-size pages */
+	uint64_t mdts_bytes; /* assuming 4 KiB minimum pages; 0: no limit */
 	/* DLFEAT bits 2:0: what a read of a deallocated block returns (IDR_DLFEAT_*) */
 	unsigned int dlfeat_read;
-	bool lba_status;		/* the controller has Get LBA Status (OACS bit 9) */
+	bool lba_status; /* the controller has Get LBA Status (OACS bit 9) */
 	/*
 	 * The LBA format in use: Identify's when identified, else the block layer's (its
 	 * logical block size, and metadata_bytes on kernels whose sysfs has it, else 0).
 	 */
 	unsigned int lba_bytes, meta_bytes;
 	/* The generic char device /dev/ngXnY */
-	bool ng_node;			/* /dev/<ng> exists */
-	int ng_open_err;		/* 0: this user can open it read-write, else -errno */
+	bool ng_node;	 /* /dev/<ng> exists */
+	int ng_open_err; /* 0: this user can open it read-write, else -errno */
 };
 
 /* Is io_uring NVMe passthrough usable on a namespace, and what engines apply? */
 struct idr_env {
-	bool root;			/* effective uid 0 */
-	bool cap_sys_admin;		/* kernels before 6.2 need it for any passthrough */
+	bool root;	    /* effective uid 0 */
+	bool cap_sys_admin; /* kernels before 6.2 need it for any passthrough */
 	unsigned int kernel_major, kernel_minor;
 };
 
 struct idr_dev {
-	struct idr_blkdev blk;		/* sysfs identity; blk.name is "" for an ng alone */
+	struct idr_blkdev blk; /* sysfs identity; blk.name is "" for an ng alone */
 	bool is_nvme;
 	struct idr_nvme nvme;
-	struct idr_guard_report safety;	/* what a write would destroy (guard findings) */
+	struct idr_guard_report safety; /* what a write would destroy (guard findings) */
 	int probe_err;			/* 0, or -errno: signatures could not be read */
 	bool checked;			/* safety was looked at */
 	int parent;			/* index of the whole disk for a partition, else -1 */
@@ -81,15 +81,15 @@ struct idr_devlist {
 	struct idr_dev *v;
 	unsigned int n;
 	struct idr_env env;
-	int nvme_err;			/* libnvme's scan failed: -errno (0 when fine) */
-	unsigned int nr_nvme;		/* namespaces (with or without a block device) */
+	int nvme_err;	      /* libnvme's scan failed: -errno (0 when fine) */
+	unsigned int nr_nvme; /* namespaces (with or without a block device) */
 };
 
 struct idr_scan_opts {
-	const char *sys;		/* sysfs root: IDR_SYSFS, or a fixture */
-	bool safety;			/* run the guard's look-only checks */
-	bool nvme;			/* ask libnvme (Identify) */
-	bool all;			/* listing: also devices of size 0 (unattached loop, ...) */
+	const char *sys; /* sysfs root: IDR_SYSFS, or a fixture */
+	bool safety;	 /* run the guard's look-only checks */
+	bool nvme;	 /* ask libnvme (Identify) */
+	bool all;	 /* listing: also devices of size 0 (unattached loop, ...) */
 };
 
 /*
@@ -126,7 +126,7 @@ char *idr_dev_node(const struct idr_dev *d, bool generic, char *out, size_t len)
 
 /* The filesystem a file is on (nvme/fs.c). */
 struct idr_fs {
-	struct idr_mountinfo m;	/* its mount: type, source, mount point, options */
+	struct idr_mountinfo m; /* its mount: type, source, mount point, options */
 	dev_t devno;		/* the block device under it; 0 when none (tmpfs, overlay, NFS) */
 };
 
@@ -191,15 +191,14 @@ const char *idr_safe_str(enum idr_safe s);
  * this user: an NVMe namespace with its /dev/ngXnY present and openable, and on kernels
  * before 6.2 CAP_SYS_ADMIN. why says what is missing.
  */
-bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *why,
-		      size_t len);
+bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *why, size_t len);
 
 /*
  * idr_dev_engines - the engines (engines.tbl) that apply to d: target file and direct
  * to any block device, ngdev to an NVMe namespace whose passthrough is usable, none
  * (nil) to no device. Fills names[0..max) and returns how many apply.
  */
-unsigned int idr_dev_engines(const struct idr_dev *d, const struct idr_env *env,
-			     const char **names, unsigned int max);
+unsigned int idr_dev_engines(const struct idr_dev *d, const struct idr_env *env, const char **names,
+			     unsigned int max);
 
 #endif

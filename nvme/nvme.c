@@ -56,7 +56,7 @@ static int identify(int fd, struct idr_dev *d)
 
 	if (!nsid && nvme_get_nsid(fd, &nsid))
 		return errno ? -errno : -EIO;
-	d->blk.nsid = nsid;	/* a generic device alone has no sysfs nsid; kept if Identify fails */
+	d->blk.nsid = nsid; /* a generic device alone has no sysfs nsid; kept if Identify fails */
 	if (nvme_identify_ns(fd, nsid, &ns))
 		return errno ? -errno : -EIO;
 	nvme_id_ns_flbas_to_lbaf_inuse(ns.flbas, &in_use);
@@ -163,9 +163,14 @@ int idr_nvme_lba_allocated(const struct idr_dev *d, uint64_t slba, uint32_t nlb)
 	} u;
 	__u32 result = 0;
 	struct nvme_get_lba_status_args args = {
-		.slba = slba, .result = &result, .lbas = &u.ls, .args_size = sizeof(args),
-		.timeout = NVME_DEFAULT_IOCTL_TIMEOUT, .nsid = d->blk.nsid,
-		.mndw = sizeof(u) / 4 - 1, .rl = nlb > 0xffff ? 0xffff : (__u16)nlb,
+		.slba = slba,
+		.result = &result,
+		.lbas = &u.ls,
+		.args_size = sizeof(args),
+		.timeout = NVME_DEFAULT_IOCTL_TIMEOUT,
+		.nsid = d->blk.nsid,
+		.mndw = sizeof(u) / 4 - 1,
+		.rl = nlb > 0xffff ? 0xffff : (__u16)nlb,
 		.atype = (enum nvme_lba_status_atype)IDR_LBA_STATUS_ATYPE_ALLOCATED,
 	};
 	char path[IDR_DEVNAME_MAX + 8];
@@ -183,8 +188,9 @@ int idr_nvme_lba_allocated(const struct idr_dev *d, uint64_t slba, uint32_t nlb)
 	   controller with Get LBA Status but not this action) */
 	ret = ret < 0 ? -errno : ret > 0 ? -EOPNOTSUPP : 0;
 	close(args.fd);
-	return ret ? ret : any_allocated(&u.ls, (sizeof(u) - sizeof(u.ls)) /
-				       sizeof(u.ls.descs[0]), slba, nlb);
+	return ret ? ret
+		   : any_allocated(&u.ls, (sizeof(u) - sizeof(u.ls)) / sizeof(u.ls.descs[0]), slba,
+				   nlb);
 }
 
 /* A libnvme string attribute into buf, when it has one. */
@@ -229,13 +235,13 @@ static void walk(struct idr_devlist *l, nvme_root_t r)
 	nvme_ctrl_t c;
 	nvme_ns_t n;
 
-	nvme_for_each_host(r, h) {
-		nvme_for_each_subsystem(h, s) {
-			nvme_subsystem_for_each_ns(s, n)
-				fill_ns(l, s, NULL, n);
-			nvme_subsystem_for_each_ctrl(s, c)
-				nvme_ctrl_for_each_ns(c, n)
-					fill_ns(l, s, c, n);
+	nvme_for_each_host(r, h)
+	{
+		nvme_for_each_subsystem(h, s)
+		{
+			nvme_subsystem_for_each_ns(s, n) fill_ns(l, s, NULL, n);
+			nvme_subsystem_for_each_ctrl(s, c) nvme_ctrl_for_each_ns(c, n)
+				fill_ns(l, s, c, n);
 		}
 	}
 }

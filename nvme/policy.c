@@ -124,11 +124,10 @@ const char *idr_safe_str(enum idr_safe s)
 	return s == IDR_SAFE_YES ? "yes" : s == IDR_SAFE_NO ? "no" : "unknown";
 }
 
-bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *why,
-		      size_t len)
+bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *why, size_t len)
 {
-	bool old_kernel = env->kernel_major < 6 ||
-			  (env->kernel_major == 6 && env->kernel_minor < 2);
+	bool old_kernel =
+		env->kernel_major < 6 || (env->kernel_major == 6 && env->kernel_minor < 2);
 
 	why[0] = '\0';
 	if (!d->is_nvme)
@@ -136,8 +135,9 @@ bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *
 	else if (d->blk.partno)
 		snprintf(why, len, "a partition: passthrough addresses the whole namespace");
 	else if (!*d->blk.ng)
-		snprintf(why, len, "no generic char device for this namespace (kernel 5.13+ makes "
-				   "/dev/ngXnY)");
+		snprintf(why, len,
+			 "no generic char device for this namespace (kernel 5.13+ makes "
+			 "/dev/ngXnY)");
 	else if (!d->nvme.ng_node)
 		snprintf(why, len, "/dev/%s does not exist (devtmpfs or udev did not make it)",
 			 d->blk.ng);
@@ -145,16 +145,17 @@ bool idr_dev_passthru(const struct idr_dev *d, const struct idr_env *env, char *
 		snprintf(why, len, "cannot open /dev/%s: %s%s", d->blk.ng,
 			 strerror(-d->nvme.ng_open_err),
 			 d->nvme.ng_open_err == -EACCES ? " (root only unless a udev rule opens it)"
-							 : "");
+							: "");
 	else if (old_kernel && !env->cap_sys_admin)
-		snprintf(why, len, "kernel %u.%u allows passthrough only with CAP_SYS_ADMIN (6.2+ "
-				   "lets users do I/O)",
+		snprintf(why, len,
+			 "kernel %u.%u allows passthrough only with CAP_SYS_ADMIN (6.2+ "
+			 "lets users do I/O)",
 			 env->kernel_major, env->kernel_minor);
 	return !why[0];
 }
 
-unsigned int idr_dev_engines(const struct idr_dev *d, const struct idr_env *env,
-			     const char **names, unsigned int max)
+unsigned int idr_dev_engines(const struct idr_dev *d, const struct idr_env *env, const char **names,
+			     unsigned int max)
 {
 	/* A block device always takes O_DIRECT. */
 	bool block = *d->blk.name && d->blk.size_bytes;

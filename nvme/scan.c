@@ -34,7 +34,7 @@ void idr_env_read(struct idr_env *env)
 			break;
 	if (fp)
 		fclose(fp);
-	env->cap_sys_admin = (eff >> 21) & 1;	/* CAP_SYS_ADMIN is bit 21 */
+	env->cap_sys_admin = (eff >> 21) & 1; /* CAP_SYS_ADMIN is bit 21 */
 }
 
 /* ---- NVMe facts from sysfs -------------------------------------------------------- */

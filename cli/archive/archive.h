@@ -37,10 +37,11 @@
  * new device folder is built the same way, under a temporary name with device.json and the
  * first run inside, then renamed into place, so an archive never shows an empty or
  * half-made device (on a filesystem without RENAME_NOREPLACE the folder is made first and
- * filled by link+unlink: a writer killed there can leave a folder with only device.json). Two runs stored at the same moment both land (a name already taken is
- * retried with other hex digits). A writer killed at any point leaves at most a .tmp-*
- * entry, which no reader looks at. On any failure (a bad input, a full disk, no
- * permission) nothing in the archive changes and err says what happened and what to do.
+ * filled by link+unlink: a writer killed there can leave a folder with only device.json). Two runs
+ *stored at the same moment both land (a name already taken is retried with other hex digits). A
+ *writer killed at any point leaves at most a .tmp-* entry, which no reader looks at. On any failure
+ *(a bad input, a full disk, no permission) nothing in the archive changes and err says what
+ *happened and what to do.
  *
  * Functions return 0 or -errno (-EINVAL for bad input) and leave a message for the user in
  * err, naming the path or argument at fault.
@@ -72,7 +73,7 @@
 
 struct json_object;
 
-#define IDR_RESULT_FORMAT 1	/* bump when a field of the result file changes meaning */
+#define IDR_RESULT_FORMAT 1 /* bump when a field of the result file changes meaning */
 #define IDR_RUN_ID_MAX 64
 #define IDR_DEVICE_NAME_MAX 160
 
@@ -80,14 +81,14 @@ struct json_object;
 
 /* One fio invocation of a run: its JSON output and, when our engines ran, their sidecar. */
 struct idr_run_part {
-	const char *fio_json;	/* fio --output-format=json --output=FILE: required */
-	const char *sidecar;	/* the sidecar=FILE of that invocation (its own file: lines are
-				   paired with this part's jobs only), or NULL */
-	const char *label;	/* what this part is, e.g. "iodepth=32" or "engine=kaio", or NULL */
+	const char *fio_json; /* fio --output-format=json --output=FILE: required */
+	const char *sidecar;  /* the sidecar=FILE of that invocation (its own file: lines are
+				 paired with this part's jobs only), or NULL */
+	const char *label;    /* what this part is, e.g. "iodepth=32" or "engine=kaio", or NULL */
 };
 
 struct idr_run_input {
-	const char *kind;	/* what made the run: "drill", "tune", "fio", ... ([a-z0-9_], <= 16) */
+	const char *kind; /* what made the run: "drill", "tune", "fio", ... ([a-z0-9_], <= 16) */
 	/*
 	 * What the run measured: a file, a block device, an NVMe generic char device
 	 * (/dev/ngXnY is filed under its namespace's identity) or "none" (no device: nil
@@ -95,16 +96,16 @@ struct idr_run_input {
 	 * job ran an engine whose engines.tbl target is none.
 	 */
 	const char *target;
-	int argc;		/* the command line that made the run, argv[0] first; 0 = unknown */
+	int argc; /* the command line that made the run, argv[0] first; 0 = unknown */
 	char *const *argv;
 	/* >= 1; a tune sweep has one part per point. Every part must have fio's JSON: leave
 	   out a call that wrote none (fio failed to start) and say so in facts */
 	const struct idr_run_part *parts;
 	unsigned int nr_parts;
-	int64_t time_ms;	/* when the run started, Unix ms; 0 = the first fio output's timestamp */
-	const char *status;	/* "complete", "interrupted", "failed"; NULL = "failed" when a job
-				   reports an error, else "complete" */
-	const char *note;	/* free text kept with the run, or NULL */
+	int64_t time_ms; /* when the run started, Unix ms; 0 = the first fio output's timestamp */
+	const char *status; /* "complete", "interrupted", "failed"; NULL = "failed" when a job
+			       reports an error, else "complete" */
+	const char *note;   /* free text kept with the run, or NULL */
 	/* the storing command's own record (its options, what it skipped and why, ...),
 	   kept as provenance.facts; NULL for none. Only read. */
 	struct json_object *facts;
@@ -120,8 +121,8 @@ struct idr_run_input {
 /* Where a stored run went. */
 struct idr_stored {
 	char id[IDR_RUN_ID_MAX];
-	char device[IDR_DEVICE_NAME_MAX];	/* the device folder's name */
-	char path[4096];			/* the result file */
+	char device[IDR_DEVICE_NAME_MAX]; /* the device folder's name */
+	char path[4096];		  /* the result file */
 };
 
 /*
@@ -148,17 +149,17 @@ int idr_archive_dir(const char *opt, char *buf, size_t len);
 struct idr_archive_run {
 	char id[IDR_RUN_ID_MAX];
 	char device[IDR_DEVICE_NAME_MAX];
-	int64_t time_ms;	/* from the id */
-	char kind[24];		/* from the id */
+	int64_t time_ms; /* from the id */
+	char kind[24];	 /* from the id */
 };
 
 struct idr_archive_index {
 	char dir[4096];
 	unsigned int nr;
-	struct idr_archive_run *runs;	/* newest first */
+	struct idr_archive_run *runs; /* newest first */
 	unsigned int nr_devices;
-	char (*devices)[IDR_DEVICE_NAME_MAX];	/* every device folder, runs or not */
-	unsigned int nr_stale;		/* .tmp-* entries left by writers that died */
+	char (*devices)[IDR_DEVICE_NAME_MAX]; /* every device folder, runs or not */
+	unsigned int nr_stale;		      /* .tmp-* entries left by writers that died */
 };
 
 /*
@@ -201,20 +202,20 @@ int idr_archive_device_load(const struct idr_archive_index *idx, const char *dev
 
 /* One job of a stored run, its parts flattened, with the numbers show/compare/plot use. */
 struct idr_result_job {
-	unsigned int part;		/* which fio output */
-	unsigned int occurrence;	/* 0 for the first job of this key in the run, 1, ... */
+	unsigned int part;	 /* which fio output */
+	unsigned int occurrence; /* 0 for the first job of this key in the run, 1, ... */
 	const struct idr_fio_job *fio;
-	const char *engine;		/* sidecar's engine, else fio's ioengine without paths */
-	const char *rw, *bs;		/* fio's options (job's, else global), else fio's defaults */
-	unsigned int iodepth;		/* likewise (1 when absent) */
-	unsigned int sc_lines;		/* sidecar lines found for this job (summed into sc) */
-	struct idr_sidecar_job sc;	/* counters summed; only valid when sc_lines > 0 */
-	double elapsed_s;		/* engine's ns timer if sc_lines, else fio's runtime */
-	double iops[2];			/* per direction, over elapsed_s */
-	double iops_rel_sd[2];		/* fio's per-interval IOPS stddev / mean; NaN if < 2 samples */
-	double cpu_us_per_io;		/* engine's exact CPU time if sc_lines, else fio's usr+sys;
-					   NaN when the job did no I/O */
-	double syscalls_per_io;		/* NaN without a sidecar */
+	const char *engine;	   /* sidecar's engine, else fio's ioengine without paths */
+	const char *rw, *bs;	   /* fio's options (job's, else global), else fio's defaults */
+	unsigned int iodepth;	   /* likewise (1 when absent) */
+	unsigned int sc_lines;	   /* sidecar lines found for this job (summed into sc) */
+	struct idr_sidecar_job sc; /* counters summed; only valid when sc_lines > 0 */
+	double elapsed_s;	   /* engine's ns timer if sc_lines, else fio's runtime */
+	double iops[2];		   /* per direction, over elapsed_s */
+	double iops_rel_sd[2];	   /* fio's per-interval IOPS stddev / mean; NaN if < 2 samples */
+	double cpu_us_per_io;	   /* engine's exact CPU time if sc_lines, else fio's usr+sys;
+				      NaN when the job did no I/O */
+	double syscalls_per_io;	   /* NaN without a sidecar */
 	/* the engine's own per-I/O latency (sidecar "lat") per direction, merged over the
 	   job's sidecar lines; count 0 when there is none (no sidecar, an older engine) */
 	struct idr_lat_figs lat[2];
@@ -225,13 +226,13 @@ struct idr_result_job {
 };
 
 struct idr_result {
-	struct json_object *root;	/* the whole file */
-	struct json_object *prov;	/* root's "provenance" */
+	struct json_object *root; /* the whole file */
+	struct json_object *prov; /* root's "provenance" */
 	const char *id, *kind, *status, *device, *target;
 	int64_t time_ms;
 	unsigned int nr_parts;
-	struct idr_fio_run *runs;	/* per part */
-	struct idr_sidecar *sidecars;	/* per part (nr 0 when the part had none) */
+	struct idr_fio_run *runs;     /* per part */
+	struct idr_sidecar *sidecars; /* per part (nr 0 when the part had none) */
 	unsigned int nr_jobs;
 	struct idr_result_job *jobs;
 };
@@ -241,8 +242,7 @@ struct idr_result {
  * truncated, is not an iodrill result, or has a newer format than IDR_RESULT_FORMAT is
  * refused with a message saying which. Returns 0, -errno or -EINVAL.
  */
-int idr_result_parse(const char *text, size_t len, struct idr_result *r, char *err,
-		     size_t errlen);
+int idr_result_parse(const char *text, size_t len, struct idr_result *r, char *err, size_t errlen);
 int idr_result_load(const char *path, struct idr_result *r, char *err, size_t errlen);
 void idr_result_free(struct idr_result *r);
 

@@ -25,8 +25,7 @@ int idr_result_build_jobs(struct idr_result *r);
 char *idr_engine_name(const char *ioengine, char *buf, size_t len);
 
 /* idr_run_id_make - "<yyyymmddThhmmss.mmmZ>-<kind>-<hex4>" into buf (>= IDR_RUN_ID_MAX). */
-void idr_run_id_make(int64_t time_ms, const char *kind, unsigned int suffix, char *buf,
-		     size_t len);
+void idr_run_id_make(int64_t time_ms, const char *kind, unsigned int suffix, char *buf, size_t len);
 /* idr_run_id_parse - time and kind back from a run id. Returns 0, or -EINVAL when name is
  * not one. */
 int idr_run_id_parse(const char *name, int64_t *time_ms, char *kind, size_t kindlen);
@@ -37,7 +36,7 @@ char *idr_time_iso(int64_t ms, char *buf, size_t len);
 /* Test seams for the store: where the 4 hex digits come from, and whether to behave as
  * on a filesystem without RENAME_NOREPLACE (link+unlink, mkdir). */
 struct idr_store_opts {
-	unsigned int (*suffix)(void *arg);	/* NULL: getrandom() */
+	unsigned int (*suffix)(void *arg); /* NULL: getrandom() */
 	void *arg;
 	int no_renameat2;
 };

@@ -16,7 +16,7 @@
 #include "hist.h"
 #include "sidecar.h"
 
-#define MAX_INPUT (256u << 20)	/* a fio JSON file larger than this is not one of ours */
+#define MAX_INPUT (256u << 20) /* a fio JSON file larger than this is not one of ours */
 
 int idr_read_file(const char *path, char **text, size_t *len)
 {
@@ -77,7 +77,8 @@ struct json_object *idr_json_get(struct json_object *o, const char *key)
 
 static int is_number(struct json_object *v)
 {
-	return v && (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double));
+	return v &&
+	       (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double));
 }
 
 uint64_t idr_json_u64(struct json_object *o, const char *key)
@@ -207,7 +208,8 @@ int idr_fio_run_from_json(struct json_object *root, struct idr_fio_run *run, cha
 	memset(run, 0, sizeof(*run));
 	run->fio_version = str(root, "fio version");
 	if (!run->fio_version || !jobs || !json_object_is_type(jobs, json_type_array)) {
-		snprintf(err, errlen, "not fio's JSON output (no \"fio version\", or no \"jobs\" "
+		snprintf(err, errlen,
+			 "not fio's JSON output (no \"fio version\", or no \"jobs\" "
 			 "nor \"client_stats\")");
 		return -EINVAL;
 	}
@@ -244,7 +246,8 @@ int idr_fio_run_parse(const char *text, size_t len, struct idr_fio_run *run, cha
 
 	memset(run, 0, sizeof(*run));
 	if (start == len) {
-		snprintf(err, errlen, "no JSON object in fio's output (did fio fail before writing it?)");
+		snprintf(err, errlen,
+			 "no JSON object in fio's output (did fio fail before writing it?)");
 		return -EINVAL;
 	}
 	root = parse_json(text + start, len - start, err, errlen, "fio's output", &used);
@@ -322,7 +325,7 @@ double idr_fio_dir_percentile(const struct idr_fio_dir *d, double pct)
 		}
 	}
 	if (isnan(lo_p))
-		return hi_v;	/* below fio's lowest point: its value, not an extrapolation */
+		return hi_v; /* below fio's lowest point: its value, not an extrapolation */
 	if (isnan(hi_p) || hi_p == lo_p)
 		return lo_v;
 	return lo_v + (hi_v - lo_v) * (pct - lo_p) / (hi_p - lo_p);
@@ -343,7 +346,8 @@ static int read_sidecar_line(struct json_object *o, struct idr_sidecar_job *j, c
 	if (format > IDR_SIDECAR_FORMAT) {
 		snprintf(err, errlen,
 			 "line %u has sidecar format %llu, newer than this iodrill reads (%d): "
-			 "update iodrill", lineno, (unsigned long long)format, IDR_SIDECAR_FORMAT);
+			 "update iodrill",
+			 lineno, (unsigned long long)format, IDR_SIDECAR_FORMAT);
 		return -EINVAL;
 	}
 	j->root = o;
@@ -604,7 +608,8 @@ static double capped(uint64_t v, uint64_t max)
 
 void idr_fio_clat_figs(const struct idr_fio_dir *d, struct idr_lat_figs *f)
 {
-	*f = (struct idr_lat_figs){ .count = d->clat_n, .mean_ns = d->clat_mean_ns,
+	*f = (struct idr_lat_figs){ .count = d->clat_n,
+				    .mean_ns = d->clat_mean_ns,
 				    .p50_ns = capped(d->clat_p50_ns, d->clat_max_ns),
 				    .p99_ns = capped(d->clat_p99_ns, d->clat_max_ns),
 				    .p999_ns = capped(d->clat_p999_ns, d->clat_max_ns),

@@ -22,41 +22,41 @@ struct idr_fio_dir {
 	uint64_t total_ios;
 	uint64_t io_bytes;
 	uint64_t short_ios;
-	uint64_t runtime_ms;	/* fio's: whole milliseconds, too coarse for the drill */
+	uint64_t runtime_ms; /* fio's: whole milliseconds, too coarse for the drill */
 	double iops;
-	double bw_bytes;	/* bytes per second */
+	double bw_bytes; /* bytes per second */
 	double clat_mean_ns;
-	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns;	/* 0 when fio gave none */
+	uint64_t clat_p50_ns, clat_p99_ns, clat_p999_ns; /* 0 when fio gave none */
 	uint64_t clat_max_ns;
-	double lat_mean_ns;	/* total latency (submission + completion) of each I/O */
+	double lat_mean_ns; /* total latency (submission + completion) of each I/O */
 	uint64_t lat_max_ns;
-	uint64_t clat_n;	/* completions behind the latency figures */
-	double iops_mean, iops_stddev;	/* over fio's per-interval samples (iops_avg_time) */
-	uint64_t iops_samples;	/* 0 for runs shorter than one interval */
-	struct json_object *clat_percentiles;	/* {"50.000000": ns, ...} or NULL */
+	uint64_t clat_n;		      /* completions behind the latency figures */
+	double iops_mean, iops_stddev;	      /* over fio's per-interval samples (iops_avg_time) */
+	uint64_t iops_samples;		      /* 0 for runs shorter than one interval */
+	struct json_object *clat_percentiles; /* {"50.000000": ns, ...} or NULL */
 };
 
 enum { IDR_FIO_READ, IDR_FIO_WRITE };
 
 struct idr_fio_job {
-	const char *name;		/* point into the run's JSON tree */
-	const char *hostname;		/* the server that ran it (fio --client), else NULL */
-	const char *ioengine;		/* as given: "external:engines/sync.so", "psync" */
-	int error;			/* fio's error for the job (an errno), 0 if none */
+	const char *name;     /* point into the run's JSON tree */
+	const char *hostname; /* the server that ran it (fio --client), else NULL */
+	const char *ioengine; /* as given: "external:engines/sync.so", "psync" */
+	int error;	      /* fio's error for the job (an errno), 0 if none */
 	uint64_t job_runtime_ms;
-	double usr_cpu, sys_cpu;	/* percent of job_runtime */
+	double usr_cpu, sys_cpu; /* percent of job_runtime */
 	struct idr_fio_dir dir[2];
-	struct json_object *options;	/* fio's "job options" object (all strings) */
+	struct json_object *options; /* fio's "job options" object (all strings) */
 };
 
 struct idr_fio_run {
 	const char *fio_version;
-	struct json_object *global_options;	/* fio's "global options" object, or NULL */
-	size_t json_start, json_end;	/* idr_fio_run_parse: the JSON object's bytes in text */
+	struct json_object *global_options; /* fio's "global options" object, or NULL */
+	size_t json_start, json_end;	    /* idr_fio_run_parse: the JSON object's bytes in text */
 	int64_t timestamp_ms;
 	unsigned int nr_jobs;
 	struct idr_fio_job *jobs;
-	struct json_object *root;	/* fio's JSON, untouched: the archive stores it as is */
+	struct json_object *root; /* fio's JSON, untouched: the archive stores it as is */
 };
 
 /*
@@ -95,10 +95,10 @@ struct idr_sidecar_job {
 	uint64_t syscalls, submit_calls, reap_calls, busy, eintr;
 	uint64_t elapsed_ns;
 	uint64_t cpu_ns, job_cpu_ns, workers_cpu_ns, workers;
-	uint64_t usr_us, sys_us;	/* tick-sampled split */
-	struct json_object *engine_facts;	/* NULL when the engine recorded none */
-	struct json_object *lat;	/* the engine's per-I/O latency ("lat"), or NULL: an older
-					   engine, no engine latency (never 0) */
+	uint64_t usr_us, sys_us;	  /* tick-sampled split */
+	struct json_object *engine_facts; /* NULL when the engine recorded none */
+	struct json_object *lat;	  /* the engine's per-I/O latency ("lat"), or NULL: an older
+					     engine, no engine latency (never 0) */
 	struct json_object *root;
 };
 
@@ -128,7 +128,7 @@ const struct idr_sidecar_job *idr_sidecar_find(const struct idr_sidecar *sc, con
 
 /* What an engine's latency histogram measures (the sidecar's "lat", LATFORMAT). */
 struct idr_lat_meta {
-	const char *clock, *from, *to;	/* the engine's own words, or NULL */
+	const char *clock, *from, *to; /* the engine's own words, or NULL */
 	/* the engine learned of completions only in batches fio asked for (getevents with
 	   min > 1): a completion's time may be its batch's, so not a per-I/O latency */
 	bool batched;
@@ -147,7 +147,7 @@ int idr_sidecar_lat(const struct idr_sidecar_job *j, int dir, struct idr_hist *h
 struct idr_lat_figs {
 	uint64_t count;
 	double min_ns, p50_ns, p90_ns, p99_ns, p999_ns, max_ns, mean_ns;
-	bool batched;		/* idr_lat_meta's: the figures are not per-I/O latencies */
+	bool batched; /* idr_lat_meta's: the figures are not per-I/O latencies */
 };
 
 /*

@@ -149,10 +149,10 @@ static void set_name(struct idr_devid *id, const char *name)
 /* queue facts that change what a number means */
 static void queue_facts(const char *sysdir, const struct idr_blkdev *b, struct idr_devid *id)
 {
-	static const char *const q[] = { "logical_block_size", "physical_block_size",
-					 "rotational",	       "nr_requests",
-					 "max_hw_sectors_kb",  "max_sectors_kb",
-					 "io_poll",	       "write_cache" };
+	static const char *const q[] = {
+		"logical_block_size", "physical_block_size", "rotational", "nr_requests",
+		"max_hw_sectors_kb",  "max_sectors_kb",	     "io_poll",	   "write_cache"
+	};
 	char dir[PATH_MAX], buf[128], *sel, *end;
 	unsigned int i;
 
@@ -206,8 +206,7 @@ static void nvme_facts(const struct idr_dev *d, unsigned long long nlba, struct 
 }
 
 /* An NVMe namespace (d: whole, through its block device or its /dev/ngXnY). */
-static int nvme_namespace(const struct idr_dev *d, struct idr_devid *id, char *err,
-			  size_t errlen)
+static int nvme_namespace(const struct idr_dev *d, struct idr_devid *id, char *err, size_t errlen)
 {
 	const struct idr_blkdev *b = &d->blk;
 	const struct idr_nvme *nv = &d->nvme;
@@ -218,8 +217,8 @@ static int nvme_namespace(const struct idr_dev *d, struct idr_devid *id, char *e
 	if (!*b->serial || !b->nsid || !nv->lba_bytes) {
 		snprintf(err, errlen,
 			 "%s: cannot read the NVMe namespace's identity (serial, nsid, LBA size) "
-			 "from NVMe Identify (%s) or sysfs", *b->name ? b->name : b->ng,
-			 nv->why_not);
+			 "from NVMe Identify (%s) or sysfs",
+			 *b->name ? b->name : b->ng, nv->why_not);
 		return -ENODATA;
 	}
 	nlba = nv->identified ? nv->nsze_blocks : b->size_bytes / nv->lba_bytes;
@@ -328,8 +327,9 @@ static int generic_disk(const char *sys, const char *sysdir, const struct idr_bl
 	snprintf(path, sizeof(path), "%s/device/driver", sysdir);
 	n = readlink(path, driver, sizeof(driver) - 1);
 	driver[n > 0 ? n : 0] = '\0';
-	what = *model ? model : *driver ? strrchr(driver, '/') ? strrchr(driver, '/') + 1 : driver
-					: name;
+	what = *model	 ? model
+	       : *driver ? strrchr(driver, '/') ? strrchr(driver, '/') + 1 : driver
+			 : name;
 	bus_path(sys, sysdir, where, sizeof(where));
 	which = *serial ? serial : *wwid ? wwid : *where ? where : name;
 	idr_devid_human_size(b->size_bytes, size, sizeof(size));
@@ -338,8 +338,11 @@ static int generic_disk(const char *sys, const char *sysdir, const struct idr_bl
 		 *serial || *wwid ? "" : which, size);
 	snprintf(folder, sizeof(folder), "block-%s-%s-%s", what, which, size);
 	set_name(id, folder);
-	snprintf(id->description, sizeof(id->description), "%s %s, %s%s, %s", "block device",
-		 what, *serial ? "serial " : *wwid ? "wwid " : "at ", which, size);
+	snprintf(id->description, sizeof(id->description), "%s %s, %s%s, %s", "block device", what,
+		 *serial ? "serial "
+		 : *wwid ? "wwid "
+			 : "at ",
+		 which, size);
 	put_str(identity(id), "model", model);
 	put_str(identity(id), "serial", serial);
 	put_str(identity(id), "wwid", wwid);
@@ -350,8 +353,8 @@ static int generic_disk(const char *sys, const char *sysdir, const struct idr_bl
 }
 
 /* A whole disk, or an NVMe namespace through its generic device alone (no sysfs disk). */
-static int block_disk(const struct idr_scan_opts *o, const struct idr_dev *d,
-		      struct idr_devid *id, char *err, size_t errlen)
+static int block_disk(const struct idr_scan_opts *o, const struct idr_dev *d, struct idr_devid *id,
+		      char *err, size_t errlen)
 {
 	const struct idr_blkdev *b = &d->blk;
 	char sysdir[PATH_MAX];
@@ -376,8 +379,8 @@ static int block_disk(const struct idr_scan_opts *o, const struct idr_dev *d,
 }
 
 /* A partition, filed under its disk. */
-static int partition(const struct idr_scan_opts *o, const struct idr_dev *p,
-		     struct idr_devid *id, char *err, size_t errlen)
+static int partition(const struct idr_scan_opts *o, const struct idr_dev *p, struct idr_devid *id,
+		     char *err, size_t errlen)
 {
 	char folder[IDR_DEVID_NAME_MAX + 32], sysdir[PATH_MAX];
 	unsigned long long start;
@@ -421,8 +424,8 @@ static int device(const struct idr_scan_opts *o, const struct idr_dev *d, struct
 }
 
 /* Block device devno, as o sees it. */
-static int block_devno(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id,
-		       char *err, size_t errlen)
+static int block_devno(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id, char *err,
+		       size_t errlen)
 {
 	struct idr_dev *d = malloc(sizeof(*d));
 	int ret;
@@ -445,8 +448,8 @@ static int block_devno(const struct idr_scan_opts *o, dev_t devno, struct idr_de
 }
 
 /* A block device or an /dev/ngXnY named by path (any alias). */
-static int device_at(const char *target, const struct stat *st, struct idr_devid *id,
-		     char *err, size_t errlen)
+static int device_at(const char *target, const struct stat *st, struct idr_devid *id, char *err,
+		     size_t errlen)
 {
 	const struct idr_scan_opts o = { .sys = IDR_SYSFS, .nvme = true };
 	struct idr_dev *d = malloc(sizeof(*d));
@@ -460,7 +463,8 @@ static int device_at(const char *target, const struct stat *st, struct idr_devid
 	if (ret == -ENOTBLK) {
 		snprintf(err, errlen,
 			 "%s is a character device but not an NVMe generic device (/dev/ngXnY): "
-			 "iodrill cannot tell which device it is", target);
+			 "iodrill cannot tell which device it is",
+			 target);
 		ret = -ENODEV;
 	} else if (ret == -ENODEV) {
 		snprintf(err, errlen, "%s: device %u:%u is not in sysfs", target,
@@ -490,8 +494,10 @@ static int file_on(const char *target, struct idr_devid *id, char *err, size_t e
 		goto out;
 	}
 	if (idr_path_fs(target, fs)) {
-		snprintf(err, errlen, "%s: cannot find the filesystem it is on in "
-			 "/proc/self/mountinfo", target);
+		snprintf(err, errlen,
+			 "%s: cannot find the filesystem it is on in "
+			 "/proc/self/mountinfo",
+			 target);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -522,8 +528,8 @@ static int file_on(const char *target, struct idr_devid *id, char *err, size_t e
 	snprintf(id->key, sizeof(id->key), "file|%s|%s|%s", fs->m.fstype, uuid, back.key);
 	snprintf(folder, sizeof(folder), "file-%s-on-%s", fs->m.fstype, back.name);
 	set_name(id, folder);
-	snprintf(id->description, sizeof(id->description), "%s on %s, mounted at %s",
-		 fs->m.fstype, back.description, fs->m.point);
+	snprintf(id->description, sizeof(id->description), "%s on %s, mounted at %s", fs->m.fstype,
+		 back.description, fs->m.point);
 	put_str(identity(id), "fs_uuid", uuid);
 	json_object_object_add(identity(id), "backing_device",
 			       json_object_get(json_object_object_get(back.json, "identity")));
@@ -613,8 +619,8 @@ int idr_devid_identify(const char *target, struct idr_devid *id, char *err, size
 	return ret ? ret : done(id, identify(target, id, err, errlen), err, errlen);
 }
 
-int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id,
-		    char *err, size_t errlen)
+int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id, char *err,
+		    size_t errlen)
 {
 	int ret = start(id, err, errlen);
 
@@ -626,8 +632,8 @@ int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid
 static int remote_field(struct json_object *o, const char *key, char *buf, size_t len)
 {
 	struct json_object *v = json_object_object_get(o, key);
-	const char *s = v && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-									: NULL;
+	const char *s =
+		v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 
 	if (!s || !*s || strlen(s) >= len)
 		return -EINVAL;
@@ -645,14 +651,17 @@ int idr_devid_from_json(struct json_object *o, struct idr_devid *id, char *err, 
 	    remote_field(o, "name", id->name, sizeof(id->name)) ||
 	    remote_field(o, "key", id->key, sizeof(id->key)) ||
 	    remote_field(o, "description", id->description, sizeof(id->description))) {
-		snprintf(err, errlen, "the device identity sent is not one (type, name, key and "
+		snprintf(err, errlen,
+			 "the device identity sent is not one (type, name, key and "
 			 "description, each a string of its size)");
 		return -EINVAL;
 	}
 	if (strcmp(idr_devid_sanitize(id->name, clean, sizeof(clean)), id->name) ||
 	    strspn(id->type, "abcdefghijklmnopqrstuvwxyz") != strlen(id->type)) {
-		snprintf(err, errlen, "the device identity sent names no folder iodrill would make "
-			 "('%s', type '%s')", id->name, id->type);
+		snprintf(err, errlen,
+			 "the device identity sent names no folder iodrill would make "
+			 "('%s', type '%s')",
+			 id->name, id->type);
 		return -EINVAL;
 	}
 	if (json_object_deep_copy(o, &id->json, NULL)) {

@@ -24,13 +24,13 @@
 
 struct json_object;
 
-#define IDR_DEVID_NAME_MAX 128	/* a folder name longer than this ends in a hash of the key */
+#define IDR_DEVID_NAME_MAX 128 /* a folder name longer than this ends in a hash of the key */
 
 struct idr_devid {
-	char name[IDR_DEVID_NAME_MAX + 1];	/* the folder name */
-	char key[1024];		/* every identifying field, joined: equal keys = same device */
-	char description[512];	/* one line for people */
-	char type[8];		/* nvme, block, loop, dm, file, none */
+	char name[IDR_DEVID_NAME_MAX + 1]; /* the folder name */
+	char key[1024];	       /* every identifying field, joined: equal keys = same device */
+	char description[512]; /* one line for people */
+	char type[8];	       /* nvme, block, loop, dm, file, none */
 	/*
 	 * {"type", "name", "key", "description", "identity": {stable fields},
 	 *  "facts": {what may change and changes the meaning: block sizes, scheduler, ...}}
@@ -59,8 +59,8 @@ int idr_devid_from_json(struct json_object *o, struct idr_devid *id, char *err, 
  * a sysfs root; o->nvme to ask NVMe Identify): what idr_devid_identify does for a device
  * path, exposed for tests on a sysfs fixture. Returns 0, or -errno with a message in err.
  */
-int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id,
-		    char *err, size_t errlen);
+int idr_devid_block(const struct idr_scan_opts *o, dev_t devno, struct idr_devid *id, char *err,
+		    size_t errlen);
 
 /*
  * idr_devid_sanitize - s made safe and readable as part of a folder name: runs of

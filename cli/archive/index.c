@@ -51,7 +51,7 @@ static int add_run(struct idr_archive_index *idx, unsigned int *cap, const char 
 	memcpy(id, file, n - 5);
 	id[n - 5] = '\0';
 	if (idr_run_id_parse(id, &ms, kind, sizeof(kind)))
-		return 0;	/* not a run file (device.json, or someone else's) */
+		return 0; /* not a run file (device.json, or someone else's) */
 	if (grow((void **)&idx->runs, idx->nr, cap, sizeof(*idx->runs)))
 		return -ENOMEM;
 	r = &idx->runs[idx->nr++];
@@ -62,8 +62,8 @@ static int add_run(struct idr_archive_index *idx, unsigned int *cap, const char 
 	return 0;
 }
 
-static int scan_device(struct idr_archive_index *idx, unsigned int *cap, const char *dev,
-		       char *err, size_t errlen)
+static int scan_device(struct idr_archive_index *idx, unsigned int *cap, const char *dev, char *err,
+		       size_t errlen)
 {
 	char path[PATH_MAX];
 	struct dirent *e;
@@ -115,7 +115,7 @@ static int by_name(const void *a, const void *b)
 static int add_device(struct idr_archive_index *idx, unsigned int *cap, const char *name)
 {
 	if (strlen(name) >= IDR_DEVICE_NAME_MAX)
-		return 0;	/* not a name the archive makes */
+		return 0; /* not a name the archive makes */
 	if (grow((void **)&idx->devices, idx->nr_devices, cap, sizeof(*idx->devices)))
 		return -ENOMEM;
 	snprintf(idx->devices[idx->nr_devices++], IDR_DEVICE_NAME_MAX, "%s", name);
@@ -137,10 +137,11 @@ int idr_archive_scan(const char *dir, struct idr_archive_index *idx, char *err, 
 	strcpy(idx->dir, dir);
 	d = opendir(dir);
 	if (!d && errno == ENOENT)
-		return 0;	/* nothing stored yet */
+		return 0; /* nothing stored yet */
 	if (!d) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot read the results archive %s: %s", dir, strerror(errno));
+		snprintf(err, errlen, "cannot read the results archive %s: %s", dir,
+			 strerror(errno));
 		return ret;
 	}
 	while (!ret && (e = readdir(d))) {
@@ -218,8 +219,10 @@ const struct idr_archive_run *idr_archive_find_run(const struct idr_archive_inde
 	int m;
 
 	if (!idx->nr) {
-		snprintf(err, errlen, "the results archive %s is empty: runs are stored by iodrill "
-			 "drill, iodrill tune and iodrill results add", idx->dir);
+		snprintf(err, errlen,
+			 "the results archive %s is empty: runs are stored by iodrill "
+			 "drill, iodrill tune and iodrill results add",
+			 idx->dir);
 		return NULL;
 	}
 	if (!strcmp(name, "latest"))
@@ -279,8 +282,8 @@ int idr_archive_device_load(const struct idr_archive_index *idx, const char *dev
 }
 
 /* A path names a device by its identity: the folder whose device.json has the same key. */
-static const char *device_by_path(const struct idr_archive_index *idx, const char *path,
-				  char *err, size_t errlen)
+static const char *device_by_path(const struct idr_archive_index *idx, const char *path, char *err,
+				  size_t errlen)
 {
 	struct idr_devid id;
 	struct json_object *o;
@@ -299,8 +302,10 @@ static const char *device_by_path(const struct idr_archive_index *idx, const cha
 		json_object_put(o);
 	}
 	if (!found)
-		snprintf(err, errlen, "%s is %s (it would be filed as %s); the archive %s has no runs "
-			 "on it", path, id.description, id.name, idx->dir);
+		snprintf(err, errlen,
+			 "%s is %s (it would be filed as %s); the archive %s has no runs "
+			 "on it",
+			 path, id.description, id.name, idx->dir);
 	idr_devid_free(&id);
 	return found;
 }
@@ -330,8 +335,10 @@ const char *idr_archive_find_device(const struct idr_archive_index *idx, const c
 		snprintf(err, errlen, "the results archive %s is empty: no device '%s'", idx->dir,
 			 name);
 	else if (!n)
-		snprintf(err, errlen, "no device folder matches '%s' in %s ('iodrill results list' "
-			 "shows them)", name, idx->dir);
+		snprintf(err, errlen,
+			 "no device folder matches '%s' in %s ('iodrill results list' "
+			 "shows them)",
+			 name, idx->dir);
 	else {
 		snprintf(err, errlen, "'%s' matches %u device folders; give more of the name", name,
 			 n);

@@ -56,7 +56,8 @@ static void cpu_model(char *buf, size_t len)
 			size_t n = strlen(keys[i]);
 
 			/* the key, then only blanks up to the colon ("cpu family" is not "cpu") */
-			if (strncmp(line, keys[i], n) || strspn(line + n, " \t") != (size_t)(colon - line) - n)
+			if (strncmp(line, keys[i], n) ||
+			    strspn(line + n, " \t") != (size_t)(colon - line) - n)
 				continue;
 			colon += 1 + strspn(colon + 1, " \t");
 			colon[strcspn(colon, "\n")] = '\0';
@@ -102,7 +103,8 @@ struct json_object *idr_prov_host(void)
 	}
 	cpu_model(buf, sizeof(buf));
 	put_str(h, "cpu_model", buf);
-	json_object_object_add(h, "cpus_online", json_object_new_int64(sysconf(_SC_NPROCESSORS_ONLN)));
+	json_object_object_add(h, "cpus_online",
+			       json_object_new_int64(sysconf(_SC_NPROCESSORS_ONLN)));
 	json_object_object_add(h, "cpus_configured",
 			       json_object_new_int64(sysconf(_SC_NPROCESSORS_CONF)));
 	put_str(h, "io_uring_disabled",

@@ -18,13 +18,13 @@
 #include "hist.h"
 #include "iodrill.h"
 
-#define MAX_PARTS 65536u	/* a result with more parts than this is not one of ours */
+#define MAX_PARTS 65536u /* a result with more parts than this is not one of ours */
 
 /* ---- engines ------------------------------------------------------------------------ */
 
 char *idr_engine_name(const char *ioengine, char *buf, size_t len)
 {
-	const char *s = ioengine ? ioengine : "psync";	/* fio's default on Linux */
+	const char *s = ioengine ? ioengine : "psync"; /* fio's default on Linux */
 	const char *slash;
 	size_t n;
 
@@ -59,8 +59,7 @@ char *idr_time_iso(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
-void idr_run_id_make(int64_t time_ms, const char *kind, unsigned int suffix, char *buf,
-		     size_t len)
+void idr_run_id_make(int64_t time_ms, const char *kind, unsigned int suffix, char *buf, size_t len)
 {
 	time_t t = (time_t)(time_ms / 1000);
 	struct tm tm;
@@ -68,8 +67,8 @@ void idr_run_id_make(int64_t time_ms, const char *kind, unsigned int suffix, cha
 	if (time_ms < 0 || !gmtime_r(&t, &tm))
 		memset(&tm, 0, sizeof(tm));
 	snprintf(buf, len, "%04d%02d%02dT%02d%02d%02d.%03dZ-%s-%04x", tm.tm_year + 1900,
-		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		 (int)(time_ms % 1000), kind, suffix & 0xffff);
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(time_ms % 1000),
+		 kind, suffix & 0xffff);
 }
 
 int idr_run_id_parse(const char *name, int64_t *time_ms, char *kind, size_t kindlen)
@@ -166,8 +165,8 @@ static int by_thread(const void *a, const void *b, void *arg)
  * smallest thread_number. One fio job for several lines (group_reporting) takes them all.
  * Returns 0 or -ENOMEM.
  */
-static int pair_sidecar(const struct idr_fio_run *run, const struct idr_sidecar *sc,
-			unsigned int i, struct idr_result_job *out, struct lat_acc *acc)
+static int pair_sidecar(const struct idr_fio_run *run, const struct idr_sidecar *sc, unsigned int i,
+			struct idr_result_job *out, struct lat_acc *acc)
 {
 	const char *name = run->jobs[i].name;
 	unsigned int k, nf = 0, fi = 0, ns = 0, *lines;
@@ -227,10 +226,11 @@ static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
 
 	j->rw = opt(run, j->fio, "rw", "readwrite");
 	if (!j->rw)
-		j->rw = j->sc_lines && j->sc.root ? idr_json_str(idr_json_get(j->sc.root, "job"), "rw")
-						  : NULL;
+		j->rw = j->sc_lines && j->sc.root
+				? idr_json_str(idr_json_get(j->sc.root, "job"), "rw")
+				: NULL;
 	if (!j->rw)
-		j->rw = "read";	/* fio's default */
+		j->rw = "read"; /* fio's default */
 	j->bs = opt(run, j->fio, "bs", "blocksize");
 	if (!j->bs && j->sc_lines && j->sc.root) {
 		/* as fio would print it: 4k, not 4096 (keys must match jobs that set bs=4k) */
@@ -245,7 +245,7 @@ static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
 		j->bs = b ? j->bs_buf : NULL;
 	}
 	if (!j->bs)
-		j->bs = "4k";	/* fio's default */
+		j->bs = "4k"; /* fio's default */
 	v = opt(run, j->fio, "iodepth", NULL);
 	j->iodepth = v ? (unsigned int)strtoul(v, NULL, 0) : 0;
 	if (!v && j->sc_lines)
@@ -255,8 +255,9 @@ static void job_options(const struct idr_fio_run *run, struct idr_result_job *j)
 	/* fio stamps every completion one getevents call returns at once: with a minimum
 	   above 1 the stamp is when the batch was whole (profiles/drill.fio's drill job) */
 	v = opt(run, j->fio, "iodepth_batch_complete_min", "iodepth_batch_complete");
-	j->clat_batched = (v && strtoul(v, NULL, 0) > 1 && j->iodepth > 1 &&
-			   !sync_engine(j->engine)) || j->lat[0].batched || j->lat[1].batched;
+	j->clat_batched =
+		(v && strtoul(v, NULL, 0) > 1 && j->iodepth > 1 && !sync_engine(j->engine)) ||
+		j->lat[0].batched || j->lat[1].batched;
 }
 
 static void job_numbers(struct idr_result_job *j)
@@ -367,7 +368,8 @@ static struct json_object *parse_whole(const char *text, size_t len, char *err, 
 		while (end < len && strchr(" \t\r\n", text[end]) && text[end])
 			end++;
 		if (end < len) {
-			snprintf(err, errlen, "text after the result's JSON object (at byte %zu)", end);
+			snprintf(err, errlen, "text after the result's JSON object (at byte %zu)",
+				 end);
 			json_object_put(root);
 			root = NULL;
 		}
@@ -382,14 +384,16 @@ static int read_header(struct idr_result *r, char *err, size_t errlen)
 	int64_t f;
 
 	if (!fmt || !json_object_is_type(fmt, json_type_int)) {
-		snprintf(err, errlen, "not an iodrill result (no \"iodrill_result\" format number)");
+		snprintf(err, errlen,
+			 "not an iodrill result (no \"iodrill_result\" format number)");
 		return -EINVAL;
 	}
 	f = json_object_get_int64(fmt);
 	if (f > IDR_RESULT_FORMAT) {
 		snprintf(err, errlen,
 			 "written by a newer iodrill (result format %lld; this one reads format %d "
-			 "and older): update iodrill to read it", (long long)f, IDR_RESULT_FORMAT);
+			 "and older): update iodrill to read it",
+			 (long long)f, IDR_RESULT_FORMAT);
 		return -EINVAL;
 	}
 	if (f < 1) {
@@ -431,8 +435,9 @@ static int read_parts(struct idr_result *r, char *err, size_t errlen)
 	n = json_object_array_length(fio);
 	if (n > MAX_PARTS || (sc && (!json_object_is_type(sc, json_type_array) ||
 				     json_object_array_length(sc) != n))) {
-		snprintf(err, errlen, "bad result: %s", n > MAX_PARTS ? "too many parts"
-				      : "\"sidecar\" is not one array per fio output");
+		snprintf(err, errlen, "bad result: %s",
+			 n > MAX_PARTS ? "too many parts"
+				       : "\"sidecar\" is not one array per fio output");
 		return -EINVAL;
 	}
 	r->runs = calloc(n, sizeof(*r->runs));
@@ -457,8 +462,7 @@ static int read_parts(struct idr_result *r, char *err, size_t errlen)
 	return 0;
 }
 
-int idr_result_parse(const char *text, size_t len, struct idr_result *r, char *err,
-		     size_t errlen)
+int idr_result_parse(const char *text, size_t len, struct idr_result *r, char *err, size_t errlen)
 {
 	int ret;
 

@@ -22,8 +22,8 @@
 #include "idr_build.h"
 #include "iodrill.h"
 
-#define CHUNK (64u << 10)	/* write size: a writer killed mid-file leaves a partial temp */
-#define ATTEMPTS 16		/* names tried before giving up (taken names, racing writers) */
+#define CHUNK (64u << 10) /* write size: a writer killed mid-file leaves a partial temp */
+#define ATTEMPTS 16	  /* names tried before giving up (taken names, racing writers) */
 
 /* Names, ids and paths are capped by design; a cut string is caught where it matters. */
 #ifndef __clang__ /* clang has no such warning */
@@ -69,7 +69,7 @@ int idr_archive_dir(const char *opt, char *buf, size_t len)
 /* ---- the inputs of a run ----------------------------------------------------------------- */
 
 struct loaded {
-	struct idr_result r;	/* runs, sidecars, jobs: as the reader will see them */
+	struct idr_result r; /* runs, sidecars, jobs: as the reader will see them */
 	char **fio_text, **sc_text;
 	size_t *fio_len, *sc_len;
 };
@@ -89,8 +89,8 @@ static void loaded_free(struct loaded *l)
 	idr_result_free(&l->r);
 }
 
-static int load_part(const struct idr_run_part *part, unsigned int p, struct loaded *l,
-		     char *err, size_t errlen)
+static int load_part(const struct idr_run_part *part, unsigned int p, struct loaded *l, char *err,
+		     size_t errlen)
 {
 	int ret;
 
@@ -111,8 +111,7 @@ static int load_part(const struct idr_run_part *part, unsigned int p, struct loa
 	return ret;
 }
 
-static int load_inputs(const struct idr_run_input *in, struct loaded *l, char *err,
-		       size_t errlen)
+static int load_inputs(const struct idr_run_input *in, struct loaded *l, char *err, size_t errlen)
 {
 	unsigned int p, n = in->nr_parts;
 	int ret;
@@ -145,9 +144,10 @@ static int check_input(const struct idr_run_input *in, char *err, size_t errlen)
 {
 	const char *k = in->kind;
 
-	if (!k || !*k || strlen(k) > 16 || strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") !=
-						     strlen(k)) {
-		snprintf(err, errlen, "run kind '%s' is not 1-16 of [a-z0-9_] (e.g. drill, tune, fio)",
+	if (!k || !*k || strlen(k) > 16 ||
+	    strspn(k, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(k)) {
+		snprintf(err, errlen,
+			 "run kind '%s' is not 1-16 of [a-z0-9_] (e.g. drill, tune, fio)",
 			 k ? k : "(none)");
 		return -EINVAL;
 	}
@@ -168,8 +168,7 @@ static int check_input(const struct idr_run_input *in, char *err, size_t errlen)
  * The target when the caller gave none: "none" when every job ran an engine that touches
  * no device, else the one filename= (or directory=) all the other jobs used.
  */
-static int derive_target(const struct loaded *l, char *buf, size_t len, char *err,
-			 size_t errlen)
+static int derive_target(const struct loaded *l, char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *first = NULL, *f;
 	const struct idr_caps *c;
@@ -186,13 +185,17 @@ static int derive_target(const struct loaded *l, char *buf, size_t len, char *er
 		if (!f)
 			f = idr_fio_run_opt(run, j->fio, "directory");
 		if (!f || strchr(f, ':')) {
-			snprintf(err, errlen, "job '%s' names %s: say which device or file the run "
-				 "measured (--target)", j->fio->name, f ? "several files" : "no filename=");
+			snprintf(err, errlen,
+				 "job '%s' names %s: say which device or file the run "
+				 "measured (--target)",
+				 j->fio->name, f ? "several files" : "no filename=");
 			return -EINVAL;
 		}
 		if (first && strcmp(first, f)) {
-			snprintf(err, errlen, "the jobs use different targets (%s, %s): say which "
-				 "one the run measured (--target)", first, f);
+			snprintf(err, errlen,
+				 "the jobs use different targets (%s, %s): say which "
+				 "one the run measured (--target)",
+				 first, f);
 			return -EINVAL;
 		}
 		first = f;
@@ -307,8 +310,8 @@ static void engine_from_line(struct json_object *engines, const struct idr_sidec
 	put(e, "name", jstr(l->engine));
 	for (i = 0; i < sizeof(row) / sizeof(row[0]); i++)
 		put(e, row[i], jstr(idr_json_str(l->root, row[i])));
-	put(e, "facts", l->engine_facts ? json_object_get(l->engine_facts)
-					: json_object_new_object());
+	put(e, "facts",
+	    l->engine_facts ? json_object_get(l->engine_facts) : json_object_new_object());
 	json_object_array_add(engines, e);
 }
 
@@ -340,8 +343,7 @@ static struct json_object *engines_json(const struct loaded *l)
 }
 
 /* Text fio printed outside its JSON object (warnings, errors), kept with the part. */
-static struct json_object *fio_messages(const char *text, size_t len,
-					const struct idr_fio_run *run)
+static struct json_object *fio_messages(const char *text, size_t len, const struct idr_fio_run *run)
 {
 	size_t after = run->json_end <= len ? len - run->json_end : 0, n;
 	struct json_object *o;
@@ -411,7 +413,6 @@ static struct json_object *host_json(const struct idr_run_input *in)
 	return h;
 }
 
-
 static const char *derive_status(const struct idr_run_input *in, const struct loaded *l)
 {
 	unsigned int i;
@@ -448,8 +449,10 @@ static int identify(const struct store *s, struct idr_devid *dev, char *err, siz
 		return idr_devid_identify(s->target, dev, err, errlen);
 	if (!d) {
 		snprintf(err, errlen, "host %s could not tell which device %s is there: %s",
-			 s->in->host, s->target, idr_json_str(s->in->where, "device_error") ?: "it "
-			 "sent no identity");
+			 s->in->host, s->target,
+			 idr_json_str(s->in->where, "device_error")
+				 ?: "it "
+				    "sent no identity");
 		return -ENODATA;
 	}
 	ret = idr_devid_from_json(d, dev, why, sizeof(why));
@@ -492,7 +495,9 @@ static struct json_object *build_prov(struct store *s)
 		size_t k, dup = 0;
 
 		for (k = 0; k < json_object_array_length(versions); k++)
-			dup |= !strcmp(json_object_get_string(json_object_array_get_idx(versions, k)), v);
+			dup |= !strcmp(json_object_get_string(
+					       json_object_array_get_idx(versions, k)),
+				       v);
 		if (!dup)
 			json_object_array_add(versions, json_object_new_string(v));
 	}
@@ -634,8 +639,7 @@ static int write_temp(const struct store *s, int dfd, const char *data, size_t l
 
 /* Rename, never replacing: RENAME_NOREPLACE, or where the filesystem lacks it, a hard
  * link (which fails on an existing name) then unlink. Files only. Returns 0 or -errno. */
-static int move_noreplace(const struct store *s, int from, const char *old, int to,
-			  const char *new)
+static int move_noreplace(const struct store *s, int from, const char *old, int to, const char *new)
 {
 	if (!(s->opts && s->opts->no_renameat2)) {
 		if (!renameat2(from, old, to, new, RENAME_NOREPLACE))
@@ -729,8 +733,9 @@ static int rename_dir_noreplace(const struct store *s, int adir, const char *old
  */
 static int place_new(struct store *s, int adir, const char *data, size_t len)
 {
-	const char *dev = json_object_to_json_string_ext(s->dev.json, JSON_C_TO_STRING_PRETTY |
-							JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *dev =
+		json_object_to_json_string_ext(s->dev.json, JSON_C_TO_STRING_PRETTY |
+								    JSON_C_TO_STRING_NOSLASHESCAPE);
 	char tmp[64], file[IDR_RUN_ID_MAX + 8];
 	int tdir, ret, i, renamed = 0;
 
@@ -784,7 +789,7 @@ static int folder_key(int adir, const char *name, char *key, size_t len)
 	fd = openat(dfd, "device.json", O_RDONLY | O_CLOEXEC);
 	close(dfd);
 	if (fd < 0)
-		return 0;	/* a folder without device.json is nobody's: never ours */
+		return 0; /* a folder without device.json is nobody's: never ours */
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	o = json_object_from_file(path);
 	close(fd);
@@ -892,8 +897,8 @@ static void store_message(int ret, const char *dir, const char *what, char *err,
  * the text, and a check that the reader takes it back (a file the archive cannot read is
  * never stored). Returns 0 or -errno with a message.
  */
-static int next_file(struct store *s, int adir, int exists, char **data, size_t *len,
-		     char *err, size_t errlen)
+static int next_file(struct store *s, int adir, int exists, char **data, size_t *len, char *err,
+		     size_t errlen)
 {
 	int dfd = exists ? openat(adir, s->devname, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
 	struct idr_result check;
@@ -911,16 +916,17 @@ static int next_file(struct store *s, int adir, int exists, char **data, size_t 
 		return -ENOMEM;
 	}
 	if (idr_result_parse(*data, *len, &check, why, sizeof(why))) {
-		snprintf(err, errlen, "the result would not read back (%s): a bug, please report "
-			 "it; nothing was stored", why);
+		snprintf(err, errlen,
+			 "the result would not read back (%s): a bug, please report "
+			 "it; nothing was stored",
+			 why);
 		return -EINVAL;
 	}
 	idr_result_free(&check);
 	return 0;
 }
 
-static int place(struct store *s, const char *dir, struct idr_stored *out, char *err,
-		 size_t errlen)
+static int place(struct store *s, const char *dir, struct idr_stored *out, char *err, size_t errlen)
 {
 	char made[PATH_MAX], *data = NULL;
 	int adir, exists = 0, ret, i;
@@ -976,7 +982,8 @@ int idr_archive_store_opts(const char *dir, const struct idr_run_input *in,
 	err[0] = '\0';
 	ret = idr_archive_dir(dir, where, sizeof(where));
 	if (ret) {
-		snprintf(err, errlen, "no archive folder: give --results DIR or set IODRILL_RESULTS");
+		snprintf(err, errlen,
+			 "no archive folder: give --results DIR or set IODRILL_RESULTS");
 		return ret;
 	}
 	ret = check_input(in, err, errlen);
@@ -990,8 +997,9 @@ int idr_archive_store_opts(const char *dir, const struct idr_run_input *in,
 		ret = identify(&s, &s.dev, err, errlen);
 	if (ret)
 		goto out;
-	s.time_ms = in->time_ms > 0 ? in->time_ms
-		    : s.l.r.runs[0].timestamp_ms > 0 ? s.l.r.runs[0].timestamp_ms : idr_now_ms();
+	s.time_ms = in->time_ms > 0		     ? in->time_ms
+		    : s.l.r.runs[0].timestamp_ms > 0 ? s.l.r.runs[0].timestamp_ms
+						     : idr_now_ms();
 	s.prov = build_prov(&s);
 	if (!s.prov) {
 		snprintf(err, errlen, "out of memory");

@@ -58,7 +58,8 @@ static void bars_panel(FILE *f, const struct idr_chart *p, const struct idr_char
 	fputs("EOD\n", f);
 	fputs("set style data histograms\nset style histogram clustered gap 1\n"
 	      "set style fill solid 0.85 border -1\nset boxwidth 0.9\nset yrange [0:*]\n"
-	      "set xtics rotate by -25 left\n", f);
+	      "set xtics rotate by -25 left\n",
+	      f);
 	fputs("plot ", f);
 	for (s = 0; s < pn->nr_series; s++) {
 		fprintf(f, "%s$p%u using %u%s title ", s ? ", " : "", k, s + 2,
@@ -101,7 +102,8 @@ static void lines_panel(FILE *f, const struct idr_chart_panel *pn, unsigned int 
 	}
 	if (marks) {
 		fputs(", $marks using 1:2 with points pointtype 6 pointsize 2.5 lc rgb 'black' "
-		      "title ", f);
+		      "title ",
+		      f);
 		quoted(f, marks->title);
 	}
 	if (!pn->nr_series)
@@ -120,7 +122,8 @@ static void axes(FILE *f, const struct idr_chart *p, const struct idr_chart_pane
 	if (p->kind == IDR_CHART_XY && p->logx2)
 		fputs("set logscale x 2\n", f);
 	if (p->kind == IDR_CHART_TIME)
-		fputs("set xdata time\nset timefmt '%s'\nset format x \"%Y-%m-%d\\n%H:%M:%S\"\n", f);
+		fputs("set xdata time\nset timefmt '%s'\nset format x \"%Y-%m-%d\\n%H:%M:%S\"\n",
+		      f);
 }
 
 char *idr_chart_script(const struct idr_chart *p, const char *png)
@@ -135,7 +138,8 @@ char *idr_chart_script(const struct idr_chart *p, const char *png)
 	fprintf(f, "set terminal pngcairo size %u,%u noenhanced font ',10'\nset output ",
 		p->width ? p->width : 1000, h);
 	quoted(f, png);
-	fputs("\nset datafile missing '?'\nset grid ytics\nset key outside right top\nset lmargin 12\n", f);
+	fputs("\nset datafile missing '?'\nset grid ytics\nset key outside right top\nset lmargin 12\n",
+	      f);
 	fprintf(f, "set multiplot layout %u,1 title ", p->nr_panels ? p->nr_panels : 1);
 	quoted(f, p->title);
 	fputc('\n', f);
@@ -184,7 +188,9 @@ int idr_chart_png(const struct idr_chart *p, const char *png, char *err, size_t 
 	if (ret == -EIO || (!ret && !is_png(tmp))) {
 		/* idr_plot says "gnuplot: <its complaint>"; here gnuplot is named already */
 		snprintf(err, errlen, "gnuplot failed drawing %s: %s", png,
-			 !ret ? "no PNG written" : strncmp(why, "gnuplot: ", 9) ? why : why + 9);
+			 !ret				? "no PNG written"
+			 : strncmp(why, "gnuplot: ", 9) ? why
+							: why + 9);
 		ret = -EIO;
 	} else if (ret) {
 		snprintf(err, errlen, "%s", why);

@@ -18,9 +18,9 @@ enum idr_chart_kind { IDR_CHART_BARS, IDR_CHART_XY, IDR_CHART_TIME };
 
 struct idr_chart_series {
 	const char *title;
-	unsigned int n;		/* points; BARS: the number of categories */
-	const double *x;	/* XY, TIME; unused for BARS */
-	const double *y;	/* NaN: no value there */
+	unsigned int n;	 /* points; BARS: the number of categories */
+	const double *x; /* XY, TIME; unused for BARS */
+	const double *y; /* NaN: no value there */
 };
 
 struct idr_chart_panel {
@@ -33,12 +33,12 @@ struct idr_chart_panel {
 struct idr_chart {
 	enum idr_chart_kind kind;
 	const char *title, *xlabel;
-	const char *const *categories;	/* BARS: the x labels */
+	const char *const *categories; /* BARS: the x labels */
 	unsigned int nr_categories;
-	int logx2;			/* XY: log base 2 on x (queue depths) */
+	int logx2; /* XY: log base 2 on x (queue depths) */
 	unsigned int nr_panels;
 	const struct idr_chart_panel *panels;
-	unsigned int width, height;	/* pixels; 0: 1000 wide, 320 per panel */
+	unsigned int width, height; /* pixels; 0: 1000 wide, 320 per panel */
 	/* XY, TIME: points drawn as rings, no line, over the first panel (the changes worth
 	   a look), or NULL */
 	const struct idr_chart_series *marks;

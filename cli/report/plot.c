@@ -101,9 +101,10 @@ int idr_plot(const char *script, char *err, size_t errlen)
 	}
 	ret = run_gnuplot(script, efd);
 	if (ret == 127) {
-		snprintf(err, errlen, "gnuplot not found (install gnuplot-nox, or point "
-			 "IODRILL_GNUPLOT at it%s%s)", gnuplot_env() ? "; tried " : "",
-			 gnuplot_env() ? gnuplot_env() : "");
+		snprintf(err, errlen,
+			 "gnuplot not found (install gnuplot-nox, or point "
+			 "IODRILL_GNUPLOT at it%s%s)",
+			 gnuplot_env() ? "; tried " : "", gnuplot_env() ? gnuplot_env() : "");
 		ret = -ENOENT;
 	} else if (ret < 0) {
 		snprintf(err, errlen, "cannot run gnuplot: %s", strerror(-ret));

@@ -80,7 +80,7 @@ int idr_climb(const double *y, unsigned int n, double factor)
 
 struct tagged {
 	double v;
-	bool b;		/* from sample b */
+	bool b; /* from sample b */
 };
 
 static int by_value(const void *x, const void *y)
@@ -93,8 +93,8 @@ static int by_value(const void *x, const void *y)
  * into t[0..) (at most na + nb of them), and the rank sum of b doubled into *w2b (the mean
  * rank of a tie, doubled, is whole). Returns the number of runs, -EINVAL on a NaN, -ENOMEM.
  */
-static int rank(const double *a, unsigned int na, const double *b, unsigned int nb,
-		unsigned int *t, unsigned long *w2b)
+static int rank(const double *a, unsigned int na, const double *b, unsigned int nb, unsigned int *t,
+		unsigned long *w2b)
 {
 	unsigned int n = na + nb, i, g = 0, s, inb;
 	struct tagged *v = malloc(n * sizeof(*v));
@@ -202,14 +202,13 @@ static double normal_p(const unsigned int *t, unsigned int g, unsigned int na, u
 		ties += (double)t[i] * t[i] * t[i] - t[i];
 	var = (double)na * nb / 12 * ((n + 1) - ties / (n * (n - 1)));
 	if (!(var > 0))
-		return 1;	/* every value equal */
+		return 1; /* every value equal */
 	d = u - (double)na * nb / 2;
 	d -= copysign(fmin(0.5, fabs(d)), d);
 	return fmin(1, 2 * norm_cdf(-fabs(d) / sqrt(var)));
 }
 
-int idr_mwu(const double *a, unsigned int na, const double *b, unsigned int nb,
-	    struct idr_mwu *out)
+int idr_mwu(const double *a, unsigned int na, const double *b, unsigned int nb, struct idr_mwu *out)
 {
 	unsigned int *t;
 	unsigned long w2b;
@@ -264,7 +263,7 @@ static long ci_rank(unsigned int na, unsigned int nb, double conf, double *level
 {
 	unsigned int n = na + nb, i, *ones;
 	double *d, tail = 0, all = 0, below = 0, s2, z;
-	unsigned long base = (unsigned long)nb * (nb + 1);	/* doubled rank sum at U = 0 */
+	unsigned long base = (unsigned long)nb * (nb + 1); /* doubled rank sum at U = 0 */
 	long k = 0;
 	size_t w;
 
@@ -300,8 +299,8 @@ static long ci_rank(unsigned int na, unsigned int nb, double conf, double *level
 	return k;
 }
 
-int idr_ratio_ci(const double *a, unsigned int na, const double *b, unsigned int nb,
-		 double conf, struct idr_ci *out)
+int idr_ratio_ci(const double *a, unsigned int na, const double *b, unsigned int nb, double conf,
+		 struct idr_ci *out)
 {
 	size_t m = (size_t)na * nb, i, j;
 	double *r;

@@ -39,11 +39,11 @@ int idr_climb(const double *y, unsigned int n, double factor);
 /* The result of a Mann-Whitney U test of sample b against sample a. */
 struct idr_mwu {
 	unsigned int na, nb;
-	double u;	/* U of b: the pairs (a_i, b_j) with b_j > a_i, plus half the ties;
-			   0..na*nb, na*nb/2 when neither tends to be larger */
-	double p;	/* two-sided p-value */
-	bool exact;	/* from the exact distribution of U given the ties, else the normal
-			   approximation (tie and continuity corrected) */
+	double u;   /* U of b: the pairs (a_i, b_j) with b_j > a_i, plus half the ties;
+		       0..na*nb, na*nb/2 when neither tends to be larger */
+	double p;   /* two-sided p-value */
+	bool exact; /* from the exact distribution of U given the ties, else the normal
+		       approximation (tie and continuity corrected) */
 };
 
 /*
@@ -73,7 +73,7 @@ struct idr_ci {
  * Values must be positive. Returns 0; -EDOM when samples this small cannot reach conf
  * (n = 3 and 3 tops out at 90%); -EINVAL for an empty sample or a value not > 0; -ENOMEM.
  */
-int idr_ratio_ci(const double *a, unsigned int na, const double *b, unsigned int nb,
-		 double conf, struct idr_ci *out);
+int idr_ratio_ci(const double *a, unsigned int na, const double *b, unsigned int nb, double conf,
+		 struct idr_ci *out);
 
 #endif

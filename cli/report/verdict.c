@@ -112,8 +112,7 @@ int idr_change_family(struct idr_change *const *c, unsigned int n)
 
 const char *idr_verdict_name(enum idr_verdict v)
 {
-	static const char *const names[] = { "n/a", "too few repetitions", "~", "better",
-					     "worse" };
+	static const char *const names[] = { "n/a", "too few repetitions", "~", "better", "worse" };
 
 	return names[v];
 }

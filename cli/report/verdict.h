@@ -14,28 +14,28 @@
 
 #include <stdbool.h>
 
-#define IDR_MIN_REPS 5		/* fewer repetitions in either sample: no verdict */
-#define IDR_ALPHA 0.05		/* a change needs p below this */
-#define IDR_CONF 0.95		/* ... and its confidence interval (at least this) beyond */
-#define IDR_MIN_CHANGE 0.05	/* ... +-5% by default */
+#define IDR_MIN_REPS 5	    /* fewer repetitions in either sample: no verdict */
+#define IDR_ALPHA 0.05	    /* a change needs p below this */
+#define IDR_CONF 0.95	    /* ... and its confidence interval (at least this) beyond */
+#define IDR_MIN_CHANGE 0.05 /* ... +-5% by default */
 
 enum idr_verdict {
-	IDR_V_NA,	/* a sample has no value at all */
-	IDR_V_FEW,	/* fewer than IDR_MIN_REPS values in a sample: not tested */
-	IDR_V_SAME,	/* "~": no significant change */
+	IDR_V_NA,   /* a sample has no value at all */
+	IDR_V_FEW,  /* fewer than IDR_MIN_REPS values in a sample: not tested */
+	IDR_V_SAME, /* "~": no significant change */
 	IDR_V_BETTER,
 	IDR_V_WORSE,
 };
 
 struct idr_change {
-	unsigned int na, nb;	/* the values each sample had (NaN and <= 0 left out) */
-	double med_a, med_b;	/* NaN for an empty sample */
-	double ratio;		/* med_b / med_a */
-	double lo, hi, level;	/* the ratio's confidence interval; NaN when not tested */
-	double p;		/* two-sided Mann-Whitney p; NaN when not tested */
-	double p_adj;		/* p adjusted with the figures compared together (idr_change_family);
-				   p itself for a figure on its own */
-	bool exact;		/* p from the exact distribution */
+	unsigned int na, nb;  /* the values each sample had (NaN and <= 0 left out) */
+	double med_a, med_b;  /* NaN for an empty sample */
+	double ratio;	      /* med_b / med_a */
+	double lo, hi, level; /* the ratio's confidence interval; NaN when not tested */
+	double p;	      /* two-sided Mann-Whitney p; NaN when not tested */
+	double p_adj;	      /* p adjusted with the figures compared together (idr_change_family);
+				 p itself for a figure on its own */
+	bool exact;	      /* p from the exact distribution */
 	bool higher_better;
 	double min_change;
 	enum idr_verdict verdict;

@@ -33,7 +33,7 @@ static int parse(int argc, char **argv, struct idr_cmd_args *a)
 {
 	int c;
 
-	optind = 0;	/* GNU: start afresh */
+	optind = 0; /* GNU: start afresh */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", a->opts, NULL)) != -1) {
 		if (c == 'h') {
@@ -57,7 +57,8 @@ static int parse(int argc, char **argv, struct idr_cmd_args *a)
 	}
 	if (a->results && a->no_archive) {
 		idr_err("%s: --results DIR stores the run there, --no-archive stores nothing: give "
-			"one of them", a->cmd);
+			"one of them",
+			a->cmd);
 		return -EINVAL;
 	}
 	return 0;

@@ -14,21 +14,23 @@
 enum { IDR_OPT_JSON = 0x1000, IDR_OPT_KEEP, IDR_OPT_RESULTS, IDR_OPT_NO_ARCHIVE };
 
 /* The last entries of a command's long options: the shared ones, --help, the end. */
-#define IDR_CMD_LONG_OPTS \
-	{ "json", no_argument, NULL, IDR_OPT_JSON }, \
-	{ "keep", required_argument, NULL, IDR_OPT_KEEP }, \
-	{ "results", required_argument, NULL, IDR_OPT_RESULTS }, \
-	{ "no-archive", no_argument, NULL, IDR_OPT_NO_ARCHIVE }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ NULL, 0, NULL, 0 }
+#define IDR_CMD_LONG_OPTS                                                \
+	{ "json", no_argument, NULL, IDR_OPT_JSON },                     \
+		{ "keep", required_argument, NULL, IDR_OPT_KEEP },       \
+		{ "results", required_argument, NULL, IDR_OPT_RESULTS }, \
+		{ "no-archive", no_argument, NULL, IDR_OPT_NO_ARCHIVE }, \
+		{ "help", no_argument, NULL, 'h' },                      \
+	{                                                                \
+		NULL, 0, NULL, 0                                         \
+	}
 
 #define IDR_CMD_MAX_ARGS 4
 
 struct idr_cmd_args {
 	/* in */
-	const char *cmd;		/* "drill": names the command in messages */
-	const char *help;		/* printed for -h, --help */
-	const struct option *opts;	/* ending with IDR_CMD_LONG_OPTS */
+	const char *cmd;	   /* "drill": names the command in messages */
+	const char *help;	   /* printed for -h, --help */
+	const struct option *opts; /* ending with IDR_CMD_LONG_OPTS */
 	/* the command's own option c with its argument (or NULL): 0, or -errno after a
 	   message naming the option */
 	int (*one)(int c, const char *arg, void *ctx);
@@ -36,7 +38,7 @@ struct idr_cmd_args {
 	/* out */
 	bool json, no_archive;
 	const char *keep, *results;
-	const char *args[IDR_CMD_MAX_ARGS];	/* positional arguments, in order */
+	const char *args[IDR_CMD_MAX_ARGS]; /* positional arguments, in order */
 	unsigned int nargs;
 };
 

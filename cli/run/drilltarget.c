@@ -90,9 +90,11 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 	if (fd < 0) {
 		ret = -errno;
 		if (errno == EROFS)
-			snprintf(err, errlen, "%s is on a read-only filesystem: the drill needs to "
+			snprintf(err, errlen,
+				 "%s is on a read-only filesystem: the drill needs to "
 				 "create a %llu MiB file there; give a writable folder, an existing "
-				 "file or device to read, or no TARGET", dir, size >> 20);
+				 "file or device to read, or no TARGET",
+				 dir, size >> 20);
 		else
 			snprintf(err, errlen, "cannot create the drill file in %s: %s", dir,
 				 strerror(errno));
@@ -105,10 +107,13 @@ static int create_file(const char *dir, bool in_user_dir, unsigned long long siz
 	ret = write_data(fd, size);
 	close(fd);
 	if (ret == -ENOSPC)
-		snprintf(err, errlen, "no room for the %llu MiB drill file in %s: free some space, "
-			 "give another folder, or a smaller --size", size >> 20, dir);
+		snprintf(err, errlen,
+			 "no room for the %llu MiB drill file in %s: free some space, "
+			 "give another folder, or a smaller --size",
+			 size >> 20, dir);
 	else if (ret && ret != -EINTR)
-		snprintf(err, errlen, "cannot write the drill file %s: %s", t->path, strerror(-ret));
+		snprintf(err, errlen, "cannot write the drill file %s: %s", t->path,
+			 strerror(-ret));
 	if (ret)
 		idr_target_release(t);
 	return ret;
@@ -125,7 +130,8 @@ static int check_readable(const char *arg, struct idr_drill_target *t, char *err
 
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot read %s as uid %u: %s; the drill only reads, but needs "
+		snprintf(err, errlen,
+			 "cannot read %s as uid %u: %s; the drill only reads, but needs "
 			 "read access: run it as root, or as a member of the group owning %s",
 			 arg, (unsigned int)geteuid(), strerror(errno), arg);
 		return ret;
@@ -138,13 +144,16 @@ static int check_readable(const char *arg, struct idr_drill_target *t, char *err
 
 static int refuse_kind(const char *arg, const struct stat *st, char *err, size_t errlen)
 {
-	const char *what = S_ISCHR(st->st_mode) ? "a character device that is not an NVMe "
-						  "generic device (/dev/ngXnY)"
+	const char *what = S_ISCHR(st->st_mode)	   ? "a character device that is not an NVMe "
+						     "generic device (/dev/ngXnY)"
 			   : S_ISFIFO(st->st_mode) ? "a FIFO"
-			   : S_ISSOCK(st->st_mode) ? "a socket" : "not a file or device";
+			   : S_ISSOCK(st->st_mode) ? "a socket"
+						   : "not a file or device";
 
-	snprintf(err, errlen, "%s is %s: reading it would not measure storage (it may block or "
-		 "never end); give a file, a block device, /dev/ngXnY, or a folder", arg, what);
+	snprintf(err, errlen,
+		 "%s is %s: reading it would not measure storage (it may block or "
+		 "never end); give a file, a block device, /dev/ngXnY, or a folder",
+		 arg, what);
 	return -EINVAL;
 }
 
@@ -168,7 +177,7 @@ static int device_target(const char *arg, const struct stat *st, struct idr_dril
 		snprintf(t->path, sizeof(t->path), "%s", arg);
 		if (!ret)
 			idr_dev_node(d, true, t->ngdev, sizeof(t->ngdev));
-		ret = 0;	/* read it all the same: only its passthrough twin is unknown */
+		ret = 0; /* read it all the same: only its passthrough twin is unknown */
 	} else if (!ret) {
 		t->kind = IDR_DRILL_NGDEV;
 		snprintf(t->ngdev, sizeof(t->ngdev), "%s", arg);
@@ -213,8 +222,10 @@ static int check_size(const struct idr_drill_target *t, char *err, size_t errlen
 		return 0;
 	if (t->size >= IDR_TARGET_MIN_BYTES)
 		return 0;
-	snprintf(err, errlen, "%s is %llu bytes: the drill reads 1,000 different 4 KiB blocks, so "
-		 "it needs at least %llu bytes", t->arg, t->size, IDR_TARGET_MIN_BYTES);
+	snprintf(err, errlen,
+		 "%s is %llu bytes: the drill reads 1,000 different 4 KiB blocks, so "
+		 "it needs at least %llu bytes",
+		 t->arg, t->size, IDR_TARGET_MIN_BYTES);
 	return -EINVAL;
 }
 
@@ -239,7 +250,7 @@ static void probe(struct idr_drill_target *t)
 			file_fs(t->path, t);
 		t->direct = idr_path_direct_works(t->path);
 	} else {
-		t->direct = true;	/* passthrough never goes through the page cache */
+		t->direct = true; /* passthrough never goes through the page cache */
 	}
 }
 
@@ -259,9 +270,11 @@ int idr_target_open(const char *arg, const char *tmpdir, unsigned long long new_
 	} else if (stat(arg, &st)) {
 		ret = -errno;
 		if (errno == ENOENT)
-			snprintf(err, errlen, "TARGET %s does not exist: give an existing file, block "
+			snprintf(err, errlen,
+				 "TARGET %s does not exist: give an existing file, block "
 				 "device or /dev/ngXnY, a folder to create the drill file in, or no "
-				 "TARGET for a temporary file", arg);
+				 "TARGET for a temporary file",
+				 arg);
 		else
 			snprintf(err, errlen, "TARGET %s: %s", arg, strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {

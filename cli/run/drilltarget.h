@@ -18,22 +18,22 @@
 #include <stddef.h>
 
 enum idr_drill_kind {
-	IDR_DRILL_NEW,		/* a file iodrill created (no TARGET, or TARGET a folder) */
-	IDR_DRILL_FILE,		/* an existing regular file */
-	IDR_DRILL_BLOCK,	/* a block device */
-	IDR_DRILL_NGDEV,	/* an NVMe generic char device */
+	IDR_DRILL_NEW,	 /* a file iodrill created (no TARGET, or TARGET a folder) */
+	IDR_DRILL_FILE,	 /* an existing regular file */
+	IDR_DRILL_BLOCK, /* a block device */
+	IDR_DRILL_NGDEV, /* an NVMe generic char device */
 };
 
 struct idr_drill_target {
 	enum idr_drill_kind kind;
-	char arg[PATH_MAX];	/* TARGET as given, "" for none */
-	char path[PATH_MAX];	/* what the file and block engines read; "" when none */
-	char ngdev[PATH_MAX];	/* the NVMe generic char device for passthrough, or "" */
-	char fstype[32];	/* the filesystem holding a file ("ext4", "tmpfs") */
-	char fsdev[128];	/* what that filesystem is mounted from ("/dev/vda") */
-	unsigned long long size;	/* bytes */
-	bool direct;		/* O_DIRECT reads work on path */
-	bool created;		/* iodrill made path; idr_target_release removes it */
+	char arg[PATH_MAX];	 /* TARGET as given, "" for none */
+	char path[PATH_MAX];	 /* what the file and block engines read; "" when none */
+	char ngdev[PATH_MAX];	 /* the NVMe generic char device for passthrough, or "" */
+	char fstype[32];	 /* the filesystem holding a file ("ext4", "tmpfs") */
+	char fsdev[128];	 /* what that filesystem is mounted from ("/dev/vda") */
+	unsigned long long size; /* bytes */
+	bool direct;		 /* O_DIRECT reads work on path */
+	bool created;		 /* iodrill made path; idr_target_release removes it */
 };
 
 /* The drill reads 1,000 different 4 KiB blocks. */

@@ -76,8 +76,8 @@ static void add_pick(struct idr_picks *p, const struct idr_caps *r, const char *
 }
 
 /* One row: pick it, skip it (with why), or fail when the user asked for it by name. */
-static int consider(const struct idr_caps *r, const struct idr_drill_target *t, bool named, bool twins,
-		    struct idr_picks *p, char *err, size_t errlen)
+static int consider(const struct idr_caps *r, const struct idr_drill_target *t, bool named,
+		    bool twins, struct idr_picks *p, char *err, size_t errlen)
 {
 	char so[PATH_MAX], why[200];
 	const char *file, *na = not_applicable(r, t, &file);
@@ -120,8 +120,10 @@ int idr_engines_pick(const struct idr_drill_target *t, const char *only, bool tw
 		e = strchrnul(s, ',');
 		snprintf(name, sizeof(name), "%.*s", (int)(e - s), s);
 		if (!idr_caps_find(name)) {
-			snprintf(err, errlen, "unknown engine '%s': the engines are %s "
-				 "(engines/engines.tbl)", name, known);
+			snprintf(err, errlen,
+				 "unknown engine '%s': the engines are %s "
+				 "(engines/engines.tbl)",
+				 name, known);
 			return -EINVAL;
 		}
 	}

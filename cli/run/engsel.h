@@ -15,13 +15,13 @@
 #define IDR_MAX_PICKS 32
 
 struct idr_pick {
-	char name[32];		/* the table's name: "sync", or fio's "psync" for a twin */
-	char ours[32];		/* the engines.tbl row: the engine itself, or whose twin */
-	const char *kind, *twin, *twin_opts, *target;	/* that row */
-	bool builtin;		/* fio's own engine, run as the twin of ours */
-	bool floor;		/* touches no device (nil, null): fio's and the core's own cost */
-	char ioengine[PATH_MAX + 16];	/* the value of --ioengine= */
-	const char *file;	/* the target path it reads (the target's path or ngdev) */
+	char name[32]; /* the table's name: "sync", or fio's "psync" for a twin */
+	char ours[32]; /* the engines.tbl row: the engine itself, or whose twin */
+	const char *kind, *twin, *twin_opts, *target; /* that row */
+	bool builtin; /* fio's own engine, run as the twin of ours */
+	bool floor;   /* touches no device (nil, null): fio's and the core's own cost */
+	char ioengine[PATH_MAX + 16]; /* the value of --ioengine= */
+	const char *file;	      /* the target path it reads (the target's path or ngdev) */
 };
 
 struct idr_skip {
@@ -32,7 +32,7 @@ struct idr_skip {
 struct idr_picks {
 	struct idr_pick v[IDR_MAX_PICKS];
 	unsigned int n;
-	struct idr_skip skip[IDR_MAX_PICKS];	/* expected engines left out, and why */
+	struct idr_skip skip[IDR_MAX_PICKS]; /* expected engines left out, and why */
 	unsigned int nr_skip;
 };
 

@@ -266,8 +266,8 @@ static bool client_option(const char *arg)
  * sidecar, sidecar=/dev/null: the engines send their line back through fio's log only to a
  * job that asks for a sidecar, whose file would stay on the server (remote.h).
  */
-static int write_job_copy(const char *dst, const char *src, const char *const *args,
-			  bool sidecar, char *err, size_t errlen)
+static int write_job_copy(const char *dst, const char *src, const char *const *args, bool sidecar,
+			  char *err, size_t errlen)
 {
 	const char *sets[IDR_ARGS_MAX + 1];
 	unsigned int n = 0;

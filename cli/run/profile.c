@@ -63,8 +63,7 @@ static void put_unused(FILE *out, const char *const *sets, unsigned int n, const
 }
 
 /* Copy text to out, applying sets to the first [global] section. */
-static void render(const char *text, FILE *out, const char *const *sets, unsigned int n,
-		   bool *used)
+static void render(const char *text, FILE *out, const char *const *sets, unsigned int n, bool *used)
 {
 	enum { BEFORE, IN_GLOBAL, AFTER } state = BEFORE;
 	const char *p = text, *nl, *name;
@@ -113,7 +112,8 @@ static void prepend(const char *text, FILE *out, const char *const *sets, unsign
 
 	(void)used;
 	fputs("; iodrill: the options of the command line (fio --client sends job files only)\n"
-	      "[global]\n", out);
+	      "[global]\n",
+	      out);
 	for (i = 0; i < n; i++)
 		fprintf(out, "%s\n", sets[i]);
 	fprintf(out, "\n%s", text);

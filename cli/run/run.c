@@ -92,8 +92,9 @@ int idr_run_begin(struct idr_run *run, const char *command, int argc, char **arg
 	if (!mkdtemp(run->dir)) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot make a folder for the run in %s: %s; %s", base,
-			 strerror(errno), keep_base ? "give --keep a writable folder"
-						    : "set TMPDIR to a writable folder");
+			 strerror(errno),
+			 keep_base ? "give --keep a writable folder"
+				   : "set TMPDIR to a writable folder");
 		run->dir[0] = '\0';
 		return ret;
 	}
@@ -163,7 +164,7 @@ static void exec_child(char **argv, int outfd, int errfd, const sigset_t *mask)
 	for (i = 0; i < 3; i++)
 		sigaction(stop_signals[i], &dfl, NULL);
 	sigaction(SIGCHLD, &dfl, NULL);
-	sigaction(SIGPIPE, &dfl, NULL);	/* an ignored signal stays ignored across exec */
+	sigaction(SIGPIPE, &dfl, NULL); /* an ignored signal stays ignored across exec */
 	sigprocmask(SIG_SETMASK, mask, NULL);
 	if (null >= 0)
 		dup2(null, 0);
@@ -204,7 +205,8 @@ static void wait_children(pid_t *pids, int *st, unsigned int n, unsigned int kil
 			if (!pids[i] || waitpid(pids[i], &status, WNOHANG) != pids[i])
 				continue;
 			st[i] = exit_status(status);
-			/* a job process of an interrupted fio shares its group: none may outlive it */
+			/* a job process of an interrupted fio shares its group: none may outlive it
+			 */
 			if (sent)
 				kill(-pids[i], SIGKILL);
 			pids[i] = 0;
@@ -246,7 +248,7 @@ int idr_run_spawn(char **const *argvs, const int *outfds, const int *errfds, uns
 			pids[i] = 0;
 			break;
 		}
-		setpgid(pids[i], pids[i]);	/* also here: no window where Ctrl-C reaches it */
+		setpgid(pids[i], pids[i]); /* also here: no window where Ctrl-C reaches it */
 	}
 	/* a child that could not be started stops the others: the caller reports one error */
 	if (ret || stop_sig)
@@ -348,7 +350,7 @@ int idr_run_fio(struct idr_run *run, const char *label, const char *engine, unsi
 	ret = run_call(run, c, args, sidecar);
 	if (!c->argv)
 		return ret;
-	run->nr_calls++;	/* recorded: part of the run from here on */
+	run->nr_calls++; /* recorded: part of the run from here on */
 	return ret;
 }
 
@@ -501,13 +503,13 @@ static void nearest_existing(const char *dir, char *buf, size_t len)
 	snprintf(buf, len, "%s", dir);
 	while (stat(buf, &st) && errno == ENOENT) {
 		while ((slash = strrchr(buf, '/')) && slash > buf && !slash[1])
-			*slash = '\0';	/* trailing slashes */
+			*slash = '\0'; /* trailing slashes */
 		if (!slash) {
 			snprintf(buf, len, ".");
 			return;
 		}
 		if (slash == buf)
-			buf[1] = '\0';	/* "/x" -> "/" */
+			buf[1] = '\0'; /* "/x" -> "/" */
 		else
 			*slash = '\0';
 	}
@@ -523,8 +525,10 @@ int idr_run_archive_check(struct idr_run *run, char *err, size_t errlen)
 		return 0;
 	ret = idr_archive_dir(run->results, run->archive_dir, sizeof(run->archive_dir));
 	if (ret) {
-		snprintf(err, errlen, "no folder for the results archive (%s): give --results DIR, "
-			 "set IODRILL_RESULTS, or --no-archive", strerror(-ret));
+		snprintf(err, errlen,
+			 "no folder for the results archive (%s): give --results DIR, "
+			 "set IODRILL_RESULTS, or --no-archive",
+			 strerror(-ret));
 		return ret;
 	}
 	nearest_existing(run->archive_dir, at, sizeof(at));
@@ -535,7 +539,8 @@ int idr_run_archive_check(struct idr_run *run, char *err, size_t errlen)
 	else if (access(at, W_OK | X_OK))
 		ret = -errno;
 	if (ret)
-		snprintf(err, errlen, "cannot store the run in the results archive %s (%s: %s): "
+		snprintf(err, errlen,
+			 "cannot store the run in the results archive %s (%s: %s): "
 			 "give --results DIR where you can write, or --no-archive",
 			 run->archive_dir, at, strerror(-ret));
 	return ret;
@@ -626,9 +631,15 @@ static int store(struct idr_run *run, const char *target, const char *status,
 	/* The command line as typed: "iodrill", then what the command was given. */
 	const char **argv = calloc((size_t)run->argc + 2, sizeof(*argv));
 	struct idr_run_input in = {
-		.kind = run->command, .target = target, .argc = run->argc + 1,
-		.argv = (char *const *)argv, .parts = parts, .nr_parts = n,
-		.time_ms = run->started_ms, .status = status, .facts = run->facts,
+		.kind = run->command,
+		.target = target,
+		.argc = run->argc + 1,
+		.argv = (char *const *)argv,
+		.parts = parts,
+		.nr_parts = n,
+		.time_ms = run->started_ms,
+		.status = status,
+		.facts = run->facts,
 	};
 	int ret;
 
@@ -753,8 +764,9 @@ struct json_object *idr_run_archive_json(const struct idr_run *run)
 		json_object_object_add(o, "path", jstr(run->stored.path));
 		json_object_object_add(o, "status", jstr(run->archived_status));
 	} else {
-		json_object_object_add(o, "why", jstr(run->archived == 1 ? "--no-archive"
-									 : run->archive_err));
+		json_object_object_add(o, "why",
+				       jstr(run->archived == 1 ? "--no-archive"
+							       : run->archive_err));
 	}
 	json_object_object_add(o, "results", run->archive_dir[0] ? jstr(run->archive_dir) : NULL);
 	return o;
@@ -806,7 +818,8 @@ static int fio_version(char *line, size_t len)
 	}
 	close(p[1]);
 	while (pid > 0 && got < (ssize_t)len - 1 &&
-	       ((n = read(p[0], line + got, len - 1 - (size_t)got)) > 0 || (n < 0 && errno == EINTR)))
+	       ((n = read(p[0], line + got, len - 1 - (size_t)got)) > 0 ||
+		(n < 0 && errno == EINTR)))
 		got += n > 0 ? n : 0;
 	close(p[0]);
 	line[got] = '\0';
@@ -822,13 +835,17 @@ int idr_fio_check(char *err, size_t errlen)
 	int ret = fio_version(line, sizeof(line));
 
 	if (ret || !line[0]) {
-		snprintf(err, errlen, "fio not found or not runnable at %s: install it (apt-get "
-			 "install fio) or point IODRILL_FIO at it", idr_fio_path());
+		snprintf(err, errlen,
+			 "fio not found or not runnable at %s: install it (apt-get "
+			 "install fio) or point IODRILL_FIO at it",
+			 idr_fio_path());
 		return -ENOENT;
 	}
 	if (strcmp(line, IDR_FIO_VERSION)) {
-		snprintf(err, errlen, "%s is %s, but the engines were built for %s: re-run "
-			 "./configure && make", idr_fio_path(), line, IDR_FIO_VERSION);
+		snprintf(err, errlen,
+			 "%s is %s, but the engines were built for %s: re-run "
+			 "./configure && make",
+			 idr_fio_path(), line, IDR_FIO_VERSION);
 		return -EPROTO;
 	}
 	return 0;

@@ -27,28 +27,28 @@ struct json_object;
 /* One fio invocation of the run. Its files are <dir>/<label>.json, .sidecar, .err. */
 struct idr_fio_call {
 	char label[64];
-	char engine[32];	/* iodrill's engine name, or fio's built-in one */
-	unsigned int rep;	/* repetition (from 1), 0 when not repeated */
-	char **argv;		/* fio's command line as run, NULL-terminated */
-	int status;		/* fio's exit status; 128 + N when signal N ended it */
-	bool sidecar;		/* the engine wrote <label>.sidecar */
+	char engine[32];  /* iodrill's engine name, or fio's built-in one */
+	unsigned int rep; /* repetition (from 1), 0 when not repeated */
+	char **argv;	  /* fio's command line as run, NULL-terminated */
+	int status;	  /* fio's exit status; 128 + N when signal N ended it */
+	bool sidecar;	  /* the engine wrote <label>.sidecar */
 };
 
 struct idr_run {
-	char dir[PATH_MAX];	/* the run's folder */
-	char command[16];	/* "drill", "tune" */
+	char dir[PATH_MAX]; /* the run's folder */
+	char command[16];   /* "drill", "tune" */
 	int argc;
-	char **argv;		/* iodrill's own command line */
+	char **argv; /* iodrill's own command line */
 	time_t started, ended;
-	int64_t started_ms;	/* started, in Unix ms: the run's time in the archive */
-	struct json_object *facts;	/* what the command records: target, options, skips */
+	int64_t started_ms;	   /* started, in Unix ms: the run's time in the archive */
+	struct json_object *facts; /* what the command records: target, options, skips */
 	struct idr_fio_call *calls;
 	unsigned int nr_calls, cap;
-	bool keep;		/* leave the folder in place at idr_run_end */
+	bool keep; /* leave the folder in place at idr_run_end */
 	/* the results archive: set by the command after idr_run_begin */
-	const char *results;	/* --results DIR, or NULL for idr_archive_dir's default */
-	bool no_archive;	/* --no-archive: store nothing */
-	char archive_dir[PATH_MAX];	/* where, once idr_run_archive_check resolved it */
+	const char *results;	    /* --results DIR, or NULL for idr_archive_dir's default */
+	bool no_archive;	    /* --no-archive: store nothing */
+	char archive_dir[PATH_MAX]; /* where, once idr_run_archive_check resolved it */
 	/* what idr_run_archive did, once archive_done: its return (0 stored, and stored says
 	   where; 1 not asked to; -ENODATA nothing to store; -errno failed: archive_err) */
 	bool archive_done;
@@ -107,9 +107,9 @@ int idr_run_fio_aside(struct idr_run *run, const char *label, const struct idr_a
  * zeroed ({ .n = 0 }). */
 struct idr_args {
 	char buf[IDR_ARGS_MAX][PATH_MAX + 32];
-	const char *v[IDR_ARGS_MAX + 1];	/* NULL-terminated */
+	const char *v[IDR_ARGS_MAX + 1]; /* NULL-terminated */
 	unsigned int n;
-	bool lost;	/* an argument did not fit (too many, or too long): idr_run_fio refuses */
+	bool lost; /* an argument did not fit (too many, or too long): idr_run_fio refuses */
 };
 
 /* idr_args_add - append one printf-formatted argument; one that does not fit sets lost. */

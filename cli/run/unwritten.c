@@ -19,7 +19,7 @@
 #include "run/run.h"
 #include "run/unwritten.h"
 
-#define DRILL_READS 1000	/* profiles/drill.fio's number_ios */
+#define DRILL_READS 1000 /* profiles/drill.fio's number_ios */
 
 /* ---- judging blocks (pure) ------------------------------------------------------------ */
 
@@ -95,8 +95,16 @@ static int drill_offsets(const struct idr_drill_target *t, const char *job, cons
 			 uint64_t *offs, struct idr_unwritten *u)
 {
 	char log[PATH_MAX], out[PATH_MAX], a[5][PATH_MAX + 32], *text;
-	char *argv[] = { (char *)idr_fio_path(), "--output-format=json", a[0], (char *)job,
-			 "--section=drill", "--ioengine=null", a[1], a[2], a[3], "--readonly",
+	char *argv[] = { (char *)idr_fio_path(),
+			 "--output-format=json",
+			 a[0],
+			 (char *)job,
+			 "--section=drill",
+			 "--ioengine=null",
+			 a[1],
+			 a[2],
+			 a[3],
+			 "--readonly",
 			 NULL };
 	size_t len;
 	int ret;
@@ -113,8 +121,10 @@ static int drill_offsets(const struct idr_drill_target *t, const char *job, cons
 	else if (ret > 0)
 		ret = -EPROTO;
 	if (ret) {
-		snprintf(u->why_not, sizeof(u->why_not), "fio could not list the drill's offsets "
-			 "(%s)", ret == -EPROTO ? "it failed" : strerror(-ret));
+		snprintf(u->why_not, sizeof(u->why_not),
+			 "fio could not list the drill's offsets "
+			 "(%s)",
+			 ret == -EPROTO ? "it failed" : strerror(-ret));
 		return ret;
 	}
 	ret = idr_iolog_reads(text, offs, DRILL_READS);
@@ -153,10 +163,12 @@ static struct idr_dev *nvme_of(const struct idr_drill_target *t, struct idr_unwr
 	}
 	u->dlfeat = (int)d->nvme.dlfeat_read;
 	if (!d->nvme.lba_status)
-		snprintf(u->lba_status_why, sizeof(u->lba_status_why), "the controller has no Get "
+		snprintf(u->lba_status_why, sizeof(u->lba_status_why),
+			 "the controller has no Get "
 			 "LBA Status (OACS bit 9)");
 	else if (d->blk.partno || !d->nvme.lba_bytes)
-		snprintf(u->lba_status_why, sizeof(u->lba_status_why), "a partition: offsets are "
+		snprintf(u->lba_status_why, sizeof(u->lba_status_why),
+			 "a partition: offsets are "
 			 "not the namespace's");
 	else
 		u->lba_status_why[0] = '\0';
@@ -171,8 +183,8 @@ static int allocated(const struct idr_dev *d, uint64_t off, struct idr_unwritten
 
 	if (!d || u->lba_status_why[0])
 		return -1;
-	ret = idr_nvme_lba_allocated(d, off / lba, IDR_UNWRITTEN_BS > lba ? IDR_UNWRITTEN_BS / lba
-									  : 1);
+	ret = idr_nvme_lba_allocated(d, off / lba,
+				     IDR_UNWRITTEN_BS > lba ? IDR_UNWRITTEN_BS / lba : 1);
 	if (ret >= 0) {
 		if (u->deallocated < 0)
 			u->deallocated = 0;
@@ -180,8 +192,10 @@ static int allocated(const struct idr_dev *d, uint64_t off, struct idr_unwritten
 		return ret;
 	}
 	/* a controller that lists the command but refuses this action: ask no more */
-	snprintf(u->lba_status_why, sizeof(u->lba_status_why), "Get LBA Status (allocated LBAs): "
-		 "%s", ret == -EOPNOTSUPP ? "not supported by the controller" : strerror(-ret));
+	snprintf(u->lba_status_why, sizeof(u->lba_status_why),
+		 "Get LBA Status (allocated LBAs): "
+		 "%s",
+		 ret == -EOPNOTSUPP ? "not supported by the controller" : strerror(-ret));
 	u->deallocated = -1;
 	return -1;
 }
@@ -239,7 +253,8 @@ int idr_unwritten_check(const struct idr_drill_target *t, const char *job, const
 	*u = (struct idr_unwritten){ .dlfeat = -1, .deallocated = -1 };
 	/* a fleet host's TARGET is a path there: nothing here to read (fleet.h) */
 	if (idr_remote_host()) {
-		snprintf(u->why_not, sizeof(u->why_not), "TARGET is on a fleet host: its blocks "
+		snprintf(u->why_not, sizeof(u->why_not),
+			 "TARGET is on a fleet host: its blocks "
 			 "are not sampled from here");
 		free(offs);
 		return 0;
@@ -249,7 +264,8 @@ int idr_unwritten_check(const struct idr_drill_target *t, const char *job, const
 		return 0;
 	}
 	if (!t->path[0]) {
-		snprintf(u->why_not, sizeof(u->why_not), "no block device to read the sample "
+		snprintf(u->why_not, sizeof(u->why_not),
+			 "no block device to read the sample "
 			 "through (an NVMe generic device alone)");
 		free(offs);
 		return 0;
@@ -285,18 +301,19 @@ void idr_unwritten_say(const struct idr_unwritten *u, char *buf, size_t len)
 	buf[0] = '\0';
 	if (!u->checked || !u->unwritten)
 		return;
-	snprintf(buf, len, "%u of %u sampled blocks this drill reads are unwritten (%s; the "
+	snprintf(buf, len,
+		 "%u of %u sampled blocks this drill reads are unwritten (%s; the "
 		 "first at offset %llu): a device answers such reads without reading its media, "
-		 "so these numbers flatter it.", u->unwritten, u->sampled, how(u),
-		 (unsigned long long)u->first_offset);
+		 "so these numbers flatter it.",
+		 u->unwritten, u->sampled, how(u), (unsigned long long)u->first_offset);
 }
 
-void idr_unwritten_fix(const struct idr_unwritten *u, const char *target, char *buf,
-		       size_t len)
+void idr_unwritten_fix(const struct idr_unwritten *u, const char *target, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	if (u->checked && u->unwritten)
-		snprintf(buf, len, "Write them first: iodrill precondition %s, or fio "
+		snprintf(buf, len,
+			 "Write them first: iodrill precondition %s, or fio "
 			 "profiles/precondition.fio --filename=%s "
 			 "--ioengine=external:engines/sync.so (either overwrites the target).",
 			 target, target);
@@ -315,11 +332,12 @@ struct json_object *idr_unwritten_json(const struct idr_unwritten *u)
 	json_object_object_add(o, "unwritten", json_object_new_int((int)u->unwritten));
 	json_object_object_add(o, "zeros", json_object_new_int((int)u->zeros));
 	json_object_object_add(o, "ones", json_object_new_int((int)u->ones));
-	json_object_object_add(o, "dlfeat_read", u->dlfeat >= 0 ? json_object_new_int(u->dlfeat)
-								: NULL);
-	json_object_object_add(o, "deallocated", u->deallocated >= 0
-			       ? json_object_new_int(u->deallocated) : NULL);
-	json_object_object_add(o, "lba_status", u->lba_status_why[0]
-			       ? json_object_new_string(u->lba_status_why) : NULL);
+	json_object_object_add(o, "dlfeat_read",
+			       u->dlfeat >= 0 ? json_object_new_int(u->dlfeat) : NULL);
+	json_object_object_add(o, "deallocated",
+			       u->deallocated >= 0 ? json_object_new_int(u->deallocated) : NULL);
+	json_object_object_add(o, "lba_status",
+			       u->lba_status_why[0] ? json_object_new_string(u->lba_status_why)
+						    : NULL);
 	return o;
 }

@@ -21,7 +21,7 @@
 
 #include "run/drilltarget.h"
 
-#define IDR_UNWRITTEN_SAMPLE 64	/* blocks read of the drill's 1,000 */
+#define IDR_UNWRITTEN_SAMPLE 64 /* blocks read of the drill's 1,000 */
 #define IDR_UNWRITTEN_BS 4096
 
 struct json_object;
@@ -32,11 +32,11 @@ struct idr_unwritten {
 	unsigned int sampled;	/* blocks read */
 	unsigned int zeros;	/* ... that read as all zeros */
 	unsigned int ones;	/* ... that read as all FFh */
-	unsigned int unwritten;	/* ... judged never written or deallocated */
+	unsigned int unwritten; /* ... judged never written or deallocated */
 	uint64_t first_offset;	/* the first unwritten one's offset (bytes) */
 	int dlfeat;		/* NVMe DLFEAT's read behaviour (IDR_DLFEAT_*), or -1 */
 	int deallocated;	/* blocks Get LBA Status says are not allocated, or -1: not asked */
-	char lba_status_why[160];	/* when not asked or it failed: why */
+	char lba_status_why[160]; /* when not asked or it failed: why */
 };
 
 /* What a block of data is. */
@@ -77,8 +77,7 @@ int idr_unwritten_check(const struct idr_drill_target *t, const char *job, const
 void idr_unwritten_say(const struct idr_unwritten *u, char *buf, size_t len);
 
 /* idr_unwritten_fix - the sentence naming the fix for target; "" when nothing to fix. */
-void idr_unwritten_fix(const struct idr_unwritten *u, const char *target, char *buf,
-		       size_t len);
+void idr_unwritten_fix(const struct idr_unwritten *u, const char *target, char *buf, size_t len);
 
 /* idr_unwritten_json - u for the JSON and the archive's facts. */
 struct json_object *idr_unwritten_json(const struct idr_unwritten *u);

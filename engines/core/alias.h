@@ -27,11 +27,11 @@
 
 /* Bytes [start, end) of one object: a regular file or a whole disk. */
 struct idr_span {
-	bool blk;		/* dev is a whole disk's device number; else a file's st_dev */
+	bool blk; /* dev is a whole disk's device number; else a file's st_dev */
 	dev_t dev;
-	ino_t ino;		/* the file's inode (0 for a disk) */
-	uint64_t start, end;	/* end UINT64_MAX: to the end, whatever its size */
-	char obj[256];		/* the object's name for messages: the file, or /dev/<disk> */
+	ino_t ino;	     /* the file's inode (0 for a disk) */
+	uint64_t start, end; /* end UINT64_MAX: to the end, whatever its size */
+	char obj[256];	     /* the object's name for messages: the file, or /dev/<disk> */
 };
 
 #define IDR_SPAN_END UINT64_MAX

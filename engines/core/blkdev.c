@@ -359,7 +359,10 @@ char *idr_size_str(uint64_t bytes, char *buf, size_t len)
 	if (u == 0)
 		snprintf(buf, len, "%llu B", (unsigned long long)bytes);
 	else
-		snprintf(buf, len, v < 10 ? "%.2f %s" : v < 100 ? "%.1f %s" : "%.0f %s", v,
-			 units[u]);
+		snprintf(buf, len,
+			 v < 10	   ? "%.2f %s"
+			 : v < 100 ? "%.1f %s"
+				   : "%.0f %s",
+			 v, units[u]);
 	return buf;
 }

@@ -20,26 +20,26 @@
 
 struct idr_blkdev {
 	char name[IDR_DEVNAME_MAX];	/* kernel name: nvme0n1, loop3p1, vda */
-	char path[IDR_DEVNAME_MAX + 8];	/* /dev/<name> */
+	char path[IDR_DEVNAME_MAX + 8]; /* /dev/<name> */
 	dev_t devno;
-	char disk[IDR_DEVNAME_MAX];	/* the whole disk: name itself, or a partition's parent */
+	char disk[IDR_DEVNAME_MAX]; /* the whole disk: name itself, or a partition's parent */
 	dev_t disk_devno;
-	unsigned int partno;		/* 0 for a whole disk */
-	uint64_t start_bytes;		/* a partition's first byte in its disk; 0 for a disk */
+	unsigned int partno;  /* 0 for a whole disk */
+	uint64_t start_bytes; /* a partition's first byte in its disk; 0 for a disk */
 	uint64_t size_bytes;
-	unsigned int lbsize, pbsize;	/* logical and physical block size, bytes */
-	unsigned int max_hw_kb;		/* queue/max_hw_sectors_kb: the largest single I/O */
+	unsigned int lbsize, pbsize; /* logical and physical block size, bytes */
+	unsigned int max_hw_kb;	     /* queue/max_hw_sectors_kb: the largest single I/O */
 	bool readonly, removable, rotational;
-	char kind[16];			/* nvme, virtio, scsi, loop, dm, md, zram, other */
+	char kind[16]; /* nvme, virtio, scsi, loop, dm, md, zram, other */
 	char model[64], serial[64], firmware[32];
-	char wwid[160];			/* NVMe namespace or SCSI WWID, "" when none */
-	char backing[256];		/* loop: the backing file (cut to fit: for messages) */
-	uint64_t loop_offset;		/* loop: its first byte in the backing file */
-	uint64_t loop_sizelimit;	/* loop: the most it covers of it; 0 for all */
+	char wwid[160];		 /* NVMe namespace or SCSI WWID, "" when none */
+	char backing[256];	 /* loop: the backing file (cut to fit: for messages) */
+	uint64_t loop_offset;	 /* loop: its first byte in the backing file */
+	uint64_t loop_sizelimit; /* loop: the most it covers of it; 0 for all */
 	/* NVMe namespace only */
 	unsigned int nsid;
-	char ctrl[IDR_DEVNAME_MAX];	/* nvme0, or nvme-subsys0 for a multipath head */
-	char ng[IDR_DEVNAME_MAX];	/* generic char device name (ng0n1), "" when absent */
+	char ctrl[IDR_DEVNAME_MAX]; /* nvme0, or nvme-subsys0 for a multipath head */
+	char ng[IDR_DEVNAME_MAX];   /* generic char device name (ng0n1), "" when absent */
 	dev_t ng_devno;
 };
 
@@ -50,7 +50,6 @@ struct idr_blkdev {
  * ("/sys"). Returns 0, or -errno when the folder has no readable dev attribute.
  */
 int idr_blkdev_read(const char *sys, const char *dir, struct idr_blkdev *b);
-
 
 /* Every function below takes sys, the sysfs root: IDR_SYSFS, or a fixture in tests. */
 #define IDR_SYSFS "/sys"

@@ -7,8 +7,7 @@
 #include "caps.h"
 
 static const struct idr_caps rows[] = {
-#define IDR_ENGINE_ROW(name, kind, twin, twin_opts, target) \
-	{ name, kind, twin, twin_opts, target },
+#define IDR_ENGINE_ROW(name, kind, twin, twin_opts, target) { name, kind, twin, twin_opts, target },
 #include "engine_caps.h"
 #undef IDR_ENGINE_ROW
 };
@@ -43,8 +42,9 @@ const char *idr_caps_applies(const struct idr_caps *c, const struct idr_target_o
 	if (idr_caps_floor(c))
 		return NULL;
 	if (!strcmp(c->target, "ngdev"))
-		return o->ngdev ? NULL : "needs an NVMe generic char device (/dev/ngXnY); "
-					 "TARGET is not one and maps to none";
+		return o->ngdev ? NULL
+				: "needs an NVMe generic char device (/dev/ngXnY); "
+				  "TARGET is not one and maps to none";
 	if (!o->path)
 		return "needs a file or block device; this NVMe generic device has no block "
 		       "device beside it";

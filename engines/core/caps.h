@@ -17,9 +17,9 @@ struct idr_caps {
 
 /* What a target offers an engine: the one input of the applicability rule. */
 struct idr_target_offer {
-	bool path;	/* a regular file or block device to read through the kernel */
-	bool direct;	/* ... that takes O_DIRECT */
-	bool ngdev;	/* an NVMe generic char device (/dev/ngXnY) that passthrough can use */
+	bool path;   /* a regular file or block device to read through the kernel */
+	bool direct; /* ... that takes O_DIRECT */
+	bool ngdev;  /* an NVMe generic char device (/dev/ngXnY) that passthrough can use */
 };
 
 /* idr_caps_nr, idr_caps_at - the table's rows in its order (0 <= i < idr_caps_nr()). */

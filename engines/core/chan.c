@@ -12,8 +12,7 @@
 #include "counters.h"
 
 /* glibc has no futex wrapper. Returns the kernel's result, or -errno. */
-static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts,
-		  uint32_t val3)
+static long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *ts, uint32_t val3)
 {
 	long ret = syscall(SYS_futex, uaddr, op, val, ts, NULL, val3);
 
@@ -31,7 +30,7 @@ int idr_waitq_wait(struct idr_waitq *w, uint32_t key, const struct timespec *dea
 	 */
 	ret = futex(&w->seq, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, key, deadline,
 		    FUTEX_BITSET_MATCH_ANY);
-	if (ret == -EAGAIN)	/* the word moved before we slept: that was our wake-up */
+	if (ret == -EAGAIN) /* the word moved before we slept: that was our wake-up */
 		return 0;
 	return ret < 0 ? (int)ret : 0;
 }
@@ -142,8 +141,8 @@ static bool spin_pop_mc(struct idr_chan *ch, uint32_t *v, const uint32_t *stop, 
 	return false;
 }
 
-int idr_chan_pop_mc_wait(struct idr_chan *ch, uint32_t *v, const uint32_t *stop,
-			 uint64_t spin_ns, struct idr_chan_stats *st)
+int idr_chan_pop_mc_wait(struct idr_chan *ch, uint32_t *v, const uint32_t *stop, uint64_t spin_ns,
+			 struct idr_chan_stats *st)
 {
 	uint32_t key;
 	int ret;
@@ -247,8 +246,8 @@ static unsigned int pop_available(struct idr_chan *ch, uint32_t *out, unsigned i
 	return n;
 }
 
-int idr_chan_pop_sc_many(struct idr_chan *ch, uint32_t *out, unsigned int min,
-			 unsigned int max, const struct timespec *deadline, uint64_t spin_ns,
+int idr_chan_pop_sc_many(struct idr_chan *ch, uint32_t *out, unsigned int min, unsigned int max,
+			 const struct timespec *deadline, uint64_t spin_ns,
 			 struct idr_chan_stats *st)
 {
 	unsigned int n = 0, got;

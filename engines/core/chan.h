@@ -31,8 +31,8 @@
 /* ---- the eventcount -------------------------------------------------------------- */
 
 struct idr_waitq {
-	uint32_t seq;		/* the futex word: bumped by every wake */
-	uint32_t waiters;	/* threads between prepare and cancel */
+	uint32_t seq;	  /* the futex word: bumped by every wake */
+	uint32_t waiters; /* threads between prepare and cancel */
 };
 
 /* idr_waitq_prepare - announce a wait; returns the key for idr_waitq_wait. */
@@ -76,16 +76,16 @@ int idr_waitq_wake(struct idr_waitq *w, int n);
 struct idr_chan {
 	struct idr_mpmc ring;
 	struct idr_waitq wq __attribute__((aligned(IDR_CACHELINE)));
-	uint32_t want;		/* the counted waiter sleeps until pushed reaches want ... */
-	uint32_t armed;		/* ... while armed; the pusher that wakes it disarms it */
-	uint32_t pushed __attribute__((aligned(IDR_CACHELINE)));	/* published, ever (wraps) */
-	uint32_t popped __attribute__((aligned(IDR_CACHELINE)));	/* by the single popper */
+	uint32_t want;	/* the counted waiter sleeps until pushed reaches want ... */
+	uint32_t armed; /* ... while armed; the pusher that wakes it disarms it */
+	uint32_t pushed __attribute__((aligned(IDR_CACHELINE))); /* published, ever (wraps) */
+	uint32_t popped __attribute__((aligned(IDR_CACHELINE))); /* by the single popper */
 };
 
 /* What a thread's waits cost, for the engine's counters. */
 struct idr_chan_stats {
-	uint64_t sleeps;	/* futex waits (system calls) */
-	uint64_t eintr;		/* waits a signal interrupted, retried */
+	uint64_t sleeps; /* futex waits (system calls) */
+	uint64_t eintr;	 /* waits a signal interrupted, retried */
 };
 
 /*
@@ -150,8 +150,8 @@ int idr_chan_wake_want(struct idr_chan *ch);
  * spin polling first for up to spin_ns. *stop (set by idr_chan_stop) ends the wait.
  * Returns 0, -ESHUTDOWN once *stop is set, or -errno from futex.
  */
-int idr_chan_pop_mc_wait(struct idr_chan *ch, uint32_t *v, const uint32_t *stop,
-			 uint64_t spin_ns, struct idr_chan_stats *st);
+int idr_chan_pop_mc_wait(struct idr_chan *ch, uint32_t *v, const uint32_t *stop, uint64_t spin_ns,
+			 struct idr_chan_stats *st);
 
 /* idr_chan_stop - set *stop and wake every sleeping popper of idr_chan_pop_mc_wait. */
 void idr_chan_stop(struct idr_chan *ch, uint32_t *stop);
@@ -162,8 +162,8 @@ void idr_chan_stop(struct idr_chan *ch, uint32_t *stop);
  * passed; spin polling first for up to spin_ns. Signals are retried.
  * Returns how many were popped (fewer than min only at the deadline), or -errno.
  */
-int idr_chan_pop_sc_many(struct idr_chan *ch, uint32_t *out, unsigned int min,
-			 unsigned int max, const struct timespec *deadline, uint64_t spin_ns,
+int idr_chan_pop_sc_many(struct idr_chan *ch, uint32_t *out, unsigned int min, unsigned int max,
+			 const struct timespec *deadline, uint64_t spin_ns,
 			 struct idr_chan_stats *st);
 
 /*

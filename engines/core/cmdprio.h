@@ -22,30 +22,28 @@
 #include <optgroup.h>
 
 /* One of the four options, both data directions (off2: writes) where fio has two. */
-#define IDR_CMDPRIO_OPT(otype, m, n, ln, t, field, lo, hi, h)                              \
-	{                                                                                  \
-		.name = n, .lname = ln, .type = t,                                         \
-		.off1 = offsetof(otype, m.field[DDIR_READ]),                               \
-		.off2 = offsetof(otype, m.field[DDIR_WRITE]), .minval = lo, .maxval = hi, \
-		.interval = 1, .help = h, .category = FIO_OPT_C_ENGINE,                    \
-		.group = FIO_OPT_G_INVALID,                                                \
+#define IDR_CMDPRIO_OPT(otype, m, n, ln, t, field, lo, hi, h)                                   \
+	{                                                                                       \
+		.name = n, .lname = ln, .type = t, .off1 = offsetof(otype, m.field[DDIR_READ]), \
+		.off2 = offsetof(otype, m.field[DDIR_WRITE]), .minval = lo, .maxval = hi,       \
+		.interval = 1, .help = h, .category = FIO_OPT_C_ENGINE,                         \
+		.group = FIO_OPT_G_INVALID,                                                     \
 	}
 
-#define IDR_CMDPRIO_OPTIONS(otype, m)                                                        \
-	IDR_CMDPRIO_OPT(otype, m, "cmdprio_percentage", "high priority percentage",          \
-			FIO_OPT_INT, percentage, 0, 100,                                     \
-			"Send high priority I/O this percentage of the time"),               \
-	IDR_CMDPRIO_OPT(otype, m, "cmdprio_class", "Asynchronous I/O priority class",        \
-			FIO_OPT_INT, class, IOPRIO_MIN_PRIO_CLASS + 1, IOPRIO_MAX_PRIO_CLASS, \
-			"Set asynchronous IO priority class"),                               \
-	IDR_CMDPRIO_OPT(otype, m, "cmdprio", "Asynchronous I/O priority level", FIO_OPT_INT, \
-			level, IOPRIO_MIN_PRIO, IOPRIO_MAX_PRIO,                             \
-			"Set asynchronous IO priority level"),                               \
-	{                                                                                    \
-		.name = "cmdprio_bssplit", .lname = "Priority percentage block size split",  \
-		.type = FIO_OPT_STR_STORE, .off1 = offsetof(otype, m.bssplit_str),           \
-		.help = "Set priority percentages for different block sizes",                \
-		.category = FIO_OPT_C_ENGINE, .group = FIO_OPT_G_INVALID,                    \
+#define IDR_CMDPRIO_OPTIONS(otype, m)                                                              \
+	IDR_CMDPRIO_OPT(otype, m, "cmdprio_percentage", "high priority percentage", FIO_OPT_INT,   \
+			percentage, 0, 100, "Send high priority I/O this percentage of the time"), \
+		IDR_CMDPRIO_OPT(otype, m, "cmdprio_class", "Asynchronous I/O priority class",      \
+				FIO_OPT_INT, class, IOPRIO_MIN_PRIO_CLASS + 1,                     \
+				IOPRIO_MAX_PRIO_CLASS, "Set asynchronous IO priority class"),      \
+		IDR_CMDPRIO_OPT(otype, m, "cmdprio", "Asynchronous I/O priority level",            \
+				FIO_OPT_INT, level, IOPRIO_MIN_PRIO, IOPRIO_MAX_PRIO,              \
+				"Set asynchronous IO priority level"),                             \
+	{                                                                                          \
+		.name = "cmdprio_bssplit", .lname = "Priority percentage block size split",        \
+		.type = FIO_OPT_STR_STORE, .off1 = offsetof(otype, m.bssplit_str),                 \
+		.help = "Set priority percentages for different block sizes",                      \
+		.category = FIO_OPT_C_ENGINE, .group = FIO_OPT_G_INVALID,                          \
 	}
 
 /*

@@ -111,8 +111,8 @@ int idr_cpu_parse_stat(const char *text, long ticks_per_sec, struct idr_cpu *out
 		return -EINVAL;
 	/* After comm: state(3) ppid pgrp session tty_nr tpgid flags minflt cminflt majflt
 	 * cmajflt(13) utime(14) stime(15). */
-	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
-		   &utime, &stime) != 2)
+	if (sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+		   &stime) != 2)
 		return -EINVAL;
 	out->usr_us = utime * 1000000ull / (unsigned long long)ticks_per_sec;
 	out->sys_us = stime * 1000000ull / (unsigned long long)ticks_per_sec;
@@ -139,7 +139,7 @@ int idr_cpu_task(pid_t tid, struct idr_cpu *out)
 	if (err)
 		return err;
 	out->total_ns = clock_ns(thread_clock(tid));
-	if (!out->total_ns)	/* no clock for it: fall back to the tick counts */
+	if (!out->total_ns) /* no clock for it: fall back to the tick counts */
 		out->total_ns = (out->usr_us + out->sys_us) * 1000;
 	return 0;
 }

@@ -25,8 +25,8 @@ struct idr_cpu {
 };
 
 struct idr_cpu_window {
-	struct idr_cpu start;	/* the thread's totals when the window opened */
-	struct idr_cpu used;	/* usage inside the window once closed */
+	struct idr_cpu start; /* the thread's totals when the window opened */
+	struct idr_cpu used;  /* usage inside the window once closed */
 	bool open;
 	bool closed;
 };

@@ -77,14 +77,17 @@ int idr_setup(struct thread_data *td)
 	    idr_guard_override_check(IDR_SYSFS, o->allow_overwrite, msg, sizeof(msg)))
 		return idr_fail(td, EINVAL, "%s", msg);
 
-	for_each_file(td, f, i) {
+	for_each_file(td, f, i)
+	{
 		ret = idr_path_check(f->file_name, job_sizes_files(td), msg, sizeof(msg));
 		/* No filename= at all: the name is fio's own invention, so say what to give. */
 		if (ret == -ENOENT && !td->o.filename)
-			snprintf(msg, sizeof(msg), "no filename= given (fio made up %s, which "
+			snprintf(msg, sizeof(msg),
+				 "no filename= given (fio made up %s, which "
 				 "does not exist): name the file or device to use, e.g. "
 				 "--filename=/dev/nvme0n1; a new file also needs a size, e.g. "
-				 "--filename=/var/tmp/drill.dat --size=64M", f->file_name);
+				 "--filename=/var/tmp/drill.dat --size=64M",
+				 f->file_name);
 		if (ret)
 			return idr_fail(td, -ret, "%s", msg);
 		/*
@@ -126,15 +129,14 @@ static int save_job_facts(struct idr_ctx *c)
 	j->nr_files = td->o.nr_files;
 	j->direct = td->o.odirect;
 	j->use_thread = td->o.use_thread;
-	j->rw = td_rw(td) ? (td_random(td) ? "randrw" : "rw")
+	j->rw = td_rw(td)      ? (td_random(td) ? "randrw" : "rw")
 		: td_write(td) ? (td_random(td) ? "randwrite" : "write")
-		: td_trim(td) ? "trim" : (td_random(td) ? "randread" : "read");
+		: td_trim(td)  ? "trim"
+			       : (td_random(td) ? "randread" : "read");
 	names = calloc(td->files_index + 1, sizeof(*names));
 	if (!names)
 		return -ENOMEM;
-	for_each_file(td, f, i)
-		if (!(names[i] = strdup(f->file_name)))
-			break;
+	for_each_file(td, f, i) if (!(names[i] = strdup(f->file_name))) break;
 	j->nr_names = i;
 	j->files = (const char *const *)names;
 	return i == td->files_index ? 0 : -ENOMEM;
@@ -181,8 +183,7 @@ static void guard_announce(struct thread_data *td, const struct idr_guard_report
 }
 
 /* Check r (resolved) and record the verdict for g (NULL outside a job). Returns 0 or 1. */
-static int guard_check(struct thread_data *td, struct idr_guard_report *r,
-		       struct idr_guard_file *g)
+static int guard_check(struct thread_data *td, struct idr_guard_report *r, struct idr_guard_file *g)
 {
 	struct idr_opts *o = core_opts(td);
 	const char *allow = o ? o->allow_overwrite : NULL;
@@ -193,7 +194,8 @@ static int guard_check(struct thread_data *td, struct idr_guard_report *r,
 	ret = idr_guard_inspect(r, g ? IDR_GUARD_HOLD : IDR_GUARD_PROBE,
 				guard_run_id(td, g != NULL), &fd);
 	if (ret)
-		return idr_fail(td, -ret, "filename=%s: cannot open %s to check it before writing: %s",
+		return idr_fail(td, -ret,
+				"filename=%s: cannot open %s to check it before writing: %s",
 				r->path, r->target == IDR_TARGET_NG ? r->dev.path : r->path,
 				strerror(-ret));
 	v = idr_guard_decide(r, allow, msg, sizeof(msg));
@@ -237,7 +239,8 @@ static int guard_file(struct thread_data *td, struct fio_file *f)
 	if (idr_guard_resolve(IDR_SYSFS, f->file_name, r))
 		ret = idr_fail(td, ENODEV,
 			       "filename=%s: a block device sysfs does not describe; cannot check "
-			       "it before writing", f->file_name);
+			       "it before writing",
+			       f->file_name);
 	else if (r->target == IDR_TARGET_UNGUARDED)
 		ret = g ? (g->checked = true, 0) : 0;
 	else
@@ -394,8 +397,7 @@ int *idr_files_fds(struct idr_ctx *c)
 
 	if (!fds)
 		return NULL;
-	for_each_file(td, f, i)
-		fds[i] = f->fd;
+	for_each_file(td, f, i) fds[i] = f->fd;
 	return fds;
 }
 

@@ -220,7 +220,7 @@ int idr_guard_scan_swaps(struct idr_guard_report *r, const char *swaps, const de
 		return -errno;
 	while (getline(&line, &cap, fp) > 0) {
 		if (sscanf(line, "%4095s", file) != 1 || file[0] != '/')
-			continue;	/* the header line */
+			continue; /* the header line */
 		unescape(file);
 		i = node_index(file, devs, n);
 		if (i >= 0)
@@ -233,8 +233,7 @@ int idr_guard_scan_swaps(struct idr_guard_report *r, const char *swaps, const de
 
 /* ---- holders and signatures ------------------------------------------------------- */
 
-static void scan_holders(struct idr_guard_report *r, const char *sys, dev_t devno,
-			 const char *name)
+static void scan_holders(struct idr_guard_report *r, const char *sys, dev_t devno, const char *name)
 {
 	char dir[PATH_MAX];
 	struct dirent *e;
@@ -350,7 +349,7 @@ struct dev_set {
 	unsigned int n;
 	dev_t devs[IDR_GUARD_MAX_PARTS + 1];
 	const char *names[IDR_GUARD_MAX_PARTS + 1];
-	struct idr_blkdev *parts;	/* devs[i] is parts[i - 1] for i > 0 */
+	struct idr_blkdev *parts; /* devs[i] is parts[i - 1] for i > 0 */
 };
 
 /* Fill set for r's device. Returns 0 or -ENOMEM. */
@@ -490,8 +489,8 @@ static int inspect_aliases(struct idr_guard_report *r, enum idr_guard_mode mode,
 		return 0;
 	sub = malloc(sizeof(*sub));
 	if (!sub) {
-		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->alias[0].dev.name, "out of memory",
-			      NULL, -1);
+		idr_guard_add(r, IDR_FOUND_UNCHECKED, r->alias[0].dev.name, "out of memory", NULL,
+			      -1);
 		return 0;
 	}
 	for (i = 0; i < r->nr_alias; i++) {
@@ -836,7 +835,10 @@ enum idr_verdict idr_guard_decide(const struct idr_guard_report *r, const char *
 	subject_words(r, on, &what, &names);
 	if (allow && *allow)
 		snprintf(mismatch, sizeof(mismatch), " %s=%s does not name %s.", IDR_GUARD_OPTION,
-			 allow, on == 1 ? names : on & (on - 1) ? "each of them" : what);
+			 allow,
+			 on == 1	 ? names
+			 : on & (on - 1) ? "each of them"
+					 : what);
 	suggest_all(r, on, value, sizeof(value));
 	if (on == 1 && strcmp(value, r->dev.path) && r->target != IDR_TARGET_NG_NODISK)
 		snprintf(alt, sizeof(alt), "; %s=%s works too", IDR_GUARD_OPTION, r->dev.path);

@@ -46,22 +46,22 @@
 #define IDR_GUARD_OPTION "allow_overwrite"
 
 enum idr_found {
-	IDR_FOUND_MOUNT,	/* mounted: where = mount point, what = fs type */
-	IDR_FOUND_SWAP,		/* active swap */
-	IDR_FOUND_HOLDER,	/* claimed by a stacked device: what = its name (dm-0, md127) */
-	IDR_FOUND_BUSY,		/* O_EXCL open refused (EBUSY) and nothing above explains it */
-	IDR_FOUND_SIGNATURE,	/* what = type (ext4, LVM2_member, swap), offset */
-	IDR_FOUND_PTABLE,	/* what = partition table type (gpt, dos), offset */
-	IDR_FOUND_UNCHECKED,	/* could not be checked: what = why */
+	IDR_FOUND_MOUNT,     /* mounted: where = mount point, what = fs type */
+	IDR_FOUND_SWAP,	     /* active swap */
+	IDR_FOUND_HOLDER,    /* claimed by a stacked device: what = its name (dm-0, md127) */
+	IDR_FOUND_BUSY,	     /* O_EXCL open refused (EBUSY) and nothing above explains it */
+	IDR_FOUND_SIGNATURE, /* what = type (ext4, LVM2_member, swap), offset */
+	IDR_FOUND_PTABLE,    /* what = partition table type (gpt, dos), offset */
+	IDR_FOUND_UNCHECKED, /* could not be checked: what = why */
 };
 
 struct idr_finding {
 	enum idr_found kind;
-	char dev[IDR_DEVNAME_MAX];	/* the device it is on: loop3, loop3p1 */
+	char dev[IDR_DEVNAME_MAX]; /* the device it is on: loop3, loop3p1 */
 	char what[64];
 	char where[256];
-	long long offset;		/* signature offset in bytes, -1 when none */
-	unsigned int via;		/* 0: on the target; i: on alias[i - 1] */
+	long long offset; /* signature offset in bytes, -1 when none */
+	unsigned int via; /* 0: on the target; i: on alias[i - 1] */
 };
 
 #define IDR_GUARD_MAX_FINDINGS 16
@@ -69,42 +69,42 @@ struct idr_finding {
 
 /* What a path names, as the guard sees it. */
 enum idr_target {
-	IDR_TARGET_UNGUARDED,	/* a pipe, a char device other than ng, a regular file that
-				 * backs no loop device */
-	IDR_TARGET_FILE,	/* a regular file that backs a loop device: r->alias */
-	IDR_TARGET_BLOCK,	/* a block device (a whole disk or a partition) */
-	IDR_TARGET_NG,		/* an NVMe generic char device with its namespace disk */
-	IDR_TARGET_NG_NODISK,	/* an NVMe generic char device whose namespace has no disk */
+	IDR_TARGET_UNGUARDED, /* a pipe, a char device other than ng, a regular file that
+			       * backs no loop device */
+	IDR_TARGET_FILE,      /* a regular file that backs a loop device: r->alias */
+	IDR_TARGET_BLOCK,     /* a block device (a whole disk or a partition) */
+	IDR_TARGET_NG,	      /* an NVMe generic char device with its namespace disk */
+	IDR_TARGET_NG_NODISK, /* an NVMe generic char device whose namespace has no disk */
 };
 
 /* How another device reaches the target's bytes. */
 enum idr_relation {
-	IDR_REL_BACKS,		/* the target (a regular file) is its backing file */
-	IDR_REL_OVERLAPS,	/* a loop device over the same bytes of the same object */
-	IDR_REL_UNDER,		/* the device under the target loop device: it writes there */
+	IDR_REL_BACKS,	  /* the target (a regular file) is its backing file */
+	IDR_REL_OVERLAPS, /* a loop device over the same bytes of the same object */
+	IDR_REL_UNDER,	  /* the device under the target loop device: it writes there */
 };
 
 struct idr_guard_alias {
 	enum idr_relation rel;
-	struct idr_blkdev dev;	/* the other device */
-	struct idr_span both;	/* the bytes both reach, of the object underneath */
+	struct idr_blkdev dev; /* the other device */
+	struct idr_span both;  /* the bytes both reach, of the object underneath */
 };
 
-#define IDR_GUARD_MAX_ALIASES 8	/* said in alias.c's message */
+#define IDR_GUARD_MAX_ALIASES 8 /* said in alias.c's message */
 
 struct idr_guard_report {
-	char path[4096];	/* as the job named it */
+	char path[4096]; /* as the job named it */
 	enum idr_target target;
-	struct idr_blkdev dev;	/* the block device checked (for ng: its namespace) */
-	struct idr_span span;	/* the bytes it reaches in the end (alias.h) */
-	int span_err;		/* 0, or why span could not be told (-errno of idr_span_of_dev):
-				 * idr_guard_inspect makes it a finding, or, looking without
-				 * privilege (-EACCES), its return */
-	unsigned int nr_alias;	/* other devices reaching them, found by idr_guard_aliases */
+	struct idr_blkdev dev; /* the block device checked (for ng: its namespace) */
+	struct idr_span span;  /* the bytes it reaches in the end (alias.h) */
+	int span_err;	       /* 0, or why span could not be told (-errno of idr_span_of_dev):
+				* idr_guard_inspect makes it a finding, or, looking without
+				* privilege (-EACCES), its return */
+	unsigned int nr_alias; /* other devices reaching them, found by idr_guard_aliases */
 	struct idr_guard_alias alias[IDR_GUARD_MAX_ALIASES];
-	bool busy;		/* the O_EXCL open said EBUSY */
-	bool sibling;		/* ... and another job of this fio run holds it */
-	unsigned int nr;	/* findings, at most IDR_GUARD_MAX_FINDINGS kept */
+	bool busy;	 /* the O_EXCL open said EBUSY */
+	bool sibling;	 /* ... and another job of this fio run holds it */
+	unsigned int nr; /* findings, at most IDR_GUARD_MAX_FINDINGS kept */
 	unsigned int nr_total;
 	struct idr_finding found[IDR_GUARD_MAX_FINDINGS];
 };
@@ -130,10 +130,10 @@ unsigned int idr_guard_aliases(const char *sys, struct idr_guard_report *r);
 
 /* How idr_guard_inspect opens the block device. */
 enum idr_guard_mode {
-	IDR_GUARD_LOOK,	/* look only (the devices listing): no O_EXCL, nothing held */
-	IDR_GUARD_PROBE,	/* O_EXCL for a moment, released before returning */
-	IDR_GUARD_HOLD,	/* O_EXCL kept: *hold_fd is the open claim (-1 when another job
-			 * of this run already holds it) */
+	IDR_GUARD_LOOK,	 /* look only (the devices listing): no O_EXCL, nothing held */
+	IDR_GUARD_PROBE, /* O_EXCL for a moment, released before returning */
+	IDR_GUARD_HOLD,	 /* O_EXCL kept: *hold_fd is the open claim (-1 when another job
+			  * of this run already holds it) */
 };
 
 /*
@@ -153,11 +153,11 @@ int idr_guard_inspect(struct idr_guard_report *r, enum idr_guard_mode mode, unsi
 
 /* One line of a mountinfo file (proc(5)), its escapes (\040 for a space) undone. */
 struct idr_mountinfo {
-	dev_t devno;		/* st_dev of the files on it (anonymous for tmpfs, btrfs...) */
-	char point[4096];	/* where it is mounted */
-	char options[512];	/* the per-mount options, cut to fit */
-	char fstype[64];	/* "" when the line has none */
-	char source[4096];	/* what is mounted: /dev/vda1, tmpfs, server:/path; or "" */
+	dev_t devno;	   /* st_dev of the files on it (anonymous for tmpfs, btrfs...) */
+	char point[4096];  /* where it is mounted */
+	char options[512]; /* the per-mount options, cut to fit */
+	char fstype[64];   /* "" when the line has none */
+	char source[4096]; /* what is mounted: /dev/vda1, tmpfs, server:/path; or "" */
 };
 
 /*
@@ -209,8 +209,8 @@ bool idr_guard_override_names(const struct idr_guard_report *r, const char *allo
 int idr_guard_override_check(const char *sys, const char *allow, char *msg, size_t len);
 
 enum idr_verdict {
-	IDR_WRITE_OK,		/* nothing found */
-	IDR_WRITE_OVERRIDDEN,	/* something found, and allow_overwrite names this device */
+	IDR_WRITE_OK,	      /* nothing found */
+	IDR_WRITE_OVERRIDDEN, /* something found, and allow_overwrite names this device */
 	IDR_WRITE_REFUSED,
 };
 

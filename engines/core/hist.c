@@ -116,7 +116,9 @@ struct json_object *idr_hist_to_json(const struct idr_hist *h)
 	static const struct {
 		const char *key;
 		double q;
-	} qs[] = { { "p50_ns", 0.50 }, { "p90_ns", 0.90 }, { "p99_ns", 0.99 },
+	} qs[] = { { "p50_ns", 0.50 },
+		   { "p90_ns", 0.90 },
+		   { "p99_ns", 0.99 },
 		   { "p99_9_ns", 0.999 } };
 	struct json_object *o = json_object_new_object(), *hist = json_object_new_object();
 	struct json_object *buckets = buckets_json(h);

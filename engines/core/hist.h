@@ -21,8 +21,8 @@
 
 struct idr_hist {
 	uint64_t count;
-	uint64_t min_ns, max_ns;	/* exact; min_ns is UINT64_MAX while empty */
-	uint64_t sum_ns;		/* for the mean */
+	uint64_t min_ns, max_ns; /* exact; min_ns is UINT64_MAX while empty */
+	uint64_t sum_ns;	 /* for the mean */
 	uint64_t bucket[IDR_HIST_BUCKETS];
 };
 

@@ -47,8 +47,8 @@ _Static_assert(FIO_IOOPS_VERSION == IDR_FIO_IOOPS_VERSION,
 /* ---- common options -------------------------------------------------------------- */
 
 struct idr_opts {
-	char *sidecar;		/* JSON Lines file for this job's counters, or NULL */
-	char *allow_overwrite;	/* serial or path of a device the guard may let us destroy */
+	char *sidecar;	       /* JSON Lines file for this job's counters, or NULL */
+	char *allow_overwrite; /* serial or path of a device the guard may let us destroy */
 };
 
 /*
@@ -59,46 +59,43 @@ struct idr_opts {
 	void *pad;       \
 	struct idr_opts core
 
-#define IDR_CORE_OPTIONS(opts_type)                                                            \
-	{                                                                                 \
-		.name = "sidecar",                                                        \
-		.lname = "iodrill counters file",                                         \
-		.type = FIO_OPT_STR_STORE,                                                \
-		.off1 = offsetof(opts_type, core.sidecar),                                     \
-		.help = "Append this job's counters (I/Os, syscalls, busy events, ns "    \
-			"timer, CPU of every engine thread) as one JSON line to this file", \
-		.category = FIO_OPT_C_ENGINE,                                             \
-		.group = FIO_OPT_G_INVALID,                                               \
-	},                                                                                \
-	{                                                                                 \
-		.name = IDR_GUARD_OPTION,                                                 \
-		.lname = "iodrill: device to overwrite",                                  \
-		.type = FIO_OPT_STR_STORE,                                                \
-		.off1 = offsetof(opts_type, core.allow_overwrite),                        \
-		.help = "Write to this device although it holds a filesystem, partition " \
-			"table or mount: its serial, WWID or path (any alias); several "  \
-			"separated by ':'. Nothing else (no yes/1) overrides the guard",   \
-		.category = FIO_OPT_C_ENGINE,                                             \
-		.group = FIO_OPT_G_INVALID,                                               \
+#define IDR_CORE_OPTIONS(opts_type)                                                           \
+	{                                                                                     \
+		.name = "sidecar",                                                            \
+		.lname = "iodrill counters file",                                             \
+		.type = FIO_OPT_STR_STORE,                                                    \
+		.off1 = offsetof(opts_type, core.sidecar),                                    \
+		.help = "Append this job's counters (I/Os, syscalls, busy events, ns "        \
+			"timer, CPU of every engine thread) as one JSON line to this file",   \
+		.category = FIO_OPT_C_ENGINE,                                                 \
+		.group = FIO_OPT_G_INVALID,                                                   \
+	},                                                                                    \
+	{                                                                                     \
+		.name = IDR_GUARD_OPTION, .lname = "iodrill: device to overwrite",            \
+		.type = FIO_OPT_STR_STORE, .off1 = offsetof(opts_type, core.allow_overwrite), \
+		.help = "Write to this device although it holds a filesystem, partition "     \
+			"table or mount: its serial, WWID or path (any alias); several "      \
+			"separated by ':'. Nothing else (no yes/1) overrides the guard",      \
+		.category = FIO_OPT_C_ENGINE, .group = FIO_OPT_G_INVALID,                     \
 	}
 
 /* ---- the per-job context --------------------------------------------------------- */
 
 struct idr_ctx {
 	struct thread_data *td;
-	const char *engine;		/* engine name as in engines.tbl */
+	const char *engine; /* engine name as in engines.tbl */
 	struct idr_opts *opts;
-	int sidecar_fd;			/* opened at init so a bad path fails before I/O */
+	int sidecar_fd; /* opened at init so a bad path fails before I/O */
 
-	struct io_u **io_us;		/* index table: io_us[io_u->index] */
+	struct io_u **io_us; /* index table: io_us[io_u->index] */
 	unsigned int nr_io_us;
-	struct io_u **events;		/* completions handed to fio by the last getevents */
+	struct io_u **events; /* completions handed to fio by the last getevents */
 
-	struct idr_job_facts job;	/* what fio told us, saved at init */
+	struct idr_job_facts job; /* what fio told us, saved at init */
 	struct idr_counters cnt;
-	struct idr_cpu_window job_cpu;	/* the job thread, first submit to cleanup */
-	struct idr_cpu_sum workers;	/* threads the engine ran, added as they exit */
-	struct idr_extra *extra;	/* engine-specific facts for the sidecar */
+	struct idr_cpu_window job_cpu; /* the job thread, first submit to cleanup */
+	struct idr_cpu_sum workers;    /* threads the engine ran, added as they exit */
+	struct idr_extra *extra;       /* engine-specific facts for the sidecar */
 
 	/* The write guard's state per file (fio's file index): checked once, claim held. */
 	struct idr_guard_file *guard;
@@ -106,8 +103,8 @@ struct idr_ctx {
 };
 
 struct idr_guard_file {
-	bool checked;	/* the guard has passed this file for this job */
-	int hold_fd;	/* the O_EXCL claim on its block device, -1 when none */
+	bool checked; /* the guard has passed this file for this job */
+	int hold_fd;  /* the O_EXCL claim on its block device, -1 when none */
 };
 
 /* The engine's row in engines/engines.tbl. */

@@ -8,8 +8,8 @@
  * job thread).
  *
  * A ring never blocks: push returns false when full, pop false when empty. Sleeping is
- * chan.h's job (struct idr_waitq). Note that pop can report empty while a pusher that already claimed an
- * earlier cell has not yet published it; the pusher's wake-up (after publishing) covers
+ * chan.h's job (struct idr_waitq). Note that pop can report empty while a pusher that already
+ * claimed an earlier cell has not yet published it; the pusher's wake-up (after publishing) covers
  * that window, so a consumer that sleeps on a waitq never misses the value.
  * No fio types: unit-tested on its own (tests/unit/test_chan.c, also under TSan).
  */
@@ -24,16 +24,16 @@
 #define IDR_CACHELINE 64
 
 struct idr_mpmc_cell {
-	uint32_t seq;	/* == position: free for the push at it; position + 1: holds a value */
+	uint32_t seq; /* == position: free for the push at it; position + 1: holds a value */
 	uint32_t val;
 };
 
 struct idr_mpmc {
 	struct idr_mpmc_cell *cells;
-	uint32_t mask;	/* capacity - 1 (capacity is a power of 2) */
+	uint32_t mask; /* capacity - 1 (capacity is a power of 2) */
 	/* Pushers and poppers write different lines: no false sharing between the sides. */
-	uint32_t head __attribute__((aligned(IDR_CACHELINE)));	/* next position to pop */
-	uint32_t tail __attribute__((aligned(IDR_CACHELINE)));	/* next position to push */
+	uint32_t head __attribute__((aligned(IDR_CACHELINE))); /* next position to pop */
+	uint32_t tail __attribute__((aligned(IDR_CACHELINE))); /* next position to push */
 };
 
 /*
@@ -105,7 +105,7 @@ static inline bool idr_mpmc_push_mp(struct idr_mpmc *r, uint32_t val)
 		cell = &r->cells[pos & r->mask];
 		dif = (int32_t)(__atomic_load_n(&cell->seq, __ATOMIC_ACQUIRE) - pos);
 		if (dif < 0)
-			return false;	/* a lap behind: full */
+			return false; /* a lap behind: full */
 		/* dif > 0: another pusher took pos; the failed CAS reloads pos. */
 		if (dif == 0 && __atomic_compare_exchange_n(&r->tail, &pos, pos + 1, true,
 							    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
@@ -141,7 +141,7 @@ static inline bool idr_mpmc_pop_mc(struct idr_mpmc *r, uint32_t *val)
 		cell = &r->cells[pos & r->mask];
 		dif = (int32_t)(__atomic_load_n(&cell->seq, __ATOMIC_ACQUIRE) - (pos + 1));
 		if (dif < 0)
-			return false;	/* not yet published: empty */
+			return false; /* not yet published: empty */
 		if (dif == 0 && __atomic_compare_exchange_n(&r->head, &pos, pos + 1, true,
 							    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
 			break;

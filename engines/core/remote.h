@@ -2,14 +2,14 @@
  * remote.h - what an engine sends back when it runs under `fio --server` (a fleet host).
  *
  * There the sidecar file would stay on the server, so a job that asks for one (sidecar=;
- * iodrill's fleet gives sidecar=/dev/null) also sends the same line through fio's own log: log_info, which the server forwards to the client, where fio
- * prints it prefixed "<server's hostname> " ahead of its JSON output. With it goes where
- * the job ran: the host's facts and the target's device identity, computed on the server
- * by the very code the results archive uses for a local run (cli/archive/identity.c and
- * prov.c, nvme/), so a remote run is filed exactly as a local run on that host would be.
- * The client (cli/run/fleet.c) finds the lines by these prefixes. Nothing is sent outside
- * a server, nor by a job without sidecar=: a local run's output and a plain client's JSON
- * are unchanged.
+ * iodrill's fleet gives sidecar=/dev/null) also sends the same line through fio's own log:
+ * log_info, which the server forwards to the client, where fio prints it prefixed "<server's
+ * hostname> " ahead of its JSON output. With it goes where the job ran: the host's facts and the
+ * target's device identity, computed on the server by the very code the results archive uses for a
+ * local run (cli/archive/identity.c and prov.c, nvme/), so a remote run is filed exactly as a local
+ * run on that host would be. The client (cli/run/fleet.c) finds the lines by these prefixes.
+ * Nothing is sent outside a server, nor by a job without sidecar=: a local run's output and a plain
+ * client's JSON are unchanged.
  *
  * No fio types.
  */

@@ -76,7 +76,8 @@ static struct json_object *job_json(const struct idr_job_facts *j)
 	put_u64(o, "size", j->size);
 	put_u64(o, "nr_files", j->nr_files);
 	for (i = 0; files && j->files && i < j->nr_names; i++)
-		json_object_array_add(files, json_object_new_string(j->files[i] ? j->files[i] : ""));
+		json_object_array_add(files,
+				      json_object_new_string(j->files[i] ? j->files[i] : ""));
 	put(o, "files", files);
 	put(o, "direct", json_object_new_boolean(j->direct));
 	put(o, "thread", json_object_new_boolean(j->use_thread));
@@ -124,7 +125,8 @@ static struct json_object *cpu_json(const struct idr_report *r)
 	put_str(o, "split", "tick-sampled");
 	/* Per-I/O figures are what the drill compares; absent when nothing completed. */
 	if (r->cnt.ios) {
-		put(o, "us_per_io", json_object_new_double((double)ns / 1000.0 / (double)r->cnt.ios));
+		put(o, "us_per_io",
+		    json_object_new_double((double)ns / 1000.0 / (double)r->cnt.ios));
 		put(o, "syscalls_per_io",
 		    json_object_new_double((double)r->cnt.syscalls / (double)r->cnt.ios));
 	}

@@ -13,7 +13,7 @@
 #include "counters.h"
 #include "cpu.h"
 
-#define IDR_SIDECAR_FORMAT 1	/* bump when a field changes meaning */
+#define IDR_SIDECAR_FORMAT 1 /* bump when a field changes meaning */
 
 /* Engine-specific facts (ring flags in use, fallbacks taken, ...), in insertion order. */
 struct idr_extra;
@@ -31,26 +31,26 @@ struct idr_job_facts {
 	int thread_number;
 	unsigned int iodepth;
 	unsigned int iodepth_batch;
-	unsigned long long bs[3];	/* read, write, trim */
+	unsigned long long bs[3]; /* read, write, trim */
 	unsigned long long size;
-	unsigned int nr_files;		/* the nr_files option */
-	unsigned int nr_names;		/* files the job has */
-	const char *const *files;	/* nr_names names */
+	unsigned int nr_files;	  /* the nr_files option */
+	unsigned int nr_names;	  /* files the job has */
+	const char *const *files; /* nr_names names */
 	int direct;
-	int use_thread;			/* thread=1 */
-	const char *rw;			/* "read", "randwrite", ... */
+	int use_thread; /* thread=1 */
+	const char *rw; /* "read", "randwrite", ... */
 };
 
 struct idr_report {
 	const char *engine;
-	const char *build;		/* git describe of the engine build */
-	const char *fio_version;	/* of the headers the engine was built against */
-	const char *kind, *twin, *target;	/* the engine's row in engines.tbl */
+	const char *build;		  /* git describe of the engine build */
+	const char *fio_version;	  /* of the headers the engine was built against */
+	const char *kind, *twin, *target; /* the engine's row in engines.tbl */
 	int pid, tid;
 	struct idr_job_facts job;
 	struct idr_counters cnt;
-	struct idr_cpu job_cpu;		/* job thread, first submit to cleanup */
-	struct idr_cpu_sum workers;	/* engine-owned threads */
+	struct idr_cpu job_cpu;	    /* job thread, first submit to cleanup */
+	struct idr_cpu_sum workers; /* engine-owned threads */
 	const struct idr_extra *extra;
 };
 

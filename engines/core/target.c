@@ -53,7 +53,7 @@ int idr_path_may_create(const char *path, char *msg, size_t msglen)
 	else
 		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 	if (!realpath(dir, canon))
-		return 0;	/* a missing directory: fio reports that itself */
+		return 0; /* a missing directory: fio reports that itself */
 	tree = pseudo_tree(canon);
 	if (!tree)
 		return 0;
@@ -74,7 +74,8 @@ int idr_path_check(const char *path, int have_size, char *msg, size_t msglen)
 			return 0;
 		snprintf(msg, msglen,
 			 "filename=%s is a directory: name a file or a device (or use "
-			 "directory=%s with nrfiles=)", path, path);
+			 "directory=%s with nrfiles=)",
+			 path, path);
 		return -EISDIR;
 	}
 	ret = idr_path_may_create(path, msg, msglen);
@@ -82,7 +83,8 @@ int idr_path_check(const char *path, int have_size, char *msg, size_t msglen)
 		return ret;
 	snprintf(msg, msglen,
 		 "filename=%s does not exist: name an existing file or device, or give size= "
-		 "(or filesize=) so fio creates the file", path);
+		 "(or filesize=) so fio creates the file",
+		 path);
 	return -ENOENT;
 }
 

@@ -21,8 +21,8 @@ int idr_nvme_fmt_init(struct idr_nvme_fmt *f)
 /* ---- completion status --------------------------------------------------------------- */
 
 struct status_row {
-	unsigned short code;	/* SCT << 8 | SC */
-	unsigned char err;	/* errno the block layer would report; 0: EIO */
+	unsigned short code; /* SCT << 8 | SC */
+	unsigned char err;   /* errno the block layer would report; 0: EIO */
 	const char *name;
 };
 
@@ -136,10 +136,10 @@ const char *idr_nvme_status_name(unsigned int status)
 const char *idr_nvme_sct_name(unsigned int status)
 {
 	static const char *const names[8] = {
-		"generic command status", "command specific status",
+		"generic command status",	  "command specific status",
 		"media and data integrity error", "path related status",
-		"reserved status code type", "reserved status code type",
-		"reserved status code type", "vendor specific status",
+		"reserved status code type",	  "reserved status code type",
+		"reserved status code type",	  "vendor specific status",
 	};
 
 	return names[IDR_NVME_SCT(status)];

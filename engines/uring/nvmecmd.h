@@ -37,15 +37,15 @@ enum {
 /* A namespace's format, as the engine addresses it. */
 struct idr_nvme_fmt {
 	uint32_t nsid;
-	uint32_t lba_data;	/* data bytes per LBA: 512, 4096, ... (a power of two) */
-	uint32_t lba_meta;	/* metadata bytes per LBA (0: none) */
-	bool extended;		/* metadata inline after each LBA's data (FLBAS bit 4) */
-	uint64_t nlba;		/* namespace size in LBAs (NSZE) */
-	uint32_t max_bytes;	/* largest data_len the kernel maps for us; 0: no limit */
+	uint32_t lba_data;  /* data bytes per LBA: 512, 4096, ... (a power of two) */
+	uint32_t lba_meta;  /* metadata bytes per LBA (0: none) */
+	bool extended;	    /* metadata inline after each LBA's data (FLBAS bit 4) */
+	uint64_t nlba;	    /* namespace size in LBAs (NSZE) */
+	uint32_t max_bytes; /* largest data_len the kernel maps for us; 0: no limit */
 	/* Set by idr_nvme_fmt_init. */
-	uint32_t block;		/* bytes of one LBA in fio's view: data (+ metadata if extended) */
-	uint32_t shift;		/* log2(block) when a power of two, else 0 */
-	uint32_t meta_sep;	/* bytes of separate metadata per LBA (0 when extended or none) */
+	uint32_t block;	   /* bytes of one LBA in fio's view: data (+ metadata if extended) */
+	uint32_t shift;	   /* log2(block) when a power of two, else 0 */
+	uint32_t meta_sep; /* bytes of separate metadata per LBA (0 when extended or none) */
 };
 
 /*
@@ -63,10 +63,10 @@ static inline uint64_t idr_nvme_fmt_bytes(const struct idr_nvme_fmt *f)
 
 /* One read or write, as the command carries it. */
 struct idr_nvme_rw {
-	uint64_t slba;		/* cdw10/11 */
-	uint32_t nlb;		/* cdw12 bits 0-15: blocks - 1 (0-based) */
-	uint32_t data_len;	/* bytes of the data buffer: (nlb + 1) * block */
-	uint32_t meta_len;	/* bytes of the metadata buffer: (nlb + 1) * meta_sep */
+	uint64_t slba;	   /* cdw10/11 */
+	uint32_t nlb;	   /* cdw12 bits 0-15: blocks - 1 (0-based) */
+	uint32_t data_len; /* bytes of the data buffer: (nlb + 1) * block */
+	uint32_t meta_len; /* bytes of the metadata buffer: (nlb + 1) * meta_sep */
 };
 
 /*
@@ -109,7 +109,7 @@ static inline int idr_nvme_rw_map(const struct idr_nvme_fmt *f, uint64_t off, ui
 /* ---- completion status --------------------------------------------------------------- */
 
 /* The status field as the kernel hands it over in cqe->res: SCT 10:8, SC 7:0, More, DNR. */
-#define IDR_NVME_SC(s) ((unsigned int)(s) & 0xffu)
+#define IDR_NVME_SC(s) ((unsigned int)(s)&0xffu)
 #define IDR_NVME_SCT(s) (((unsigned int)(s) >> 8) & 0x7u)
 #define IDR_NVME_MORE 0x2000u
 #define IDR_NVME_DNR 0x4000u

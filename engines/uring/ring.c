@@ -20,7 +20,7 @@
 /* Empty CQ polls before an SQPOLL reap stops spinning and sleeps in the kernel. */
 #define SQPOLL_SPINS 4096
 /* How long cleanup waits for I/O still in flight (fio drains before; this is a guard). */
-#define DRAIN_ROUNDS 50		/* of 100 ms */
+#define DRAIN_ROUNDS 50 /* of 100 ms */
 
 static inline void cpu_relax(void)
 {
@@ -135,7 +135,7 @@ static int ring_submit(struct idr_ring *r, unsigned int wait)
 	}
 	if (ret < 0)
 		return ret;
-	if ((unsigned int)ret > n)	/* never from a sane kernel; keep the books straight */
+	if ((unsigned int)ret > n) /* never from a sane kernel; keep the books straight */
 		ret = (int)n;
 	if (ret)
 		ring_issued(r, (unsigned int)ret);
@@ -281,7 +281,7 @@ static void ring_requeue(struct idr_ring *r)
 	while (r->nr_retry) {
 		sqe = idr_ring_sqe(r);
 		if (!sqe)
-			return;		/* the SQ is full: next round */
+			return; /* the SQ is full: next round */
 		io_u = r->retry[--r->nr_retry];
 		r->ops->prep(r, sqe, io_u);
 		r->pend[r->sq_tail & r->sq_mask] = (struct io_u *)((uintptr_t)io_u | RETRY_TAG);
@@ -299,7 +299,7 @@ static inline unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
 	int res = cqe->res;
 
 	if (__builtin_expect(index >= c->nr_io_us, 0)) {
-		r->st.stray++;		/* not one of ours: not in flight either */
+		r->st.stray++; /* not one of ours: not in flight either */
 		r->inflight++;
 		return 0;
 	}
@@ -424,8 +424,7 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 	return got >= min ? 1 : ring_stall(r);
 }
 
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min,
-		       unsigned int max)
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
 {
 	unsigned int got = 0, spins = 0;
 	bool entered = false, pending;
@@ -440,8 +439,8 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min,
 		 * either some, or a look that needed no (more) kernel entry.
 		 */
 		pending = r->sq_tail != r->sq_sub;
-		if (!pending && (got >= max ||
-				 (got >= min && (got || entered || !ring_needs_kick(r)))))
+		if (!pending &&
+		    (got >= max || (got >= min && (got || entered || !ring_needs_kick(r)))))
 			break;
 		ret = ring_getevents_step(r, got, min, &spins);
 		if (ret > 0)
@@ -466,7 +465,7 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min,
 			r->unstamped = false;
 		}
 	}
-	r->merge = false;	/* commits go to the kernel again until fio's queue fills */
+	r->merge = false; /* commits go to the kernel again until fio's queue fills */
 	return (int)got;
 }
 
@@ -589,9 +588,11 @@ static int ring_register_files(struct idr_ctx *c, struct idr_ring *r)
 				"registerfiles=1: cannot register a table of %u files: %s%s",
 				td->files_index, strerror(-ret),
 				ret == -EMFILE ? " (RLIMIT_NOFILE: raise ulimit -n, or lower "
-						 "nrfiles)" : "");
+						 "nrfiles)"
+					       : "");
 	r->files_registered = true;
-	for_each_file(td, f, i) {
+	for_each_file(td, f, i)
+	{
 		if (f->fd < 0)
 			continue;
 		ret = idr_uring_file_set(&r->ring, f->fileno, f->fd);
@@ -628,7 +629,7 @@ int idr_ring_post_init(struct idr_ctx *c, struct idr_ring *r)
 	int ret;
 
 	p.entries = r->faults.sq_entries ? r->faults.sq_entries : c->nr_io_us;
-	p.cq_entries = p.entries;	/* in flight <= iodepth <= SQ entries */
+	p.cq_entries = p.entries; /* in flight <= iodepth <= SQ entries */
 	p.required = r->cfg.required | (r->cfg.sq_aff ? IORING_SETUP_SQ_AFF : 0);
 	p.wanted = idr_uring_wanted_flags(p.required);
 	p.sq_thread_cpu = r->cfg.sq_thread_cpu;
@@ -695,7 +696,7 @@ static void ring_drain(struct idr_ctx *c, struct idr_ring *r)
 	unsigned int rounds = DRAIN_ROUNDS, abandoned = 0, head, n;
 
 	if (!(r->info.features & IORING_FEAT_EXT_ARG))
-		rounds = 0;		/* no timed wait before 5.11: do not risk a hang */
+		rounds = 0; /* no timed wait before 5.11: do not risk a hang */
 	while (r->inflight && rounds--) {
 		io_uring_enter2((unsigned int)r->enter_fd, 0, 1,
 				IORING_ENTER_GETEVENTS | IORING_ENTER_EXT_ARG | r->enter_flags,
@@ -710,8 +711,8 @@ static void ring_drain(struct idr_ctx *c, struct idr_ring *r)
 	if (abandoned || r->inflight)
 		idr_note_u64(c, "abandoned", abandoned + r->inflight);
 	if (r->inflight)
-		log_err("%s: %u I/Os still in flight at cleanup after 5 s\n",
-			c->td->io_ops->name, r->inflight);
+		log_err("%s: %u I/Os still in flight at cleanup after 5 s\n", c->td->io_ops->name,
+			r->inflight);
 }
 
 /*
@@ -749,14 +750,15 @@ static void ring_note_counters(struct idr_ctx *c, struct idr_ring *r)
 	if (*r->ring.cq.koverflow) {
 		idr_note_u64(c, "cq_dropped", *r->ring.cq.koverflow);
 		log_err("%s: io_uring dropped %u completions (CQ overflow): the run's results are "
-			"wrong\n", c->td->io_ops->name, *r->ring.cq.koverflow);
+			"wrong\n",
+			c->td->io_ops->name, *r->ring.cq.koverflow);
 	}
 }
 
 void idr_ring_exit(struct idr_ctx *c, struct idr_ring *r)
 {
 	if (r->unstamped)
-		idr_complete_stamp(c);	/* only after an error left I/O in flight */
+		idr_complete_stamp(c); /* only after an error left I/O in flight */
 	if (r->up) {
 		ring_drain(c, r);
 		ring_sqpoll_cpu(c, r);

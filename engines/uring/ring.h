@@ -42,10 +42,10 @@ struct idr_ring_ops {
 };
 
 struct idr_ring_cfg {
-	unsigned int required;		/* IORING_SETUP_*: IOPOLL, SQPOLL, SQE128|CQE32... */
-	bool sq_aff;			/* pin the SQPOLL thread to sq_thread_cpu */
+	unsigned int required; /* IORING_SETUP_*: IOPOLL, SQPOLL, SQE128|CQE32... */
+	bool sq_aff;	       /* pin the SQPOLL thread to sq_thread_cpu */
 	unsigned int sq_thread_cpu;
-	unsigned int sq_thread_idle_ms;	/* 0: the kernel's default (1 s) */
+	unsigned int sq_thread_idle_ms; /* 0: the kernel's default (1 s) */
 	bool fixedbufs;			/* register io_u buffers (buf_index = io_u->index) */
 	bool registerfiles;		/* register the files (fixed file slot = f->fileno) */
 	bool retry_eagain;		/* resubmit I/O whose CQE says -EAGAIN (not nowait) */
@@ -58,7 +58,7 @@ enum {
 	IDR_RING_SQPOLL = 1 << 0,	/* the kernel's poller submits: no enter to submit */
 	IDR_RING_IOPOLL = 1 << 1,	/* completions appear only when polled */
 	IDR_RING_DEFER = 1 << 2,	/* DEFER_TASKRUN: completions run only when we enter */
-	IDR_RING_TASKRUN_FLAG = 1 << 3,	/* the kernel flags pending task work in sq flags */
+	IDR_RING_TASKRUN_FLAG = 1 << 3, /* the kernel flags pending task work in sq flags */
 	IDR_RING_SPIN_MIN0 = 1 << 4,	/* iodepth_batch_complete_min=0: never block in wait */
 	IDR_RING_FAULTS = 1 << 5,	/* the fault seam is armed */
 	IDR_RING_RESULT_HOOK = 1 << 6,	/* ops->result sees every CQE */
@@ -69,47 +69,47 @@ struct idr_ring {
 	struct io_uring_sqe *sqes;
 	unsigned int *sq_khead, *sq_ktail, *sq_kflags;
 	unsigned int sq_mask, sq_entries, sqe_shift;
-	unsigned int sq_tail;		/* next position to fill */
-	unsigned int sq_sub;		/* first position not yet handed to the kernel */
-	struct io_u **pend;		/* io_u at each filled position (tagged: resubmitted) */
-	unsigned int nr_pend_retries;	/* tagged entries among the pending */
+	unsigned int sq_tail;	      /* next position to fill */
+	unsigned int sq_sub;	      /* first position not yet handed to the kernel */
+	struct io_u **pend;	      /* io_u at each filled position (tagged: resubmitted) */
+	unsigned int nr_pend_retries; /* tagged entries among the pending */
 
 	/* Completion, hot. */
 	struct io_uring_cqe *cqes;
 	unsigned int *cq_khead, *cq_ktail;
 	unsigned int cq_mask, cqe_shift;
-	unsigned int inflight;		/* handed to the kernel, CQE not yet reaped */
-	unsigned int mode;		/* IDR_RING_* */
-	bool merge;			/* commit left the pending SQEs to getevents' enter */
-	bool unstamped;			/* completions reaped since the last stamp */
-	int enter_fd;			/* the registered ring index, or the ring fd */
-	unsigned int enter_flags;	/* IORING_ENTER_REGISTERED_RING or 0 */
+	unsigned int inflight;	  /* handed to the kernel, CQE not yet reaped */
+	unsigned int mode;	  /* IDR_RING_* */
+	bool merge;		  /* commit left the pending SQEs to getevents' enter */
+	bool unstamped;		  /* completions reaped since the last stamp */
+	int enter_fd;		  /* the registered ring index, or the ring fd */
+	unsigned int enter_flags; /* IORING_ENTER_REGISTERED_RING or 0 */
 
 	struct idr_ctx *c;
 	const struct idr_ring_ops *ops;
 	struct idr_ring_cfg cfg;
-	struct io_uring ring;		/* liburing's view: fds and mappings */
+	struct io_uring ring; /* liburing's view: fds and mappings */
 	struct idr_uring_info info;
 	struct idr_uring_faults faults;
-	bool up;			/* ring set up and mapped */
+	bool up; /* ring set up and mapped */
 	bool files_registered;
 
 	/* I/Os whose CQE said -EAGAIN, waiting to be resubmitted, and their tries. */
 	struct io_u **retry;
 	unsigned int nr_retry;
-	unsigned char *tries;		/* per io_u index */
-	unsigned int fault_seq;		/* read/write CQEs seen, for the fault seam */
+	unsigned char *tries;	/* per io_u index */
+	unsigned int fault_seq; /* read/write CQEs seen, for the fault seam */
 
-	pid_t sq_tid;			/* the SQPOLL thread, or <= 0 */
+	pid_t sq_tid; /* the SQPOLL thread, or <= 0 */
 	struct {
-		uint64_t merged;	/* commits left to the next getevents' single enter */
-		uint64_t wakeups;	/* SQPOLL poller woken (IORING_SQ_NEED_WAKEUP) */
-		uint64_t sqpoll_waits;	/* SQPOLL reaps that gave up spinning and slept */
-		uint64_t retries;	/* I/Os resubmitted after a CQE -EAGAIN */
-		uint64_t faults;	/* CQEs altered by the fault seam */
+		uint64_t merged;	   /* commits left to the next getevents' single enter */
+		uint64_t wakeups;	   /* SQPOLL poller woken (IORING_SQ_NEED_WAKEUP) */
+		uint64_t sqpoll_waits;	   /* SQPOLL reaps that gave up spinning and slept */
+		uint64_t retries;	   /* I/Os resubmitted after a CQE -EAGAIN */
+		uint64_t faults;	   /* CQEs altered by the fault seam */
 		uint64_t overflow_flushes; /* enters made to flush a CQ overflow backlog */
-		uint64_t sq_full;	/* queue found the SQ full */
-		uint64_t stray;		/* CQEs whose user_data is no io_u of ours */
+		uint64_t sq_full;	   /* queue found the SQ full */
+		uint64_t stray;		   /* CQEs whose user_data is no io_u of ours */
 	} st;
 };
 
@@ -148,8 +148,7 @@ int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r);
  * c->events[], submitting what is still queued in the same enter. Honours
  * iodepth_batch_complete_min=0 (poll, never block). Returns the count, or -errno.
  */
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min,
-		       unsigned int max);
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max);
 
 /*
  * The head of every io_uring engine's private data: the core's context, then the ring.
@@ -168,12 +167,12 @@ static inline int idr_ring_fio_commit(struct thread_data *td)
 	return idr_ring_commit(&e->core, &e->ring);
 }
 
-static inline int idr_ring_fio_getevents(struct thread_data *td, unsigned int min,
-					 unsigned int max, const struct timespec *t)
+static inline int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned int max,
+					 const struct timespec *t)
 {
 	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
 
-	(void)t;	/* fio passes a zero timeout exactly when min is 0: never block then */
+	(void)t; /* fio passes a zero timeout exactly when min is 0: never block then */
 	return idr_ring_getevents(&e->core, &e->ring, min, max);
 }
 

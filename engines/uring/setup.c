@@ -45,12 +45,12 @@ static const struct {
  * or DEFER_TASKRUN; DEFER_TASKRUN needs SINGLE_ISSUER and is dropped before it).
  */
 static const unsigned int ladder[] = {
-	IORING_SETUP_NO_SQARRAY,	/* 6.6: the SQ ring indexes SQEs directly */
-	IORING_SETUP_DEFER_TASKRUN,	/* 6.1: completions run only when we enter to reap */
-	IORING_SETUP_SINGLE_ISSUER,	/* 6.0: one task submits: the kernel skips locking */
+	IORING_SETUP_NO_SQARRAY,    /* 6.6: the SQ ring indexes SQEs directly */
+	IORING_SETUP_DEFER_TASKRUN, /* 6.1: completions run only when we enter to reap */
+	IORING_SETUP_SINGLE_ISSUER, /* 6.0: one task submits: the kernel skips locking */
 	IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, /* 5.19: no IPI per completion */
-	IORING_SETUP_SUBMIT_ALL,	/* 5.18: a bad SQE does not stop the rest of the batch */
-	IORING_SETUP_CQSIZE,		/* 5.5: we size the CQ; else it is 2x the SQ */
+	IORING_SETUP_SUBMIT_ALL, /* 5.18: a bad SQE does not stop the rest of the batch */
+	IORING_SETUP_CQSIZE,	 /* 5.5: we size the CQ; else it is 2x the SQ */
 };
 
 char *idr_uring_flag_names(unsigned int flags, char *buf, size_t len)
@@ -115,7 +115,7 @@ static unsigned int ladder_next(unsigned int optional)
 	for (i = 0; i < sizeof(ladder) / sizeof(ladder[0]); i++)
 		if (optional & ladder[i])
 			return optional & ladder[i];
-	return optional;	/* a wanted flag not on the ladder: drop whatever is left */
+	return optional; /* a wanted flag not on the ladder: drop whatever is left */
 }
 
 int idr_uring_create(const struct idr_uring_params *p, struct io_uring *ring,
@@ -352,8 +352,7 @@ static const char seccomp_hint[] =
 	"io_uring_register (docker: --security-opt seccomp=...), or use another engine";
 
 /* EPERM: the sysctl, then a seccomp filter, then SQPOLL privileges. */
-static void explain_eperm(unsigned int flags, const struct idr_uring_env *e, char *msg,
-			  size_t len)
+static void explain_eperm(unsigned int flags, const struct idr_uring_env *e, char *msg, size_t len)
 {
 	char group[32];
 
@@ -506,7 +505,7 @@ static int parse_refuse(const char *v, size_t n, struct idr_uring_faults *f)
 		else if ((flag = flag_by_name(v, (size_t)(bar - v))))
 			f->refuse |= flag;
 		else
-			return -EINVAL;	/* an unknown or empty name */
+			return -EINVAL; /* an unknown or empty name */
 		if (bar == end)
 			return 0;
 		v = bar + 1;

@@ -28,7 +28,7 @@
 
 /* Flags newer than the liburing headers we build against (Debian 12 ships 2.3). */
 #ifndef IORING_SETUP_NO_SQARRAY
-#define IORING_SETUP_NO_SQARRAY (1U << 16)	/* 6.6: no SQ index array */
+#define IORING_SETUP_NO_SQARRAY (1U << 16) /* 6.6: no SQ index array */
 #endif
 #ifndef IORING_FEAT_REG_REG_RING
 #define IORING_FEAT_REG_REG_RING (1U << 13)
@@ -47,11 +47,11 @@
  * in shared memory), and an old kernel's refusals cannot be had on a new one.
  */
 struct idr_uring_faults {
-	unsigned int refuse;		/* IORING_SETUP_* refused (EINVAL) as if old */
-	bool refuse_ring_fd;		/* io_uring_register_ring_fd refused with EINVAL */
-	unsigned int cqe_eagain;	/* every Nth read/write CQE turns into -EAGAIN (0: off) */
-	unsigned int cqe_short;		/* every Nth read CQE reports half its bytes */
-	unsigned int sq_entries;	/* a ring this small (SQ and CQ) whatever the depth */
+	unsigned int refuse;	 /* IORING_SETUP_* refused (EINVAL) as if old */
+	bool refuse_ring_fd;	 /* io_uring_register_ring_fd refused with EINVAL */
+	unsigned int cqe_eagain; /* every Nth read/write CQE turns into -EAGAIN (0: off) */
+	unsigned int cqe_short;	 /* every Nth read CQE reports half its bytes */
+	unsigned int sq_entries; /* a ring this small (SQ and CQ) whatever the depth */
 };
 
 /*
@@ -68,17 +68,17 @@ struct idr_uring_params {
 	unsigned int required;		/* IORING_SETUP_* never dropped (IOPOLL, SQE128...) */
 	unsigned int wanted;		/* optional ones: dropped on EINVAL, newest first */
 	unsigned int sq_thread_cpu;	/* with IORING_SETUP_SQ_AFF */
-	unsigned int sq_thread_idle_ms;	/* with SQPOLL; 0: the kernel's default (1 s) */
-	const struct idr_uring_faults *faults;	/* or NULL */
+	unsigned int sq_thread_idle_ms; /* with SQPOLL; 0: the kernel's default (1 s) */
+	const struct idr_uring_faults *faults; /* or NULL */
 };
 
 /* What came up. */
 struct idr_uring_info {
-	unsigned int flags;		/* IORING_SETUP_* in use */
-	unsigned int dropped;		/* wanted flags the kernel refused */
-	unsigned int features;		/* IORING_FEAT_* */
+	unsigned int flags;    /* IORING_SETUP_* in use */
+	unsigned int dropped;  /* wanted flags the kernel refused */
+	unsigned int features; /* IORING_FEAT_* */
 	unsigned int sq_entries, cq_entries;
-	bool ring_fd_registered;	/* io_uring_register_ring_fd took */
+	bool ring_fd_registered; /* io_uring_register_ring_fd took */
 };
 
 /*
@@ -119,9 +119,9 @@ int idr_uring_file_set(struct io_uring *ring, unsigned int slot, int fd);
 
 /* Locked memory: what registering buffers needs against what this process may lock. */
 struct idr_memlock {
-	uint64_t need_bytes;		/* pages the buffers span */
-	uint64_t limit_bytes;		/* RLIMIT_MEMLOCK soft limit; UINT64_MAX: unlimited */
-	bool exempt;			/* CAP_IPC_LOCK: the limit does not apply */
+	uint64_t need_bytes;  /* pages the buffers span */
+	uint64_t limit_bytes; /* RLIMIT_MEMLOCK soft limit; UINT64_MAX: unlimited */
+	bool exempt;	      /* CAP_IPC_LOCK: the limit does not apply */
 };
 
 /* idr_memlock_need - the bytes of whole pages nr buffers of iov span. */
@@ -143,11 +143,11 @@ int idr_uring_buffers_register(struct io_uring *ring, const struct iovec *iov, u
 
 /* Facts about this process and kernel that decide whether it may use io_uring. */
 struct idr_uring_env {
-	int disabled;			/* kernel.io_uring_disabled: 0..2, -1 absent (< 6.6) */
-	long group;			/* kernel.io_uring_group, -1 none or absent */
-	bool in_group;			/* the group is our egid or a supplementary group */
-	int seccomp;			/* Seccomp: of /proc/self/status; -1 unknown */
-	bool cap_sys_admin;		/* CapEff holds CAP_SYS_ADMIN */
+	int disabled;	    /* kernel.io_uring_disabled: 0..2, -1 absent (< 6.6) */
+	long group;	    /* kernel.io_uring_group, -1 none or absent */
+	bool in_group;	    /* the group is our egid or a supplementary group */
+	int seccomp;	    /* Seccomp: of /proc/self/status; -1 unknown */
+	bool cap_sys_admin; /* CapEff holds CAP_SYS_ADMIN */
 	uid_t uid;
 };
 

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	struct sock_filter filter[] = {
 		LOAD(arch),
 		IF_EQ(ARCH, 1, 0),
-		RET(SECCOMP_RET_ALLOW),		/* another ABI: leave it alone */
+		RET(SECCOMP_RET_ALLOW), /* another ABI: leave it alone */
 		LOAD(nr),
 		IF_EQ(__NR_io_uring_setup, 3, 0),
 		IF_EQ(__NR_io_uring_enter, 2, 0),

@@ -52,8 +52,8 @@ char *lat_fixture_line(const char *engine, const char *job, int tn, unsigned int
 		 "{\"format\":1,\"engine\":\"%s\",\"build\":\"t\",\"fio\":\"fio-3.33\","
 		 "\"job\":{\"name\":\"%s\",\"thread_number\":%d,\"rw\":\"randread\"},"
 		 "\"counters\":{\"ios\":%u,\"bytes\":%u,\"syscalls\":%u,\"elapsed_ns\":%u},"
-		 "\"cpu\":{\"total_ns\":%u,\"workers\":0}", engine, job, tn, nr, nr * 4096, nr,
-		 1000 * nr + 1, 2000 * nr + 1);
+		 "\"cpu\":{\"total_ns\":%u,\"workers\":0}",
+		 engine, job, tn, nr, nr * 4096, nr, 1000 * nr + 1, 2000 * nr + 1);
 	if (asprintf(&line, "%s%s%s}", head, l ? ",\"lat\":" : "", l ? l : "") < 0)
 		line = NULL;
 	json_object_put(lat);

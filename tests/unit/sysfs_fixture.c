@@ -73,19 +73,21 @@ static int nvme0(void)
 	       W(NV0 "/nvme0c0n1/dev", "259:9") | W(NV0 "/nvme0c0n1/size", "2048") |
 	       W(NV0 "/nvme0c0n1/hidden", "1") | L(NV0 "/nvme0c0n1/device", "../../nvme0") |
 	       L("class/block/nvme0c0n1", "../../" NV0 "/nvme0c0n1") |
-	       L(NV0 "/subsystem", "../../../../../class/nvme") |
-	       W(NV0 "/nvme0n1/dev", "259:0") | W(NV0 "/nvme0n1/size", "2097152") |
-	       W(NV0 "/nvme0n1/nsid", "1") | W(NV0 "/nvme0n1/wwid", "eui.00000000000000aa") |
-	       W(NV0 "/nvme0n1/ro", "0") | W(NV0 "/nvme0n1/removable", "0") |
+	       L(NV0 "/subsystem", "../../../../../class/nvme") | W(NV0 "/nvme0n1/dev", "259:0") |
+	       W(NV0 "/nvme0n1/size", "2097152") | W(NV0 "/nvme0n1/nsid", "1") |
+	       W(NV0 "/nvme0n1/wwid", "eui.00000000000000aa") | W(NV0 "/nvme0n1/ro", "0") |
+	       W(NV0 "/nvme0n1/removable", "0") |
 	       W(NV0 "/nvme0n1/queue/logical_block_size", "4096") |
 	       W(NV0 "/nvme0n1/queue/physical_block_size", "4096") |
 	       W(NV0 "/nvme0n1/queue/max_hw_sectors_kb", "512") |
 	       W(NV0 "/nvme0n1/queue/rotational", "0") | L(NV0 "/nvme0n1/device", "../../nvme0") |
-	       W(NV0 "/nvme0n1/nvme0n1p1/dev", "259:1") | W(NV0 "/nvme0n1/nvme0n1p1/partition", "1") |
+	       W(NV0 "/nvme0n1/nvme0n1p1/dev", "259:1") |
+	       W(NV0 "/nvme0n1/nvme0n1p1/partition", "1") |
 	       W(NV0 "/nvme0n1/nvme0n1p1/size", "1048576") |
-	       W(NV0 "/nvme0n1/nvme0n1p2/dev", "259:2") | W(NV0 "/nvme0n1/nvme0n1p2/partition", "2") |
-	       W(NV0 "/nvme0n1/nvme0n1p2/size", "1044480") |
-	       W(NV0 "/ng0n1/dev", "242:0") | L(NV0 "/ng0n1/device", "../../nvme0") |
+	       W(NV0 "/nvme0n1/nvme0n1p2/dev", "259:2") |
+	       W(NV0 "/nvme0n1/nvme0n1p2/partition", "2") |
+	       W(NV0 "/nvme0n1/nvme0n1p2/size", "1044480") | W(NV0 "/ng0n1/dev", "242:0") |
+	       L(NV0 "/ng0n1/device", "../../nvme0") |
 	       L(NV0 "/ng0n1/subsystem", "../../../../../../class/nvme-generic") |
 	       W(NV0 "/ng0n2/dev", "242:1") | L(NV0 "/ng0n2/device", "../../nvme0") |
 	       L(NV0 "/ng0n2/subsystem", "../../../../../../class/nvme-generic") |
@@ -97,17 +99,18 @@ static int nvme0(void)
 	       L("dev/block/259:2", "../../" NV0 "/nvme0n1/nvme0n1p2") |
 	       L("class/nvme-generic/ng0n1", "../../" NV0 "/ng0n1") |
 	       L("class/nvme-generic/ng0n2", "../../" NV0 "/ng0n2") |
-	       L("dev/char/242:0", "../../" NV0 "/ng0n1") | L("dev/char/242:1", "../../" NV0 "/ng0n2");
+	       L("dev/char/242:0", "../../" NV0 "/ng0n1") |
+	       L("dev/char/242:1", "../../" NV0 "/ng0n2");
 }
 
 /* nvme1n1 hangs off nvme1, but the ng1n1 here hangs off nvme0: they must not be paired. */
 static int nvme1(void)
 {
 	return W(NV1 "/serial", "IDRSER02") | W(NV1 "/model", "Other Ctrl") |
-	       L(NV1 "/subsystem", "../../../../../class/nvme") |
-	       W(NV1 "/nvme1n1/dev", "259:3") | W(NV1 "/nvme1n1/size", "2048") |
-	       W(NV1 "/nvme1n1/nsid", "1") | L(NV1 "/nvme1n1/device", "../../nvme1") |
-	       W(NV0 "/ng1n1/dev", "242:2") | L(NV0 "/ng1n1/device", "../../nvme0") |
+	       L(NV1 "/subsystem", "../../../../../class/nvme") | W(NV1 "/nvme1n1/dev", "259:3") |
+	       W(NV1 "/nvme1n1/size", "2048") | W(NV1 "/nvme1n1/nsid", "1") |
+	       L(NV1 "/nvme1n1/device", "../../nvme1") | W(NV0 "/ng1n1/dev", "242:2") |
+	       L(NV0 "/ng1n1/device", "../../nvme0") |
 	       L(NV0 "/ng1n1/subsystem", "../../../../../../class/nvme-generic") |
 	       L("class/block/nvme1n1", "../../" NV1 "/nvme1n1") |
 	       L("dev/block/259:3", "../../" NV1 "/nvme1n1") |
@@ -122,27 +125,27 @@ static int nvme1(void)
 static int others(void)
 {
 	/* VPD page 0x80: qualifier, page code, length (2 bytes), then the serial. */
-	static const char vpd80[] = { 0, (char)0x80, 0, 12, ' ', ' ', 'S', 'C', 'S', 'I',
-				      'S', 'E', 'R', '1', ' ', ' ' };
+	static const char vpd80[] = { 0,   (char)0x80, 0,   12,	 ' ', ' ', 'S', 'C',
+				      'S', 'I',	       'S', 'E', 'R', '1', ' ', ' ' };
 
 	return W(VD "/block/vda/dev", "254:0") | W(VD "/block/vda/size", "536870912") |
-	       W(VD "/block/vda/serial", "VIRTSER") | L(VD "/block/vda/device", "../../../virtio1") |
+	       W(VD "/block/vda/serial", "VIRTSER") |
+	       L(VD "/block/vda/device", "../../../virtio1") |
 	       L(VD "/subsystem", "../../../../bus/virtio") |
 	       W(VD "/block/vda/queue/logical_block_size", "512") |
 	       L("class/block/vda", "../../" VD "/block/vda") |
-	       L("dev/block/254:0", "../../" VD "/block/vda") |
-	       W(SD "/block/sda/dev", "8:0") | W(SD "/block/sda/size", "1024") |
-	       L(SD "/block/sda/device", "../../../0:0:0:0") | W(SD "/vendor", "ATA") |
-	       W(SD "/model", "QEMU HARDDISK") | W(SD "/rev", "2.5+") |
+	       L("dev/block/254:0", "../../" VD "/block/vda") | W(SD "/block/sda/dev", "8:0") |
+	       W(SD "/block/sda/size", "1024") | L(SD "/block/sda/device", "../../../0:0:0:0") |
+	       W(SD "/vendor", "ATA") | W(SD "/model", "QEMU HARDDISK") | W(SD "/rev", "2.5+") |
 	       W(SD "/wwid", "t10.ATA QEMU HARDDISK QM00001") |
 	       fixture_write(root, SD "/vpd_pg80", vpd80, sizeof(vpd80)) |
 	       L(SD "/subsystem", "../../../../../../../bus/scsi") |
 	       L("class/block/sda", "../../" SD "/block/sda") |
-	       L("dev/block/8:0", "../../" SD "/block/sda") |
-	       W(LP "/dev", "7:3") | W(LP "/size", "81920") | W(LP "/loop/backing_file", "/images/a.img") |
+	       L("dev/block/8:0", "../../" SD "/block/sda") | W(LP "/dev", "7:3") |
+	       W(LP "/size", "81920") | W(LP "/loop/backing_file", "/images/a.img") |
 	       W(LP "/queue/logical_block_size", "512") | L("class/block/loop3", "../../" LP) |
-	       L("dev/block/7:3", "../../" LP) |
-	       W("devices/virtual/block/loop7/dev", "7:7") | W("devices/virtual/block/loop7/size", "0") |
+	       L("dev/block/7:3", "../../" LP) | W("devices/virtual/block/loop7/dev", "7:7") |
+	       W("devices/virtual/block/loop7/size", "0") |
 	       W("devices/virtual/block/loop7/loop/offset", "0") |
 	       L("class/block/loop7", "../../devices/virtual/block/loop7") |
 	       W("devices/virtual/mem/null/dev", "1:3") |

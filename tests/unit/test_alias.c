@@ -233,7 +233,7 @@ static void sysfs_loop_facts(void)
 	CU_ASSERT_EQUAL(b.start_bytes, 0);
 	CU_ASSERT_EQUAL_FATAL(idr_blkdev_by_name(sys, "loop907p1", &b), 0);
 	CU_ASSERT_EQUAL(b.start_bytes, 1 * MiB);
-	CU_ASSERT_EQUAL(b.loop_offset, 2 * MiB);	/* its disk's */
+	CU_ASSERT_EQUAL(b.loop_offset, 2 * MiB); /* its disk's */
 	CU_ASSERT_STRING_EQUAL(b.backing, file_f);
 }
 
@@ -248,7 +248,7 @@ static void spans(void)
 	CU_ASSERT_FALSE(s.blk);
 	CU_ASSERT_TRUE(span_is(&s, 1 * MiB, 8 * MiB));
 	CU_ASSERT_STRING_EQUAL(s.obj, file_f);
-	CU_ASSERT_STRING_EQUAL(base.name, "");	/* the chain ends in a file */
+	CU_ASSERT_STRING_EQUAL(base.name, ""); /* the chain ends in a file */
 	CU_ASSERT_EQUAL_FATAL(stat(file_f, &st), 0);
 	CU_ASSERT_EQUAL(s.dev, st.st_dev);
 	CU_ASSERT_EQUAL(s.ino, st.st_ino);
@@ -258,7 +258,7 @@ static void spans(void)
 	CU_ASSERT_TRUE(span_is(&both, 3 * MiB, 4 * MiB));
 	span_named("sdz1", &s, &base);
 	CU_ASSERT_TRUE(s.blk);
-	CU_ASSERT_EQUAL(s.dev, node_rdev[0]);	/* its whole disk */
+	CU_ASSERT_EQUAL(s.dev, node_rdev[0]); /* its whole disk */
 	CU_ASSERT_TRUE(span_is(&s, 1 * MiB, 5 * MiB));
 	CU_ASSERT_STRING_EQUAL(base.name, "sdz1");
 	CU_ASSERT_STRING_EQUAL(s.obj, "/dev/sdz");
@@ -266,7 +266,7 @@ static void spans(void)
 	CU_ASSERT_FALSE(idr_span_overlap(&s, &t, NULL));
 	/* A hard link is the same file. */
 	span_named("loop902", &s, NULL);
-	CU_ASSERT_FALSE(idr_span_overlap(&s, &t, NULL));	/* [4M, 8M) vs [3M, 4M) */
+	CU_ASSERT_FALSE(idr_span_overlap(&s, &t, NULL)); /* [4M, 8M) vs [3M, 4M) */
 	CU_ASSERT_EQUAL(s.ino, st.st_ino);
 }
 
@@ -300,8 +300,8 @@ static void spans_stacked(void)
 static void loop_aliases(void)
 {
 	static const char *const of900[] = { "loop901", "loop904", "loop907", NULL };
-	static const char *const of901[] = { "loop900", "loop902", "loop907", "loop913", "loop914",
-					     NULL };
+	static const char *const of901[] = { "loop900", "loop902", "loop907",
+					     "loop913", "loop914", NULL };
 	static const char *const of907p1[] = { "loop900", "loop901", NULL };
 	static const char *const of903[] = { NULL };
 	struct idr_guard_report r;
@@ -335,7 +335,7 @@ static void block_aliases(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(alias(&r, "loop912"));
 	CU_ASSERT_EQUAL(alias(&r, "loop912")->rel, IDR_REL_OVERLAPS);
 	CU_ASSERT_TRUE(span_is(&alias(&r, "loop912")->both, 2 * MiB + MiB / 2, 3 * MiB));
-	CU_ASSERT_PTR_NULL(alias(&r, "loop911"));	/* [0, 2M): next to it, not over it */
+	CU_ASSERT_PTR_NULL(alias(&r, "loop911")); /* [0, 2M): next to it, not over it */
 	/* A plain disk: every loop device over its bytes, through any of its partitions. */
 	report_for("sdz", &r);
 	CU_ASSERT_EQUAL(r.nr_alias, 3);
@@ -380,8 +380,8 @@ static void unresolvable_targets(void)
 
 static void file_targets(void)
 {
-	static const char *const ofF[] = { "loop900", "loop901", "loop902", "loop904", "loop907",
-					   "loop913", "loop914", NULL };
+	static const char *const ofF[] = { "loop900", "loop901", "loop902", "loop904",
+					   "loop907", "loop913", "loop914", NULL };
 	static const char *const ofG[] = { "loop903", NULL };
 	struct idr_guard_report r;
 	char other[128];
@@ -447,7 +447,8 @@ static void refusal_names_both(void)
 		   "1048576-4194303 of %s): loop900 is mounted on /mnt/a (ext4); ext4 signature "
 		   "on loop900 at offset 1080. Nothing was written. To destroy what is on "
 		   "/dev/loop900, add allow_overwrite=/dev/loop900 to the job (it names that "
-		   "device only).", file_f);
+		   "device only).",
+		   file_f);
 	/* Naming the target is not naming what would be destroyed. */
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, node[0], msg, sizeof(msg)), IDR_WRITE_REFUSED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "does not name /dev/loop900."));
@@ -464,7 +465,8 @@ static void refusal_of_a_file(void)
 		   "refusing to write to %s: it backs /dev/loop903 (bytes 0-1048575 of %s): ext4 "
 		   "signature on loop903 at offset 1080. Nothing was written. To destroy what is "
 		   "on /dev/loop903, add allow_overwrite=/dev/loop903 to the job (it names that "
-		   "device only).", file_g, file_g);
+		   "device only).",
+		   file_g, file_g);
 	/* Described by what it backs. */
 	idr_guard_describe(&r, want, sizeof(want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(want, "(a regular file backing /dev/loop903)"));
@@ -476,7 +478,7 @@ static void override_each(void)
 	struct idr_guard_report r;
 	char both[600];
 
-	report_for("loop910", &r);	/* its number is node[4]'s; sdz1 under it, node[1]'s */
+	report_for("loop910", &r); /* its number is node[4]'s; sdz1 under it, node[1]'s */
 	found_on(&r, "sdz1", IDR_FOUND_MOUNT, "xfs", "/data", -1);
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "it writes into /dev/sdz1 (bytes 2097152-3145727 of "
@@ -514,7 +516,8 @@ static void announcements(void)
 	idr_guard_announce(&r, IDR_WRITE_OK, "", line, sizeof(line));
 	snprintf(msg, sizeof(msg),
 		 "writing to %s (a regular file backing /dev/loop903): no filesystem, partition "
-		 "table, mount or holder on /dev/loop903 (backed by it)", file_g);
+		 "table, mount or holder on /dev/loop903 (backed by it)",
+		 file_g);
 	CU_ASSERT_STRING_EQUAL(line, msg);
 	idr_guard_announce(&r, IDR_WRITE_OVERRIDDEN, "overwriting X", line, sizeof(line));
 	CU_ASSERT_PTR_NOT_NULL(

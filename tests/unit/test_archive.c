@@ -93,7 +93,8 @@ static void run_ids(void)
 	CU_ASSERT_EQUAL(idr_run_id_parse("20261125T161959.617Z-drill-3fa", &ms, kind, sizeof(kind)),
 			-EINVAL);
 	CU_ASSERT_EQUAL(idr_run_id_parse("20261125T161959.617Z-drill-3fa2x", &ms, kind,
-					 sizeof(kind)), -EINVAL);
+					 sizeof(kind)),
+			-EINVAL);
 	CU_ASSERT_EQUAL(idr_run_id_parse("20261125T161959.617Z--3fa2", &ms, kind, sizeof(kind)),
 			-EINVAL);
 }
@@ -168,7 +169,7 @@ static void store_and_read_back(void)
 	CU_ASSERT_STRING_EQUAL(st2.device, "none");
 	CU_ASSERT_STRING_NOT_EQUAL(st2.id, st.id);
 	CU_ASSERT_EQUAL(stat(st.path, &sb), 0);
-	CU_ASSERT_EQUAL(count_entries(dir), 5);	/* dir, none/, device.json, two runs */
+	CU_ASSERT_EQUAL(count_entries(dir), 5); /* dir, none/, device.json, two runs */
 }
 
 struct seq {
@@ -278,12 +279,12 @@ static void bad_inputs(void)
 	p.fio_json = "tests/fixtures/results-bad/empty.json";
 	expect_refused(&in, dir, -EINVAL, "no JSON object");
 	p.fio_json = FIO_FX;
-	p.sidecar = FIO_FX;	/* not a sidecar */
+	p.sidecar = FIO_FX; /* not a sidecar */
 	expect_refused(&in, dir, -EINVAL, "line 1 is not valid JSON");
 	p.sidecar = SC_FX;
 	in.target = "/no/such/target";
 	expect_refused(&in, dir, -ENOENT, "target /no/such/target");
-	in.target = NULL;	/* the jobs use different files and /nil: must say which */
+	in.target = NULL; /* the jobs use different files and /nil: must say which */
 	expect_refused(&in, dir, -ENOENT, "/dev/shm/fx/f");
 	in = input();
 	in.status = "great";
@@ -365,7 +366,8 @@ static void find_runs_and_devices(void)
 static CU_TestInfo archive_tests[] = {
 	{ "idr_run_id_make/made and parsed back, junk refused", run_ids },
 	{ "idr_archive_dir/option, environment, XDG", archive_dir },
-	{ "idr_archive_store/stored, read back, fio's bytes kept, two at once", store_and_read_back },
+	{ "idr_archive_store/stored, read back, fio's bytes kept, two at once",
+	  store_and_read_back },
 	{ "idr_archive_store/a taken name is never overwritten", never_overwrites },
 	{ "idr_archive_store/a taken name: other hex digits", retries_taken_name },
 	{ "idr_archive_store/filesystem without RENAME_NOREPLACE", without_renameat2 },

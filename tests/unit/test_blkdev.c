@@ -59,7 +59,7 @@ static void partitions_listed(void)
 	n = idr_blkdev_partitions(fixture_sys, &d, parts, 4);
 	CU_ASSERT_EQUAL_FATAL(n, 2);
 	for (i = 0; i < n; i++)
-		seen |= parts[i].partno;	/* 1 and 2, in readdir order */
+		seen |= parts[i].partno; /* 1 and 2, in readdir order */
 	CU_ASSERT_EQUAL(seen, 3);
 	/* More partitions than room: the count still says how many. */
 	CU_ASSERT_EQUAL(idr_blkdev_partitions(fixture_sys, &d, parts, 1), 2);
@@ -98,7 +98,7 @@ static void ng_other_controller_not_paired(void)
 	CU_ASSERT_EQUAL(idr_ng_block(fixture_sys, makedev(242, 2), &b), -ENODEV);
 	CU_ASSERT_STRING_EQUAL(b.ng, "ng1n1");
 	CU_ASSERT_EQUAL(b.devno, 0);
-	CU_ASSERT_STRING_EQUAL(b.ctrl, "nvme0");	/* its own controller, not nvme1n1's */
+	CU_ASSERT_STRING_EQUAL(b.ctrl, "nvme0"); /* its own controller, not nvme1n1's */
 	CU_ASSERT_STRING_EQUAL(b.kind, "nvme");
 }
 
@@ -176,7 +176,8 @@ static CU_TestInfo blkdev_tests[] = {
 	{ "idr_blkdev_partitions/lists and counts", partitions_listed },
 	{ "idr_ng_block/ng maps to its namespace", ng_maps_to_namespace },
 	{ "idr_ng_block/ng without a block device", ng_without_disk },
-	{ "idr_ng_block/same numbers, other controller: not paired", ng_other_controller_not_paired },
+	{ "idr_ng_block/same numbers, other controller: not paired",
+	  ng_other_controller_not_paired },
 	{ "idr_ng_block/not an NVMe generic device", not_ng },
 	{ "idr_ng_block/real sysfs: /dev/null is not ng", real_sysfs_null_not_block },
 	{ "idr_blkdev_read/virtio, SCSI (VPD 0x80), loop", virtio_scsi_loop },

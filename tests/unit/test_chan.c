@@ -16,7 +16,7 @@
 #include "unit.h"
 
 #ifdef __SANITIZE_THREAD__
-#define SCALE 1	/* TSan runs ~10x slower: fewer items, same shapes */
+#define SCALE 1 /* TSan runs ~10x slower: fewer items, same shapes */
 #else
 #define SCALE 10
 #endif
@@ -139,12 +139,12 @@ struct pool {
 	uint32_t stop;
 	unsigned int depth;
 	uint64_t spin_ns;
-	unsigned int delay_every;	/* a worker yields or sleeps every n-th item */
-	uint32_t *runs;			/* per slot: times a worker ran it (worker writes) */
-	uint32_t *seen;			/* per slot: times the job thread reaped it */
+	unsigned int delay_every; /* a worker yields or sleeps every n-th item */
+	uint32_t *runs;		  /* per slot: times a worker ran it (worker writes) */
+	uint32_t *seen;		  /* per slot: times the job thread reaped it */
 	uint64_t worker_items[64];
-	uint64_t sleeps;		/* summed by workers as they exit */
-	uint32_t push_fails;		/* pushes that found the ring full for a second */
+	uint64_t sleeps;     /* summed by workers as they exit */
+	uint32_t push_fails; /* pushes that found the ring full for a second */
 };
 
 struct worker_arg {
@@ -191,7 +191,8 @@ static unsigned int run_pool(unsigned int workers, unsigned int depth, unsigned 
 	struct pool p;
 	struct worker_arg wa[64];
 	pthread_t t[64];
-	uint32_t *free_slots = calloc(depth, sizeof(uint32_t)), *out = calloc(depth, sizeof(uint32_t));
+	uint32_t *free_slots = calloc(depth, sizeof(uint32_t)),
+		 *out = calloc(depth, sizeof(uint32_t));
 	struct timespec rel = { 10, 0 }, dl;
 	struct idr_chan_stats st = { 0, 0 };
 	unsigned int nfree = depth, inflight = 0, issued = 0, reaped = 0, bad = 0, i, min;
@@ -229,7 +230,7 @@ static unsigned int run_pool(unsigned int workers, unsigned int depth, unsigned 
 		idr_deadline(&dl, &rel);
 		n = idr_chan_pop_sc_many(&p.cq, out, min, depth, &dl, spin_ns, &st);
 		if (n < (int)min) {
-			bad += 1000;	/* a lost wake-up: 10 s passed with work outstanding */
+			bad += 1000; /* a lost wake-up: 10 s passed with work outstanding */
 			break;
 		}
 		for (i = 0; i < (unsigned int)n; i++) {
@@ -318,7 +319,7 @@ static void drain_then_stop_mid_work(void)
 	for (i = 0; i < 16; i++)
 		done += __atomic_load_n(&runs[i], __ATOMIC_RELAXED);
 	CU_ASSERT_EQUAL(done, 16);
-	CU_ASSERT_EQUAL(p.cq.popped, 0);	/* drained, nothing consumed */
+	CU_ASSERT_EQUAL(p.cq.popped, 0); /* drained, nothing consumed */
 	/* Stop with work queued and workers busy: all exit within a few naps. */
 	for (i = 0; i < 16; i++)
 		idr_chan_push_sp(&p.sq, i);

@@ -77,10 +77,11 @@ static void no_gnuplot(void)
 	char err[512];
 
 	setenv("IODRILL_GNUPLOT", "/no/such/gnuplot", 1);
-	CU_ASSERT_EQUAL(idr_chart_png(&p, "/tmp/iodrill-unit-noplot.png", err, sizeof(err)), -ENOENT);
+	CU_ASSERT_EQUAL(idr_chart_png(&p, "/tmp/iodrill-unit-noplot.png", err, sizeof(err)),
+			-ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "gnuplot not found"));
 	CU_ASSERT_NOT_EQUAL(access("/tmp/iodrill-unit-noplot.png", F_OK), 0);
-	setenv("IODRILL_GNUPLOT", "false", 1);	/* runs, fails, writes nothing */
+	setenv("IODRILL_GNUPLOT", "false", 1); /* runs, fails, writes nothing */
 	CU_ASSERT_EQUAL(idr_chart_png(&p, "/tmp/iodrill-unit-noplot.png", err, sizeof(err)), -EIO);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "gnuplot failed"));
 	unsetenv("IODRILL_GNUPLOT");

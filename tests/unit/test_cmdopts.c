@@ -31,15 +31,18 @@ static int parse(struct idr_cmd_args *a, const char **size, char **argv)
 
 	while (argv[argc])
 		argc++;
-	*a = (struct idr_cmd_args){ .cmd = "t", .help = "usage: t\n", .opts = opts, .one = one,
+	*a = (struct idr_cmd_args){ .cmd = "t",
+				    .help = "usage: t\n",
+				    .opts = opts,
+				    .one = one,
 				    .ctx = size };
 	return idr_cmd_parse(argc, argv, a);
 }
 
 static void shared_and_own(void)
 {
-	char *argv[] = { "t", "/dev/x", "--json", "--size", "4k", "--keep", "/k", "--results",
-			 "/r", "y", NULL };
+	char *argv[] = { "t",  "/dev/x",    "--json", "--size", "4k", "--keep",
+			 "/k", "--results", "/r",     "y",	NULL };
 	struct idr_cmd_args a;
 	const char *size = NULL;
 

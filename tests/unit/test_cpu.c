@@ -67,7 +67,7 @@ static void window_measures_only_inside(void)
 {
 	struct idr_cpu_window w = { 0 };
 
-	burn_ms(40);	/* before the window: must not count */
+	burn_ms(40); /* before the window: must not count */
 	idr_cpu_window_open(&w);
 	burn_ms(30);
 	idr_cpu_window_close(&w);

@@ -24,9 +24,8 @@ static const char *name_of(const struct idr_dev *d)
 
 static void scan_order_and_partitions(void)
 {
-	static const char *const want[] = { "nvme0n1", "nvme0n1p1", "nvme0n1p2", "nvme1n1",
-					    "ng0n2",   "ng1n1",	    "vda",	 "sda",
-					    "loop3" };
+	static const char *const want[] = { "nvme0n1", "nvme0n1p1", "nvme0n1p2", "nvme1n1", "ng0n2",
+					    "ng1n1",   "vda",	    "sda",	 "loop3" };
 	struct idr_scan_opts o = { .sys = fixture_sys };
 	struct idr_devlist l;
 	unsigned int i;
@@ -42,7 +41,7 @@ static void scan_order_and_partitions(void)
 	CU_ASSERT_EQUAL(l.v[2].blk.partno, 2);
 	CU_ASSERT_TRUE(l.v[1].is_nvme);
 	CU_ASSERT_FALSE(l.v[6].is_nvme);
-	CU_ASSERT_FALSE(l.v[0].checked);	/* safety not asked */
+	CU_ASSERT_FALSE(l.v[0].checked); /* safety not asked */
 	idr_devices_free(&l);
 }
 
@@ -86,7 +85,7 @@ static void scan_nvme_facts(void)
 	CU_ASSERT_EQUAL(lone->blk.ng_devno, makedev(242, 2));
 	CU_ASSERT_STRING_EQUAL(lone->blk.ctrl, "nvme0");
 	CU_ASSERT_STRING_EQUAL(lone->blk.name, "");
-	CU_ASSERT_STRING_EQUAL(lone->blk.serial, "IDRSER01");	/* from its controller */
+	CU_ASSERT_STRING_EQUAL(lone->blk.serial, "IDRSER01"); /* from its controller */
 	CU_ASSERT_STRING_EQUAL(lone->nvme.transport, "pcie");
 	idr_devices_free(&l);
 }
@@ -140,7 +139,8 @@ static void safe_verdicts(void)
 	idr_guard_add(&d.safety, IDR_FOUND_PTABLE, "loop3", "gpt", NULL, 512);
 	idr_guard_add(&d.safety, IDR_FOUND_SIGNATURE, "loop3p1", "ext4", NULL, 1080);
 	CU_ASSERT_EQUAL(idr_dev_safe(&d, why, sizeof(why)), IDR_SAFE_NO);
-	CU_ASSERT_STRING_EQUAL(why, "loop3p1 mounted on /mnt, gpt partition table, ext4 on loop3p1");
+	CU_ASSERT_STRING_EQUAL(why,
+			       "loop3p1 mounted on /mnt, gpt partition table, ext4 on loop3p1");
 	loop_dev(&d);
 	idr_guard_add(&d.safety, IDR_FOUND_MOUNT, "loop3", "ext4", "/", -1);
 	idr_guard_add(&d.safety, IDR_FOUND_HOLDER, "loop3", "dm-0", NULL, -1);
@@ -206,7 +206,8 @@ static void passthru_usable(void)
 	CU_ASSERT_TRUE(idr_dev_passthru(&d, &env_new_user, why, sizeof(why)));
 	CU_ASSERT_STRING_EQUAL(why, "");
 	CU_ASSERT_FALSE(idr_dev_passthru(&d, &old, why, sizeof(why)));
-	CU_ASSERT_PTR_NOT_NULL(strstr(why, "kernel 6.1 allows passthrough only with CAP_SYS_ADMIN"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(why, "kernel 6.1 allows passthrough only with CAP_SYS_ADMIN"));
 	old.cap_sys_admin = true;
 	CU_ASSERT_TRUE(idr_dev_passthru(&d, &old, why, sizeof(why)));
 	d.nvme.ng_open_err = -EACCES;
@@ -314,14 +315,15 @@ static void by_devno_nvme(void)
 	CU_ASSERT_STRING_EQUAL(d.nvme.ctrl, "nvme0");
 	CU_ASSERT_EQUAL(d.nvme.lba_bytes, 4096);
 	CU_ASSERT_EQUAL(d.nvme.meta_bytes, 0);
-	CU_ASSERT_FALSE(d.nvme.identified);	/* not asked */
+	CU_ASSERT_FALSE(d.nvme.identified); /* not asked */
 	CU_ASSERT_FALSE(d.checked);
 	CU_ASSERT_EQUAL(d.safety.target, IDR_TARGET_BLOCK);
 	CU_ASSERT_STRING_EQUAL(d.safety.path, "/dev/nvme0n1");
 	/* Kernels with sysfs metadata_bytes say how much metadata each block carries. */
 	snprintf(dir, sizeof(dir), "%s/class/block/nvme0n1/metadata_bytes", fixture_sys);
-	CU_ASSERT_EQUAL_FATAL(
-		fixture_write(fixture_sys, "class/block/nvme0n1/metadata_bytes", "8\n", 2), 0);
+	CU_ASSERT_EQUAL_FATAL(fixture_write(fixture_sys, "class/block/nvme0n1/metadata_bytes",
+					    "8\n", 2),
+			      0);
 	CU_ASSERT_EQUAL(idr_device_by_devno(&o, makedev(259, 0), &d), 0);
 	CU_ASSERT_EQUAL(d.nvme.meta_bytes, 8);
 	unlink(dir);
@@ -344,16 +346,16 @@ static void dev_node(void)
 
 	memset(&d, 0, sizeof(d));
 	d.is_nvme = true;
-	snprintf(d.blk.ng, sizeof(d.blk.ng), "null");	/* /dev/null is char 1:3 everywhere */
+	snprintf(d.blk.ng, sizeof(d.blk.ng), "null"); /* /dev/null is char 1:3 everywhere */
 	d.blk.ng_devno = makedev(1, 3);
 	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, true, out, sizeof(out)), "/dev/null");
 	d.blk.ng_devno = makedev(1, 5);
 	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, true, out, sizeof(out)), "");
 	d.blk.ng_devno = makedev(1, 3);
-	d.blk.partno = 1;	/* a partition has no generic device of its own */
+	d.blk.partno = 1; /* a partition has no generic device of its own */
 	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, true, out, sizeof(out)), "");
 	snprintf(d.blk.name, sizeof(d.blk.name), "null");
-	d.blk.devno = makedev(1, 3);	/* not a block device */
+	d.blk.devno = makedev(1, 3); /* not a block device */
 	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, false, out, sizeof(out)), "");
 	d.blk.name[0] = '\0';
 	CU_ASSERT_STRING_EQUAL(idr_dev_node(&d, false, out, sizeof(out)), "");
@@ -389,7 +391,8 @@ static CU_TestInfo devices_tests[] = {
 	{ "idr_dev_engines/target column of engines.tbl", engines_apply },
 	{ "idr_env_read/privileges and kernel", env_facts },
 	{ "idr_device_identify/missing path, not a device", identify_bad_paths },
-	{ "idr_device_by_devno/NVMe namespace, its format from sysfs, partition, SCSI", by_devno_nvme },
+	{ "idr_device_by_devno/NVMe namespace, its format from sysfs, partition, SCSI",
+	  by_devno_nvme },
 	{ "idr_dev_node/the node must carry the device's number and type", dev_node },
 	{ "idr_path_fs/proc, the tree's filesystem, a missing path", path_fs },
 	CU_TEST_INFO_NULL,

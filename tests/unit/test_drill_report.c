@@ -13,7 +13,7 @@
 #include "unit.h"
 
 static struct drill d;
-static struct drill_sample samples[4][5];	/* 5 repetitions: enough to test */
+static struct drill_sample samples[4][5]; /* 5 repetitions: enough to test */
 static struct drill_lat_sample lats[4][3];
 
 static void add_engine(const char *name, const char *kind, bool floor, double time_us,
@@ -79,7 +79,7 @@ static void summary(void)
 	drill_summarise(&d);
 	r = &d.rows[1];
 	CU_ASSERT_DOUBLE_EQUAL(r->time_us, 10000, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(r->iqr_us, 500, 1e-6);	/* quartiles at +-250 */
+	CU_ASSERT_DOUBLE_EQUAL(r->iqr_us, 500, 1e-6); /* quartiles at +-250 */
 	CU_ASSERT_DOUBLE_EQUAL(r->iops, 100000, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(r->mbps, 409.6, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(r->cpu_us_io, 8, 1e-9);
@@ -91,7 +91,7 @@ static void summary(void)
 	CU_ASSERT_DOUBLE_EQUAL(r->lat.max_ns, 7002, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(r->lat_time_max_us, 10002, 1e-9);
 	CU_ASSERT_EQUAL(r->lat_reps, DRILL_LAT_OWN);
-	CU_ASSERT_EQUAL(d.rows[0].lat_reps, DRILL_LAT_TIMED);	/* sync: its timed runs */
+	CU_ASSERT_EQUAL(d.rows[0].lat_reps, DRILL_LAT_TIMED); /* sync: its timed runs */
 	CU_ASSERT(r->split_known);
 	CU_ASSERT_DOUBLE_EQUAL(r->usr_pct, 25, 1e-9);
 	CU_ASSERT_DOUBLE_EQUAL(r->sys_pct, 75, 1e-9);
@@ -107,14 +107,16 @@ static void findings(void)
 		samples[0][r].threads = 17;
 	drill_summarise(&d);
 	n = drill_findings(&d, lines, 16);
-	CU_ASSERT(said(lines, n, "uring_fixed finished the 1,000 reads first: 10000 µs, 10.0x "
-				 "faster than sync, the synchronous loop (100000 µs; Mann-Whitney "
-				 "p=0.0079, n=5/5)."));
+	CU_ASSERT(said(lines, n,
+		       "uring_fixed finished the 1,000 reads first: 10000 µs, 10.0x "
+		       "faster than sync, the synchronous loop (100000 µs; Mann-Whitney "
+		       "p=0.0079, n=5/5)."));
 	/* sync is the runner-up: weighed once */
 	CU_ASSERT_FALSE(said(lines, n, "Next: sync"));
 	CU_ASSERT(said(lines, n, "Least CPU per read: uring_fixed, 8.00 µs"));
-	CU_ASSERT(said(lines, n, "Most CPU per read: sync, 40.00 µs over its 17 threads, 5.0x "
-				 "uring_fixed; 75% of it in the kernel (sys)."));
+	CU_ASSERT(said(lines, n,
+		       "Most CPU per read: sync, 40.00 µs over its 17 threads, 5.0x "
+		       "uring_fixed; 75% of it in the kernel (sys)."));
 	CU_ASSERT(said(lines, n, "Fewest system calls: uring_fixed, 0.010 per read"));
 	CU_ASSERT(said(lines, n, "nil touches no device: 300 µs"));
 	/* the floor never wins */
@@ -133,9 +135,10 @@ static void overlap_is_no_winner(void)
 		samples[0][r].time_ns = 10200e3;
 	drill_summarise(&d);
 	n = drill_findings(&d, lines, 16);
-	CU_ASSERT(said(lines, n, "uring_fixed finished the 1,000 reads first: 10000 µs; sync, the "
-				 "synchronous loop, took 10200 µs, not clearly more (Mann-Whitney "
-				 "p=0.68, n=5/5)."));
+	CU_ASSERT(said(lines, n,
+		       "uring_fixed finished the 1,000 reads first: 10000 µs; sync, the "
+		       "synchronous loop, took 10200 µs, not clearly more (Mann-Whitney "
+		       "p=0.68, n=5/5)."));
 	CU_ASSERT_FALSE(said(lines, n, "faster than sync"));
 	/* a runner-up that is not sync: kaio at 10200 µs, sync far behind */
 	setup_drill();
@@ -145,8 +148,9 @@ static void overlap_is_no_winner(void)
 		samples[2][r].time_ns = 10200e3;
 	drill_summarise(&d);
 	n = drill_findings(&d, lines, 16);
-	CU_ASSERT(said(lines, n, "kaio (10200 µs) is not significantly slower than uring_fixed "
-				 "(Mann-Whitney p=0.68, n=5/5): no clear winner between them."));
+	CU_ASSERT(said(lines, n,
+		       "kaio (10200 µs) is not significantly slower than uring_fixed "
+		       "(Mann-Whitney p=0.68, n=5/5): no clear winner between them."));
 	CU_ASSERT(said(lines, n, "10.0x faster than sync"));
 	/* 3 repetitions: even ten times slower is not tested */
 	setup_drill();
@@ -183,11 +187,11 @@ static void histograms(void)
 		d.rows[i].hist = &h[i];
 	}
 	for (i = 0; i < 1000; i++) {
-		idr_hist_add(&h[0], 50000);	/* sync: 50 us each */
-		idr_hist_add(&h[1], 100000 + 100 * i);	/* uring_fixed: 100 .. 200 us */
+		idr_hist_add(&h[0], 50000);	       /* sync: 50 us each */
+		idr_hist_add(&h[1], 100000 + 100 * i); /* uring_fixed: 100 .. 200 us */
 	}
 	idr_hist_add(&h[2], 1);
-	d.rows[2].lat_meta.batched = true;	/* nil reaped in batches */
+	d.rows[2].lat_meta.batched = true; /* nil reaped in batches */
 	drill_summarise(&d);
 	CU_ASSERT_STRING_EQUAL(d.rows[1].lat_source, "engine histogram");
 	CU_ASSERT_EQUAL(d.rows[1].lat.count, 1000);
@@ -204,8 +208,9 @@ static void histograms(void)
 	drill_summarise(&d);
 	n = drill_findings(&d, lines, 16);
 	CU_ASSERT_FALSE(said(lines, n, "Latency is not speed"));
-	CU_ASSERT(said(lines, n, "uring_fixed's latency is not shown: the engine learned of its "
-				 "completions only in batches"));
+	CU_ASSERT(said(lines, n,
+		       "uring_fixed's latency is not shown: the engine learned of its "
+		       "completions only in batches"));
 }
 
 static void json_output(void)
@@ -229,12 +234,13 @@ static void json_output(void)
 			       "fio clat");
 	CU_ASSERT_DOUBLE_EQUAL(json_object_get_double(json_object_object_get(e, "p50_us")), 2,
 			       1e-9);
-	CU_ASSERT_STRING_EQUAL(json_object_get_string(json_object_object_get(
-		e, "latency_repetitions")), "latency (job drill-latency)");
+	CU_ASSERT_STRING_EQUAL(json_object_get_string(
+				       json_object_object_get(e, "latency_repetitions")),
+			       "latency (job drill-latency)");
 	CU_ASSERT(json_object_object_get_ex(o, "columns", &cols));
-	CU_ASSERT_PTR_NOT_NULL(strstr(json_object_get_string(json_object_object_get(cols,
-									  "time_us")),
-				      "timed repetitions"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(json_object_get_string(json_object_object_get(cols, "time_us")),
+		       "timed repetitions"));
 	json_object_put(o);
 	json_object_put(d.run.facts);
 	free(buf);

@@ -130,7 +130,7 @@ static void stopped_while_creating(void)
 	CU_ASSERT_EQUAL(idr_run_stopped(), SIGINT);
 	CU_ASSERT_EQUAL(idr_target_open(sub, run.dir, 64 << 20, &t, err, sizeof(err)), -EINTR);
 	CU_ASSERT_FALSE(t.created);
-	CU_ASSERT_EQUAL(rmdir(sub), 0);	/* empty: nothing was left in it */
+	CU_ASSERT_EQUAL(rmdir(sub), 0); /* empty: nothing was left in it */
 	run.keep = false;
 	idr_run_end(&run);
 }

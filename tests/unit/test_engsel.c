@@ -102,14 +102,15 @@ static void twins_follow_their_engine(void)
 	k = picked(&p, "null");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
 	CU_ASSERT(k->floor);
-	CU_ASSERT_PTR_NULL(picked(&p, "io_uring_cmd"));	/* its target is an ngdev */
+	CU_ASSERT_PTR_NULL(picked(&p, "io_uring_cmd")); /* its target is an ngdev */
 	CU_ASSERT_PTR_NULL(picked(&p, "-"));		/* threadpool has no twin */
 }
 
 static CU_TestInfo engsel_tests[] = {
 	{ "idr_engines_pick/unknown engine names the known ones", unknown_engine },
 	{ "idr_engines_pick/every row picked or skipped with why", every_row_accounted_for },
-	{ "idr_engines_pick/named but not applicable is an error", not_applicable_by_name_is_an_error },
+	{ "idr_engines_pick/named but not applicable is an error",
+	  not_applicable_by_name_is_an_error },
 	{ "idr_engines_pick/twins with their twin_opts", twins_follow_their_engine },
 	CU_TEST_INFO_NULL,
 };

@@ -23,7 +23,8 @@ static void real_fio_output(void)
 	const struct idr_fio_job *sync, *nil;
 
 	CU_ASSERT_EQUAL_FATAL(idr_fio_run_load("tests/fixtures/fio-sync-nil.json", &run, err,
-					       sizeof(err)), 0);
+					       sizeof(err)),
+			      0);
 	CU_ASSERT_STRING_EQUAL(run.fio_version, "fio-3.33");
 	CU_ASSERT_EQUAL_FATAL(run.nr_jobs, 2);
 	sync = &run.jobs[0];
@@ -46,8 +47,9 @@ static void real_fio_output(void)
 
 static void error_lines_before_json(void)
 {
-	const char *t = "fx: you need to specify size=\nfio: pid=0, err=22\n"
-			"{\"fio version\":\"fio-3.33\",\"jobs\":[{\"jobname\":\"a\",\"error\":22}]}\n";
+	const char *t =
+		"fx: you need to specify size=\nfio: pid=0, err=22\n"
+		"{\"fio version\":\"fio-3.33\",\"jobs\":[{\"jobname\":\"a\",\"error\":22}]}\n";
 	struct idr_fio_run run;
 
 	CU_ASSERT_EQUAL_FATAL(idr_fio_run_parse(t, strlen(t), &run, err, sizeof(err)), 0);
@@ -66,20 +68,23 @@ static void truncated_and_foreign(void)
 
 	CU_ASSERT_EQUAL(idr_fio_run_parse(trunc, strlen(trunc), &run, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "truncated"));
-	CU_ASSERT_EQUAL(idr_fio_run_parse(foreign, strlen(foreign), &run, err, sizeof(err)), -EINVAL);
+	CU_ASSERT_EQUAL(idr_fio_run_parse(foreign, strlen(foreign), &run, err, sizeof(err)),
+			-EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not fio's JSON output"));
 	CU_ASSERT_EQUAL(idr_fio_run_parse(none, strlen(none), &run, err, sizeof(err)), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no JSON object"));
-	CU_ASSERT_EQUAL(idr_fio_run_load("tests/fixtures/no-such-file.json", &run, err, sizeof(err)),
+	CU_ASSERT_EQUAL(idr_fio_run_load("tests/fixtures/no-such-file.json", &run, err,
+					 sizeof(err)),
 			-ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no-such-file.json"));
 }
 
 static void wrong_types_read_as_absent(void)
 {
-	const char *t = "{\"fio version\":\"fio-3.33\",\"jobs\":[7,{\"jobname\":\"a\",\"error\":\"x\","
-			"\"read\":{\"total_ios\":-5,\"iops\":\"many\",\"clat_ns\":[1]},"
-			"\"job options\":{\"rw\":3}},{\"jobname\":5}]}";
+	const char *t =
+		"{\"fio version\":\"fio-3.33\",\"jobs\":[7,{\"jobname\":\"a\",\"error\":\"x\","
+		"\"read\":{\"total_ios\":-5,\"iops\":\"many\",\"clat_ns\":[1]},"
+		"\"job options\":{\"rw\":3}},{\"jobname\":5}]}";
 	struct idr_fio_run run;
 
 	CU_ASSERT_EQUAL_FATAL(idr_fio_run_parse(t, strlen(t), &run, err, sizeof(err)), 0);
@@ -97,7 +102,8 @@ static void real_sidecar(void)
 	const struct idr_sidecar_job *j;
 
 	CU_ASSERT_EQUAL_FATAL(idr_sidecar_load("tests/fixtures/sidecar-sync-nil.jsonl", &sc, err,
-					       sizeof(err)), 0);
+					       sizeof(err)),
+			      0);
 	CU_ASSERT_EQUAL(sc.nr, 2);
 	j = idr_sidecar_find(&sc, "fx-sync");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
@@ -115,8 +121,10 @@ static void real_sidecar(void)
 
 static void sidecar_bad_lines(void)
 {
-	const char *newer = "{\"format\":99,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}\n";
-	const char *junk = "\n{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}\n[1,2]\n";
+	const char *newer =
+		"{\"format\":99,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}\n";
+	const char *junk =
+		"\n{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}\n[1,2]\n";
 	const char *torn = "{\"format\":1,\"engine\":\"x\",\"job\":{},\"coun";
 	struct idr_sidecar sc;
 
@@ -132,11 +140,12 @@ static void sidecar_bad_lines(void)
 
 static void json_range_and_spread(void)
 {
-	const char *t = "fio: warning\n{\"fio version\":\"fio-3.33\",\"global options\":{\"bs\":\"8k\"},"
-			"\"jobs\":[{\"jobname\":\"a\",\"job options\":{\"rw\":\"read\"},"
-			"\"read\":{\"iops_mean\":10.5,\"iops_stddev\":1.5,\"iops_samples\":4,"
-			"\"clat_ns\":{\"N\":100,\"percentile\":{\"50.000000\":100,"
-			"\"60.000000\":200,\"99.000000\":1000}}}}]}\nfio: trailing\n";
+	const char *t =
+		"fio: warning\n{\"fio version\":\"fio-3.33\",\"global options\":{\"bs\":\"8k\"},"
+		"\"jobs\":[{\"jobname\":\"a\",\"job options\":{\"rw\":\"read\"},"
+		"\"read\":{\"iops_mean\":10.5,\"iops_stddev\":1.5,\"iops_samples\":4,"
+		"\"clat_ns\":{\"N\":100,\"percentile\":{\"50.000000\":100,"
+		"\"60.000000\":200,\"99.000000\":1000}}}}]}\nfio: trailing\n";
 	struct idr_fio_run run;
 	const struct idr_fio_dir *d;
 
@@ -161,8 +170,10 @@ static void json_range_and_spread(void)
 
 static void sidecar_text_after_object(void)
 {
-	const char *t = "{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}} junk\n";
-	const char *ok = "{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}  \r\n";
+	const char *t =
+		"{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}} junk\n";
+	const char *ok =
+		"{\"format\":1,\"engine\":\"x\",\"job\":{},\"counters\":{},\"cpu\":{}}  \r\n";
 	struct idr_sidecar sc;
 
 	CU_ASSERT_EQUAL(idr_sidecar_parse(t, strlen(t), &sc, err, sizeof(err)), -EINVAL);
@@ -181,7 +192,7 @@ static void sidecar_from_json(void)
 	struct idr_sidecar sc;
 
 	CU_ASSERT_EQUAL_FATAL(idr_sidecar_from_json(a, &sc, err, sizeof(err)), 0);
-	json_object_put(a);	/* the sidecar holds its own references */
+	json_object_put(a); /* the sidecar holds its own references */
 	CU_ASSERT_EQUAL_FATAL(sc.nr, 1);
 	CU_ASSERT_EQUAL(sc.jobs[0].ios, 7);
 	CU_ASSERT_STRING_EQUAL(sc.jobs[0].job_name, "j");
@@ -219,10 +230,11 @@ static void sidecar_lat(void)
 	struct idr_hist *h = malloc(sizeof(*h));
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	lat_fixture_uniform(rd, 1000, 10000, 1009990);	/* 10 us .. 1010 us */
+	lat_fixture_uniform(rd, 1000, 10000, 1009990); /* 10 us .. 1010 us */
 	lat_fixture_uniform(wr, 10, 5000, 5000);
 	j = one_line(lat_fixture_line("kaio", "drill", 1, 1000,
-				      lat_fixture_lat(rd, 1000, wr, 10, false)), &sc);
+				      lat_fixture_lat(rd, 1000, wr, 10, false)),
+		     &sc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_READ, h, &meta), 0);
 	CU_ASSERT_EQUAL(h->count, 1000);
@@ -235,7 +247,7 @@ static void sidecar_lat(void)
 	CU_ASSERT_DOUBLE_EQUAL(f.p50_ns, ref_q(rd, 1000, 0.5), 0.004 * ref_q(rd, 1000, 0.5));
 	CU_ASSERT_DOUBLE_EQUAL(f.p99_ns, ref_q(rd, 1000, 0.99), 0.004 * ref_q(rd, 1000, 0.99));
 	CU_ASSERT_DOUBLE_EQUAL(f.p999_ns, ref_q(rd, 1000, 0.999), 0.004 * ref_q(rd, 1000, 0.999));
-	CU_ASSERT_DOUBLE_EQUAL(f.max_ns, 1009990, 0);	/* exact */
+	CU_ASSERT_DOUBLE_EQUAL(f.max_ns, 1009990, 0); /* exact */
 	CU_ASSERT_DOUBLE_EQUAL(f.min_ns, 10000, 0);
 	CU_ASSERT_DOUBLE_EQUAL(idr_lat_figs_pct(&f, 99), f.p99_ns, 0);
 	CU_ASSERT_DOUBLE_EQUAL(idr_lat_figs_pct(&f, 100), f.max_ns, 0);
@@ -245,8 +257,9 @@ static void sidecar_lat(void)
 	idr_sidecar_free(&sc);
 
 	/* batched: read, but its figures are not latencies */
-	j = one_line(lat_fixture_line("kaio", "drill", 1, 1000, lat_fixture_lat(rd, 1000, NULL, 0,
-										true)), &sc);
+	j = one_line(lat_fixture_line("kaio", "drill", 1, 1000,
+				      lat_fixture_lat(rd, 1000, NULL, 0, true)),
+		     &sc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(j);
 	CU_ASSERT_EQUAL(idr_sidecar_lat(j, IDR_FIO_READ, h, &meta), 0);
 	CU_ASSERT_TRUE(meta.batched);
@@ -268,7 +281,8 @@ static void sidecar_lat(void)
 static int two_lines(const uint64_t *ra, const uint64_t *rb, unsigned int n, bool b_batched,
 		     struct idr_sidecar *sc)
 {
-	char *a = lat_fixture_line("uring_fixed", "s", 1, n, lat_fixture_lat(ra, n, NULL, 0, false));
+	char *a =
+		lat_fixture_line("uring_fixed", "s", 1, n, lat_fixture_lat(ra, n, NULL, 0, false));
 	char *b = lat_fixture_line("uring_fixed", "s", 2, n,
 				   lat_fixture_lat(rb, n, NULL, 0, b_batched));
 	char *text = NULL;
@@ -289,8 +303,8 @@ static void sidecar_lat_figs(void)
 	struct idr_lat_figs f;
 	struct idr_sidecar sc;
 
-	lat_fixture_uniform(ra, 100, 1000, 1000);	/* 1 us */
-	lat_fixture_uniform(rb, 100, 100000, 100000);	/* 100 us */
+	lat_fixture_uniform(ra, 100, 1000, 1000);     /* 1 us */
+	lat_fixture_uniform(rb, 100, 100000, 100000); /* 100 us */
 	CU_ASSERT_EQUAL_FATAL(two_lines(ra, rb, 100, false, &sc), 0);
 	CU_ASSERT_EQUAL(idr_sidecar_lat_figs(&sc, IDR_FIO_READ, &f), 0);
 	CU_ASSERT_EQUAL(f.count, 200);
@@ -310,15 +324,15 @@ static void sidecar_lat_figs(void)
 static void sidecar_lat_malformed(void)
 {
 	static const char *const lats[] = {
-		"\"yes\"",						/* not an object */
-		"{\"read\":{}}",					/* no batched */
-		"{\"batched\":1,\"read\":{}}",			/* batched not a bool */
-		"{\"batched\":false,\"read\":[]}",			/* not a histogram */
+		"\"yes\"",			   /* not an object */
+		"{\"read\":{}}",		   /* no batched */
+		"{\"batched\":1,\"read\":{}}",	   /* batched not a bool */
+		"{\"batched\":false,\"read\":[]}", /* not a histogram */
 		"{\"batched\":false,\"read\":{\"count\":1,\"min_ns\":1,\"max_ns\":1,"
 		"\"sum_ns\":1,\"hist\":{\"scheme\":\"hdr\",\"sub_bits\":8,\"buckets\":[]}}}",
 		"{\"batched\":false,\"read\":{\"count\":2,\"min_ns\":1,\"max_ns\":1,"
 		"\"sum_ns\":1,\"hist\":{\"scheme\":\"log-linear\",\"sub_bits\":8,"
-		"\"buckets\":[[1,1]]}}}",				/* counts do not add up */
+		"\"buckets\":[[1,1]]}}}", /* counts do not add up */
 	};
 	struct idr_sidecar sc;
 	struct idr_hist *h = malloc(sizeof(*h));
@@ -327,9 +341,11 @@ static void sidecar_lat_malformed(void)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
 	for (i = 0; i < sizeof(lats) / sizeof(lats[0]); i++) {
-		CU_ASSERT_FATAL(asprintf(&line, "{\"format\":1,\"engine\":\"x\",\"job\":"
+		CU_ASSERT_FATAL(asprintf(&line,
+					 "{\"format\":1,\"engine\":\"x\",\"job\":"
 					 "{\"name\":\"j\"},\"counters\":{},\"cpu\":{},"
-					 "\"lat\":%s}", lats[i]) > 0);
+					 "\"lat\":%s}",
+					 lats[i]) > 0);
 		CU_ASSERT_EQUAL_FATAL(idr_sidecar_parse(line, strlen(line), &sc, err, sizeof(err)),
 				      0);
 		CU_ASSERT_EQUAL(idr_sidecar_lat(&sc.jobs[0], IDR_FIO_READ, h, NULL), -EINVAL);

@@ -19,7 +19,7 @@
 
 static const char *sys;
 static char tmp[64];
-static char blk_node[128];	/* a block device node: made with mknod, or found in /dev */
+static char blk_node[128]; /* a block device node: made with mknod, or found in /dev */
 static dev_t blk_rdev;
 static char msg[4096];
 
@@ -104,7 +104,8 @@ static void signature_refused(void)
 	loop_report(&r);
 	idr_guard_add(&r, IDR_FOUND_SIGNATURE, "loop3", "ext4", NULL, 1080);
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "refusing to write to /dev/disk/by-id/alias (/dev/loop3)"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(msg, "refusing to write to /dev/disk/by-id/alias (/dev/loop3)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "ext4 signature on loop3 at offset 1080"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "Nothing was written"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "add allow_overwrite=/dev/loop3 to the job"));
@@ -149,8 +150,9 @@ static void override_by_serial_and_wwid(void)
 
 static void blanket_values_name_nothing(void)
 {
-	static const char *const blanket[] = { "yes", "1", "all", "true", "IDRSER0", "IDRSER012",
-					       "/dev/null", "/nonexistent", ":", "*" };
+	static const char *const blanket[] = { "yes",	  "1",	       "all",	    "true",
+					       "IDRSER0", "IDRSER012", "/dev/null", "/nonexistent",
+					       ":",	  "*" };
 	struct idr_guard_report r;
 	size_t i;
 
@@ -194,7 +196,7 @@ static void override_by_ng_path(void)
 
 	CU_ASSERT_EQUAL_FATAL(stat("/dev/null", &st), 0);
 	nvme_report(&r);
-	r.dev.ng_devno = st.st_rdev;	/* stands in for /dev/ng0n1 */
+	r.dev.ng_devno = st.st_rdev; /* stands in for /dev/ng0n1 */
 	idr_guard_add(&r, IDR_FOUND_MOUNT, "nvme0n1p1", "ext4", "/mnt", -1);
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, "/dev/null", msg, sizeof(msg)), IDR_WRITE_OVERRIDDEN);
 	r.dev.ng_devno = 0;
@@ -211,7 +213,8 @@ static void ng_without_disk_refused(void)
 	r.target = IDR_TARGET_NG_NODISK;
 	CU_ASSERT_EQUAL(idr_guard_inspect(&r, IDR_GUARD_HOLD, 1, NULL), 0);
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "ng0n2 could not be checked (its namespace has no block"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(msg, "ng0n2 could not be checked (its namespace has no block"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "add allow_overwrite=/dev/ng0n2 to the job"));
 	CU_ASSERT_EQUAL(idr_guard_errno(&r), EPERM);
 }
@@ -227,7 +230,8 @@ static void nvme_of_size_zero_unchecked(void)
 	r.target = IDR_TARGET_BLOCK;
 	idr_guard_inspect(&r, IDR_GUARD_LOOK, 1, NULL);
 	CU_ASSERT_EQUAL(idr_guard_decide(&r, NULL, msg, sizeof(msg)), IDR_WRITE_REFUSED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "nvme0n1 could not be checked (size 0 in the block layer"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(msg, "nvme0n1 could not be checked (size 0 in the block layer"));
 	/* A loop device of size 0 is just empty. */
 	loop_report(&r);
 	r.dev.size_bytes = 0;
@@ -244,7 +248,7 @@ static void findings_dedupe_and_overflow(void)
 
 	loop_report(&r);
 	idr_guard_add(&r, IDR_FOUND_PTABLE, "loop3", "gpt", NULL, 512);
-	idr_guard_add(&r, IDR_FOUND_PTABLE, "loop3", "gpt", NULL, 41942528);	/* backup */
+	idr_guard_add(&r, IDR_FOUND_PTABLE, "loop3", "gpt", NULL, 41942528); /* backup */
 	CU_ASSERT_EQUAL(r.nr, 1);
 	CU_ASSERT_EQUAL(r.nr_total, 1);
 	for (i = 0; i < 20; i++) {
@@ -336,7 +340,8 @@ static void scan_swaps(void)
 	snprintf(text, sizeof(text),
 		 "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n"
 		 "/swapfile                               file\t\t1048572\t\t0\t\t-2\n"
-		 "%s partition\t1024\t0\t-3\n", esc);
+		 "%s partition\t1024\t0\t-3\n",
+		 esc);
 	snprintf(path, sizeof(path), "%s/swaps", tmp);
 	CU_ASSERT_EQUAL_FATAL(fixture_write(tmp, "swaps", text, strlen(text)), 0);
 	loop_report(&r);
@@ -377,9 +382,9 @@ static void blkid_signatures(void)
 {
 	/* One MBR partition entry (type 0x83, LBA 2048, 6144 sectors) and the boot mark. */
 	static const unsigned char entry[16] = { 0, 0x20, 0x21, 0, 0x83, 0x8a, 0x08, 0x82,
-						 0, 0x08, 0, 0, 0, 0x18, 0, 0 };
+						 0, 0x08, 0,	0, 0,	 0x18, 0,    0 };
 	static const unsigned char mark[2] = { 0x55, 0xaa };
-	static const unsigned int swap_hdr[2] = { 1, 1023 };	/* version, last page */
+	static const unsigned int swap_hdr[2] = { 1, 1023 }; /* version, last page */
 	struct idr_finding f;
 	char mbr[128], swap[128], zero[128];
 
@@ -388,7 +393,8 @@ static void blkid_signatures(void)
 	snprintf(zero, sizeof(zero), "%s/zero.img", tmp);
 	CU_ASSERT_EQUAL_FATAL(put(mbr, 446, entry, sizeof(entry)) | put(mbr, 510, mark, 2), 0);
 	CU_ASSERT_EQUAL_FATAL(put(swap, 1024, swap_hdr, sizeof(swap_hdr)) |
-				      put(swap, 4086, "SWAPSPACE2", 10), 0);
+				      put(swap, 4086, "SWAPSPACE2", 10),
+			      0);
 	CU_ASSERT_EQUAL_FATAL(put(zero, 0, "", 0), 0);
 	CU_ASSERT_EQUAL(probe_file(mbr, &f), 1);
 	CU_ASSERT_EQUAL(f.kind, IDR_FOUND_PTABLE);
@@ -425,7 +431,8 @@ static void override_check(void)
 	CU_ASSERT_EQUAL(idr_guard_override_check(sys, "IDRSER01", msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(idr_guard_override_check(sys, "VIRTSER:/dev/null", msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(idr_guard_override_check(sys, "t10.ATA QEMU HARDDISK QM00001", msg,
-						 sizeof(msg)), 0);
+						 sizeof(msg)),
+			0);
 	CU_ASSERT_EQUAL(idr_guard_override_check(sys, blk_node, msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(idr_guard_override_check(sys, "yes", msg, sizeof(msg)), -ENODEV);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "allow_overwrite=yes: 'yes' names no device here"));
@@ -463,7 +470,8 @@ static CU_TestInfo guard_tests[] = {
 	{ "idr_guard_inspect/ng without a disk: refused unless named", ng_without_disk_refused },
 	{ "idr_guard_inspect/NVMe of size 0: contents unchecked", nvme_of_size_zero_unchecked },
 	{ "idr_guard_add/deduplicated, overflow counted", findings_dedupe_and_overflow },
-	{ "idr_guard_scan_mounts/by device number and by source node", scan_mounts_by_number_and_source },
+	{ "idr_guard_scan_mounts/by device number and by source node",
+	  scan_mounts_by_number_and_source },
 	{ "idr_mountinfo_parse/fields, escapes, lines without a type, garbage", mountinfo_parse },
 	{ "idr_guard_scan_swaps/swap partition found", scan_swaps },
 	{ "idr_guard_probe_fd/MBR, swap, blank", blkid_signatures },

@@ -183,7 +183,8 @@ static void json_refused(void)
 
 static CU_TestInfo hist_tests[] = {
 	{ "idr_hist_index/every value in its bucket, contiguous, 1/128 wide", bounds },
-	{ "idr_hist_quantile/random data against a sorted reference, within 0.4%", quantiles_random },
+	{ "idr_hist_quantile/random data against a sorted reference, within 0.4%",
+	  quantiles_random },
 	{ "idr_hist_quantile/empty and two values", small_and_empty },
 	{ "idr_hist_merge/two halves equal the whole", merge },
 	{ "idr_hist_to_json/read back whole", json_round_trip },

@@ -40,8 +40,8 @@ static void nvme_names(void)
 {
 	char b[160];
 
-	CU_ASSERT_STRING_EQUAL(idr_devid_nvme_name("Samsung SSD 980 PRO 1TB", "S5GXNF0R123456  ",
-						   1, 512, 0, b, sizeof(b)),
+	CU_ASSERT_STRING_EQUAL(idr_devid_nvme_name("Samsung SSD 980 PRO 1TB", "S5GXNF0R123456  ", 1,
+						   512, 0, b, sizeof(b)),
 			       "nvme-Samsung_SSD_980_PRO_1TB-S5GXNF0R123456-ns1-lba512");
 	CU_ASSERT_STRING_EQUAL(idr_devid_nvme_name("QEMU NVMe Ctrl", "deadbeef", 3, 4096, 8, b,
 						   sizeof(b)),
@@ -82,8 +82,8 @@ static void files(void)
 	CU_ASSERT_EQUAL(strncmp(a.name, "file-", 5), 0);
 	CU_ASSERT_STRING_EQUAL(a.name, b.name);
 	CU_ASSERT_STRING_EQUAL(a.key, b.key);
-	CU_ASSERT_PTR_NOT_NULL(json_object_object_get(json_object_object_get(a.json, "facts"),
-						      "mount_point"));
+	CU_ASSERT_PTR_NOT_NULL(
+		json_object_object_get(json_object_object_get(a.json, "facts"), "mount_point"));
 	idr_devid_free(&a);
 	idr_devid_free(&b);
 	if (!statfs("/dev/shm", &sf) && sf.f_type == TMPFS_MAGIC) {
@@ -110,7 +110,7 @@ static void bad_targets(void)
 static void filed_as(unsigned int maj, unsigned int min, const char *name, const char *key,
 		     const char *description, const char *identity_json)
 {
-	const struct idr_scan_opts o = { .sys = fixture_sys };	/* no Identify: sysfs alone */
+	const struct idr_scan_opts o = { .sys = fixture_sys }; /* no Identify: sysfs alone */
 	struct idr_devid id;
 	const char *got;
 
@@ -191,13 +191,16 @@ static CU_TestInfo devid_tests[] = {
 };
 
 static CU_TestInfo devid_fixture_tests[] = {
-	{ "idr_devid_block/NVMe namespace and partition: names, keys, identity as before", fixture_nvme },
-	{ "idr_devid_block/virtio, SCSI, loop: names, keys, identity as before", fixture_other_disks },
+	{ "idr_devid_block/NVMe namespace and partition: names, keys, identity as before",
+	  fixture_nvme },
+	{ "idr_devid_block/virtio, SCSI, loop: names, keys, identity as before",
+	  fixture_other_disks },
 	CU_TEST_INFO_NULL,
 };
 
 const struct unit_suite unit_suites[] = {
 	{ "cli/archive/identity.c", devid_tests, NULL, NULL },
-	{ "cli/archive/identity.c (sysfs fixture)", devid_fixture_tests, sysfs_fixture_up, sysfs_fixture_down },
+	{ "cli/archive/identity.c (sysfs fixture)", devid_fixture_tests, sysfs_fixture_up,
+	  sysfs_fixture_down },
 	{ NULL, NULL, NULL, NULL },
 };

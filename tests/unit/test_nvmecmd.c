@@ -11,11 +11,14 @@
 #include "nvmecmd.h"
 #include "unit.h"
 
-static struct idr_nvme_fmt fmt(uint32_t data, uint32_t meta, bool ext, uint64_t nlba,
-			       uint32_t max)
+static struct idr_nvme_fmt fmt(uint32_t data, uint32_t meta, bool ext, uint64_t nlba, uint32_t max)
 {
-	struct idr_nvme_fmt f = { .nsid = 1, .lba_data = data, .lba_meta = meta,
-				  .extended = ext, .nlba = nlba, .max_bytes = max };
+	struct idr_nvme_fmt f = { .nsid = 1,
+				  .lba_data = data,
+				  .lba_meta = meta,
+				  .extended = ext,
+				  .nlba = nlba,
+				  .max_bytes = max };
 
 	CU_ASSERT_EQUAL(idr_nvme_fmt_init(&f), 0);
 	return f;
@@ -69,11 +72,11 @@ static void rw_map_known(void)
 
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 4194304, 4096, &rw), 0);
 	CU_ASSERT_EQUAL(rw.slba, 8192);
-	CU_ASSERT_EQUAL(rw.nlb, 7);	/* 8 blocks, 0-based */
+	CU_ASSERT_EQUAL(rw.nlb, 7); /* 8 blocks, 0-based */
 	CU_ASSERT_EQUAL(rw.data_len, 4096);
 	CU_ASSERT_EQUAL(rw.meta_len, 0);
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 512, &rw), 0);
-	CU_ASSERT_EQUAL(rw.nlb, 0);	/* one block is nlb 0 */
+	CU_ASSERT_EQUAL(rw.nlb, 0); /* one block is nlb 0 */
 	/* The last block of the namespace, and the largest transfer. */
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, (262144 - 1) * 512ULL, 512, &rw), 0);
 	CU_ASSERT_EQUAL(rw.slba, 262143);
@@ -100,11 +103,11 @@ static void rw_map_refuses(void)
 	struct idr_nvme_fmt f = fmt(4096, 0, false, 32768, 524288);
 	struct idr_nvme_rw rw;
 
-	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 512, &rw), -EINVAL);	/* bs < LBA */
-	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 512, 4096, &rw), -EINVAL);	/* offset */
-	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 6144, &rw), -EINVAL);	/* 1.5 blocks */
+	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 512, &rw), -EINVAL);    /* bs < LBA */
+	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 512, 4096, &rw), -EINVAL); /* offset */
+	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 6144, &rw), -EINVAL);   /* 1.5 blocks */
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 0, &rw), -EINVAL);
-	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 528384, &rw), -E2BIG);	/* MDTS + 1 block */
+	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 0, 528384, &rw), -E2BIG); /* MDTS + 1 block */
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 32768ULL * 4096, 4096, &rw), -ERANGE);
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, 32767ULL * 4096, 8192, &rw), -ERANGE);
 	CU_ASSERT_EQUAL(idr_nvme_rw_map(&f, ~0ULL & ~4095ULL, 4096, &rw), -ERANGE);
@@ -184,16 +187,16 @@ static void rw_map_random(void)
 static void status_errno_kernel_mapping(void)
 {
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0), 0);
-	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x281), ENODATA);	/* as the block path */
+	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x281), ENODATA); /* as the block path */
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x280), ENODATA);
-	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x4080), EREMOTEIO);	/* DNR ignored */
+	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x4080), EREMOTEIO); /* DNR ignored */
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x4002), EOPNOTSUPP);
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x282), EILSEQ);
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x081), ENOSPC);
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x370), ENOLINK);
 	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x006), EIO);
-	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x2ff), EIO);	/* unknown */
-	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x6000), 0);	/* DNR|More, code 0 */
+	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x2ff), EIO); /* unknown */
+	CU_ASSERT_EQUAL(idr_nvme_status_errno(0x6000), 0);  /* DNR|More, code 0 */
 }
 
 static void status_str_names(void)

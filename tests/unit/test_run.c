@@ -69,7 +69,8 @@ static void make_run(struct idr_run *run, unsigned int n, const char *const *lab
 	char err[512], path[PATH_MAX];
 	unsigned int i;
 
-	CU_ASSERT_EQUAL_FATAL(idr_run_begin(run, "drill", 4, argv_fx, scratch, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_run_begin(run, "drill", 4, argv_fx, scratch, err, sizeof(err)),
+			      0);
 	run->calls = calloc(n, sizeof(*run->calls));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(run->calls);
 	run->nr_calls = run->cap = n;
@@ -144,7 +145,8 @@ static void parts(void)
 	CU_ASSERT_STRING_EQUAL(at(r.prov, "command", 0, NULL), "iodrill");
 	CU_ASSERT_STRING_EQUAL(at(r.prov, "command", 4, NULL), "/some/target");
 	CU_ASSERT_STRING_EQUAL(at(json_object_object_get(r.prov, "facts"), "not_archived", 0,
-				  "call"), "r02-sync");
+				  "call"),
+			       "r02-sync");
 	idr_result_free(&r);
 	idr_run_end(&run);
 }
@@ -177,7 +179,7 @@ static void not_asked(void)
 	struct json_object *j;
 
 	make_run(&run, 1, labels, json, sc);
-	CU_ASSERT_PTR_NULL(idr_run_archive_json(&run));	/* not tried yet: null */
+	CU_ASSERT_PTR_NULL(idr_run_archive_json(&run)); /* not tried yet: null */
 	run.results = "/tmp/iodrill-unit-run-never";
 	run.no_archive = true;
 	CU_ASSERT_EQUAL(idr_run_archive(&run, "none", "complete"), 1);
@@ -203,7 +205,7 @@ static void store_fails(void)
 	run.results = under_file;
 	CU_ASSERT_TRUE(idr_run_archive(&run, "none", "complete") < 0);
 	CU_ASSERT_NOT_EQUAL(run.archive_err[0], '\0');
-	CU_ASSERT_TRUE(run.keep);	/* nothing measured is thrown away */
+	CU_ASSERT_TRUE(run.keep); /* nothing measured is thrown away */
 	idr_run_end(&run);
 }
 
@@ -212,10 +214,11 @@ static void check(void)
 	char err[1024], file[300];
 	struct idr_run run;
 
-	CU_ASSERT_EQUAL_FATAL(idr_run_begin(&run, "tune", 1, argv_fx, scratch, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL_FATAL(idr_run_begin(&run, "tune", 1, argv_fx, scratch, err, sizeof(err)),
+			      0);
 	snprintf(file, sizeof(file), "%s/a-file", scratch);
 	write_text(file, "x");
-	run.results = archive;	/* does not exist yet: made when stored */
+	run.results = archive; /* does not exist yet: made when stored */
 	CU_ASSERT_EQUAL(idr_run_archive_check(&run, err, sizeof(err)), 0);
 	CU_ASSERT_STRING_EQUAL(run.archive_dir, archive);
 	snprintf(file, sizeof(file), "%s/a-file/deeper/archive", scratch);

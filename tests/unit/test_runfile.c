@@ -1,6 +1,6 @@
 /*
- * test_runfile.c - cli/archive/runfile.c: reading a stored run back (real fixture runs and each kind
- * of bad file), pairing fio's jobs with sidecar lines, and the numbers show/compare use.
+ * test_runfile.c - cli/archive/runfile.c: reading a stored run back (real fixture runs and each
+ * kind of bad file), pairing fio's jobs with sidecar lines, and the numbers show/compare use.
  */
 #include <errno.h>
 #include <math.h>
@@ -36,13 +36,14 @@ static void real_run(void)
 	CU_ASSERT_STRING_EQUAL(s->rw, "randread");
 	CU_ASSERT_STRING_EQUAL(s->bs, "4k");
 	/* IOPS over the engine's ns timer: its I/Os over its elapsed time */
-	CU_ASSERT_DOUBLE_EQUAL(s->iops[0], (double)s->fio->dir[0].total_ios /
-					   ((double)s->sc.elapsed_ns / 1e9), 1e-6);
+	CU_ASSERT_DOUBLE_EQUAL(s->iops[0],
+			       (double)s->fio->dir[0].total_ios / ((double)s->sc.elapsed_ns / 1e9),
+			       1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(s->cpu_us_per_io, (double)s->sc.cpu_ns / 1e3 / (double)s->sc.ios,
 			       1e-9);
 	CU_ASSERT(s->syscalls_per_io >= 1.0);
-	CU_ASSERT(!isnan(s->iops_rel_sd[0]));	/* 2 s runs: fio took IOPS samples */
-	CU_ASSERT(isnan(s->iops_rel_sd[1]));	/* no writes */
+	CU_ASSERT(!isnan(s->iops_rel_sd[0])); /* 2 s runs: fio took IOPS samples */
+	CU_ASSERT(isnan(s->iops_rel_sd[1]));  /* no writes */
 	CU_ASSERT_STRING_EQUAL(idr_result_prov_str(&r, "device.type"), "file");
 	CU_ASSERT_PTR_NULL(idr_result_prov_str(&r, "no.such.key"));
 	idr_result_free(&r);
@@ -81,8 +82,9 @@ static int parse(const char *t, struct idr_result *r)
 	return idr_result_parse(t, strlen(t), r, err, sizeof(err));
 }
 
-#define HEAD "{\"iodrill_result\":1,\"provenance\":{\"id\":\"x\",\"kind\":\"fio\",\"device\":{\"name\":\"d\"}},"
-#define SC(name, thr, ios, el) \
+#define HEAD \
+	"{\"iodrill_result\":1,\"provenance\":{\"id\":\"x\",\"kind\":\"fio\",\"device\":{\"name\":\"d\"}},"
+#define SC(name, thr, ios, el)                                                                    \
 	"{\"format\":1,\"engine\":\"nil\",\"job\":{\"name\":\"" name "\",\"thread_number\":" #thr \
 	"},\"counters\":{\"ios\":" #ios ",\"elapsed_ns\":" #el "},\"cpu\":{\"total_ns\":1000}}"
 
@@ -94,7 +96,8 @@ static void odd_shapes(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a JSON object"));
 	CU_ASSERT_EQUAL(parse(HEAD "\"fio\":[]}", &r), -EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "no fio output"));
-	CU_ASSERT_EQUAL(parse(HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":[]}],\"sidecar\":[]}", &r),
+	CU_ASSERT_EQUAL(parse(HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":[]}],\"sidecar\":[]}",
+			      &r),
 			-EINVAL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "one array per fio output"));
 	CU_ASSERT_EQUAL(parse(HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":[]}]} trailing", &r),
@@ -116,9 +119,9 @@ static void pairs_by_thread(void)
 {
 	struct idr_result r;
 	const char *t = HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":["
-			"{\"jobname\":\"j\",\"read\":{\"total_ios\":10}},"
-			"{\"jobname\":\"j\",\"read\":{\"total_ios\":20}}]}],"
-			"\"sidecar\":[[" SC("j", 3, 20, 2000) "," SC("j", 2, 10, 1000) "]]}";
+			     "{\"jobname\":\"j\",\"read\":{\"total_ios\":10}},"
+			     "{\"jobname\":\"j\",\"read\":{\"total_ios\":20}}]}],"
+			     "\"sidecar\":[[" SC("j", 3, 20, 2000) "," SC("j", 2, 10, 1000) "]]}";
 
 	CU_ASSERT_EQUAL_FATAL(parse(t, &r), 0);
 	CU_ASSERT_EQUAL_FATAL(r.nr_jobs, 2);
@@ -134,10 +137,11 @@ static void pairs_by_thread(void)
 static void sums_group(void)
 {
 	struct idr_result r;
-	const char *t = HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":["
-			"{\"jobname\":\"g\",\"read\":{\"total_ios\":30}}]}],"
-			"\"sidecar\":[[" SC("g", 1, 10, 1000) "," SC("g", 2, 20, 3000) ","
-			SC("other", 3, 5, 5) "]]}";
+	const char *t = HEAD
+		"\"fio\":[{\"fio version\":\"f\",\"jobs\":["
+		"{\"jobname\":\"g\",\"read\":{\"total_ios\":30}}]}],"
+		"\"sidecar\":[[" SC("g", 1, 10, 1000) "," SC("g", 2, 20, 3000) "," SC("other", 3, 5,
+										      5) "]]}";
 
 	CU_ASSERT_EQUAL_FATAL(parse(t, &r), 0);
 	CU_ASSERT_EQUAL_FATAL(r.nr_jobs, 1);
@@ -154,10 +158,11 @@ static void without_sidecar(void)
 {
 	struct idr_result r;
 	char key[256];
-	const char *t = HEAD "\"fio\":[{\"fio version\":\"f\",\"global options\":{\"bs\":\"8k\"},"
-			"\"jobs\":[{\"jobname\":\"p\",\"job_runtime\":1000,\"usr_cpu\":10,\"sys_cpu\":40,"
-			"\"job options\":{\"ioengine\":\"psync\",\"iodepth\":\"4\"},"
-			"\"read\":{\"total_ios\":1000,\"iops\":1000.5}}]}]}";
+	const char *t = HEAD
+		"\"fio\":[{\"fio version\":\"f\",\"global options\":{\"bs\":\"8k\"},"
+		"\"jobs\":[{\"jobname\":\"p\",\"job_runtime\":1000,\"usr_cpu\":10,\"sys_cpu\":40,"
+		"\"job options\":{\"ioengine\":\"psync\",\"iodepth\":\"4\"},"
+		"\"read\":{\"total_ios\":1000,\"iops\":1000.5}}]}]}";
 
 	CU_ASSERT_EQUAL_FATAL(parse(t, &r), 0);
 	CU_ASSERT_STRING_EQUAL(r.jobs[0].engine, "psync");
@@ -165,7 +170,7 @@ static void without_sidecar(void)
 	CU_ASSERT_STRING_EQUAL(r.jobs[0].rw, "read");
 	CU_ASSERT_EQUAL(r.jobs[0].iodepth, 4);
 	CU_ASSERT_DOUBLE_EQUAL(r.jobs[0].iops[0], 1000.5, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(r.jobs[0].cpu_us_per_io, 500.0, 1e-9);	/* 0.5 s / 1000 */
+	CU_ASSERT_DOUBLE_EQUAL(r.jobs[0].cpu_us_per_io, 500.0, 1e-9); /* 0.5 s / 1000 */
 	CU_ASSERT(isnan(r.jobs[0].syscalls_per_io));
 	idr_result_job_key(&r.jobs[0], key, sizeof(key));
 	CU_ASSERT_STRING_EQUAL(key, "psync/p read 8k qd4");
@@ -186,8 +191,10 @@ static int parse_part(const char *jobs, char **lines, unsigned int n, struct idr
 		free(lines[i]);
 		sc = grown;
 	}
-	if (!sc || asprintf(&t, HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":[%s]}],"
-			    "\"sidecar\":[[%s]]}", jobs, sc) < 0)
+	if (!sc || asprintf(&t,
+			    HEAD "\"fio\":[{\"fio version\":\"f\",\"jobs\":[%s]}],"
+				 "\"sidecar\":[[%s]]}",
+			    jobs, sc) < 0)
 		t = NULL;
 	ret = t ? parse(t, r) : -ENOMEM;
 	free(sc);
@@ -202,14 +209,15 @@ static void lat_merged(void)
 	struct idr_result r;
 	char *lines[3];
 
-	lat_fixture_uniform(a, 100, 1000, 1000);	/* 1 us */
-	lat_fixture_uniform(b, 300, 9000, 9000);	/* 9 us */
+	lat_fixture_uniform(a, 100, 1000, 1000); /* 1 us */
+	lat_fixture_uniform(b, 300, 9000, 9000); /* 9 us */
 	lines[0] = lat_fixture_line("kaio", "g", 1, 100, lat_fixture_lat(a, 100, NULL, 0, false));
 	lines[1] = lat_fixture_line("kaio", "g", 2, 300, lat_fixture_lat(b, 300, NULL, 0, false));
 	lines[2] = lat_fixture_line("kaio", "o", 3, 300, lat_fixture_lat(b, 300, NULL, 0, true));
 	CU_ASSERT_EQUAL_FATAL(parse_part("{\"jobname\":\"g\",\"read\":{\"total_ios\":400}},"
 					 "{\"jobname\":\"o\",\"read\":{\"total_ios\":300}}",
-					 lines, 3, &r), 0);
+					 lines, 3, &r),
+			      0);
 	CU_ASSERT_EQUAL_FATAL(r.nr_jobs, 2);
 	CU_ASSERT_EQUAL(r.jobs[0].lat[0].count, 400);
 	CU_ASSERT_EQUAL(r.jobs[0].lat[1].count, 0);
@@ -218,7 +226,7 @@ static void lat_merged(void)
 	CU_ASSERT_DOUBLE_EQUAL(r.jobs[0].lat[0].min_ns, 1000, 0);
 	CU_ASSERT_FALSE(r.jobs[0].lat[0].batched);
 	CU_ASSERT_FALSE(r.jobs[0].clat_batched);
-	CU_ASSERT_TRUE(r.jobs[1].lat[0].batched);	/* the engine said so */
+	CU_ASSERT_TRUE(r.jobs[1].lat[0].batched); /* the engine said so */
 	CU_ASSERT_TRUE(r.jobs[1].clat_batched);
 	idr_result_free(&r);
 }
@@ -230,14 +238,16 @@ static void lat_absent_or_broken(void)
 	char *lines[2];
 
 	lines[0] = lat_fixture_line("kaio", "old", 1, 10, NULL);
-	CU_ASSERT_FATAL(asprintf(&lines[1], "{\"format\":1,\"engine\":\"kaio\",\"job\":"
+	CU_ASSERT_FATAL(asprintf(&lines[1],
+				 "{\"format\":1,\"engine\":\"kaio\",\"job\":"
 				 "{\"name\":\"bad\"},\"counters\":{\"ios\":10},\"cpu\":{},"
 				 "\"lat\":{\"batched\":false,\"read\":{\"count\":3}}}") > 0);
 	CU_ASSERT_EQUAL_FATAL(parse_part("{\"jobname\":\"old\",\"read\":{\"total_ios\":10},"
 					 "\"job options\":{\"iodepth\":\"1000\","
 					 "\"iodepth_batch_complete_min\":\"1000\"}},"
 					 "{\"jobname\":\"bad\",\"read\":{\"total_ios\":10}}",
-					 lines, 2, &r), 0);
+					 lines, 2, &r),
+			      0);
 	CU_ASSERT_EQUAL_FATAL(r.nr_jobs, 2);
 	CU_ASSERT_EQUAL(r.jobs[0].sc_lines, 1);
 	CU_ASSERT_EQUAL(r.jobs[0].lat[0].count, 0);
@@ -253,12 +263,13 @@ static void lat_absent_or_broken(void)
 static void clat_sync_not_batched(void)
 {
 	struct idr_result r;
-	const char *t = HEAD "\"fio\":[{\"fio version\":\"f\",\"global options\":{"
-			"\"iodepth\":\"1000\",\"iodepth_batch_complete_min\":\"1000\"},\"jobs\":["
-			"{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"psync\"},"
-			"\"read\":{\"total_ios\":1000}},"
-			"{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"libaio\"},"
-			"\"read\":{\"total_ios\":1000}}]}]}";
+	const char *t =
+		HEAD "\"fio\":[{\"fio version\":\"f\",\"global options\":{"
+		     "\"iodepth\":\"1000\",\"iodepth_batch_complete_min\":\"1000\"},\"jobs\":["
+		     "{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"psync\"},"
+		     "\"read\":{\"total_ios\":1000}},"
+		     "{\"jobname\":\"drill\",\"job options\":{\"ioengine\":\"libaio\"},"
+		     "\"read\":{\"total_ios\":1000}}]}]}";
 
 	CU_ASSERT_EQUAL_FATAL(parse(t, &r), 0);
 	CU_ASSERT_FALSE(r.jobs[0].clat_batched);
@@ -271,7 +282,8 @@ static void engine_names(void)
 	char b[48];
 
 	CU_ASSERT_STRING_EQUAL(idr_engine_name("external:/usr/lib/iodrill/engines/sync.so", b,
-					       sizeof(b)), "sync");
+					       sizeof(b)),
+			       "sync");
 	CU_ASSERT_STRING_EQUAL(idr_engine_name("external:engines/uring_fixed.so", b, sizeof(b)),
 			       "uring_fixed");
 	CU_ASSERT_STRING_EQUAL(idr_engine_name("io_uring", b, sizeof(b)), "io_uring");

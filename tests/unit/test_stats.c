@@ -177,7 +177,8 @@ static void ci_is(const double *a, unsigned int na, const double *b, unsigned in
 
 static void ratio_ci(void)
 {
-	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 }, twice[] = { 2, 4, 6, 8, 10 };
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 },
+		     twice[] = { 2, 4, 6, 8, 10 };
 	const double c[] = { 5.1, 4.9, 5.3, 5.0, 5.2, 4.8, 5.05 }, d[] = { 5.6, 5.4, 5.9, 5.5 };
 	const double o[] = { 100, 101, 102, 103, 104 }, ob[] = { 100.5, 101.5, 102.5, 103.5, 1000 };
 	const double eq[] = { 7, 7, 7, 7, 7 };

@@ -20,7 +20,8 @@ static void existing_paths_pass(void)
 
 static void missing_device_refused(void)
 {
-	CU_ASSERT_EQUAL(idr_path_may_create("/dev/loop0p9-iodrill-unit", msg, sizeof(msg)), -ENOENT);
+	CU_ASSERT_EQUAL(idr_path_may_create("/dev/loop0p9-iodrill-unit", msg, sizeof(msg)),
+			-ENOENT);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "filename=/dev/loop0p9-iodrill-unit"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "under /dev"));
 	CU_ASSERT_EQUAL(idr_path_may_create("/sys/iodrill-unit", msg, sizeof(msg)), -ENOENT);
@@ -60,8 +61,10 @@ static void missing_directory_left_to_fio(void)
 static CU_TestInfo target_tests[] = {
 	{ "idr_path_may_create/existing paths pass", existing_paths_pass },
 	{ "idr_path_may_create/missing device name refused", missing_device_refused },
-	{ "idr_path_may_create/.. and symlinked dirs resolved", dotdot_and_symlinked_dirs_resolved },
-	{ "idr_path_may_create/ordinary dirs and /dev/shm allowed", ordinary_and_tmpfs_on_dev_allowed },
+	{ "idr_path_may_create/.. and symlinked dirs resolved",
+	  dotdot_and_symlinked_dirs_resolved },
+	{ "idr_path_may_create/ordinary dirs and /dev/shm allowed",
+	  ordinary_and_tmpfs_on_dev_allowed },
 	{ "idr_path_may_create/missing directory left to fio", missing_directory_left_to_fio },
 	CU_TEST_INFO_NULL,
 };

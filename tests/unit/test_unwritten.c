@@ -20,13 +20,13 @@ static void block_kinds(void)
 
 	memset(b, 0, sizeof(b));
 	CU_ASSERT_EQUAL(idr_block_kind(b, sizeof(b)), IDR_BLOCK_ZEROS);
-	b[4095] = 1;	/* one byte of data at the very end */
+	b[4095] = 1; /* one byte of data at the very end */
 	CU_ASSERT_EQUAL(idr_block_kind(b, sizeof(b)), IDR_BLOCK_DATA);
 	memset(b, 0xff, sizeof(b));
 	CU_ASSERT_EQUAL(idr_block_kind(b, sizeof(b)), IDR_BLOCK_ONES);
 	b[0] = 0;
 	CU_ASSERT_EQUAL(idr_block_kind(b, sizeof(b)), IDR_BLOCK_DATA);
-	memset(b, 0x5a, sizeof(b));	/* a repeated byte that is not 0 or FFh is data */
+	memset(b, 0x5a, sizeof(b)); /* a repeated byte that is not 0 or FFh is data */
 	CU_ASSERT_EQUAL(idr_block_kind(b, sizeof(b)), IDR_BLOCK_DATA);
 	CU_ASSERT_EQUAL(idr_block_kind(b, 0), IDR_BLOCK_DATA);
 }
@@ -60,25 +60,29 @@ static void iolog(void)
 	CU_ASSERT_EQUAL(idr_iolog_reads(v3, o, 4), 2);
 	CU_ASSERT_EQUAL(o[0], 40960);
 	CU_ASSERT_EQUAL(o[1], 0);
-	CU_ASSERT_EQUAL(idr_iolog_reads(v2, o, 1), 1);	/* at most max */
+	CU_ASSERT_EQUAL(idr_iolog_reads(v2, o, 1), 1); /* at most max */
 	CU_ASSERT_EQUAL(idr_iolog_reads("{\"fio version\": 1}", o, 4), -EINVAL);
 	CU_ASSERT_EQUAL(idr_iolog_reads("", o, 4), -EINVAL);
 }
 
 static void sayings(void)
 {
-	struct idr_unwritten u = { .checked = true, .sampled = 64, .unwritten = 60, .zeros = 60,
-				   .first_offset = 4096, .dlfeat = IDR_DLFEAT_ZEROES,
+	struct idr_unwritten u = { .checked = true,
+				   .sampled = 64,
+				   .unwritten = 60,
+				   .zeros = 60,
+				   .first_offset = 4096,
+				   .dlfeat = IDR_DLFEAT_ZEROES,
 				   .deallocated = -1 };
 	struct json_object *o;
 	char buf[1024];
 
 	idr_unwritten_say(&u, buf, sizeof(buf));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "60 of 64 sampled blocks this drill reads are "
-				       "unwritten"));
+					   "unwritten"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "DLFEAT says a deallocated block returns"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "offset 4096"));
-	CU_ASSERT(strlen(buf) < 400);	/* one finding of the drill's */
+	CU_ASSERT(strlen(buf) < 400); /* one finding of the drill's */
 	idr_unwritten_fix(&u, "/dev/nvme0n1", buf, sizeof(buf));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "iodrill precondition /dev/nvme0n1"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "profiles/precondition.fio --filename=/dev/nvme0n1"));

@@ -49,8 +49,8 @@ static void faults_parse_empty(void)
 
 static void faults_parse_garbage(void)
 {
-	static const char *const bad[] = { "refuse=BOGUS", "cqe_eagain=x", "nope=1",
-					   "cqe_eagain", "refuse=SQPOLL|", "sq_entries=" };
+	static const char *const bad[] = { "refuse=BOGUS", "cqe_eagain=x",   "nope=1",
+					   "cqe_eagain",   "refuse=SQPOLL|", "sq_entries=" };
 	struct idr_uring_faults f;
 	size_t i;
 
@@ -68,7 +68,8 @@ static void flag_names_order(void)
 
 	CU_ASSERT_STRING_EQUAL(idr_uring_flag_names(0, b, sizeof(b)), "");
 	CU_ASSERT_STRING_EQUAL(idr_uring_flag_names(IORING_SETUP_NO_SQARRAY | IORING_SETUP_SQPOLL,
-						    b, sizeof(b)), "SQPOLL|NO_SQARRAY");
+						    b, sizeof(b)),
+			       "SQPOLL|NO_SQARRAY");
 	/* Truncated, but terminated. */
 	CU_ASSERT_EQUAL(strlen(idr_uring_flag_names(~0u, b, 8)), 7);
 }
@@ -77,8 +78,8 @@ static void wanted_flags_sqpoll(void)
 {
 	unsigned int plain = idr_uring_wanted_flags(0);
 	unsigned int sqpoll = idr_uring_wanted_flags(IORING_SETUP_SQPOLL);
-	unsigned int taskrun = IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_COOP_TASKRUN |
-			       IORING_SETUP_TASKRUN_FLAG;
+	unsigned int taskrun =
+		IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG;
 
 	CU_ASSERT_EQUAL(plain & taskrun, taskrun);
 	CU_ASSERT_EQUAL(sqpoll & taskrun, 0);
@@ -92,8 +93,12 @@ static int make_ring(unsigned int required, const struct idr_uring_faults *f, st
 		     struct idr_uring_info *info)
 {
 	struct idr_uring_params p = {
-		.entries = 8, .cq_entries = 16, .required = required,
-		.wanted = idr_uring_wanted_flags(required), .sq_thread_idle_ms = 10, .faults = f,
+		.entries = 8,
+		.cq_entries = 16,
+		.required = required,
+		.wanted = idr_uring_wanted_flags(required),
+		.sq_thread_idle_ms = 10,
+		.faults = f,
 	};
 
 	return idr_uring_create(&p, ring, info);
@@ -135,8 +140,8 @@ static void create_drops_newest_first(void)
 {
 	struct idr_uring_faults f = { .refuse = IORING_SETUP_SINGLE_ISSUER,
 				      .refuse_ring_fd = true };
-	unsigned int want = IORING_SETUP_NO_SQARRAY | IORING_SETUP_DEFER_TASKRUN |
-			    IORING_SETUP_SINGLE_ISSUER;
+	unsigned int want =
+		IORING_SETUP_NO_SQARRAY | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SINGLE_ISSUER;
 	struct io_uring ring;
 	struct idr_uring_info info;
 
@@ -144,7 +149,7 @@ static void create_drops_newest_first(void)
 	CU_ASSERT_EQUAL(info.dropped, want);
 	CU_ASSERT_EQUAL(info.flags & want, 0);
 	CU_ASSERT(info.flags & IORING_SETUP_COOP_TASKRUN);
-	nop_round_trip(&ring);	/* with the SQ array this time */
+	nop_round_trip(&ring); /* with the SQ array this time */
 	CU_ASSERT_EQUAL(idr_uring_register_ring_fd(&ring, &f), -EINVAL);
 	io_uring_queue_exit(&ring);
 }
@@ -215,13 +220,13 @@ static void files_sparse_slots(void)
 	CU_ASSERT_EQUAL(write(fd, "abcd", 4), 4);
 	CU_ASSERT_EQUAL_FATAL(make_ring(0, NULL, &ring, &info), 0);
 	CU_ASSERT_EQUAL(idr_uring_files_init(&ring, 4), 0);
-	CU_ASSERT_EQUAL(read_slot(&ring, buf), -EBADF);		/* empty slot */
+	CU_ASSERT_EQUAL(read_slot(&ring, buf), -EBADF); /* empty slot */
 	CU_ASSERT_EQUAL(idr_uring_file_set(&ring, 2, fd), 0);
 	CU_ASSERT_EQUAL(read_slot(&ring, buf), 4);
 	CU_ASSERT_EQUAL(memcmp(buf, "abcd", 4), 0);
 	CU_ASSERT_EQUAL(idr_uring_file_set(&ring, 2, -1), 0);
 	CU_ASSERT_EQUAL(read_slot(&ring, buf), -EBADF);
-	CU_ASSERT(idr_uring_file_set(&ring, 9, fd) < 0);		/* beyond the table */
+	CU_ASSERT(idr_uring_file_set(&ring, 9, fd) < 0); /* beyond the table */
 	io_uring_queue_exit(&ring);
 	close(fd);
 }
@@ -237,7 +242,8 @@ static void buffers_register_limits(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(many);
 	CU_ASSERT_EQUAL_FATAL(make_ring(0, NULL, &ring, &info), 0);
 	CU_ASSERT_EQUAL(idr_uring_buffers_register(&ring, many, IDR_URING_MAX_REG_BUFFERS + 1, msg,
-						   sizeof(msg)), -EINVAL);
+						   sizeof(msg)),
+			-EINVAL);
 	CU_ASSERT(has("at most 16384") && has("fixedbufs=0"));
 	CU_ASSERT_EQUAL(idr_uring_buffers_register(&ring, iov, 2, msg, sizeof(msg)), 0);
 	io_uring_queue_exit(&ring);
@@ -288,8 +294,9 @@ static void env_read_fake_proc(void)
 	mkdir(path, 0755);
 	put(root, "sys/kernel/io_uring_disabled", "2\n");
 	put(root, "sys/kernel/io_uring_group", "12345\n");
-	put(root, "self/status", "Name:\tx\nSeccomp:\t2\nSeccomp_filters:\t1\n"
-				 "CapEff:\t0000000000200000\n");
+	put(root, "self/status",
+	    "Name:\tx\nSeccomp:\t2\nSeccomp_filters:\t1\n"
+	    "CapEff:\t0000000000200000\n");
 	CU_ASSERT_EQUAL(idr_uring_env_read(root, &e), 0);
 	CU_ASSERT_EQUAL(e.disabled, 2);
 	CU_ASSERT_EQUAL(e.group, 12345);

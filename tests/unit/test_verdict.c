@@ -10,8 +10,8 @@
 
 static const double base[] = { 100, 101, 102, 103, 104 };
 
-static struct idr_change change(const double *a, unsigned int na, const double *b,
-				unsigned int nb, bool higher_better, double min_change)
+static struct idr_change change(const double *a, unsigned int na, const double *b, unsigned int nb,
+				bool higher_better, double min_change)
 {
 	struct idr_change c;
 
@@ -32,7 +32,7 @@ static void significant(void)
 	CU_ASSERT_DOUBLE_EQUAL(c.med_b, 122, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(c.ratio, 122.0 / 102, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(c.p, 1.0 / 126, 1e-12);
-	CU_ASSERT_DOUBLE_EQUAL(c.p_adj, 1.0 / 126, 1e-12);	/* on its own */
+	CU_ASSERT_DOUBLE_EQUAL(c.p_adj, 1.0 / 126, 1e-12); /* on its own */
 	CU_ASSERT(c.exact);
 	CU_ASSERT_DOUBLE_EQUAL(c.lo, 120.0 / 103, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(c.hi, 124.0 / 101, 1e-12);
@@ -126,8 +126,14 @@ static void few(void)
 /* A figure tested alone with p and interval [lo, hi], time-like (lower is better). */
 static struct idr_change tested(double p, double lo, double hi)
 {
-	struct idr_change c = { .na = 6, .nb = 6, .p = p, .p_adj = p, .lo = lo, .hi = hi,
-				.min_change = IDR_MIN_CHANGE, .verdict = IDR_V_SAME };
+	struct idr_change c = { .na = 6,
+				.nb = 6,
+				.p = p,
+				.p_adj = p,
+				.lo = lo,
+				.hi = hi,
+				.min_change = IDR_MIN_CHANGE,
+				.verdict = IDR_V_SAME };
 
 	c.verdict = p < IDR_ALPHA && lo > 1.05 ? IDR_V_WORSE : IDR_V_SAME;
 	return c;
@@ -150,7 +156,7 @@ static void family(void)
 	CU_ASSERT_DOUBLE_EQUAL(c[3].p_adj, 0.02, 1e-12);
 	for (i = 0; i < 4; i++)
 		CU_ASSERT_EQUAL(c[i].verdict, IDR_V_WORSE);
-	CU_ASSERT_DOUBLE_EQUAL(c[0].p, 0.01, 1e-12);	/* p itself is kept */
+	CU_ASSERT_DOUBLE_EQUAL(c[0].p, 0.01, 1e-12); /* p itself is kept */
 	/* one change among five: alone p = 0.01 would be called, together 0.05 is not;
 	   an untested figure (too few) counts for nothing */
 	c[0] = tested(0.01, 1.2, 1.3);
@@ -182,7 +188,8 @@ static void family(void)
 }
 
 static CU_TestInfo verdict_tests[] = {
-	{ "idr_change/20% up or down, every repetition: better or worse by direction", significant },
+	{ "idr_change/20% up or down, every repetition: better or worse by direction",
+	  significant },
 	{ "idr_change/significant but inside +-5%: ~, unless the minimum change is lower",
 	  too_small_to_tell },
 	{ "idr_change/one outlier, identical and all-equal samples: ~", noise },
