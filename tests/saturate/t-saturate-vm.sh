@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # iodrill tune --saturate and the system check on NVMe, in the NVMe test machine: two
-# boots, with a poll queue and with none (one guest CPU: nvme refuses more poll queues than CPUs), running tests/saturate/guest/nvme.sh.
+# boots (two guest CPUs), with a poll queue and with none, running
+# tests/saturate/guest/nvme.sh.
 . "$(dirname "$0")/../lib.sh"
 
 vm_ready "saturate on NVMe" || finish

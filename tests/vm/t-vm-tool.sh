@@ -61,12 +61,13 @@ EOF
 printf '[ 3.1] WARNING: CPU: 1 PID: 77 at block/blk-mq.c:1 blk_mq_x+0x1/0x2\n' >"$s/warn.log"
 printf '[ 3.1] BUG: kernel NULL pointer dereference, address: 0000000000000008\n' >"$s/bug.log"
 printf '[ 3.1] Kernel panic - not syncing: Attempted to kill init!\n' >"$s/panic.log"
+printf '[ 3.1] nvme nvme0: I/O 128 (I/O Cmd) QID 1 timeout, aborting\n' >"$s/nvmeto.log"
 if "$VM_RUN" --check-log "$s/clean.log" 2>"$s/c.err"; then
 	pass "vm kernel check: NVMe media-error lines are not a kernel problem"
 else
 	fail "vm kernel check: clean log" "flagged: $(cat "$s/c.err")"
 fi
-for k in warn bug panic; do
+for k in warn bug panic nvmeto; do
 	"$VM_RUN" --check-log "$s/clean.log" "$s/$k.log" 2>"$s/c.err"
 	rc=$?
 	if [ "$rc" = 125 ] && grep -q "$(head -c 30 "$s/$k.log" | cut -c8-)" "$s/c.err"; then
