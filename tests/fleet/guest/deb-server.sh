@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fleet/guest/deb-server.sh - run in the NVMe test machine by tests/fleet/t-fleet-vm.sh
+# tests/fleet/guest/deb-server.sh - run in the NVMe test machine by tests/fleet/t-fleet-stress-vm.sh
 # (its root is throwaway): the .deb in $IDR_VM_OUT installs with dpkg, the installed iodrill
 # runs on its own engines and profiles, the unit is not enabled, and its ExecStart line
 # starts a fio server that answers fio's client; that server is then a fleet host for the
