@@ -13,13 +13,13 @@ ex=$(corpus_examples) || { skip "corpus devices" "no fio examples: see configure
 why=$("$VM_RUN" --why)
 case $? in
 0)
-	# The quick rows on one 32 MiB namespace: basic-verify writes and verifies the whole
+	# The quick rows on one 16 MiB namespace: basic-verify writes and verifies the whole
 	# device, twice (fio's engine and ours), ~150 s on the default 128 MiB under TCG.
 	if [ "$full" = 1 ]; then
 		vm_cases --timeout 1500 --env "IDR_CORPUS_FULL=1" --cwd "$TOP" -- \
 			bash tests/corpus/guest/devices.sh
 	else
-		vm_cases --timeout 400 --ns lba=512,size=32M --env "IDR_CORPUS_FULL=0" \
+		vm_cases --timeout 400 --ns lba=512,size=16M --env "IDR_CORPUS_FULL=0" \
 			--cwd "$TOP" -- bash tests/corpus/guest/devices.sh
 	fi
 	;;
