@@ -229,9 +229,11 @@ int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
 	 * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
 	 * completions when queue_full(); the final drain calls getevents), and getevents
 	 * submits whatever is pending. Leaving the SQEs to it makes commit and getevents
-	 * one io_uring_enter that submits and waits.
+	 * one io_uring_enter that submits and waits. Only where fio wants no issue times:
+	 * that enter returns after the wait, and an issue time stamped then would put the
+	 * device's time into slat and leave clat near zero.
 	 */
-	if (queue_full(c->td)) {
+	if ((r->mode & IDR_RING_MERGE) && queue_full(c->td)) {
 		r->merge = true;
 		r->st.merged++;
 		return 0;
@@ -576,6 +578,9 @@ static int ring_map(struct idr_ctx *c, struct idr_ring *r)
 		r->mode |= IDR_RING_SPIN_MIN0;
 	if (r->cfg.result_always)
 		r->mode |= IDR_RING_RESULT_HOOK;
+	/* slat, clat, bandwidth and iolog replay all off: nothing reads an issue time. */
+	if (!fio_fill_issue_time(c->td))
+		r->mode |= IDR_RING_MERGE;
 	r->pend = calloc(r->sq_entries, sizeof(*r->pend));
 	return r->pend ? 0 : -ENOMEM;
 }
