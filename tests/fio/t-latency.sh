@@ -3,11 +3,12 @@
 # Target with a known service time, completions by interrupt: a loop device with direct
 # I/O over a file on a disk (LATENCY_DIR, default /var/tmp; virtio-blk here, ~70 us per
 # 4 KiB read). 4 KiB random reads at iodepth 1 and 8 (sync engines: 1). Each engine with
-# a fio twin runs beside it in one fio call (three rounds of 0.7 s, ours and the twin side
-# by side in each: see ROUNDS) and must show
+# a fio twin runs beside it in one fio call (four rounds of 0.6 s, ours and the twin side
+# by side in each, on swapped CPUs: see ROUNDS) and must show
 #   - clat p50 >= 0.5 x lat p50, ours and the twin's: the device's time is in clat;
-#   - slat, clat and lat means and slat p50 within 25% of the twin's (the median over the
-#     rounds of ours/twin), or a few us apart for slat's few us (CHECK_AWK says how many).
+#   - clat p50, lat p50, slat p50 and p90 within 25% of the twin's (the median over the
+#     rounds of ours/twin), or a few us apart for slat's few us; why percentiles and not
+#     the means (printed): CHECK_AWK.
 # threadpool has no twin: clat p50 >= 0.5 x lat p50 alone. An engine that stamps fio's
 # issue time after a wait fails both: its device time lands in slat and clat p50 reads
 # near zero (issue 18: uring_fixed at iodepth 1 had clat p50 0.25 us of a 48 us lat).
@@ -40,61 +41,69 @@ fi
 # Rounds, and each one's length. In a round ours and the twin run side by side, the same
 # seconds on the same device (which then has twice the depth in flight, alike for both):
 # the disk's service time drifts over seconds on a shared host (0.4 s runs, one after the
-# other, gave neighbouring means 2x apart), and what drifts hits both alike.
-ROUNDS=3
-RUNTIME=700ms
+# other, gave neighbouring means 2x apart), and what drifts hits both alike. Each side is
+# pinned to a CPU of its own, swapped every round: on a loaded 2-CPU machine one CPU can
+# be busier than the other for a whole run, which would otherwise favour one side.
+ROUNDS=4
+RUNTIME=600ms
+NCPU=$(nproc)
 
 # job_file OUT QD ROUNDS SECTION...: a job file running the SECTIONs (each a name and its
 # engine options, ';'-separated) side by side, ROUNDS times one round after the other.
 job_file()
 {
-	local out=$1 qd=$2 rounds=$3 r sec first
+	local out=$1 qd=$2 rounds=$3 r sec j
 	shift 3
 	{
 		printf '[global]\nfilename=%s\nrw=randread\nbs=4k\ndirect=1\niodepth=%s\n' "$dev" "$qd"
 		printf 'time_based\nruntime=%s\nnorandommap\nrandrepeat=0\n' "$RUNTIME"
 		printf 'lat_percentiles=1\nslat_percentiles=1\n'
 		for r in $(seq "$rounds"); do
-			first=1
+			j=0
 			for sec in "$@"; do
 				printf '[%s-%s]\n' "${sec%%;*}" "$r"
-				[ -n "$first" ] && printf 'stonewall\n'
+				[ $j = 0 ] && printf 'stonewall\n'
+				[ "$NCPU" -ge 2 ] && printf 'cpus_allowed=%s\n' $(((j + r) % 2))
 				printf '%s\n' "${sec#*;}" | tr ';' '\n'
-				first=
+				j=$((j + 1))
 			done
 		done
 	} >"$out"
 }
 
 # runs OUT NAME: one line per run of NAME, in order: slat, clat and lat means, clat and
-# lat p50 (us), I/Os, error, slat p50 (us).
+# lat p50 (us), I/Os, error, slat p50 and p90 (us).
 runs()
 {
 	jq -r --arg n "$2" '.jobs[] | select(.jobname | startswith($n + "-")) | .error as $e |
 		.read as $r | [$r.slat_ns.mean, $r.clat_ns.mean, $r.lat_ns.mean,
 		 $r.clat_ns.percentile["50.000000"], $r.lat_ns.percentile["50.000000"]] |
 		map(. / 100 | round / 10) + [$r.total_ios, $e] +
-		[$r.slat_ns.percentile["50.000000"] // 0 | . / 100 | round / 10] | @tsv' "$1.json"
+		([$r.slat_ns.percentile["50.000000", "90.000000"] // 0] | map(. / 100 | round / 10)) |
+		@tsv' "$1.json"
 }
 
 # The checks over the runs of ours (file 1) and the twin's (file 2), round by round:
 # every run error-free with 100 I/Os or more; the median over the runs of clat p50 at least
-# half the median of lat p50, each side; for the slat, clat and lat means and slat p50,
-# the median over the rounds of ours/twin within 0.75-1.25, or the median difference
-# within max(1 us, 5% of the twin's lat mean). That floor is for slat: a few us, its mean
-# is at the mercy of rare preemptions of the submitting thread on a shared machine (1.41x
-# between two good engines side by side here), while a stamp taken after a wait moves
-# device time into slat (4.3x the twin's mean at iodepth 8, where a part of the I/Os
-# were submitted by an enter that also waited; 16x its p50 at iodepth 1).
+# half the median of lat p50, each side; for clat p50, lat p50 and slat's p50 and p90, the
+# median over the rounds of ours/twin within 0.75-1.25, or the median difference within
+# max(1 us, 5% of the twin's lat mean): slat is a few us, where fio's percentile buckets
+# are coarse. The means are printed, not compared: this shared disk's tail moves them
+# more than 25% between engines fio stamps alike (sync vs psync, side by side, mean ratio
+# 0.71 to 1.23 over five runs here, while their clat p50 stayed within 6%), and slat's
+# mean rides on rare preemptions of the submitting thread. Percentiles are what the
+# issue's goal names. A stamp taken after a wait moves device time into slat: clat p50
+# near zero and slat p50 16x at iodepth 1; slat p90 124 us against the twin's 3 at
+# iodepth 8, where part of the I/Os were submitted by an enter that also waited.
 # Prints why not, else a summary starting "ok".
 CHECK_AWK='
 function med(v, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
 		for (j = i; j > 1 && v[j - 1] > v[j]; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
-	return v[int((n + 1) / 2)]
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
-FNR == NR { n++; for (k = 1; k <= 8; k++) o[n, k] = $k; next }
-{ m++; for (k = 1; k <= 8; k++) t[m, k] = $k }
+FNR == NR { n++; for (k = 1; k <= 9; k++) o[n, k] = $k; next }
+{ m++; for (k = 1; k <= 9; k++) t[m, k] = $k }
 END {
 	if (!n || n != m) { printf "ours ran %d times, the twin %d; ", n, m; exit }
 	for (i = 1; i <= n; i++)
@@ -112,8 +121,8 @@ END {
 	floor = 0.05 * med(b, n)
 	if (floor < 1)
 		floor = 1
-	split("slat_mean clat_mean lat_mean - - - - slat_p50", name, " ")
-	for (k = 1; k <= 8; k++) {
+	split("slat_mean clat_mean lat_mean clat_p50 lat_p50 - - slat_p50 slat_p90", name, " ")
+	for (k = 1; k <= 9; k++) {
 		if (name[k] == "-")
 			continue
 		for (i = 1; i <= n; i++) {
@@ -122,13 +131,14 @@ END {
 		}
 		q[k] = med(r, n)
 		dd = med(d, n)
-		if ((q[k] < 0.75 || q[k] > 1.25) && (dd > floor || dd < -floor))
+		if (k > 3 && (q[k] < 0.75 || q[k] > 1.25) && (dd > floor || dd < -floor))
 			why = why sprintf("%s ours/twin %.2f, %+.1f us (ours ", name[k], q[k], dd) \
 			      sprintf("%s, twin %s us by round); ", rounds(o, k), rounds(t, k))
 	}
 	if (why != "") { printf "%s", why; exit }
-	printf "ok: ours/twin, median of %d rounds: slat mean %.2f clat mean %.2f lat mean %.2f", n, q[1], q[2], q[3]
-	printf " slat p50 %.2f; clat p50 %s/%s us, lat p50 %s/%s us", q[8], po[4], pt[4], po[5], pt[5]
+	printf "ok: ours/twin, median of %d rounds: clat p50 %.2f, lat p50 %.2f, slat p50 %.2f,", n, q[4], q[5], q[8]
+	printf " p90 %.2f; means (not checked) slat %.2f clat %.2f lat %.2f;", q[9], q[1], q[2], q[3]
+	printf " clat p50 %s/%s us, lat p50 %s/%s us", po[4], pt[4], po[5], pt[5]
 }
 function rounds(x, k,    i, s) { for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") x[i, k]; return s }'
 
@@ -147,7 +157,7 @@ run_pair()
 	runs "$out" "${twin%%;*}" >"$out.twin"
 	why=$(awk -F'\t' "$CHECK_AWK" "$out.ours" "$out.twin")
 	case $why in
-	ok:*) pass "$label: clat p50 >= lat p50 / 2, slat/clat/lat means and slat p50 within 25% (${why#ok: })" ;;
+	ok:*) pass "$label: clat p50 >= lat p50 / 2; clat p50, lat p50, slat p50, p90 within 25% (${why#ok: })" ;;
 	*) fail "$label" "$why" ;;
 	esac
 }
