@@ -83,10 +83,16 @@ static enum fio_q_status sync_queue(struct thread_data *td, struct io_u *io_u)
 
 static int sync_init(struct thread_data *td)
 {
+	struct idr_ctx *c;
+
 	if (td_trim(td))
 		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
 				td_random(td) ? "randtrim" : "trim");
-	return idr_init(td, "sync", sizeof(struct sync_data)) ? 0 : 1;
+	c = idr_init(td, "sync", sizeof(struct sync_data));
+	if (!c)
+		return 1;
+	idr_lat_describe(c, "pread/pwrite called", "pread/pwrite returned", false);
+	return 0;
 }
 
 struct ioengine_ops ioengine IDR_EXPORT = {
