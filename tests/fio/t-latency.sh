@@ -3,12 +3,12 @@
 # Target with a known service time, completions by interrupt: a loop device with direct
 # I/O over a file on a disk (LATENCY_DIR, default /var/tmp; virtio-blk here, ~70 us per
 # 4 KiB read). 4 KiB random reads at iodepth 1 and 8 (sync engines: 1). Each engine with
-# a fio twin runs beside it in one fio call (four rounds of 0.6 s, ours and the twin side
-# by side in each, on swapped CPUs: see ROUNDS) and must show
+# a fio twin runs beside it in one fio call (five rounds of 0.6 s, ours and the twin side
+# by side on one CPU in each: see ROUNDS) and must show
 #   - clat p50 >= 0.5 x lat p50, ours and the twin's: the device's time is in clat;
-#   - clat p50, lat p50, slat p50 and p90 within 25% of the twin's (the median over the
-#     rounds of ours/twin), or a few us apart for slat's few us; why percentiles and not
-#     the means (printed): CHECK_AWK.
+#   - slat, clat and lat means and p50s (and slat p90) within 25% of the twin's (the
+#     median over the rounds of ours/twin); slat, a few us, may also be less than a
+#     quarter of the twin's clat p50 apart (why: CHECK_AWK).
 # threadpool has no twin: clat p50 >= 0.5 x lat p50 alone. An engine that stamps fio's
 # issue time after a wait fails both: its device time lands in slat and clat p50 reads
 # near zero (issue 18: uring_fixed at iodepth 1 had clat p50 0.25 us of a 48 us lat).
@@ -41,10 +41,11 @@ fi
 # Rounds, and each one's length. In a round ours and the twin run side by side, the same
 # seconds on the same device (which then has twice the depth in flight, alike for both):
 # the disk's service time drifts over seconds on a shared host (0.4 s runs, one after the
-# other, gave neighbouring means 2x apart), and what drifts hits both alike. Each side is
-# pinned to a CPU of its own, swapped every round: on a loaded 2-CPU machine one CPU can
-# be busier than the other for a whole run, which would otherwise favour one side.
-ROUNDS=4
+# other, gave neighbouring means 2x apart), and what drifts hits both alike. Both sides
+# are pinned to the same CPU, another each round: on a loaded 2-CPU machine one CPU can be
+# busier than the other for a whole run (one side pinned to each, swapped every round,
+# still gave 1.26x on a p50 under tests/run -j2), and a shared CPU is shared alike.
+ROUNDS=5
 RUNTIME=600ms
 NCPU=$(nproc)
 
@@ -63,7 +64,7 @@ job_file()
 			for sec in "$@"; do
 				printf '[%s-%s]\n' "${sec%%;*}" "$r"
 				[ $j = 0 ] && printf 'stonewall\n'
-				[ "$NCPU" -ge 2 ] && printf 'cpus_allowed=%s\n' $(((j + r) % 2))
+				printf 'cpus_allowed=%s\n' $((r % NCPU))
 				printf '%s\n' "${sec#*;}" | tr ';' '\n'
 				j=$((j + 1))
 			done
@@ -85,17 +86,14 @@ runs()
 
 # The checks over the runs of ours (file 1) and the twin's (file 2), round by round:
 # every run error-free with 100 I/Os or more; the median over the runs of clat p50 at least
-# half the median of lat p50, each side; for clat p50, lat p50 and slat's p50 and p90, the
-# median over the rounds of ours/twin within 0.75-1.25, or the median difference within
-# max(1 us, 5% of the twin's lat mean): slat is a few us, where fio's percentile buckets
-# are coarse. The means are printed, not compared: this shared disk's tail moves them
-# more than 25% between engines fio stamps alike (sync vs psync, side by side, mean ratio
-# 0.71 to 1.23 over five runs here, while their clat p50 stayed within 6%), and slat's
-# mean rides on rare preemptions of the submitting thread. Percentiles are what the
-# issue's goal names. A stamp taken after a wait moves device time into slat: clat p50
-# near zero and slat p50 16x at iodepth 1; slat p90 124 us against the twin's 3 at
-# iodepth 8, where part of the I/Os were submitted by an enter that also waited.
-# Prints why not, else a summary starting "ok".
+# half the median of lat p50, each side; the clat and lat means and p50s within 25% of the
+# twin's (the median over the rounds of ours/twin; or 1 us apart); slat's mean, p50 and
+# p90 within 25%, or less than a quarter of the twin's clat p50 apart: slat is a few us in
+# a quiet minute and tens of us of preemption under load (p90 27-90 us on both sides under
+# tests/run -j2, in turn 0.65x and 1.51x the twin's), while a stamp taken after a wait
+# moves a whole device time into it (slat p50 16x the twin's at iodepth 1; p90 +98 us, 124
+# us against 3 us, at iodepth 8, where part of the I/Os were submitted by an enter that
+# also waited). Prints why not, else a summary starting "ok".
 CHECK_AWK='
 function med(v, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
@@ -117,10 +115,11 @@ END {
 	}
 	if (po[4] < 0.5 * po[5]) why = why sprintf("ours: clat p50 %s < lat p50 %s / 2; ", po[4], po[5])
 	if (pt[4] < 0.5 * pt[5]) why = why sprintf("twin: clat p50 %s < lat p50 %s / 2; ", pt[4], pt[5])
-	for (i = 1; i <= n; i++) b[i] = t[i, 3]
-	floor = 0.05 * med(b, n)
-	if (floor < 1)
-		floor = 1
+	# Slack for slat: a quarter of the twin clat p50; for the others 1 us.
+	for (i = 1; i <= n; i++) b[i] = t[i, 4]
+	sfloor = 0.25 * med(b, n)
+	if (sfloor < 1)
+		sfloor = 1
 	split("slat_mean clat_mean lat_mean clat_p50 lat_p50 - - slat_p50 slat_p90", name, " ")
 	for (k = 1; k <= 9; k++) {
 		if (name[k] == "-")
@@ -131,13 +130,14 @@ END {
 		}
 		q[k] = med(r, n)
 		dd = med(d, n)
-		if (k > 3 && (q[k] < 0.75 || q[k] > 1.25) && (dd > floor || dd < -floor))
+		floor = k == 1 || k >= 8 ? sfloor : 1
+		if ((q[k] < 0.75 || q[k] > 1.25) && (dd > floor || dd < -floor))
 			why = why sprintf("%s ours/twin %.2f, %+.1f us (ours ", name[k], q[k], dd) \
 			      sprintf("%s, twin %s us by round); ", rounds(o, k), rounds(t, k))
 	}
 	if (why != "") { printf "%s", why; exit }
-	printf "ok: ours/twin, median of %d rounds: clat p50 %.2f, lat p50 %.2f, slat p50 %.2f,", n, q[4], q[5], q[8]
-	printf " p90 %.2f; means (not checked) slat %.2f clat %.2f lat %.2f;", q[9], q[1], q[2], q[3]
+	printf "ok: ours/twin, median of %d rounds: means slat %.2f clat %.2f lat %.2f,", n, q[1], q[2], q[3]
+	printf " p50 slat %.2f clat %.2f lat %.2f, slat p90 %.2f;", q[8], q[4], q[5], q[9]
 	printf " clat p50 %s/%s us, lat p50 %s/%s us", po[4], pt[4], po[5], pt[5]
 }
 function rounds(x, k,    i, s) { for (i = 1; i <= n; i++) s = s (i > 1 ? "," : "") x[i, k]; return s }'
@@ -157,7 +157,7 @@ run_pair()
 	runs "$out" "${twin%%;*}" >"$out.twin"
 	why=$(awk -F'\t' "$CHECK_AWK" "$out.ours" "$out.twin")
 	case $why in
-	ok:*) pass "$label: clat p50 >= lat p50 / 2; clat p50, lat p50, slat p50, p90 within 25% (${why#ok: })" ;;
+	ok:*) pass "$label: clat p50 >= lat p50 / 2; slat, clat, lat means and p50s, slat p90 within 25% (${why#ok: })" ;;
 	*) fail "$label" "$why" ;;
 	esac
 }
