@@ -168,6 +168,7 @@ static int sys_getevents(struct kaio_data *kd, long min, long max, struct io_eve
 static unsigned int take_events(struct kaio_data *kd, const struct io_event *evs, unsigned int n,
 				unsigned int at)
 {
+	uint64_t now = n ? idr_lat_now(&kd->core) : 0; /* when we learned of them: one read */
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -175,6 +176,7 @@ static unsigned int take_events(struct kaio_data *kd, const struct io_event *evs
 
 		/* res is an unsigned long in the ABI: a negative errno reads back as one. */
 		idr_io_u_done(&kd->core, io_u, (long)evs[i].res);
+		idr_lat_done(&kd->core, io_u, now);
 		kd->core.events[at++] = io_u;
 	}
 	kd->in_kernel -= n;
@@ -188,11 +190,14 @@ static unsigned int take_events(struct kaio_data *kd, const struct io_event *evs
 static unsigned int take_ready(struct kaio_data *kd, unsigned int at, unsigned int max)
 {
 	unsigned int n = at < max ? max - at : 0, i;
+	uint64_t now;
 
 	if (n > kd->nr_ready)
 		n = kd->nr_ready;
+	now = n ? idr_lat_now(&kd->core) : 0;
 	for (i = 0; i < n; i++) {
 		idr_io_u_done(&kd->core, kd->ready[i], kd->ready_res[i]);
+		idr_lat_done(&kd->core, kd->ready[i], now);
 		kd->core.events[at + i] = kd->ready[i];
 	}
 	kd->nr_ready -= n;
@@ -217,16 +222,20 @@ static void pend_drop(struct kaio_data *kd, unsigned int n)
 	memmove(kd->pend_io_us, kd->pend_io_us + n, kd->nr_pend * sizeof(*kd->pend_io_us));
 }
 
-/* One io_submit of everything queued, timed. Returns what io_submit returned. */
-static int submit_once(struct kaio_data *kd)
+/*
+ * One io_submit of everything queued, timed; *handed_ns is when it was called
+ * (idr_lat_now). Returns what io_submit returned.
+ */
+static int submit_once(struct kaio_data *kd, uint64_t *handed_ns)
 {
 	unsigned int tail = ring_tail(kd);
 	uint64_t t0 = 0;
 	int ret;
 
+	*handed_ns = idr_lat_now(&kd->core);
 	/* Timed when buffered (where io_submit does the I/O); direct I/O skips 2 clock reads. */
 	if (kd->time_submit)
-		t0 = idr_now_ns();
+		t0 = *handed_ns ?: idr_now_ns();
 	ret = io_submit(kd->ctx, kd->nr_pend, kd->pend);
 	if (kd->time_submit)
 		kd->submit_ns += idr_now_ns() - t0;
@@ -240,7 +249,8 @@ static int submit_once(struct kaio_data *kd)
  * The kernel refused the first queued iocb (bad fd, alignment, an fsync the file cannot
  * do asynchronously): that I/O alone fails, or an fsync runs in place.
  */
-static void submit_refused(struct thread_data *td, struct kaio_data *kd, int err)
+static void submit_refused(struct thread_data *td, struct kaio_data *kd, int err,
+			   uint64_t handed_ns)
 {
 	struct io_u *io_u = kd->pend_io_us[0];
 	int fd = kd->pend[0]->aio_fildes;
@@ -254,7 +264,7 @@ static void submit_refused(struct thread_data *td, struct kaio_data *kd, int err
 	} else {
 		kd->refused++;
 	}
-	idr_issued(td, kd->pend_io_us, 1);
+	idr_issued(td, kd->pend_io_us, 1, handed_ns);
 	ready_add(kd, io_u, res);
 	pend_drop(kd, 1);
 }
@@ -268,13 +278,13 @@ static int kaio_submit(struct thread_data *td)
 {
 	struct kaio_data *kd = kaio_data(td);
 	struct timespec pause = { 0, 10000 };
-	uint64_t stall_start = 0;
+	uint64_t stall_start = 0, handed_ns;
 	int ret;
 
 	while (kd->nr_pend) {
-		ret = submit_once(kd);
+		ret = submit_once(kd, &handed_ns);
 		if (ret > 0) {
-			idr_issued(td, kd->pend_io_us, (unsigned int)ret);
+			idr_issued(td, kd->pend_io_us, (unsigned int)ret, handed_ns);
 			kd->in_kernel += (unsigned int)ret;
 			kd->partial_submits += (unsigned int)ret < kd->nr_pend;
 			pend_drop(kd, (unsigned int)ret);
@@ -294,7 +304,7 @@ static int kaio_submit(struct thread_data *td)
 			}
 			nanosleep(&pause, NULL);
 		} else {
-			submit_refused(td, kd, ret);
+			submit_refused(td, kd, ret, handed_ns);
 		}
 	}
 	return 0;
@@ -584,6 +594,9 @@ static int kaio_init(struct thread_data *td)
 	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
 	if (fio_cmdprio_init(td, &kd->cmdprio, &o->cmdprio))
 		return idr_fail(td, EINVAL, "the cmdprio options (see the line above)");
+	idr_lat_describe(&kd->core, "io_submit called",
+			 "io_getevents returned it, or seen in the AIO ring (userspace_reap)",
+			 true);
 	kd->rw_flags = o->nowait ? RWF_NOWAIT : 0;
 	kd->userspace_reap = o->userspace_reap && kd->ring;
 	kd->time_submit = !td->o.odirect;

@@ -34,9 +34,12 @@ static enum fio_q_status nil_queue(struct thread_data *td, struct io_u *io_u)
 	fio_ro_check(td, io_u);
 	idr_submit_begin(&nd->core);
 	if (td_ioengine_flagged(td, FIO_SYNCIO)) {
+		uint64_t t0 = idr_lat_now(&nd->core);
+
 		nd->core.cnt.submitted++;
 		idr_io_u_done(&nd->core, io_u, (long long)io_u->xfer_buflen);
 		idr_complete_stamp(&nd->core);
+		idr_lat_add(&nd->core, io_u, t0, nd->core.cnt.t_last_complete_ns);
 		return FIO_Q_COMPLETED;
 	}
 	nd->queued[nd->nr_queued++] = io_u;
@@ -50,7 +53,7 @@ static int nil_commit(struct thread_data *td)
 
 	if (!nd->nr_queued)
 		return 0;
-	idr_issued(td, nd->queued, nd->nr_queued);
+	idr_issued(td, nd->queued, nd->nr_queued, idr_lat_now(&nd->core));
 	/*
 	 * Move unreaped completions to the front, then append: fio never has more than
 	 * iodepth io_us in flight, so done[] (iodepth slots) cannot overflow.
@@ -70,19 +73,24 @@ static int nil_getevents(struct thread_data *td, unsigned int min, unsigned int 
 {
 	struct nil_data *nd = (struct nil_data *)idr_ctx(td);
 	unsigned int n = nd->nr_done - nd->done_head;
+	uint64_t now;
 
 	(void)min;
 	(void)t;
 	if (n > max)
 		n = max;
+	if (!n)
+		return 0;
+	/* One clock read: the timer's last completion and each I/O's latency end here. */
+	idr_complete_stamp(&nd->core);
+	now = nd->core.cnt.t_last_complete_ns;
 	for (unsigned int i = 0; i < n; i++) {
 		struct io_u *io_u = nd->done[nd->done_head++];
 
 		idr_io_u_done(&nd->core, io_u, (long long)io_u->xfer_buflen);
+		idr_lat_done(&nd->core, io_u, now);
 		nd->core.events[i] = io_u;
 	}
-	if (n)
-		idr_complete_stamp(&nd->core);
 	return (int)n;
 }
 
@@ -107,6 +115,8 @@ static int nil_init(struct thread_data *td)
 	nd->done = calloc(td->o.iodepth, sizeof(*nd->done));
 	if (!nd->queued || !nd->done)
 		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u", td->o.iodepth);
+	idr_lat_describe(&nd->core, "commit (iodepth 1: queue called)",
+			 "handed to fio by getevents (iodepth 1: queue returns)", false);
 	/*
 	 * At iodepth 1 complete in ->queue, as null does, so the two compare like for like.
 	 * The flags are this job's copy (fio copies the ops flags into td->flags at load and

@@ -285,6 +285,7 @@ static enum fio_q_status pa_queue(struct thread_data *td, struct io_u *io_u)
 	struct pa_slot *s = &pd->slots[io_u->index];
 	struct pa_file *pf = FILE_ENG_DATA(io_u->file);
 	struct pa_queue *q;
+	uint64_t handed_ns;
 	int ret;
 
 	fio_ro_check(td, io_u);
@@ -306,6 +307,7 @@ static enum fio_q_status pa_queue(struct thread_data *td, struct io_u *io_u)
 	s->cb.aio_nbytes = io_u->xfer_buflen;
 	s->cb.aio_offset = (off_t)io_u->offset;
 	s->cb.aio_sigevent.sigev_notify = SIGEV_NONE;
+	handed_ns = idr_lat_now(&pd->core);
 	ret = pa_submit(s, io_u->ddir);
 	idr_count_syscall(&pd->core.cnt, IDR_SC_SUBMIT);
 	if (ret == -EAGAIN) {
@@ -316,7 +318,7 @@ static enum fio_q_status pa_queue(struct thread_data *td, struct io_u *io_u)
 		return pa_fail_now(td, io_u, ret);
 	q_push(pd, q, io_u->index);
 	pd->nr_inflight++;
-	idr_issued(td, &io_u, 1);
+	idr_issued(td, &io_u, 1, handed_ns);
 	return FIO_Q_QUEUED;
 }
 
@@ -329,9 +331,12 @@ static int pa_commit(struct thread_data *td)
 
 /* ---- completion ------------------------------------------------------------------------ */
 
-/* Take q's finished requests, in order, into events[n..max). Returns the new n. */
+/*
+ * Take q's finished requests, in order, into events[n..max); *now is when the scan saw
+ * the first finished one (idr_lat_now, read once per scan). Returns the new n.
+ */
 static unsigned int reap_queue(struct pa_data *pd, struct pa_queue *q, unsigned int n,
-			       unsigned int max)
+			       unsigned int max, uint64_t *now)
 {
 	while (n < max && q->head != PA_NONE) {
 		struct pa_slot *s = &pd->slots[q->head];
@@ -341,6 +346,8 @@ static unsigned int reap_queue(struct pa_data *pd, struct pa_queue *q, unsigned 
 
 		if (err == EINPROGRESS)
 			break; /* glibc runs q in order: the rest are not done either */
+		if (!*now)
+			*now = idr_lat_now(&pd->core);
 		/* aio_return exactly once: it ends glibc's record of the request. */
 		res = aio_return(&s->cb);
 		if (err)
@@ -348,6 +355,7 @@ static unsigned int reap_queue(struct pa_data *pd, struct pa_queue *q, unsigned 
 		io_u = idr_io_u(&pd->core, q_pop(pd, q));
 		pd->nr_inflight--;
 		idr_io_u_done(&pd->core, io_u, res);
+		idr_lat_done(&pd->core, io_u, *now);
 		pd->core.events[n++] = io_u;
 	}
 	return n;
@@ -357,9 +365,10 @@ static unsigned int reap_queue(struct pa_data *pd, struct pa_queue *q, unsigned 
 static unsigned int pa_scan(struct pa_data *pd, unsigned int n, unsigned int max)
 {
 	unsigned int i = 0;
+	uint64_t now = 0;
 
 	while (i < pd->nr_queues && n < max) {
-		n = reap_queue(pd, pd->queues[i], n, max);
+		n = reap_queue(pd, pd->queues[i], n, max, &now);
 		if (pd->queues[i]->fd < 0 && !pd->queues[i]->nr)
 			q_drop(pd, i); /* its file closed while results were waiting */
 		else
@@ -602,6 +611,8 @@ static int pa_init(struct thread_data *td)
 		return 1;
 	pd->nr_fds = o->fds;
 	pd->poll = o->poll;
+	idr_lat_describe(&pd->core, "aio_read/aio_write called",
+			 "aio_error stopped saying EINPROGRESS", false);
 	pd->slots = calloc(td->o.iodepth, sizeof(*pd->slots));
 	if (!pd->slots)
 		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u", td->o.iodepth);

@@ -54,11 +54,13 @@ static long long sync_syscall(struct io_u *io_u)
 static enum fio_q_status sync_queue(struct thread_data *td, struct io_u *io_u)
 {
 	struct idr_ctx *c = idr_ctx(td);
+	uint64_t t0;
 	long long res;
 
 	fio_ro_check(td, io_u);
 	idr_submit_begin(c);
 	c->cnt.submitted++;
+	t0 = idr_lat_now(c);
 	/* A signal may interrupt a read on a slow device: retry rather than fail the I/O. */
 	for (;;) {
 		res = sync_syscall(io_u);
@@ -69,6 +71,7 @@ static enum fio_q_status sync_queue(struct thread_data *td, struct io_u *io_u)
 	}
 	idr_complete_stamp(c);
 	idr_io_u_done(c, io_u, res);
+	idr_lat_add(c, io_u, t0, c->cnt.t_last_complete_ns);
 	/*
 	 * fio's completion path does not log an error that ->queue completed in place:
 	 * say which file, direction and offset failed here, as psync does.
@@ -80,10 +83,16 @@ static enum fio_q_status sync_queue(struct thread_data *td, struct io_u *io_u)
 
 static int sync_init(struct thread_data *td)
 {
+	struct idr_ctx *c;
+
 	if (td_trim(td))
 		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
 				td_random(td) ? "randtrim" : "trim");
-	return idr_init(td, "sync", sizeof(struct sync_data)) ? 0 : 1;
+	c = idr_init(td, "sync", sizeof(struct sync_data));
+	if (!c)
+		return 1;
+	idr_lat_describe(c, "pread/pwrite called", "pread/pwrite returned", false);
+	return 0;
 }
 
 struct ioengine_ops ioengine IDR_EXPORT = {

@@ -66,7 +66,8 @@ struct tp_slot {
 	void *buf;
 	unsigned long long len;
 	unsigned long long off;
-	long long res; /* bytes moved, or -errno */
+	uint64_t handed_ns; /* pushed to the workers (idr_lat_now): 0, not timed */
+	long long res;	    /* bytes moved, or -errno */
 } __attribute__((aligned(IDR_CACHELINE)));
 
 struct tp_data;
@@ -79,6 +80,9 @@ struct tp_worker {
 	uint64_t wakes;		  /* futex wakes of the job thread */
 	uint64_t eintr;
 	uint64_t push_yields; /* completions that waited for a held ring cell */
+	/* Its I/Os' latencies (with a sidecar), merged into the job's at cleanup: no lock. */
+	struct idr_hist *lat[2];
+	uint64_t untimed;
 } __attribute__((aligned(IDR_CACHELINE)));
 
 struct tp_data {
@@ -138,6 +142,17 @@ static long long tp_exec(struct tp_worker *w, const struct tp_slot *s)
 	}
 }
 
+/* The worker timed s's I/O: handed over to its pread/pwrite returning. */
+static void tp_lat_add(struct tp_worker *w, const struct tp_slot *s)
+{
+	if (s->res < 0 || !ddir_rw(s->ddir))
+		return;
+	if (s->handed_ns)
+		idr_hist_add(w->lat[s->ddir], idr_now_ns() - s->handed_ns);
+	else
+		w->untimed++;
+}
+
 static void *tp_worker_main(void *arg)
 {
 	struct tp_worker *w = arg;
@@ -152,6 +167,8 @@ static void *tp_worker_main(void *arg)
 		if (ret)
 			continue; /* a futex error: cannot happen on a valid word; retry */
 		tp->slots[idx].res = tp_exec(w, &tp->slots[idx]);
+		if (w->lat[0])
+			tp_lat_add(w, &tp->slots[idx]);
 		/*
 		 * The ring holds twice the most completions ever queued, so a push fails only
 		 * while the job thread, preempted mid-pop, holds a cell: yield until it lets go.
@@ -210,6 +227,11 @@ static void tp_stop_workers(struct tp_data *tp)
 		cnt->submit_calls += w->io_calls;
 		cnt->reap_calls += w->io_calls + w->wakes;
 		cnt->eintr += w->eintr + w->st.eintr;
+		if (w->lat[0]) {
+			idr_hist_merge(tp->core.lat.hist[0], w->lat[0]);
+			idr_hist_merge(tp->core.lat.hist[1], w->lat[1]);
+			tp->core.lat.untimed += w->untimed;
+		}
 	}
 }
 
@@ -238,13 +260,16 @@ static int tp_commit(struct thread_data *td)
 {
 	struct tp_data *tp = tp_data(td);
 	unsigned int i, n = tp->nr_pending;
+	uint64_t handed_ns;
 	int ret;
 
 	if (!n)
 		return 0;
 	/* Stamp issue times first: once pushed, a worker may finish an io_u at any moment. */
-	idr_issued(td, tp->pending, n);
+	handed_ns = idr_lat_now(&tp->core);
+	idr_issued(td, tp->pending, n, handed_ns);
 	for (i = 0; i < n; i++) {
+		tp->slots[tp->pending[i]->index].handed_ns = handed_ns;
 		/*
 		 * The ring holds twice iodepth, so a push waits only while a worker,
 		 * preempted mid-pop, holds a cell; staying full would be a bug, not a busy
@@ -350,6 +375,10 @@ static void tp_cleanup(struct thread_data *td)
 			idr_chan_free(&tp->cq);
 		}
 		free(tp->slots);
+		for (unsigned int i = 0; tp->workers && i < tp->nr_workers; i++) {
+			free(tp->workers[i].lat[0]);
+			free(tp->workers[i].lat[1]);
+		}
 		free(tp->workers);
 		free(tp->pending);
 		free(tp->reaped);
@@ -382,6 +411,22 @@ static int tp_check_options(struct thread_data *td, const struct tp_options *o)
 	return 0;
 }
 
+/* With a sidecar, a latency histogram per direction for every worker. Returns 0 or -ENOMEM. */
+static int tp_lat_alloc(struct tp_data *tp)
+{
+	unsigned int i, d;
+
+	for (i = 0; tp->core.lat.on && i < tp->nr_workers; i++) {
+		for (d = 0; d < 2; d++) {
+			tp->workers[i].lat[d] = malloc(sizeof(struct idr_hist));
+			if (!tp->workers[i].lat[d])
+				return -ENOMEM;
+			idr_hist_init(tp->workers[i].lat[d]);
+		}
+	}
+	return 0;
+}
+
 static int tp_init(struct thread_data *td)
 {
 	struct tp_options *o = td->eo;
@@ -403,6 +448,12 @@ static int tp_init(struct thread_data *td)
 		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u, tp_workers=%u", depth,
 				tp->nr_workers);
 	memset(tp->workers, 0, tp->nr_workers * sizeof(*tp->workers));
+	if (tp_lat_alloc(tp))
+		return idr_fail(td, ENOMEM,
+				"out of memory for the latency histograms of %u workers",
+				tp->nr_workers);
+	idr_lat_describe(&tp->core, "handed to the workers (commit)",
+			 "the worker's pread/pwrite/fsync returned", false);
 	/* Twice iodepth: see idr_chan_init on cells held by a preempted popper. */
 	if (idr_chan_init(&tp->sq, 2 * depth) || idr_chan_init(&tp->cq, 2 * depth)) {
 		idr_chan_free(&tp->sq);

@@ -275,6 +275,54 @@ static int guard_alloc(struct idr_ctx *c)
 	return 0;
 }
 
+/* ---- each I/O's latency (lat.h) ------------------------------------------------- */
+
+void idr_lat_describe(struct idr_ctx *c, const char *from, const char *to, bool reaps_by_waiting)
+{
+	c->lat.from = from;
+	c->lat.to = to;
+	c->lat.batched = reaps_by_waiting && c->td->o.iodepth_batch_complete_min > 1;
+}
+
+/*
+ * Time each I/O when a sidecar will carry the result: a start stamp per io_u and a
+ * histogram per direction (35 KiB each). Returns 0 or -ENOMEM.
+ */
+static int lat_alloc(struct idr_ctx *c)
+{
+	struct idr_lat *l = &c->lat;
+	unsigned int d;
+
+	l->t_issue_ns = calloc(c->nr_io_us, sizeof(*l->t_issue_ns));
+	for (d = 0; d < 2; d++) {
+		l->hist[d] = malloc(sizeof(*l->hist[d]));
+		if (l->hist[d])
+			idr_hist_init(l->hist[d]);
+	}
+	if (!l->t_issue_ns || !l->hist[0] || !l->hist[1])
+		return -ENOMEM;
+	l->ramp = c->td->o.ramp_time != 0;
+	l->on = true;
+	return 0;
+}
+
+static void lat_free(struct idr_lat *l)
+{
+	free(l->t_issue_ns);
+	free(l->hist[0]);
+	free(l->hist[1]);
+	memset(l, 0, sizeof(*l));
+}
+
+bool idr_lat_ramp_over(struct idr_ctx *c)
+{
+	/* fio flips ramp_time_over as it completes I/O once ramp_time has passed. */
+	if (!c->td->ramp_time_over)
+		return false;
+	c->lat.ramp = false;
+	return true;
+}
+
 struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size)
 {
 	struct idr_ctx *c;
@@ -315,10 +363,17 @@ struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size
 			goto err_free_table;
 		}
 		c->sidecar_fd = fd;
+		if (lat_alloc(c)) {
+			idr_fail(td, ENOMEM, "out of memory for the latency histograms");
+			goto err_close_sidecar;
+		}
 	}
 	td->io_ops_data = c;
 	return c;
 
+err_close_sidecar:
+	lat_free(&c->lat);
+	close(c->sidecar_fd);
 err_free_table:
 	free(c->guard);
 	free(c->events);
@@ -358,13 +413,18 @@ struct io_u *idr_event(struct thread_data *td, int i)
 	return idr_ctx(td)->events[i];
 }
 
-void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n)
+void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n,
+		uint64_t handed_ns)
 {
+	struct idr_ctx *c = idr_ctx(td);
 	struct timespec now;
 	unsigned int i;
 
-	idr_ctx(td)->cnt.submitted += n;
+	c->cnt.submitted += n;
 	io_u_mark_submit(td, n);
+	if (c->lat.on)
+		for (i = 0; i < n; i++)
+			c->lat.t_issue_ns[io_us[i]->index] = handed_ns;
 	if (!td_ioengine_flagged(td, FIO_ASYNCIO_SETS_ISSUE_TIME) || !fio_fill_issue_time(td))
 		return;
 	fio_gettime(&now, NULL);
@@ -464,6 +524,7 @@ static int write_sidecar(struct idr_ctx *c)
 	r.job_cpu = c->job_cpu.used;
 	r.workers = c->workers;
 	r.extra = c->extra;
+	r.lat = &c->lat;
 	line = idr_report_json(&r);
 	if (!line)
 		return -ENOMEM;
@@ -490,6 +551,7 @@ void idr_cleanup(struct thread_data *td)
 		close(c->sidecar_fd);
 	}
 	guard_release(c);
+	lat_free(&c->lat);
 	if (c->extra)
 		idr_extra_free(c->extra);
 	free_job_facts(&c->job);

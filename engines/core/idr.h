@@ -96,6 +96,7 @@ struct idr_ctx {
 	struct idr_cpu_window job_cpu; /* the job thread, first submit to cleanup */
 	struct idr_cpu_sum workers;    /* threads the engine ran, added as they exit */
 	struct idr_extra *extra;       /* engine-specific facts for the sidecar */
+	struct idr_lat lat;	       /* each I/O's own latency (lat.h), with a sidecar */
 
 	/* The write guard's state per file (fio's file index): checked once, claim held. */
 	struct idr_guard_file *guard;
@@ -160,11 +161,71 @@ void idr_cleanup(struct thread_data *td);
 struct io_u *idr_event(struct thread_data *td, int i);
 
 /*
- * idr_issued - n io_us were just handed to the kernel (or workers): count them, and for
- * engines flagged FIO_ASYNCIO_SETS_ISSUE_TIME stamp their issue time with one clock read
- * and tell fio (slat, the submit histogram), as fio's own io_uring engine does.
+ * idr_issued - n io_us were just handed to the kernel (or workers): count them, record
+ * handed_ns (idr_lat_now() taken just before the hand-over) as the start of each one's
+ * own latency, and for engines flagged FIO_ASYNCIO_SETS_ISSUE_TIME stamp fio's issue time
+ * with one clock read and tell fio (slat, the submit histogram), as fio's own io_uring
+ * engine does: call it right after the call that submitted them, never after a wait.
  */
-void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n);
+void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n,
+		uint64_t handed_ns);
+
+/*
+ * idr_lat_describe - what the engine's latency timing measures, for the sidecar's "lat":
+ * from and to (string literals: the moments it stamps), and whether it learns of
+ * completions by waiting for them in the kernel (io_getevents, io_uring_enter). Such an
+ * engine's figures are "batched" when fio asks for more than one completion per reap
+ * (iodepth_batch_complete_min > 1): a completion is then seen when its whole batch is.
+ * Call from init, after idr_init.
+ */
+void idr_lat_describe(struct idr_ctx *c, const char *from, const char *to, bool reaps_by_waiting);
+
+/* Has fio's ramp_time ended (and the timing begun)? The slow path of idr_lat_now. */
+bool idr_lat_ramp_over(struct idr_ctx *c);
+
+/*
+ * idr_lat_now - the clock read an engine takes just before handing I/Os over, and where
+ * it sees completions; 0 when not timing (no sidecar, or fio's ramp_time still runs:
+ * I/Os issued then are not timed, as fio's own statistics drop them).
+ */
+static inline uint64_t idr_lat_now(struct idr_ctx *c)
+{
+	if (!c->lat.on || (__builtin_expect(c->lat.ramp, 0) && !idr_lat_ramp_over(c)))
+		return 0;
+	return idr_now_ns();
+}
+
+/*
+ * idr_lat_add - one I/O the engine timed itself from start_ns (idr_lat_now(), 0: not
+ * timed) to end_ns: a synchronous call. Like fio's clat, only reads and writes that
+ * finished without an error count. After idr_io_u_done.
+ */
+static inline void idr_lat_add(struct idr_ctx *c, const struct io_u *io_u, uint64_t start_ns,
+			       uint64_t end_ns)
+{
+	if (io_u->error || !ddir_rw(io_u->ddir))
+		return;
+	if (start_ns)
+		idr_hist_add(c->lat.hist[io_u->ddir], end_ns - start_ns);
+	else
+		c->lat.untimed += c->lat.on; /* issued during ramp_time */
+}
+
+/*
+ * idr_lat_done - io_u's completion was seen at now_ns (idr_lat_now(), one read for a
+ * whole reap): add its latency since idr_issued to its direction's histogram (as
+ * idr_lat_add). After idr_io_u_done.
+ */
+static inline void idr_lat_done(struct idr_ctx *c, const struct io_u *io_u, uint64_t now_ns)
+{
+	uint64_t t;
+
+	if (!c->lat.on)
+		return;
+	t = c->lat.t_issue_ns[io_u->index];
+	c->lat.t_issue_ns[io_u->index] = 0;
+	idr_lat_add(c, io_u, t, now_ns);
+}
 
 /* The CPU window of the job thread opens at its first submission. */
 static inline void idr_submit_begin(struct idr_ctx *c)

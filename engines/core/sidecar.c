@@ -133,6 +133,24 @@ static struct json_object *cpu_json(const struct idr_report *r)
 	return o;
 }
 
+/* Each I/O's latency; a direction with no timed I/O is left out (the reader's -ENOENT). */
+static struct json_object *lat_json(const struct idr_lat *l)
+{
+	static const char *const dirs[] = { "read", "write" };
+	struct json_object *o = json_object_new_object();
+	unsigned int d;
+
+	put_str(o, "clock", "CLOCK_MONOTONIC");
+	put_str(o, "from", l->from);
+	put_str(o, "to", l->to);
+	put(o, "batched", json_object_new_boolean(l->batched));
+	put_u64(o, "untimed_ramp", l->untimed);
+	for (d = 0; d < 2; d++)
+		if (l->hist[d] && l->hist[d]->count)
+			put(o, dirs[d], idr_hist_to_json(l->hist[d]));
+	return o;
+}
+
 char *idr_report_json(const struct idr_report *r)
 {
 	struct json_object *o = json_object_new_object();
@@ -154,6 +172,8 @@ char *idr_report_json(const struct idr_report *r)
 	put(o, "job", job_json(&r->job));
 	put(o, "counters", counters_json(&r->cnt));
 	put(o, "cpu", cpu_json(r));
+	if (r->lat && r->lat->on)
+		put(o, "lat", lat_json(r->lat));
 	if (r->extra)
 		put(o, "engine_facts", json_object_get((struct json_object *)r->extra));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);

@@ -12,6 +12,7 @@
 
 #include "counters.h"
 #include "cpu.h"
+#include "lat.h"
 
 #define IDR_SIDECAR_FORMAT 1 /* bump when a field changes meaning */
 
@@ -52,10 +53,14 @@ struct idr_report {
 	struct idr_cpu job_cpu;	    /* job thread, first submit to cleanup */
 	struct idr_cpu_sum workers; /* engine-owned threads */
 	const struct idr_extra *extra;
+	const struct idr_lat *lat; /* each I/O's latency ("lat"), or NULL when not timed */
 };
 
 /*
- * idr_report_json - the report as one JSON line ending in '\n'.
+ * idr_report_json - the report as one JSON line ending in '\n'. With r->lat timing, the
+ * line has "lat": {"clock": "CLOCK_MONOTONIC", "from", "to", "batched", "untimed_ramp",
+ * "read", "write"}, a direction without a timed I/O left out (the reader's
+ * LATFORMAT, cli/archive/fiojson.h).
  * Returns a malloc'd string, or NULL when out of memory.
  */
 char *idr_report_json(const struct idr_report *r);

@@ -62,8 +62,12 @@ static inline void ring_publish(struct idr_ring *r)
 	__atomic_store_n(r->sq_ktail, r->sq_tail, __ATOMIC_RELEASE);
 }
 
-/* idr_issued over pend[at, at + k), skipping resubmissions (counted the first time). */
-static void issued_skip_retries(struct idr_ring *r, unsigned int at, unsigned int k)
+/*
+ * idr_issued over pend[at, at + k), skipping resubmissions (counted the first time; their
+ * latency runs from their first submission).
+ */
+static void issued_skip_retries(struct idr_ring *r, unsigned int at, unsigned int k,
+				uint64_t handed_ns)
 {
 	struct thread_data *td = r->c->td;
 	unsigned int i, start = at;
@@ -72,17 +76,17 @@ static void issued_skip_retries(struct idr_ring *r, unsigned int at, unsigned in
 		if (!((uintptr_t)r->pend[i] & RETRY_TAG))
 			continue;
 		if (i > start)
-			idr_issued(td, r->pend + start, i - start);
+			idr_issued(td, r->pend + start, i - start, handed_ns);
 		r->pend[i] = (struct io_u *)((uintptr_t)r->pend[i] & ~RETRY_TAG);
 		r->nr_pend_retries--;
 		start = i + 1;
 	}
 	if (at + k > start)
-		idr_issued(td, r->pend + start, at + k - start);
+		idr_issued(td, r->pend + start, at + k - start, handed_ns);
 }
 
 /* ring_issued's general case: the run wraps around the ring, or holds resubmissions. */
-static void ring_issued_slow(struct idr_ring *r, unsigned int n)
+static void ring_issued_slow(struct idr_ring *r, unsigned int n, uint64_t handed_ns)
 {
 	unsigned int at, k;
 
@@ -90,26 +94,29 @@ static void ring_issued_slow(struct idr_ring *r, unsigned int n)
 		at = r->sq_sub & r->sq_mask;
 		k = r->sq_entries - at < n ? r->sq_entries - at : n;
 		if (r->nr_pend_retries)
-			issued_skip_retries(r, at, k);
+			issued_skip_retries(r, at, k, handed_ns);
 		else
-			idr_issued(r->c->td, r->pend + at, k);
+			idr_issued(r->c->td, r->pend + at, k, handed_ns);
 		r->sq_sub += k;
 		n -= k;
 	}
 }
 
-/* The first n pending SQEs went to the kernel: count them in flight, stamp issue times. */
-static inline void ring_issued(struct idr_ring *r, unsigned int n)
+/*
+ * The first n pending SQEs went to the kernel at handed_ns (idr_lat_now before the enter,
+ * or the publish): count them in flight, stamp issue times.
+ */
+static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t handed_ns)
 {
 	unsigned int at = r->sq_sub & r->sq_mask;
 
 	r->inflight += n;
 	r->merge = false;
 	if (__builtin_expect(r->nr_pend_retries || at + n > r->sq_entries, 0)) {
-		ring_issued_slow(r, n);
+		ring_issued_slow(r, n, handed_ns);
 		return;
 	}
-	idr_issued(r->c->td, r->pend + at, n);
+	idr_issued(r->c->td, r->pend + at, n, handed_ns);
 	r->sq_sub += n;
 }
 
@@ -123,10 +130,13 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n)
 static int ring_submit(struct idr_ring *r, unsigned int wait)
 {
 	unsigned int n = r->sq_tail - r->sq_sub;
+	uint64_t handed_ns = 0;
 	int ret;
 
-	if (n)
+	if (n) {
 		ring_publish(r);
+		handed_ns = idr_lat_now(r->c);
+	}
 	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS,
 			 n ? IDR_SC_SUBMIT | IDR_SC_REAP : IDR_SC_REAP);
 	if (__builtin_expect(ret == -EAGAIN || ret == -EBUSY, 0)) {
@@ -138,7 +148,7 @@ static int ring_submit(struct idr_ring *r, unsigned int wait)
 	if ((unsigned int)ret > n) /* never from a sane kernel; keep the books straight */
 		ret = (int)n;
 	if (ret)
-		ring_issued(r, (unsigned int)ret);
+		ring_issued(r, (unsigned int)ret, handed_ns);
 	return 0;
 }
 
@@ -160,8 +170,10 @@ static int ring_wake(struct idr_ring *r)
  */
 static int ring_sqpoll_submit(struct idr_ring *r)
 {
+	uint64_t handed_ns = idr_lat_now(r->c);
+
 	ring_publish(r);
-	ring_issued(r, r->sq_tail - r->sq_sub);
+	ring_issued(r, r->sq_tail - r->sq_sub, handed_ns);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (__atomic_load_n(r->sq_kflags, __ATOMIC_RELAXED) & IORING_SQ_NEED_WAKEUP)
 		return ring_wake(r);
@@ -217,9 +229,11 @@ int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
 	 * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
 	 * completions when queue_full(); the final drain calls getevents), and getevents
 	 * submits whatever is pending. Leaving the SQEs to it makes commit and getevents
-	 * one io_uring_enter that submits and waits.
+	 * one io_uring_enter that submits and waits. Only where fio wants no issue times:
+	 * that enter returns after the wait, and an issue time stamped then would put the
+	 * device's time into slat and leave clat near zero.
 	 */
-	if (queue_full(c->td)) {
+	if ((r->mode & IDR_RING_MERGE) && queue_full(c->td)) {
 		r->merge = true;
 		r->st.merged++;
 		return 0;
@@ -290,9 +304,13 @@ static void ring_requeue(struct idr_ring *r)
 	}
 }
 
-/* One CQE: its io_u goes to c->events[at] (returns 1), or is kept to resubmit (0). */
+/*
+ * One CQE, seen at now_ns: its io_u goes to c->events[at] (returns 1), or is kept to
+ * resubmit (0).
+ */
 static inline unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
-					 const struct io_uring_cqe *cqe, unsigned int at)
+					 const struct io_uring_cqe *cqe, unsigned int at,
+					 uint64_t now_ns)
 {
 	uint64_t index = cqe->user_data;
 	struct io_u *io_u;
@@ -314,6 +332,7 @@ static inline unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
 		idr_io_u_done(c, io_u, r->ops->result(r, cqe, res, io_u));
 	else
 		idr_io_u_done(c, io_u, res);
+	idr_lat_done(c, io_u, now_ns);
 	c->events[at] = io_u;
 	return 1;
 }
@@ -323,6 +342,7 @@ static unsigned int ring_reap(struct idr_ctx *c, struct idr_ring *r, unsigned in
 			      unsigned int max)
 {
 	unsigned int head = *r->cq_khead, got = at, n, i;
+	uint64_t now;
 
 	/* Acquire: the CQE contents are visible once we see the tail that covers them. */
 	n = __atomic_load_n(r->cq_ktail, __ATOMIC_ACQUIRE) - head;
@@ -330,8 +350,9 @@ static unsigned int ring_reap(struct idr_ctx *c, struct idr_ring *r, unsigned in
 		n = max - at;
 	if (!n)
 		return 0;
+	now = idr_lat_now(c); /* when we learned of these completions: one read for all */
 	for (i = 0; i < n; i++)
-		got += ring_complete(c, r, cqe_at(r, head + i), got);
+		got += ring_complete(c, r, cqe_at(r, head + i), got, now);
 	/* Release: done reading these CQEs before the kernel may reuse their slots. */
 	__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
 	r->inflight -= n;
@@ -481,6 +502,11 @@ int idr_ring_init(struct idr_ctx *c, struct idr_ring *r, const struct idr_ring_c
 	r->cfg = *cfg;
 	r->ops = cfg->ops;
 	r->enter_fd = -1;
+	idr_lat_describe(c,
+			 cfg->required & IORING_SETUP_SQPOLL
+				 ? "SQ tail published for the SQPOLL thread"
+				 : "io_uring_enter that submitted it called",
+			 "its CQE seen", true);
 	if (c->nr_io_us > IDR_URING_MAX_ENTRIES)
 		return idr_fail(td, EINVAL,
 				"iodepth=%u is beyond io_uring's %u entries per ring "
@@ -552,6 +578,9 @@ static int ring_map(struct idr_ctx *c, struct idr_ring *r)
 		r->mode |= IDR_RING_SPIN_MIN0;
 	if (r->cfg.result_always)
 		r->mode |= IDR_RING_RESULT_HOOK;
+	/* slat, clat, bandwidth and iolog replay all off: nothing reads an issue time. */
+	if (!fio_fill_issue_time(c->td))
+		r->mode |= IDR_RING_MERGE;
 	r->pend = calloc(r->sq_entries, sizeof(*r->pend));
 	return r->pend ? 0 : -ENOMEM;
 }

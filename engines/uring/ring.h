@@ -62,6 +62,7 @@ enum {
 	IDR_RING_SPIN_MIN0 = 1 << 4,	/* iodepth_batch_complete_min=0: never block in wait */
 	IDR_RING_FAULTS = 1 << 5,	/* the fault seam is armed */
 	IDR_RING_RESULT_HOOK = 1 << 6,	/* ops->result sees every CQE */
+	IDR_RING_MERGE = 1 << 7, /* no issue times wanted: commit may leave SQEs to getevents */
 };
 
 struct idr_ring {

@@ -2,8 +2,10 @@
 # uring_fixed honours fio's iodepth_batch_* options, counting io_uring_enter calls in the
 # sidecar (tmpfs randread: every read completes inside the enter that submits it):
 #  - iodepth_batch_submit=1 (the default): one enter per I/O, as fio's own engine;
-#  - batches of 32 submitted and reaped: the commit shares getevents' enter, about one
-#    enter per 32 I/Os (enter_merged counts the shared ones);
+#  - batches of 32 submitted and reaped: two enters per 32 I/Os, one that submits (fio's
+#    issue time is stamped right after it) and one that waits, as fio's own engine;
+#  - the same with fio's slat, clat and bandwidth off (no issue time wanted): the commit
+#    shares getevents' enter, about one enter per 32 I/Os (enter_merged counts them);
 #  - iodepth_batch_complete_max=4: getevents never hands fio more than 4 (fio's own
 #    iodepth_complete histogram; only fio's final drain asks for more);
 #  - iodepth_batch_complete_min=0 (fio's "poll" mode: never block);
@@ -26,10 +28,13 @@ brun()
 set -- $(brun "$S/b1")
 check "batch_submit=1: one enter per I/O (syscalls $1 for $2 reads)" "got: $*" \
 	test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-0}" -ge 4000 -a "${1:-0}" -le 4200
-set -- $(brun "$S/b32" --iodepth_batch_submit=32 --iodepth_batch_complete_min=32 \
-	--iodepth_batch_complete_max=32)
-check "batch_submit=32, complete_min=32: ~one merged enter per 32 I/Os (syscalls $1, merged $3)" \
-	"got: $*" test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-9999}" -le 256 -a "${3:-0}" -ge 100
+B32=(--iodepth_batch_submit=32 --iodepth_batch_complete_min=32 --iodepth_batch_complete_max=32)
+set -- $(brun "$S/b32s" "${B32[@]}")
+check "batch_submit=32, complete_min=32: a submitting enter and a waiting one per 32 I/Os, none merged (syscalls $1, merged $3)" \
+	"got: $*" test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-9999}" -le 256 -a "${3:-1}" = 0
+set -- $(brun "$S/b32" "${B32[@]}" --disable_slat=1 --disable_clat=1 --disable_bw_measurement=1)
+check "batch_submit=32, complete_min=32, no issue times: ~one merged enter per 32 I/Os (syscalls $1, merged $3)" \
+	"got: $*" test "${2:-0}" = 4096 -a "${4:-1}" = 0 -a "${1:-9999}" -le 160 -a "${3:-0}" -ge 100
 out=$S/max4
 set -- $(brun "$out" --iodepth_batch_submit=8 --iodepth_batch_complete_max=4)
 over=$(jq -r '.jobs[0].iodepth_complete | (.["8"] + .["16"] + .["32"] + .["64"] + .[">=64"])' "$out.json" 2>/dev/null)

@@ -11,6 +11,7 @@
 
 #include <json-c/json.h>
 
+#include "archive/fiojson.h"
 #include "sidecar.h"
 #include "unit.h"
 
@@ -140,6 +141,56 @@ static void extra_facts(void)
 
 static char path[64];
 
+/* The engines' "lat" reads back through the command's reader, figures and all. */
+static void lat_round_trip(void)
+{
+	struct idr_hist *rd = malloc(sizeof(*rd)), *wr = malloc(sizeof(*wr)), *back;
+	struct idr_lat lat = { .on = true,
+			       .batched = false,
+			       .from = "io_submit called",
+			       .to = "its CQE seen",
+			       .untimed = 3 };
+	struct idr_lat_meta meta;
+	struct idr_report r;
+	struct idr_sidecar sc;
+	char *line, err[256];
+	unsigned int i;
+
+	back = malloc(sizeof(*back));
+	CU_ASSERT_FATAL(rd && wr && back);
+	idr_hist_init(rd);
+	idr_hist_init(wr);
+	for (i = 1; i <= 1000; i++)
+		idr_hist_add(rd, 1000ull * i);
+	lat.hist[0] = rd;
+	lat.hist[1] = wr; /* no write timed: the direction is left out */
+	sample(&r);
+	r.lat = &lat;
+	line = idr_report_json(&r);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(line);
+	CU_ASSERT_EQUAL_FATAL(idr_sidecar_parse(line, strlen(line), &sc, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(idr_sidecar_lat(&sc.jobs[0], IDR_FIO_READ, back, &meta), 0);
+	CU_ASSERT_EQUAL(back->count, 1000);
+	CU_ASSERT_EQUAL(back->min_ns, 1000);
+	CU_ASSERT_EQUAL(back->max_ns, 1000000);
+	CU_ASSERT_EQUAL(idr_hist_quantile(back, 0.5), idr_hist_quantile(rd, 0.5));
+	CU_ASSERT_FALSE(meta.batched);
+	CU_ASSERT_STRING_EQUAL(meta.clock, "CLOCK_MONOTONIC");
+	CU_ASSERT_STRING_EQUAL(meta.from, "io_submit called");
+	CU_ASSERT_STRING_EQUAL(meta.to, "its CQE seen");
+	CU_ASSERT_EQUAL(idr_sidecar_lat(&sc.jobs[0], IDR_FIO_WRITE, back, &meta), -ENOENT);
+	idr_sidecar_free(&sc);
+	free(line);
+	/* Not timed (no sidecar asked for it, so on is false): no "lat" at all. */
+	lat.on = false;
+	line = idr_report_json(&r);
+	CU_ASSERT_PTR_NULL(strstr(line, "\"lat\""));
+	free(line);
+	free(rd);
+	free(wr);
+	free(back);
+}
+
 static void *appender(void *arg)
 {
 	int fd = idr_sidecar_open(path), i;
@@ -201,6 +252,7 @@ static CU_TestInfo sidecar_tests[] = {
 	{ "idr_report_json/fields and one line", json_fields },
 	{ "idr_report_json/no per-I/O figures without I/Os", no_per_io_figures_without_ios },
 	{ "idr_extra/engine facts in the report", extra_facts },
+	{ "idr_report_json/lat reads back through idr_sidecar_lat", lat_round_trip },
 	{ "idr_sidecar_append/concurrent appends never interleave",
 	  concurrent_appends_never_interleave },
 	{ "idr_sidecar_open/errors as -errno", open_errors },
