@@ -330,23 +330,17 @@ vm_ready()
 # as tests/vm/run's) and report the PASS/FAIL/SKIP lines it prints as this script's cases;
 # its other output passes through. A machine that times out or fails (QEMU, a guest kernel
 # BUG/WARNING), or a non-zero exit without a FAIL line, is a FAIL. Returns run's status.
-# The guest gets one CPU (under TCG on this 2-core machine a second vCPU made
-# tests/vm/guest/nvme-guard.sh take 142 s instead of 99 s, and the other tests share the
-# host's CPUs), but two when it has poll queues: with poll queues and one CPU, the guest
-# loses NVMe queue interrupts (measured: every 2 s fio run at iodepth 4 on /dev/nvme0n1
-# stalled 61 s, "I/O 128 QID 1 timeout, aborting" then a controller reset, on Debian's
-# 6.1.0-50 and 6.1.0-57 kernels alike; none with two CPUs, none with one and no poll
-# queues). Options that say --smp win.
+# The guest gets two CPUs unless the options say --smp: with one, under TCG here, it loses
+# NVMe queue interrupts (measured with poll queues: every 2 s fio run at iodepth 4 on
+# /dev/nvme0n1 stalled 61 s, "I/O 128 QID 1 timeout, aborting" then a controller reset, on
+# Debian's 6.1.0-50 and 6.1.0-57 kernels alike; without poll queues less often, but
+# t-saturate-vm's poll_queues=0 boot stalled the same way in a fresh-clone make check);
+# with two, none in any run. A second vCPU costs ~1.5x the time under TCG.
 vm_cases()
 {
-	local out rc a prev="" smp=1
-	for a in "$@"; do
-		[ "$a" = -- ] && break
-		[ "$prev" = --poll-queues ] && [ "$a" != 0 ] && smp=2
-		prev=$a
-	done
+	local out rc
 	out=$(scratch)/vm-cases-$RANDOM
-	"$VM_RUN" --smp "$smp" --cwd "$TOP" "$@" >"$out"
+	"$VM_RUN" --smp 2 --cwd "$TOP" "$@" >"$out"
 	rc=$?
 	vm_relay "$out" "$rc"
 }

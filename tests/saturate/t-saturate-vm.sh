@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # iodrill tune --saturate and the system check on NVMe, in the NVMe test machine: two
-# boots, with a poll queue (two guest CPUs: see vm_cases) and with none, running
+# boots (two guest CPUs: see vm_cases), with a poll queue and with none, running
 # tests/saturate/guest/nvme.sh.
 . "$(dirname "$0")/../lib.sh"
 
