@@ -2,8 +2,10 @@
  * cpu.c - CPU accounting for the threads an engine runs. See cpu.h.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -142,4 +144,85 @@ int idr_cpu_task(pid_t tid, struct idr_cpu *out)
 	if (!out->total_ns) /* no clock for it: fall back to the tick counts */
 		out->total_ns = (out->usr_us + out->sys_us) * 1000;
 	return 0;
+}
+
+void idr_cpu_residual(const struct idr_cpu *proc0, const struct idr_cpu *self0, struct idr_cpu *out)
+{
+	struct idr_cpu proc, self;
+	int64_t d;
+
+	idr_cpu_process(&proc);
+	idr_cpu_self(&self);
+	/* The tick-sampled split can come out a tick negative: clamp; total_ns is exact. */
+	d = (int64_t)(proc.total_ns - proc0->total_ns) - (int64_t)(self.total_ns - self0->total_ns);
+	out->total_ns = d > 0 ? (uint64_t)d : 0;
+	d = (int64_t)(proc.usr_us - proc0->usr_us) - (int64_t)(self.usr_us - self0->usr_us);
+	out->usr_us = d > 0 ? (uint64_t)d : 0;
+	d = (int64_t)(proc.sys_us - proc0->sys_us) - (int64_t)(self.sys_us - self0->sys_us);
+	out->sys_us = d > 0 ? (uint64_t)d : 0;
+}
+
+/* comm of thread tid of this process into buf; 0 or -errno. */
+static int task_comm(const char *tid, char *buf, size_t len)
+{
+	char path[320];
+	ssize_t n;
+	int fd, err;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/comm", tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	err = errno;
+	close(fd);
+	if (n < 0)
+		return -err;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int idr_cpu_threads(pid_t self, const char *prefix, const char *const *names, struct idr_cpu *sum,
+		    unsigned int *strangers)
+{
+	char comm[64], *end;
+	struct idr_cpu one;
+	struct dirent *e;
+	int found = 0;
+	long tid;
+	DIR *d;
+
+	memset(sum, 0, sizeof(*sum));
+	*strangers = 0;
+	d = opendir("/proc/self/task");
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		tid = strtol(e->d_name, &end, 10);
+		if (*end || tid <= 0 || tid == self || task_comm(e->d_name, comm, sizeof(comm)))
+			continue;
+		if (strncmp(comm, prefix, strlen(prefix))) {
+			(*strangers)++;
+			continue;
+		}
+		for (unsigned int i = 0; names[i]; i++) {
+			if (strcmp(comm, names[i]) || idr_cpu_task((pid_t)tid, &one))
+				continue;
+			sum->usr_us += one.usr_us;
+			sum->sys_us += one.sys_us;
+			sum->total_ns += one.total_ns;
+			found++;
+			break;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+void idr_cpu_sum_add_time(struct idr_cpu_sum *sum, const struct idr_cpu *cpu)
+{
+	__atomic_fetch_add(&sum->usr_us, cpu->usr_us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sum->sys_us, cpu->sys_us, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&sum->total_ns, cpu->total_ns, __ATOMIC_RELAXED);
 }

@@ -73,4 +73,24 @@ int idr_cpu_task(pid_t tid, struct idr_cpu *out);
  */
 int idr_cpu_parse_stat(const char *text, long ticks_per_sec, struct idr_cpu *out);
 
+/*
+ * idr_cpu_residual - what the process used beyond the calling thread since proc0 and
+ * self0 (idr_cpu_process and idr_cpu_self, read then on this thread): the CPU of threads
+ * that cannot be followed by id, exited ones included. Clamped at 0.
+ */
+void idr_cpu_residual(const struct idr_cpu *proc0, const struct idr_cpu *self0,
+		      struct idr_cpu *out);
+
+/*
+ * idr_cpu_threads - the lifetime CPU of the live threads of this process (other than
+ * self) whose name is one of names (NULL-terminated), summed into *sum; *strangers counts
+ * the other threads whose name does not start with prefix. Returns how many were summed,
+ * or -errno when /proc/self/task cannot be read.
+ */
+int idr_cpu_threads(pid_t self, const char *prefix, const char *const *names, struct idr_cpu *sum,
+		    unsigned int *strangers);
+
+/* idr_cpu_sum_add_time - add a figure's time to a sum without counting a thread. */
+void idr_cpu_sum_add_time(struct idr_cpu_sum *sum, const struct idr_cpu *cpu);
+
 #endif

@@ -664,6 +664,10 @@ int idr_ring_post_init(struct idr_ctx *c, struct idr_ring *r)
 	p.sq_thread_cpu = r->cfg.sq_thread_cpu;
 	p.sq_thread_idle_ms = r->cfg.sq_thread_idle_ms;
 	p.faults = &r->faults;
+	/* Before the ring's kernel threads exist: ring_iowq_cpu's starting point. */
+	r->tid = gettid();
+	idr_cpu_process(&r->proc0);
+	idr_cpu_self(&r->self0);
 	ret = idr_uring_create(&p, &r->ring, &r->info);
 	if (ret)
 		return ring_setup_failed(c, ret, p.required);
@@ -746,20 +750,66 @@ static void ring_drain(struct idr_ctx *c, struct idr_ring *r)
 
 /*
  * Add the SQPOLL thread's CPU time (fio's report shows sys 0% with SQPOLL), read while
- * the ring still holds the thread; it has long run by now, so its tid is known.
+ * the ring still holds the thread; it has long run by now, so its tid is known. What it
+ * used goes to *sq too.
  */
-static void ring_sqpoll_cpu(struct idr_ctx *c, struct idr_ring *r)
+static void ring_sqpoll_cpu(struct idr_ctx *c, struct idr_ring *r, struct idr_cpu *sq)
 {
-	struct idr_cpu cpu;
-
 	if (!(r->mode & IDR_RING_SQPOLL))
 		return;
 	r->sq_tid = idr_uring_sq_tid(r->ring.ring_fd);
 	idr_note_u64(c, "sqpoll_tid", r->sq_tid > 0 ? (uint64_t)r->sq_tid : 0);
-	if (r->sq_tid <= 0 || idr_cpu_task(r->sq_tid, &cpu))
+	if (r->sq_tid <= 0 || idr_cpu_task(r->sq_tid, sq))
 		return;
-	idr_cpu_sum_add(&c->workers, &cpu);
-	idr_note_u64(c, "sqpoll_cpu_ns", cpu.total_ns);
+	idr_cpu_sum_add(&c->workers, sq);
+	idr_note_u64(c, "sqpoll_cpu_ns", sq->total_ns);
+}
+
+/*
+ * Add the CPU of the ring's io-wq workers: kernel threads named iou-wrk-TID in this
+ * process that run what cannot complete inline (on 6.18 every read of a tmpfs file, a
+ * write that must wait for a lock): neither fio's figures nor the job thread's clock
+ * see them, and on tmpfs they do half the work. With thread=0 the job process holds only
+ * the job thread and the ring's kernel threads, so the process clock since the ring was
+ * set up, less the job thread's and the SQPOLL thread's, is theirs, exited ones included;
+ * with thread=1, or other threads in the process, only the workers alive now are read.
+ */
+static void ring_iowq_cpu(struct idr_ctx *c, struct idr_ring *r, const struct idr_cpu *sq)
+{
+	char own[32], sqw[32];
+	const char *names[] = { own, r->sq_tid > 0 ? sqw : NULL, NULL };
+	struct idr_cpu live, res;
+	unsigned int strangers;
+	const char *how;
+	int n;
+
+	snprintf(own, sizeof(own), "iou-wrk-%d", (int)r->tid);
+	snprintf(sqw, sizeof(sqw), "iou-wrk-%d", (int)r->sq_tid);
+	n = idr_cpu_threads(r->tid, "iou-", names, &live, &strangers);
+	if (n < 0) {
+		idr_note_str(c, "iowq_cpu", "not measured: /proc/self/task cannot be read");
+		return;
+	}
+	c->workers.threads += (unsigned int)n;
+	if (!c->td->o.use_thread && !strangers) {
+		idr_cpu_residual(&r->proc0, &r->self0, &res);
+		res.total_ns -= res.total_ns > sq->total_ns ? sq->total_ns : res.total_ns;
+		res.usr_us -= res.usr_us > sq->usr_us ? sq->usr_us : res.usr_us;
+		res.sys_us -= res.sys_us > sq->sys_us ? sq->sys_us : res.sys_us;
+		live = res;
+		how = "process CPU since ring set-up less the job and SQPOLL threads' "
+		      "(every io-wq worker, exited ones included)";
+	} else {
+		how = c->td->o.use_thread
+			      ? "io-wq workers alive at cleanup only (thread=1: "
+				"workers that exited before are missed)"
+			      : "io-wq workers alive at cleanup only (other threads "
+				"share the job process: workers that exited are missed)";
+	}
+	idr_cpu_sum_add_time(&c->workers, &live);
+	idr_note_u64(c, "iowq_cpu_ns", live.total_ns);
+	idr_note_u64(c, "iowq_workers_at_cleanup", (uint64_t)n);
+	idr_note_str(c, "iowq_cpu", how);
 }
 
 static void ring_note_counters(struct idr_ctx *c, struct idr_ring *r)
@@ -789,8 +839,11 @@ void idr_ring_exit(struct idr_ctx *c, struct idr_ring *r)
 	if (r->unstamped)
 		idr_complete_stamp(c); /* only after an error left I/O in flight */
 	if (r->up) {
+		struct idr_cpu sq = { 0 };
+
 		ring_drain(c, r);
-		ring_sqpoll_cpu(c, r);
+		ring_sqpoll_cpu(c, r, &sq);
+		ring_iowq_cpu(c, r, &sq);
 		ring_note_counters(c, r);
 		io_uring_queue_exit(&r->ring);
 		r->up = false;

@@ -101,7 +101,9 @@ struct idr_ring {
 	unsigned char *tries;	/* per io_u index */
 	unsigned int fault_seq; /* read/write CQEs seen, for the fault seam */
 
-	pid_t sq_tid; /* the SQPOLL thread, or <= 0 */
+	pid_t sq_tid;		     /* the SQPOLL thread, or <= 0 */
+	pid_t tid;		     /* the job thread, which set the ring up */
+	struct idr_cpu proc0, self0; /* process and job thread CPU at ring set-up */
 	struct {
 		uint64_t merged;	   /* commits left to the next getevents' single enter */
 		uint64_t wakeups;	   /* SQPOLL poller woken (IORING_SQ_NEED_WAKEUP) */

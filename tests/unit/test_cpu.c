@@ -155,7 +155,71 @@ static void process_includes_exited_threads(void)
 		  40000000ull);
 }
 
+/* A thread that exited, alone beside the caller: the residual is its CPU, not ours. */
+static void residual_is_the_others(void)
+{
+	struct idr_cpu proc0, self0, res;
+	pthread_t t;
+
+	idr_cpu_process(&proc0);
+	idr_cpu_self(&self0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, burn_and_exit, NULL), 0);
+	pthread_join(t, NULL);
+	burn_ms(60); /* ours: must not count */
+	idr_cpu_residual(&proc0, &self0, &res);
+	CU_ASSERT(res.total_ns >= 40000000ull);
+	CU_ASSERT(res.total_ns < 40000000ull + 50000000ull);
+}
+
+struct named {
+	const char *name;
+	pthread_barrier_t *bar;
+};
+
+static void *named_thread(void *arg)
+{
+	struct named *n = arg;
+
+	pthread_setname_np(pthread_self(), n->name);
+	burn_ms(30);
+	pthread_barrier_wait(n->bar); /* named and burnt */
+	pthread_barrier_wait(n->bar); /* read */
+	return NULL;
+}
+
+/* Threads are found by exact name; others with the prefix are neither summed nor
+ * strangers; a thread without it is a stranger. */
+static void threads_by_name(void)
+{
+	const char *names[] = { "iou-wrk-1", "iou-wrk-2", NULL };
+	const char *tn[] = { "iou-wrk-1", "iou-wrk-2", "iou-sqp-3", "helper" };
+	struct named n[4];
+	pthread_barrier_t bar;
+	struct idr_cpu got;
+	unsigned int strangers;
+	pthread_t t[4];
+	int i, found;
+
+	pthread_barrier_init(&bar, NULL, 5);
+	for (i = 0; i < 4; i++) {
+		n[i] = (struct named){ tn[i], &bar };
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t[i], NULL, named_thread, &n[i]), 0);
+	}
+	pthread_barrier_wait(&bar);
+	found = idr_cpu_threads((pid_t)syscall(SYS_gettid), "iou-", names, &got, &strangers);
+	pthread_barrier_wait(&bar);
+	for (i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&bar);
+	CU_ASSERT_EQUAL(found, 2);
+	CU_ASSERT_EQUAL(strangers, 1);
+	CU_ASSERT(got.total_ns >= 2 * 30000000ull);
+	CU_ASSERT(got.total_ns < 3 * 30000000ull);
+}
+
 static CU_TestInfo cpu_tests[] = {
+	{ "idr_cpu_residual/the other threads' CPU, exited ones included", residual_is_the_others },
+	{ "idr_cpu_threads/by name, strangers counted", threads_by_name },
 	{ "idr_cpu_process/exited threads included", process_includes_exited_threads },
 	{ "idr_cpu_task/another thread's exact total", task_other_thread_exact },
 	{ "idr_cpu_parse_stat/plain", parse_stat_plain },
