@@ -267,7 +267,7 @@ corpus_fake()
 # and let through only what README.md says it lets through.
 corpus_selftest()
 {
-	local d v n m=16777216 cap_ms=$((CORPUS_TIME_CAP * 1000))
+	local d v n want tw ou a m=16777216 cap_ms=$((CORPUS_TIME_CAP * 1000))
 	d=$(scratch)/corpus-selftest
 	mkdir -p "$d"
 	# expect VERDICT NAME: TWIN (rc bytes ms err [line]) | OURS (the same)
@@ -277,8 +277,11 @@ corpus_selftest()
 		read -ra a <<<"$ou"
 		corpus_fake "$d/o" "${a[@]}"
 		v=$(corpus_compare "$d/t" "$d/o")
-		[ "${v%% *}" = "$want" ] && pass "corpus compare: $n: $want" ||
+		if [ "${v%% *}" = "$want" ]; then
+			pass "corpus compare: $n: $want"
+		else
 			fail "corpus compare: $n" "expected $want, got: $v"
+		fi
 	done <<EOT
 ok|the same bytes, size-bound|0 $m 500 0|0 $m 900 0
 bad|25% fewer bytes, size-bound|0 $m 500 0|0 $((m * 3 / 4)) 900 0
