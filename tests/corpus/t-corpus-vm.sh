@@ -28,7 +28,7 @@ case $? in
 		name=$(basename "$f" .fio)
 		[ "$(corpus_where "$f")" = vm ] || continue
 		[ "$full" = 1 ] || corpus_tbl "$name" quick >/dev/null || continue
-		skip "corpus $name" "names a device, and there is no NVMe test machine here: $why"
+		skip "corpus $name [$(corpus_tag "$f")]" "names a device, and there is no NVMe test machine here: $why"
 	done
 	;;
 *) fail "corpus devices" "the NVMe test machine could not be prepared: $why" ;;

@@ -10,11 +10,12 @@
 
 ex=$(corpus_examples) || { skip "corpus" "no fio examples: see configure"; finish; }
 full=${IDR_CORPUS_FULL:-0}
+corpus_selftest
 for f in "$ex"/*.fio; do
 	name=$(basename "$f" .fio)
 	where=$(corpus_where "$f")
 	case $where in
-	skip\ *) [ "$full" = 1 ] && skip "corpus $name" "${where#skip }" ;;
+	skip\ *) [ "$full" = 1 ] && skip "corpus $name [$(corpus_tag "$f")]" "${where#skip }" ;;
 	host) { [ "$full" = 1 ] || corpus_tbl "$name" quick >/dev/null; } && corpus_pair "$f" - - ;;
 	esac
 done
