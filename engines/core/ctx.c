@@ -363,6 +363,7 @@ struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size
 			goto err_free_table;
 		}
 		c->sidecar_fd = fd;
+		c->stamps = true;
 		if (lat_alloc(c)) {
 			idr_fail(td, ENOMEM, "out of memory for the latency histograms");
 			goto err_close_sidecar;
@@ -413,25 +414,18 @@ struct io_u *idr_event(struct thread_data *td, int i)
 	return idr_ctx(td)->events[i];
 }
 
-void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n,
-		uint64_t handed_ns)
+void idr_submit_first(struct idr_ctx *c)
 {
-	struct idr_ctx *c = idr_ctx(td);
-	struct timespec now;
-	unsigned int i;
+	struct thread_data *td = c->td;
 
-	c->cnt.submitted += n;
-	io_u_mark_submit(td, n);
-	if (c->lat.on)
-		for (i = 0; i < n; i++)
-			c->lat.t_issue_ns[io_us[i]->index] = handed_ns;
-	if (!td_ioengine_flagged(td, FIO_ASYNCIO_SETS_ISSUE_TIME) || !fio_fill_issue_time(td))
-		return;
-	fio_gettime(&now, NULL);
-	for (i = 0; i < n; i++) {
-		io_us[i]->issue_time = now;
-		io_u_queued(td, io_us[i]);
-	}
+	c->cnt.t_first_submit_ns = idr_now_ns();
+	idr_cpu_window_open(&c->job_cpu);
+	/*
+	 * Both are settled by now: the engine's flags (nil drops FIO_ASYNCIO_SETS_ISSUE_TIME
+	 * at iodepth 1 in its init) and the options fio_fill_issue_time reads.
+	 */
+	c->issue_times =
+		td_ioengine_flagged(td, FIO_ASYNCIO_SETS_ISSUE_TIME) && fio_fill_issue_time(td);
 }
 
 struct iovec *idr_buffers_iovec(struct idr_ctx *c)

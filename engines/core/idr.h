@@ -97,6 +97,13 @@ struct idr_ctx {
 	struct idr_cpu_sum workers;    /* threads the engine ran, added as they exit */
 	struct idr_extra *extra;       /* engine-specific facts for the sidecar */
 	struct idr_lat lat;	       /* each I/O's own latency (lat.h), with a sidecar */
+	/*
+	 * A sidecar carries the counters: only then does the timer stamp completions
+	 * (idr_complete_stamp), a clock read that nothing else would read.
+	 */
+	bool stamps;
+	/* fio wants issue times from idr_issued: set at the first submission. */
+	bool issue_times;
 
 	/* The write guard's state per file (fio's file index): checked once, claim held. */
 	struct idr_guard_file *guard;
@@ -161,16 +168,6 @@ void idr_cleanup(struct thread_data *td);
 struct io_u *idr_event(struct thread_data *td, int i);
 
 /*
- * idr_issued - n io_us were just handed to the kernel (or workers): count them, record
- * handed_ns (idr_lat_now() taken just before the hand-over) as the start of each one's
- * own latency, and for engines flagged FIO_ASYNCIO_SETS_ISSUE_TIME stamp fio's issue time
- * with one clock read and tell fio (slat, the submit histogram), as fio's own io_uring
- * engine does: call it right after the call that submitted them, never after a wait.
- */
-void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n,
-		uint64_t handed_ns);
-
-/*
  * idr_lat_describe - what the engine's latency timing measures, for the sidecar's "lat":
  * from and to (string literals: the moments it stamps), and whether it learns of
  * completions by waiting for them in the kernel (io_getevents, io_uring_enter). Such an
@@ -227,19 +224,62 @@ static inline void idr_lat_done(struct idr_ctx *c, const struct io_u *io_u, uint
 	idr_lat_add(c, io_u, t, now_ns);
 }
 
-/* The CPU window of the job thread opens at its first submission. */
+/*
+ * The first submission: open the job thread's CPU window, stamp the timer's start, and
+ * settle what the engine's flags and fio's options no longer change (issue_times).
+ */
+void idr_submit_first(struct idr_ctx *c);
+
+/* Call first in ->queue: the CPU window of the job thread opens at its first submission. */
 static inline void idr_submit_begin(struct idr_ctx *c)
 {
-	if (__builtin_expect(c->cnt.t_first_submit_ns == 0, 0)) {
-		c->cnt.t_first_submit_ns = idr_now_ns();
-		idr_cpu_window_open(&c->job_cpu);
+	if (__builtin_expect(c->cnt.t_first_submit_ns == 0, 0))
+		idr_submit_first(c);
+}
+
+/*
+ * idr_issued_ctx / idr_issued - n io_us were just handed to the kernel (or workers):
+ * count them, record handed_ns (idr_lat_now() taken just before the hand-over) as the
+ * start of each one's own latency, and for engines flagged FIO_ASYNCIO_SETS_ISSUE_TIME
+ * stamp fio's issue time with one clock read and tell fio (slat, the submit histogram),
+ * as fio's own io_uring engine does: call it right after the call that submitted them,
+ * never after a wait. After idr_submit_begin.
+ */
+static inline void idr_issued_ctx(struct idr_ctx *c, struct io_u *const *io_us, unsigned int n,
+				  uint64_t handed_ns)
+{
+	struct thread_data *td = c->td;
+	struct timespec now;
+	unsigned int i;
+
+	c->cnt.submitted += n;
+	io_u_mark_submit(td, n);
+	if (c->lat.on)
+		for (i = 0; i < n; i++)
+			c->lat.t_issue_ns[io_us[i]->index] = handed_ns;
+	if (!c->issue_times)
+		return;
+	fio_gettime(&now, NULL);
+	for (i = 0; i < n; i++) {
+		io_us[i]->issue_time = now;
+		io_u_queued(td, io_us[i]);
 	}
 }
 
-/* Stamp the end of the last completion batch seen so far. */
+static inline void idr_issued(struct thread_data *td, struct io_u *const *io_us, unsigned int n,
+			      uint64_t handed_ns)
+{
+	idr_issued_ctx(idr_ctx(td), io_us, n, handed_ns);
+}
+
+/*
+ * Stamp the end of the last completion batch seen so far: the timer's end (the sidecar's
+ * last_complete_ns, elapsed_ns). Without a sidecar nothing reads it: no clock read then.
+ */
 static inline void idr_complete_stamp(struct idr_ctx *c)
 {
-	c->cnt.t_last_complete_ns = idr_now_ns();
+	if (c->stamps)
+		c->cnt.t_last_complete_ns = idr_now_ns();
 }
 
 /* Look up an io_u by the index an engine put into a completion's user data. */

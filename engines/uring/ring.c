@@ -7,6 +7,7 @@
  * order, so the SQ array (when the kernel has one) is the identity map, set once.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +38,32 @@ static inline struct io_uring_cqe *cqe_at(struct idr_ring *r, unsigned int pos)
 }
 
 /*
+ * io_uring_enter(2) without a signal mask, made here rather than through liburing's
+ * out-of-line wrapper (a call through the PLT and a second call inside; on x86-64 the
+ * system call itself, as liburing's own syscall.h makes it). Returns the count or -errno.
+ */
+static inline int sys_enter(unsigned int fd, unsigned int submit, unsigned int wait,
+			    unsigned int flags)
+{
+#if defined(__x86_64__)
+	register unsigned long r10 __asm__("r10") = flags;
+	register unsigned long r8 __asm__("r8") = 0;	     /* no sigset */
+	register unsigned long r9 __asm__("r9") = _NSIG / 8; /* its size */
+	long ret;
+
+	__asm__ __volatile__("syscall"
+			     : "=a"(ret)
+			     : "0"((long)__NR_io_uring_enter), "D"((unsigned long)fd),
+			       "S"((unsigned long)submit), "d"((unsigned long)wait), "r"(r10),
+			       "r"(r8), "r"(r9)
+			     : "rcx", "r11", "memory");
+	return (int)ret;
+#else
+	return io_uring_enter(fd, submit, wait, flags, NULL);
+#endif
+}
+
+/*
  * io_uring_enter, counted in the job's system calls as kind (IDR_SC_*: callers pass a
  * constant). Again while a signal interrupts it before it did anything. Returns the
  * count or -errno.
@@ -48,8 +75,7 @@ static inline int ring_enter(struct idr_ring *r, unsigned int submit, unsigned i
 
 	for (;;) {
 		idr_count_syscall(&r->c->cnt, kind);
-		ret = io_uring_enter((unsigned int)r->enter_fd, submit, wait,
-				     flags | r->enter_flags, NULL);
+		ret = sys_enter((unsigned int)r->enter_fd, submit, wait, flags | r->enter_flags);
 		if (__builtin_expect(ret != -EINTR, 1))
 			return ret;
 		r->c->cnt.eintr++;
@@ -69,20 +95,19 @@ static inline void ring_publish(struct idr_ring *r)
 static void issued_skip_retries(struct idr_ring *r, unsigned int at, unsigned int k,
 				uint64_t handed_ns)
 {
-	struct thread_data *td = r->c->td;
 	unsigned int i, start = at;
 
 	for (i = at; i < at + k; i++) {
 		if (!((uintptr_t)r->pend[i] & RETRY_TAG))
 			continue;
 		if (i > start)
-			idr_issued(td, r->pend + start, i - start, handed_ns);
+			idr_issued_ctx(r->c, r->pend + start, i - start, handed_ns);
 		r->pend[i] = (struct io_u *)((uintptr_t)r->pend[i] & ~RETRY_TAG);
 		r->nr_pend_retries--;
 		start = i + 1;
 	}
 	if (at + k > start)
-		idr_issued(td, r->pend + start, at + k - start, handed_ns);
+		idr_issued_ctx(r->c, r->pend + start, at + k - start, handed_ns);
 }
 
 /* ring_issued's general case: the run wraps around the ring, or holds resubmissions. */
@@ -96,7 +121,7 @@ static void ring_issued_slow(struct idr_ring *r, unsigned int n, uint64_t handed
 		if (r->nr_pend_retries)
 			issued_skip_retries(r, at, k, handed_ns);
 		else
-			idr_issued(r->c->td, r->pend + at, k, handed_ns);
+			idr_issued_ctx(r->c, r->pend + at, k, handed_ns);
 		r->sq_sub += k;
 		n -= k;
 	}
@@ -116,7 +141,7 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t hand
 		ring_issued_slow(r, n, handed_ns);
 		return;
 	}
-	idr_issued(r->c->td, r->pend + at, n, handed_ns);
+	idr_issued_ctx(r->c, r->pend + at, n, handed_ns);
 	r->sq_sub += n;
 }
 
@@ -127,7 +152,7 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t hand
  * than all: the rest stay pending), -EAGAIN when it is short of resources and took
  * nothing, or another -errno.
  */
-static int ring_submit(struct idr_ring *r, unsigned int wait)
+static inline __attribute__((always_inline)) int ring_submit(struct idr_ring *r, unsigned int wait)
 {
 	unsigned int n = r->sq_tail - r->sq_sub;
 	uint64_t handed_ns = 0;
@@ -308,9 +333,9 @@ static void ring_requeue(struct idr_ring *r)
  * One CQE, seen at now_ns: its io_u goes to c->events[at] (returns 1), or is kept to
  * resubmit (0).
  */
-static inline unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
-					 const struct io_uring_cqe *cqe, unsigned int at,
-					 uint64_t now_ns)
+static __attribute__((noinline)) unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
+							    const struct io_uring_cqe *cqe,
+							    unsigned int at, uint64_t now_ns)
 {
 	uint64_t index = cqe->user_data;
 	struct io_u *io_u;
@@ -337,11 +362,19 @@ static inline unsigned int ring_complete(struct idr_ctx *c, struct idr_ring *r,
 	return 1;
 }
 
-/* Reap up to max - at completions into c->events[at...]. Returns how many. */
-static unsigned int ring_reap(struct idr_ctx *c, struct idr_ring *r, unsigned int at,
-			      unsigned int max)
+/*
+ * Reap up to max - at completions into c->events[at...]. Returns how many. A successful
+ * read or write of ours takes the short way; everything else (errors, -EAGAIN to
+ * resubmit, the fault seam, an engine that reads every CQE, a stray) ring_complete's.
+ */
+static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_ctx *c,
+								    struct idr_ring *r,
+								    unsigned int at,
+								    unsigned int max)
 {
 	unsigned int head = *r->cq_khead, got = at, n, i;
+	const struct io_uring_cqe *cqe;
+	struct io_u *io_u;
 	uint64_t now;
 
 	/* Acquire: the CQE contents are visible once we see the tail that covers them. */
@@ -351,8 +384,20 @@ static unsigned int ring_reap(struct idr_ctx *c, struct idr_ring *r, unsigned in
 	if (!n)
 		return 0;
 	now = idr_lat_now(c); /* when we learned of these completions: one read for all */
-	for (i = 0; i < n; i++)
-		got += ring_complete(c, r, cqe_at(r, head + i), got, now);
+	for (i = 0; i < n; i++) {
+		cqe = cqe_at(r, head + i);
+		if (__builtin_expect(cqe->res < 0 || cqe->user_data >= c->nr_io_us ||
+					     (r->mode & (IDR_RING_FAULTS | IDR_RING_RESULT_HOOK)),
+				     0)) {
+			got += ring_complete(c, r, cqe, got, now);
+			continue;
+		}
+		io_u = c->io_us[cqe->user_data];
+		r->tries[io_u->index] = 0;
+		idr_io_u_done(c, io_u, cqe->res);
+		idr_lat_done(c, io_u, now);
+		c->events[got++] = io_u;
+	}
 	/* Release: done reading these CQEs before the kernel may reuse their slots. */
 	__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
 	r->inflight -= n;
@@ -445,9 +490,30 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 	return got >= min ? 1 : ring_stall(r);
 }
 
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
+/*
+ * got completions were reaped. The core's timer wants the time of the last completion,
+ * and only a sidecar reads it. A clock read costs about as much as the rest of a reap
+ * (~90 ns here), so stamp only when the ring runs dry: the run's last completion always
+ * leaves it dry (fio drains before cleanup), and cleanup stamps if an error left I/O
+ * behind.
+ */
+static inline void ring_reaped(struct idr_ctx *c, struct idr_ring *r)
 {
-	unsigned int got = 0, spins = 0;
+	if (!c->stamps)
+		return;
+	r->unstamped = true;
+	if (!r->inflight && r->sq_tail == r->sq_sub && !r->nr_retry) {
+		idr_complete_stamp(c);
+		r->unstamped = false;
+	}
+}
+
+/* getevents past its first look: submit, wait, poll, resubmit, as needed. */
+static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, struct idr_ring *r,
+							 unsigned int min, unsigned int max,
+							 unsigned int got)
+{
+	unsigned int spins = 0;
 	bool entered = false, pending;
 	int ret;
 
@@ -473,21 +539,41 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, 
 		if (got >= max && r->sq_tail == r->sq_sub)
 			break;
 	}
-	/*
-	 * The core's timer wants the time of the last completion. A clock read costs about
-	 * as much as the rest of this function (~90 ns here), so stamp only when the ring
-	 * runs dry: the run's last completion always leaves it dry (fio drains before
-	 * cleanup), and cleanup stamps if an error left I/O behind.
-	 */
-	if (got) {
-		r->unstamped = true;
-		if (!r->inflight && r->sq_tail == r->sq_sub && !r->nr_retry) {
-			idr_complete_stamp(c);
-			r->unstamped = false;
-		}
-	}
+	if (got)
+		ring_reaped(c, r);
 	r->merge = false; /* commits go to the kernel again until fio's queue fills */
 	return (int)got;
+}
+
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
+{
+	unsigned int got = 0;
+
+	/* Most reaps: nothing left to submit, and the CQ holds what fio asked for. */
+	if (__builtin_expect(r->sq_tail == r->sq_sub, 1)) {
+		got = ring_reap(c, r, 0, max);
+		if (__builtin_expect(got >= min && got && !r->nr_retry, 1)) {
+			ring_reaped(c, r);
+			return (int)got;
+		}
+	}
+	return ring_getevents_loop(c, r, min, max, got);
+}
+
+int idr_ring_fio_commit(struct thread_data *td)
+{
+	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
+
+	return idr_ring_commit(&e->core, &e->ring);
+}
+
+int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned int max,
+			   const struct timespec *t)
+{
+	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
+
+	(void)t; /* fio passes a zero timeout exactly when min is 0: never block then */
+	return idr_ring_getevents(&e->core, &e->ring, min, max);
 }
 
 /* ---- set-up --------------------------------------------------------------------------- */

@@ -163,21 +163,9 @@ struct idr_ring_engine {
 	struct idr_ring ring;
 };
 
-static inline int idr_ring_fio_commit(struct thread_data *td)
-{
-	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
-
-	return idr_ring_commit(&e->core, &e->ring);
-}
-
-static inline int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned int max,
-					 const struct timespec *t)
-{
-	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
-
-	(void)t; /* fio passes a zero timeout exactly when min is 0: never block then */
-	return idr_ring_getevents(&e->core, &e->ring, min, max);
-}
+int idr_ring_fio_commit(struct thread_data *td);
+int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned int max,
+			   const struct timespec *t);
 
 /*
  * idr_ring_exit - for ->cleanup: reap what is still in flight (bounded), add the SQPOLL
