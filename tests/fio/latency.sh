@@ -9,6 +9,17 @@
 #               spinning on one CPU would each count the other's time slices as latency)
 #               and for kernel 6.1's passthrough polling, which crashes with two polling
 #               rings on one controller at once (tests/passthru/guest/iopoll.sh)
+#   LAT_HALF    1 (default): clat p50 >= lat p50 / 2, ours and the twin; 0: printed, not
+#               judged. Under TCG the emulated controller often completes an I/O at
+#               iodepth 1 before the enter that submitted it returns, for fio's engine as
+#               for ours: clat is bimodal, a few us or hundreds, and its p50 flips between
+#               the two from round to round (the twin's clat p50 6 us of a lat p50 165 us
+#               in one run, 346 of 473 in the next; 6 and 391 us in neighbouring rounds;
+#               its clat mean 0.39-0.88 of lat's by round with hipri=1)
+#   LAT_MIN_IOS each run's least I/Os (default 100)
+#   LAT_JUDGE   the ratios held within 25% (default LAT_ALL, every one); the others are
+#               printed
+#   LAT_GLOBAL  more [global] options, ';'-separated (e.g. thread=1)
 #   LAT_TAG     a prefix for the case names (default none)
 #   LAT_KEEP    a folder to copy each pair's figures by round into (OUT.ours, OUT.twin)
 #   ROUNDS, RUNTIME  (defaults below)
@@ -36,6 +47,7 @@ job_file()
 		[ "${LAT_DIRECT:-1}" = 1 ] && printf 'direct=1\n'
 		printf 'time_based\nruntime=%s\nnorandommap\nrandrepeat=0\n' "$RUNTIME"
 		printf 'lat_percentiles=1\nslat_percentiles=1\n'
+		[ -n "${LAT_GLOBAL:-}" ] && printf '%s\n' "$LAT_GLOBAL" | tr ';' '\n'
 		for r in $(seq "$rounds"); do
 			secs=("$@")
 			if [ "${LAT_SERIAL:-0}" = 1 ] && [ $((r % 2)) = 0 ]; then
@@ -76,6 +88,7 @@ runs()
 # moves a whole device time into it (slat p50 16x the twin's at iodepth 1; p90 +98 us, 124
 # us against 3 us, at iodepth 8, where part of the I/Os were submitted by an enter that
 # also waited). Prints why not, else a summary starting "ok".
+LAT_ALL="slat_mean clat_mean lat_mean clat_p50 lat_p50 slat_p50 slat_p90"
 CHECK_AWK='
 function med(v, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
@@ -87,7 +100,7 @@ FNR == NR { n++; for (k = 1; k <= 9; k++) o[n, k] = $k; next }
 END {
 	if (!n || n != m) { printf "ours ran %d times, the twin %d; ", n, m; exit }
 	for (i = 1; i <= n; i++)
-		if (o[i, 7] != 0 || t[i, 7] != 0 || o[i, 6] < 100 || t[i, 6] < 100) {
+		if (o[i, 7] != 0 || t[i, 7] != 0 || o[i, 6] < minios || t[i, 6] < minios) {
 			printf "round %d: errors %s/%s, I/Os %s/%s; ", i, o[i, 7], t[i, 7], o[i, 6], t[i, 6]
 			exit
 		}
@@ -95,8 +108,8 @@ END {
 		for (i = 1; i <= n; i++) { a[i] = o[i, k]; b[i] = t[i, k] }
 		po[k] = med(a, n); pt[k] = med(b, n)
 	}
-	if (po[4] < 0.5 * po[5]) why = why sprintf("ours: clat p50 %s < lat p50 %s / 2; ", po[4], po[5])
-	if (pt[4] < 0.5 * pt[5]) why = why sprintf("twin: clat p50 %s < lat p50 %s / 2; ", pt[4], pt[5])
+	if (half && po[4] < 0.5 * po[5]) why = why sprintf("ours: clat p50 %s < lat p50 %s / 2; ", po[4], po[5])
+	if (half && pt[4] < 0.5 * pt[5]) why = why sprintf("twin: clat p50 %s < lat p50 %s / 2; ", pt[4], pt[5])
 	# Slack for slat: a quarter of the twin clat p50; for the others 1 us.
 	for (i = 1; i <= n; i++) b[i] = t[i, 4]
 	sfloor = 0.25 * med(b, n)
@@ -113,7 +126,8 @@ END {
 		q[k] = med(r, n)
 		dd = med(d, n)
 		floor = k == 1 || k >= 8 ? sfloor : 1
-		if ((q[k] < 0.75 || q[k] > 1.25) && (dd > floor || dd < -floor))
+		if (index(" " judge " ", " " name[k] " ") && (q[k] < 0.75 || q[k] > 1.25) &&
+		    (dd > floor || dd < -floor))
 			why = why sprintf("%s ours/twin %.2f, %+.1f us (ours ", name[k], q[k], dd) \
 			      sprintf("%s, twin %s us by round); ", rounds(o, k), rounds(t, k))
 	}
@@ -142,9 +156,10 @@ run_pair()
 	runs "$out" "$engine" >"$out.ours"
 	runs "$out" "${twin%%;*}" >"$out.twin"
 	[ -n "${LAT_KEEP:-}" ] && cp "$out.ours" "$out.twin" "$LAT_KEEP/"
-	why=$(awk -F'\t' "$CHECK_AWK" "$out.ours" "$out.twin")
+	why=$(awk -F'\t' -v half="${LAT_HALF:-1}" -v minios="${LAT_MIN_IOS:-100}" \
+		-v judge="${LAT_JUDGE:-$LAT_ALL}" "$CHECK_AWK" "$out.ours" "$out.twin")
 	case $why in
-	ok:*) pass "$label: clat p50 >= lat p50 / 2; slat, clat, lat means and p50s, slat p90 within 25% (${why#ok: })" ;;
+	ok:*) pass "$label: $([ "${LAT_HALF:-1}" = 1 ] && echo "clat p50 >= lat p50 / 2; ")within 25%: ${LAT_JUDGE:-slat, clat, lat means and p50s, slat p90} (${why#ok: })" ;;
 	*) fail "$label" "$why" ;;
 	esac
 }
