@@ -8,7 +8,10 @@
 #    bs/offset/limits refused before I/O; block devices, partitions and files refused naming
 #    /dev/ngXnY; a mounted filesystem never written; no CAP_SYS_ADMIN on 6.1 explained;
 #  - guest/iopoll.sh: hipri=1 on poll queues for uring_fixed and uring_passthru, under verify,
-#    and proof that the completions were polled.
+#    and proof that the completions were polled;
+#  - guest/latency.sh: fio's slat/clat/lat with uring_passthru and uring_fixed against
+#    io_uring_cmd and io_uring (tests/fio/latency.sh's checks, issue 18), by interrupt and
+#    polled (hipri=1), iodepth 1 and 8.
 # make check runs a subset that takes every value of each dimension; IDR_STRESS=1 (make
 # stress) runs their product. Namespaces: the default four, a fifth with ext4 in an MBR
 # partition, a sixth of 16 MiB whose reads at 4 MiB fail; writes at 32 MiB of namespace 2
