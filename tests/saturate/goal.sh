@@ -50,10 +50,17 @@ run()
 	local sec=()
 	[ -f "$W/$1.section" ] && sec=(--section="$(cat "$W/$1.section")")
 	rm -f "$W/$1.sc"
-	"$FIO" "$W/$1.fio" "${sec[@]}" --filename="$F" --ioengine="external:$ENG" \
+	"$FIO" "$W/$1.fio" "${sec[@]}" --filename="$F" --ioengine="external:$ENG" --cpus_allowed="$CPU" \
 		--output-format=json --output="$W/$1.json" --sidecar="$W/$1.sc" >/dev/null 2>&1
 	echo "$(jq '[.jobs[].read.iops] | add' "$W/$1.json") $(jq -s '(map(.cpu.total_ns) | add) / (map(.counters.ios) | add) / 1000' "$W/$1.sc")"
 }
+
+# The search runs its one-job points on one CPU (cpus_allowed, and so the ring's io-wq
+# workers, which inherit it); the hand runs get the same CPU, or on tmpfs, where every read
+# goes through io-wq, they would take a second core and measure something else.
+CPU=$(sed -n 's/^cpus_allowed=//p' "$W/peak.fio" | head -n 1)
+[ -n "$CPU" ] || { echo "the search's job file names no cpus_allowed"; exit 1; }
+echo "one-core runs on CPU $CPU"
 
 # 2. hand tuning
 variant h4k-128-32 randread-4k 128 32
