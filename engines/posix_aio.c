@@ -11,7 +11,9 @@
  * whatever the iodepth). The sidecar counts the helpers' CPU time (thread=0 only).
  * fio twin: posixaio. Differences: several descriptors; waits cover every descriptor
  * (posixaio passes aio_suspend the first 8 requests it finds); getevents honours
- * min/max/timeout; an fsync waits for the writes before it; trim is refused.
+ * min/max/timeout; an fsync waits for the writes before it; a trim runs in place as
+ * posixaio's does, but a regular file gets a hole punched (posixaio's BLKDISCARD fails
+ * with ENOTTY there).
  */
 #include <aio.h>
 #include <errno.h>
@@ -279,6 +281,24 @@ static enum fio_q_status pa_fail_now(struct thread_data *td, struct io_u *io_u, 
 	return FIO_Q_COMPLETED;
 }
 
+/*
+ * Trim as fio's posixaio does it: POSIX AIO has no discard, so it runs here, in place
+ * (BLKDISCARD, or a hole punched in a regular file), with nothing in flight; fio stamps
+ * its issue time.
+ */
+static enum fio_q_status pa_trim(struct thread_data *td, struct pa_data *pd, struct io_u *io_u)
+{
+	long long res;
+
+	pd->core.cnt.submitted++;
+	res = idr_trim_io_u(td, io_u);
+	idr_count_syscall(&pd->core.cnt, IDR_SC_SUBMIT | IDR_SC_REAP);
+	idr_io_u_done(&pd->core, io_u, res);
+	if (io_u->error)
+		io_u_log_error(td, io_u);
+	return FIO_Q_COMPLETED;
+}
+
 static enum fio_q_status pa_queue(struct thread_data *td, struct io_u *io_u)
 {
 	struct pa_data *pd = pa_data(td);
@@ -289,10 +309,15 @@ static enum fio_q_status pa_queue(struct thread_data *td, struct io_u *io_u)
 	int ret;
 
 	fio_ro_check(td, io_u);
-	/* An fsync must cover the writes queued before it: let those finish first. */
-	if (ddir_sync(io_u->ddir) && pd->nr_inflight)
+	/*
+	 * An fsync must cover the writes queued before it, and a trim must not overtake a
+	 * write to its blocks: let those finish first.
+	 */
+	if (!ddir_rw(io_u->ddir) && pd->nr_inflight)
 		return FIO_Q_BUSY;
 	idr_submit_begin(&pd->core);
+	if (__builtin_expect(io_u->ddir == DDIR_TRIM, 0))
+		return pa_trim(td, pd, io_u);
 	if (!pf) {
 		/* Opened before init, and still open: attach now. */
 		ret = pa_file_attach(pd, io_u->file);
@@ -577,9 +602,6 @@ static void pa_cleanup(struct thread_data *td)
 /* Returns 0, or 1 after idr_fail naming the option. */
 static int pa_check_options(struct thread_data *td, const struct pa_options *o)
 {
-	if (td_trim(td))
-		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
-				td_random(td) ? "randtrim" : "trim");
 	if ((int)o->fds < 1 || (int)o->fds > PA_MAX_FDS)
 		return idr_fail(td, EINVAL,
 				"aio_fds=%d: use 1 to %d descriptors per file (1, the "

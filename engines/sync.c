@@ -2,9 +2,10 @@
  * sync.c - the naive loop: one pread/pwrite (or fsync/fdatasync) system call per I/O,
  * finished inside ->queue, so fio runs it at iodepth 1.
  *
- * fio twin: psync. Differences: EINTR is retried instead of failing the I/O; trim is
- * refused at init instead of being sent as an ioctl; and the core's counters (ns timer,
- * syscalls, CPU) are kept for the drill.
+ * fio twin: psync. Differences: EINTR is retried instead of failing the I/O; a trim of a
+ * regular file punches a hole (psync sends BLKDISCARD to it and fails with ENOTTY; on a
+ * block device both send BLKDISCARD); and the core's counters (ns timer, syscalls, CPU)
+ * are kept for the drill.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -24,8 +25,8 @@ struct sync_data {
 	struct idr_ctx core;
 };
 
-/* One system call for io_u. Returns bytes moved, or -errno. */
-static long long sync_syscall(struct io_u *io_u)
+/* One system call for io_u. Returns bytes moved (or trimmed), or -errno. */
+static long long sync_syscall(const struct thread_data *td, struct io_u *io_u)
 {
 	int fd = io_u->file->fd;
 	ssize_t ret;
@@ -43,6 +44,8 @@ static long long sync_syscall(struct io_u *io_u)
 	case DDIR_DATASYNC:
 		ret = fdatasync(fd);
 		break;
+	case DDIR_TRIM:
+		return idr_trim_io_u(td, io_u);
 	default:
 		errno = EOPNOTSUPP;
 		ret = -1;
@@ -63,7 +66,7 @@ static enum fio_q_status sync_queue(struct thread_data *td, struct io_u *io_u)
 	t0 = idr_lat_now(c);
 	/* A signal may interrupt a read on a slow device: retry rather than fail the I/O. */
 	for (;;) {
-		res = sync_syscall(io_u);
+		res = sync_syscall(td, io_u);
 		idr_count_syscall(&c->cnt, IDR_SC_SUBMIT | IDR_SC_REAP);
 		if (res != -EINTR)
 			break;
@@ -85,9 +88,6 @@ static int sync_init(struct thread_data *td)
 {
 	struct idr_ctx *c;
 
-	if (td_trim(td))
-		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
-				td_random(td) ? "randtrim" : "trim");
 	c = idr_init(td, "sync", sizeof(struct sync_data));
 	if (!c)
 		return 1;

@@ -9,8 +9,10 @@
  * submission that finds no worker asleep makes no system call. Workers start at
  * post_init with every signal blocked, are joined at cleanup, and a file is drained of
  * in-flight I/O before fio closes it (fio frees the buffers right after).
- * Differences from psync: EINTR is retried; trim is refused; an fsync waits for the
- * writes queued before it (fio's libaio does the same).
+ * Differences from psync: EINTR is retried; a trim runs in a worker like any I/O
+ * (BLKDISCARD on a block device; a hole punched in a regular file, where psync's
+ * BLKDISCARD fails with ENOTTY); an fsync waits for the writes queued before it (fio's
+ * libaio does the same).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -62,7 +64,8 @@ static struct fio_option options[] = {
  */
 struct tp_slot {
 	int fd;
-	int ddir;
+	unsigned short ddir;
+	unsigned short trim_how; /* enum idr_trim_how, for DDIR_TRIM */
 	void *buf;
 	unsigned long long len;
 	unsigned long long off;
@@ -92,6 +95,7 @@ struct tp_data {
 	struct idr_chan cq;    /* workers -> job thread */
 	bool chans_ok;
 	uint32_t stop; /* set once, at cleanup */
+	bool barrier;  /* a trim is queued: nothing else until it is done */
 	uint64_t spin_ns;
 	struct tp_worker *workers;
 	unsigned int nr_workers, nr_started;
@@ -130,6 +134,9 @@ static long long tp_exec(struct tp_worker *w, const struct tp_slot *s)
 		case DDIR_DATASYNC:
 			ret = fdatasync(s->fd);
 			break;
+		case DDIR_TRIM:
+			w->io_calls++;
+			return idr_trim_fd(s->fd, s->trim_how, s->off, s->len);
 		default:
 			return -EOPNOTSUPP;
 		}
@@ -145,7 +152,7 @@ static long long tp_exec(struct tp_worker *w, const struct tp_slot *s)
 /* The worker timed s's I/O: handed over to its pread/pwrite returning. */
 static void tp_lat_add(struct tp_worker *w, const struct tp_slot *s)
 {
-	if (s->res < 0 || !ddir_rw(s->ddir))
+	if (s->res < 0 || s->ddir > DDIR_WRITE)
 		return;
 	if (s->handed_ns)
 		idr_hist_add(w->lat[s->ddir], idr_now_ns() - s->handed_ns);
@@ -243,15 +250,28 @@ static enum fio_q_status tp_queue(struct thread_data *td, struct io_u *io_u)
 	struct tp_slot *s = &tp->slots[io_u->index];
 
 	fio_ro_check(td, io_u);
-	/* An fsync must cover the writes queued before it: let those finish first. */
-	if (ddir_sync(io_u->ddir) && (tp->inflight || tp->nr_pending))
+	/*
+	 * An fsync must cover the writes queued before it, and a trim must not overtake a
+	 * write to its blocks: let those finish first. Nothing passes a trim either (after
+	 * trimwrite's trim comes the write of the same blocks, maybe to another worker).
+	 */
+	if (__builtin_expect(tp->barrier, 0)) {
+		if (tp->inflight || tp->nr_pending)
+			return FIO_Q_BUSY;
+		tp->barrier = false;
+	}
+	if (!ddir_rw(io_u->ddir) && (tp->inflight || tp->nr_pending))
 		return FIO_Q_BUSY;
 	idr_submit_begin(&tp->core);
 	s->fd = io_u->file->fd;
-	s->ddir = io_u->ddir;
+	s->ddir = (unsigned short)io_u->ddir;
 	s->buf = io_u->xfer_buf;
 	s->len = io_u->xfer_buflen;
 	s->off = io_u->offset;
+	if (__builtin_expect(io_u->ddir == DDIR_TRIM, 0)) {
+		s->trim_how = (unsigned short)idr_trim_how_of(io_u->file);
+		tp->barrier = true;
+	}
 	tp->pending[tp->nr_pending++] = io_u;
 	return FIO_Q_QUEUED;
 }
@@ -389,8 +409,11 @@ static void tp_cleanup(struct thread_data *td)
 /* Check the options before anything is allocated. Returns 0, or 1 after idr_fail. */
 static int tp_check_options(struct thread_data *td, const struct tp_options *o)
 {
-	if (td_trim(td))
-		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
+	/* A zone reset (fio's zbd trim) needs fio's zone locks: not from a worker. */
+	if (td_trim(td) && td->o.zone_mode == ZONE_MODE_ZBD)
+		return idr_fail(td, EINVAL,
+				"rw=%s with zonemode=zbd: zone resets need fio's zone locks, "
+				"which workers do not take; use ioengine=sync or kaio",
 				td_random(td) ? "randtrim" : "trim");
 	/* fio stores a negative int as is: compare signed, so tp_workers=-1 reads as -1. */
 	if ((int)o->workers < 1)

@@ -9,17 +9,18 @@
 #include <time.h>
 
 struct idr_counters {
-	uint64_t submitted;    /* I/Os (syncs too) handed to the kernel or the engine's workers */
-	uint64_t ios;	       /* reads and writes finished, whatever their result */
-	uint64_t syncs;	       /* fsync/fdatasync finished */
-	uint64_t bytes;	       /* bytes actually moved (short transfers count what moved) */
-	uint64_t errors;       /* I/Os finished with an error */
-	uint64_t short_ios;    /* I/Os finished short (io_u->resid > 0) */
-	uint64_t syscalls;     /* every system call on the I/O path */
-	uint64_t submit_calls; /* ... of which submit I/O (pread, io_submit, enter+submit) */
-	uint64_t reap_calls;   /* ... of which wait for or reap completions */
-	uint64_t busy;	       /* EAGAIN/EBUSY from the kernel or a full queue: FIO_Q_BUSY */
-	uint64_t eintr;	       /* interrupted calls, retried */
+	uint64_t submitted; /* I/Os (syncs, trims too) handed to the kernel or the engine's workers */
+	uint64_t ios;	    /* reads and writes finished, whatever their result */
+	uint64_t syncs;	    /* fsync/fdatasync finished */
+	uint64_t trims;	    /* trims finished, whatever their result */
+	uint64_t bytes;	    /* bytes actually moved (short transfers count what moved) */
+	uint64_t errors;    /* I/Os finished with an error */
+	uint64_t short_ios;	     /* I/Os finished short (io_u->resid > 0) */
+	uint64_t syscalls;	     /* every system call on the I/O path */
+	uint64_t submit_calls;	     /* ... of which submit I/O (pread, io_submit, enter+submit) */
+	uint64_t reap_calls;	     /* ... of which wait for or reap completions */
+	uint64_t busy;		     /* EAGAIN/EBUSY from the kernel or a full queue: FIO_Q_BUSY */
+	uint64_t eintr;		     /* interrupted calls, retried */
 	uint64_t t_first_submit_ns;  /* CLOCK_MONOTONIC at the first submission */
 	uint64_t t_last_complete_ns; /* CLOCK_MONOTONIC when the last completion was seen */
 };

@@ -32,6 +32,7 @@
 #include "guard.h"
 #include "sidecar.h"
 #include "target.h"
+#include "trim.h"
 
 /*
  * The engine ABI is pinned twice: FIO_IOOPS_VERSION from the headers we compile against
@@ -108,6 +109,7 @@ struct idr_ctx {
 	/* The write guard's state per file (fio's file index): checked once, claim held. */
 	struct idr_guard_file *guard;
 	unsigned int nr_guard;
+	bool trim_told; /* a refused trim was explained (idr_trim_failed) */
 };
 
 struct idr_guard_file {
@@ -200,7 +202,8 @@ static inline uint64_t idr_lat_now(struct idr_ctx *c)
 static inline void idr_lat_add(struct idr_ctx *c, const struct io_u *io_u, uint64_t start_ns,
 			       uint64_t end_ns)
 {
-	if (io_u->error || !ddir_rw(io_u->ddir))
+	/* Reads and writes only (fio's ddir_rw counts trims too): one histogram each. */
+	if (io_u->error || io_u->ddir > DDIR_WRITE)
 		return;
 	if (start_ns)
 		idr_hist_add(c->lat.hist[io_u->ddir], end_ns - start_ns);
@@ -288,6 +291,28 @@ static inline struct io_u *idr_io_u(struct idr_ctx *c, unsigned int index)
 	return c->io_us[index];
 }
 
+/* ---- trim (trim.h) ----------------------------------------------------------------- */
+
+/* idr_trim_how_of - how f is trimmed: a hole punched in a regular file, else BLKDISCARD. */
+static inline enum idr_trim_how idr_trim_how_of(const struct fio_file *f)
+{
+	return f->filetype == FIO_TYPE_FILE ? IDR_TRIM_PUNCH : IDR_TRIM_DISCARD;
+}
+
+/*
+ * idr_trim_io_u - run io_u's trim now, in the calling thread (zone_mode=zbd: fio's own
+ * do_io_u_trim, which resets zones). Returns bytes trimmed, or -errno; leaves io_u->error
+ * to idr_io_u_done.
+ */
+long long idr_trim_io_u(const struct thread_data *td, struct io_u *io_u);
+
+/*
+ * idr_trim_failed - once per job, say why a trim failed when the errno alone does not
+ * (a device without discard, a file system without hole punching, a character device).
+ * Called by idr_io_u_done.
+ */
+void idr_trim_failed(struct idr_ctx *c, const struct io_u *io_u, int err);
+
 /*
  * idr_io_u_done - account one finished I/O from a kernel-style result: res >= 0 bytes
  * moved, res < 0 is -errno. Sets io_u->error (positive) or io_u->resid for a short
@@ -296,17 +321,24 @@ static inline struct io_u *idr_io_u(struct idr_ctx *c, unsigned int index)
  */
 static inline void idr_io_u_done(struct idr_ctx *c, struct io_u *io_u, long long res)
 {
-	if (ddir_rw(io_u->ddir))
+	if (__builtin_expect(io_u->ddir <= DDIR_WRITE, 1))
 		c->cnt.ios++;
+	else if (io_u->ddir == DDIR_TRIM)
+		c->cnt.trims++;
 	else
 		c->cnt.syncs++;
 	if (res < 0) {
 		io_u->error = (int)-res;
 		c->cnt.errors++;
+		if (io_u->ddir == DDIR_TRIM)
+			idr_trim_failed(c, io_u, (int)-res);
 		return;
 	}
-	/* A sync moves no bytes; fio leaves its xfer_buflen from the io_u's last I/O. */
-	if (!ddir_rw(io_u->ddir))
+	/*
+	 * A sync moves no bytes (fio leaves its xfer_buflen from the io_u's last I/O), nor
+	 * does a trim, which is all or nothing.
+	 */
+	if (io_u->ddir > DDIR_WRITE)
 		return;
 	c->cnt.bytes += (unsigned long long)res;
 	if ((unsigned long long)res < io_u->xfer_buflen) {

@@ -92,6 +92,7 @@ static struct json_object *counters_json(const struct idr_counters *c)
 	put_u64(o, "submitted", c->submitted);
 	put_u64(o, "ios", c->ios);
 	put_u64(o, "syncs", c->syncs);
+	put_u64(o, "trims", c->trims);
 	put_u64(o, "bytes", c->bytes);
 	put_u64(o, "errors", c->errors);
 	put_u64(o, "short_ios", c->short_ios);

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Issue 15 part 2: sync, threadpool and posix_aio trim. On a loop device each runs rw=trim
+# as its fio twin does (threadpool: psync): exit 0, error 0, the same bytes trimmed, and
+# the device then reads back all zeros. On a regular file fio 3.33's twins send BLKDISCARD
+# and fail (ENOTTY); ours punch a hole: error 0 and the file reads zeros, size kept.
+. "$(dirname "$0")/../lib.sh"
+
+S=$(scratch)
+needs_loops "trim"
+declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio)
+nonzero() { od -An -tx1 -v "$1" | grep -vc '^ 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00$'; }
+for e in sync threadpool posix_aio; do
+	declare -A got=()
+	for eng in "${twin[$e]}" "external:$ENGINES/$e.so"; do
+		f=$S/$e-${eng##*/}
+		head -c 4M /dev/urandom >"$f"
+		dev=$(loopdev "$f") || { fail "$e trim" "losetup failed"; continue 2; }
+		runfio "$f" --name=t --ioengine="$eng" --filename="$dev" --size=4M --bs=64k \
+			--direct=1 --rw=trim --iodepth=8
+		got[$eng]="rc=$? error=$(fio_job_field "$f" t .error) trimmed=$(fio_job_field "$f" t .trim.io_bytes) nonzero=$(nonzero "$dev")"
+	done
+	check "$e rw=trim on a loop device: as ${twin[$e]}, reads zeros after (${got[${twin[$e]}]})" \
+		"${twin[$e]}: ${got[${twin[$e]}]}; $e: ${got[external:$ENGINES/$e.so]}" \
+		test "${got[${twin[$e]}]}" = "${got[external:$ENGINES/$e.so]}" \
+		-a "${got[${twin[$e]}]}" = "rc=0 error=0 trimmed=4194304 nonzero=0"
+	f=$S/$e-file
+	head -c 4M /dev/urandom >"$f"
+	runfio "$f.out" --name=t --ioengine="external:$ENGINES/$e.so" --filename="$f" \
+		--size=4M --bs=64k --rw=randtrim --iodepth=8
+	rc=$?
+	r="rc=$rc error=$(fio_job_field "$f.out" t .error) nonzero=$(nonzero "$f") size=$(stat -c %s "$f") stderr=$(head -c 200 "$f.out.err")"
+	check "$e rw=randtrim on a file punches holes: reads zeros, size kept" "$r" \
+		test "$r" = "rc=0 error=0 nonzero=0 size=4194304 stderr="
+	runfio "$f.bad" --name=t --ioengine="external:$ENGINES/$e.so" --filename=/dev/zero \
+		--size=1M --bs=64k --rw=trim
+	check "$e trim on a character device: a clear error" "$(head -c 300 "$f.bad.err")" \
+		grep -q "neither a block device nor a regular file" "$f.bad.err"
+	unset got
+done
+finish
