@@ -311,9 +311,10 @@ static int kaio_submit(struct thread_data *td)
 }
 
 /*
- * Trim as fio's libaio does it: kernel AIO has no discard, so do_io_u_trim (BLKDISCARD on
- * a device, a punched hole in a file) runs here, in place, once what was queued before it
- * has gone to the kernel. fio stamps its issue time (FIO_ASYNCIO_SYNC_TRIM).
+ * Trim as fio's libaio does it: kernel AIO has no discard, so the trim (BLKDISCARD on a
+ * device; a punched hole in a file, as the other engines, where fio 3.33's os_trim fails
+ * with ENOTTY) runs here, in place, once what was queued before it has gone to the
+ * kernel. fio stamps its issue time (FIO_ASYNCIO_SYNC_TRIM).
  */
 static enum fio_q_status kaio_trim(struct thread_data *td, struct kaio_data *kd, struct io_u *io_u)
 {
@@ -321,9 +322,7 @@ static enum fio_q_status kaio_trim(struct thread_data *td, struct kaio_data *kd,
 		return FIO_Q_BUSY;
 	idr_submit_begin(&kd->core);
 	kd->core.cnt.submitted++;
-	do_io_u_trim(td, io_u);
-	idr_io_u_done(&kd->core, io_u,
-		      io_u->error ? -(long long)io_u->error : (long long)io_u->xfer_buflen);
+	idr_io_u_done(&kd->core, io_u, idr_trim_io_u(td, io_u));
 	io_u_mark_submit(td, 1);
 	io_u_mark_complete(td, 1);
 	return FIO_Q_COMPLETED;

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Issue 15 part 2: sync, threadpool and posix_aio trim. On a loop device each runs rw=trim
-# as its fio twin does (threadpool: psync): exit 0, error 0, the same bytes trimmed, and
-# the device then reads back all zeros. On a regular file fio 3.33's twins send BLKDISCARD
-# and fail (ENOTTY); ours punch a hole: error 0 and the file reads zeros, size kept.
+# Issue 15 part 2: sync, threadpool, posix_aio and kaio trim. On a loop device each runs
+# rw=trim as its fio twin does (threadpool: psync): exit 0, error 0, the same bytes
+# trimmed, and the device then reads back all zeros. On a regular file fio 3.33's twins
+# send BLKDISCARD and fail (ENOTTY); ours punch a hole: error 0 and the file reads zeros,
+# size kept. Trim destroys data: the write guard refuses it on a device with a file
+# system, and lets it through with the override the refusal prints.
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)
-needs_loops "trim"
-declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio)
+needs_loops "trim" mkfs.ext4 md5sum
+declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio [kaio]=libaio)
 nonzero() { od -An -tx1 -v "$1" | grep -vc '^ 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00$'; }
-for e in sync threadpool posix_aio; do
+for e in sync threadpool posix_aio kaio; do
 	declare -A got=()
 	for eng in "${twin[$e]}" "external:$ENGINES/$e.so"; do
 		f=$S/$e-${eng##*/}
@@ -36,5 +38,15 @@ for e in sync threadpool posix_aio; do
 	check "$e trim on a character device: a clear error" "$(head -c 300 "$f.bad.err")" \
 		grep -q "neither a block device nor a regular file" "$f.bad.err"
 	unset got
+
+	f=$S/$e-fs
+	truncate -s 32M "$f"
+	dev=$(loopdev "$f") || { fail "$e trim guard" "losetup failed"; continue; }
+	mkfs.ext4 -q -F "$dev" || { fail "$e trim guard" "mkfs.ext4 $dev failed"; continue; }
+	SUM_BYTES=1048576 guard_refused "$e" "trim of a device holding ext4 refused, naming the override" \
+		"refusing to write to $dev: ext4 signature.*add allow_overwrite=$dev to the job" \
+		"$dev" --rw=trim --bs=64k
+	SUM_BYTES=1048576 CHECK_DEV=$dev guard_allowed "$e" "the printed override lets the trim through" \
+		"$dev" --rw=trim --bs=64k --allow_overwrite="$(guard_suggested)"
 done
 finish
