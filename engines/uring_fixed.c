@@ -297,25 +297,6 @@ static int uring_fixed_post_init(struct thread_data *td)
 	return 0;
 }
 
-static int uring_fixed_open_file(struct thread_data *td, struct fio_file *f)
-{
-	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
-
-	/* fio sizes block devices by opening them before ->init: no ring yet then. */
-	if (!ud)
-		return idr_open_file(td, f);
-	return idr_ring_open_file(&ud->core, &ud->ring, f);
-}
-
-static int uring_fixed_close_file(struct thread_data *td, struct fio_file *f)
-{
-	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
-
-	if (!ud)
-		return idr_close_file(td, f);
-	return idr_ring_close_file(&ud->core, &ud->ring, f);
-}
-
 static void uring_fixed_cleanup(struct thread_data *td)
 {
 	struct uring_fixed_data *ud = (struct uring_fixed_data *)idr_ctx(td);
@@ -353,8 +334,8 @@ struct ioengine_ops ioengine IDR_EXPORT = {
 	.getevents = idr_ring_fio_getevents,
 	.event = idr_event,
 	.cleanup = uring_fixed_cleanup,
-	.open_file = uring_fixed_open_file,
-	.close_file = uring_fixed_close_file,
+	.open_file = idr_ring_fio_open_file,
+	.close_file = idr_ring_fio_close_file,
 	.get_file_size = generic_get_file_size,
 	.options = options,
 	.option_struct_size = sizeof(struct uring_fixed_options),

@@ -833,18 +833,9 @@ static int uring_passthru_open_file(struct thread_data *td, struct fio_file *f)
 		ns->offsets_checked = true;
 	}
 	td->o.odirect = 0;
-	ret = pd ? idr_ring_open_file(&pd->core, &pd->ring, f) : idr_open_file(td, f);
+	ret = idr_ring_fio_open_file(td, f);
 	td->o.odirect = odirect;
 	return ret;
-}
-
-static int uring_passthru_close_file(struct thread_data *td, struct fio_file *f)
-{
-	struct uring_passthru_data *pd = (struct uring_passthru_data *)idr_ctx(td);
-
-	if (!pd)
-		return idr_close_file(td, f);
-	return idr_ring_close_file(&pd->core, &pd->ring, f);
 }
 
 static void uring_passthru_cleanup(struct thread_data *td)
@@ -892,7 +883,7 @@ struct ioengine_ops ioengine IDR_EXPORT = {
 	.errdetails = uring_passthru_errdetails,
 	.cleanup = uring_passthru_cleanup,
 	.open_file = uring_passthru_open_file,
-	.close_file = uring_passthru_close_file,
+	.close_file = idr_ring_fio_close_file,
 	.get_file_size = uring_passthru_get_file_size,
 	.options = options,
 	.option_struct_size = sizeof(struct uring_passthru_options),

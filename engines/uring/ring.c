@@ -567,6 +567,20 @@ int idr_ring_fio_commit(struct thread_data *td)
 	return idr_ring_commit(&e->core, &e->ring);
 }
 
+int idr_ring_fio_open_file(struct thread_data *td, struct fio_file *f)
+{
+	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
+
+	return e ? idr_ring_open_file(&e->core, &e->ring, f) : idr_open_file(td, f);
+}
+
+int idr_ring_fio_close_file(struct thread_data *td, struct fio_file *f)
+{
+	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
+
+	return e ? idr_ring_close_file(&e->core, &e->ring, f) : idr_close_file(td, f);
+}
+
 int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned int max,
 			   const struct timespec *t)
 {

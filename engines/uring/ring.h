@@ -155,8 +155,9 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, 
 
 /*
  * The head of every io_uring engine's private data: the core's context, then the ring.
- * idr_ring_fio_commit and idr_ring_fio_getevents are fio's ->commit and ->getevents for
- * such an engine, written once.
+ * idr_ring_fio_commit, _getevents, _open_file and _close_file are fio's hooks for such
+ * an engine, written once. fio sizes block devices by opening them before ->init: with
+ * no context yet, the file hooks open and close the plain way.
  */
 struct idr_ring_engine {
 	struct idr_ctx core;
@@ -166,6 +167,8 @@ struct idr_ring_engine {
 int idr_ring_fio_commit(struct thread_data *td);
 int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned int max,
 			   const struct timespec *t);
+int idr_ring_fio_open_file(struct thread_data *td, struct fio_file *f);
+int idr_ring_fio_close_file(struct thread_data *td, struct fio_file *f);
 
 /*
  * idr_ring_exit - for ->cleanup: reap what is still in flight (bounded), add the SQPOLL
