@@ -233,8 +233,7 @@ static struct json_object *target_facts(const struct idr_drill_target *t)
 /* What the archive needs to know beyond fio's own output. */
 static void record_facts(struct drill *d)
 {
-	struct json_object *f = d->run.facts, *skips = json_object_new_array(), *s;
-	unsigned int i;
+	struct json_object *f = d->run.facts;
 
 	json_object_object_add(f, "target", target_facts(&d->t));
 	json_object_object_add(f, "job_file", json_object_new_string(d->job));
@@ -242,13 +241,7 @@ static void record_facts(struct drill *d)
 	json_object_object_add(f, "iodepth", json_object_new_int((int)d->o.iodepth));
 	json_object_object_add(f, "twins", json_object_new_boolean(d->o.twins));
 	json_object_object_add(f, "unwritten", idr_unwritten_json(&d->unwritten));
-	for (i = 0; i < d->picks.nr_skip; i++) {
-		s = json_object_new_object();
-		json_object_object_add(s, "engine", json_object_new_string(d->picks.skip[i].name));
-		json_object_object_add(s, "why", json_object_new_string(d->picks.skip[i].why));
-		json_object_array_add(skips, s);
-	}
-	json_object_object_add(f, "skipped", skips);
+	json_object_object_add(f, "skipped", idr_picks_skipped_json(&d->picks));
 }
 
 /* The sample of the drill's blocks: what it found, or why it was not read. */

@@ -651,7 +651,7 @@ static struct json_object *columns_json(void)
 
 int drill_print_json(const struct drill *d, FILE *out)
 {
-	struct json_object *o = json_object_new_object(), *a, *s;
+	struct json_object *o = json_object_new_object(), *a;
 	char lines[16][400];
 	unsigned int i, n;
 
@@ -670,14 +670,7 @@ int drill_print_json(const struct drill *d, FILE *out)
 	for (i = 0; i < n; i++)
 		json_object_array_add(a, json_object_new_string(lines[i]));
 	json_object_object_add(o, "findings", a);
-	a = json_object_new_array();
-	for (i = 0; i < d->picks.nr_skip; i++) {
-		s = json_object_new_object();
-		json_object_object_add(s, "engine", json_object_new_string(d->picks.skip[i].name));
-		json_object_object_add(s, "why", json_object_new_string(d->picks.skip[i].why));
-		json_object_array_add(a, s);
-	}
-	json_object_object_add(o, "not_run", a);
+	json_object_object_add(o, "not_run", idr_picks_skipped_json(&d->picks));
 	json_object_object_add(o, "png", d->png[0] ? json_object_new_string(d->png) : NULL);
 	json_object_object_add(o, "run_dir",
 			       d->run.keep ? json_object_new_string(d->run.dir) : NULL);

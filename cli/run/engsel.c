@@ -2,6 +2,7 @@
  * engsel.c - choosing engines from engines.tbl for a target (engsel.h).
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -150,4 +151,17 @@ void idr_pick_args(const struct idr_pick *k, const struct idr_drill_target *t, s
 		 k->builtin && strcmp(k->twin_opts, "-") ? k->twin_opts : "");
 	for (tok = strtok_r(opts, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 		idr_args_add(a, "--%s", tok);
+}
+
+struct json_object *idr_picks_skipped_json(const struct idr_picks *p)
+{
+	struct json_object *a = json_object_new_array(), *s;
+
+	for (unsigned int i = 0; i < p->nr_skip; i++) {
+		s = json_object_new_object();
+		json_object_object_add(s, "engine", json_object_new_string(p->skip[i].name));
+		json_object_object_add(s, "why", json_object_new_string(p->skip[i].why));
+		json_object_array_add(a, s);
+	}
+	return a;
 }

@@ -47,6 +47,10 @@ int idr_engines_pick(const struct idr_drill_target *t, const char *only, bool tw
 		     struct idr_picks *p, char *err, size_t errlen);
 
 struct idr_args;
+struct json_object;
+
+/* idr_picks_skipped_json - the engines left out, [{"engine", "why"}], for a report. */
+struct json_object *idr_picks_skipped_json(const struct idr_picks *p);
 
 /*
  * idr_pick_args - fio's options for running k on t: --ioengine, --filename, a size for a
