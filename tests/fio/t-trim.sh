@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 15 part 2: sync, threadpool, posix_aio and kaio trim. On a loop device each runs
-# rw=trim as its fio twin does (threadpool: psync): exit 0, error 0, the same bytes
+# Issue 15 part 2: sync, threadpool, posix_aio, kaio and uring_fixed trim. On a loop device each runs
+# rw=trim as its fio twin does (threadpool: psync; uring_fixed: io_uring): exit 0, error 0, the same bytes
 # trimmed, and the device then reads back all zeros. On a regular file fio 3.33's twins
 # send BLKDISCARD and fail (ENOTTY); ours punch a hole: error 0 and the file reads zeros,
 # size kept. Trim destroys data: the write guard refuses it on a device with a file
@@ -9,9 +9,9 @@
 
 S=$(scratch)
 needs_loops "trim" mkfs.ext4 md5sum
-declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio [kaio]=libaio)
+declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio [kaio]=libaio [uring_fixed]=io_uring)
 nonzero() { od -An -tx1 -v "$1" | grep -vc '^ 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00$'; }
-for e in sync threadpool posix_aio kaio; do
+for e in sync threadpool posix_aio kaio uring_fixed; do
 	declare -A got=()
 	for eng in "${twin[$e]}" "external:$ENGINES/$e.so"; do
 		f=$S/$e-${eng##*/}
