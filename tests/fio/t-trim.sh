@@ -25,6 +25,15 @@ for e in sync threadpool posix_aio kaio uring_fixed; do
 		"${twin[$e]}: ${got[${twin[$e]}]}; $e: ${got[external:$ENGINES/$e.so]}" \
 		test "${got[${twin[$e]}]}" = "${got[external:$ENGINES/$e.so]}" \
 		-a "${got[${twin[$e]}]}" = "rc=0 error=0 trimmed=4194304 nonzero=0"
+	# fio 3.33 verifies trimwrite: each block trimmed, written, then read back and checked.
+	f=$S/$e-tw
+	head -c 4M /dev/urandom >"$f"
+	dev=$(loopdev "$f") || { fail "$e trimwrite" "losetup failed"; continue; }
+	runfio "$f" --name=t --ioengine="external:$ENGINES/$e.so" --filename="$dev" --size=4M \
+		--bs=64k --direct=1 --rw=trimwrite --iodepth=8 --verify=crc32c
+	r="rc=$? error=$(fio_job_field "$f" t .error) trim=$(fio_job_field "$f" t .trim.io_bytes) write=$(fio_job_field "$f" t .write.io_bytes) read=$(fio_job_field "$f" t .read.io_bytes) stderr=$(head -c 200 "$f.err")"
+	check "$e rw=trimwrite with verify=crc32c on a loop device" "$r" \
+		test "$r" = "rc=0 error=0 trim=4194304 write=4194304 read=4194304 stderr="
 	f=$S/$e-file
 	head -c 4M /dev/urandom >"$f"
 	runfio "$f.out" --name=t --ioengine="external:$ENGINES/$e.so" --filename="$f" \
