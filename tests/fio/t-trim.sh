@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Issue 15 part 2: sync, threadpool, posix_aio and kaio trim. On a loop device each runs
-# rw=trim as its fio twin does (threadpool: psync): exit 0, error 0, the same bytes
+# Issue 15 part 2: sync, threadpool, posix_aio, kaio and uring_fixed trim. On a loop device each runs
+# rw=trim as its fio twin does (threadpool: psync; uring_fixed: io_uring): exit 0, error 0, the same bytes
 # trimmed, and the device then reads back all zeros. On a regular file fio 3.33's twins
 # send BLKDISCARD and fail (ENOTTY); ours punch a hole: error 0 and the file reads zeros,
 # size kept. Trim destroys data: the write guard refuses it on a device with a file
@@ -9,9 +9,9 @@
 
 S=$(scratch)
 needs_loops "trim" mkfs.ext4 md5sum
-declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio [kaio]=libaio)
+declare -A twin=([sync]=psync [threadpool]=psync [posix_aio]=posixaio [kaio]=libaio [uring_fixed]=io_uring)
 nonzero() { od -An -tx1 -v "$1" | grep -vc '^ 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00$'; }
-for e in sync threadpool posix_aio kaio; do
+for e in sync threadpool posix_aio kaio uring_fixed; do
 	declare -A got=()
 	for eng in "${twin[$e]}" "external:$ENGINES/$e.so"; do
 		f=$S/$e-${eng##*/}
@@ -25,6 +25,15 @@ for e in sync threadpool posix_aio kaio; do
 		"${twin[$e]}: ${got[${twin[$e]}]}; $e: ${got[external:$ENGINES/$e.so]}" \
 		test "${got[${twin[$e]}]}" = "${got[external:$ENGINES/$e.so]}" \
 		-a "${got[${twin[$e]}]}" = "rc=0 error=0 trimmed=4194304 nonzero=0"
+	# fio 3.33 verifies trimwrite: each block trimmed, written, then read back and checked.
+	f=$S/$e-tw
+	head -c 4M /dev/urandom >"$f"
+	dev=$(loopdev "$f") || { fail "$e trimwrite" "losetup failed"; continue; }
+	runfio "$f" --name=t --ioengine="external:$ENGINES/$e.so" --filename="$dev" --size=4M \
+		--bs=64k --direct=1 --rw=trimwrite --iodepth=8 --verify=crc32c
+	r="rc=$? error=$(fio_job_field "$f" t .error) trim=$(fio_job_field "$f" t .trim.io_bytes) write=$(fio_job_field "$f" t .write.io_bytes) read=$(fio_job_field "$f" t .read.io_bytes) stderr=$(head -c 200 "$f.err")"
+	check "$e rw=trimwrite with verify=crc32c on a loop device" "$r" \
+		test "$r" = "rc=0 error=0 trim=4194304 write=4194304 read=4194304 stderr="
 	f=$S/$e-file
 	head -c 4M /dev/urandom >"$f"
 	runfio "$f.out" --name=t --ioengine="external:$ENGINES/$e.so" --filename="$f" \

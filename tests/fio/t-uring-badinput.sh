@@ -2,7 +2,7 @@
 # Bad input to uring_fixed: each ends with a clear message naming the option (and the
 # device), a non-zero fio exit, and no crash.
 #  - sqthread_poll_cpu beyond the CPUs online; iodepth beyond io_uring's ring limit and,
-#    with fixedbufs, beyond its registered-buffer limit; trim;
+#    with fixedbufs, beyond its registered-buffer limit;
 #  - hipri where nothing can poll: a loop device (the kernel's -EOPNOTSUPP on the first
 #    I/O becomes a message naming hipri, the device and its io_poll setting), a tmpfs
 #    file with direct=1, and buffered I/O;
@@ -23,9 +23,6 @@ expect_refusal_run "iodepth=40000 names io_uring's ring limit" \
 expect_refusal_run "iodepth=20000 with fixedbufs names the registered-buffer limit" \
 	"fixedbufs=1 registers one buffer per I/O and io_uring takes at most 16384: iodepth=20000" \
 	"$FIO" "${E[@]}" --filename="$S/f" --size=1M --iodepth=20000 --bs=512
-expect_refusal_run "rw=randtrim is refused naming rw=" \
-	"rw=randtrim: trim is not supported" \
-	"$FIO" "${E[@]}" --filename="$S/f" --size=1M --rw=randtrim
 expect_refusal_run "hipri on a tmpfs file with direct=1: not a block device" \
 	"hipri=1: $S/f is not a block device, and cannot complete I/O by polling" \
 	"$FIO" "${E[@]}" --filename="$S/f" --size=1M --rw=randread --hipri --direct=1
