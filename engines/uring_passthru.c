@@ -55,6 +55,7 @@
 struct uring_passthru_options {
 	IDR_OPTIONS_HEAD;
 	IDR_URING_OPTION_FIELDS;
+	unsigned int dsm_range_lbas;
 };
 
 IDR_URING_SQPOLL_CPU_CB(uring_passthru_options)
@@ -71,6 +72,11 @@ static struct fio_option options[] = {
 		"Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT",
 		"Accepted for io_uring_cmd jobs: passthrough never caches; with direct=0, "
 		"1 is refused (fio's io_uring_cmd sends an RWF flag the kernel refuses)"),
+	IDR_URING_OPT(struct uring_passthru_options, "dsm_range_lbas", "DSM range size",
+		      FIO_OPT_INT, dsm_range_lbas, "0",
+		      "Trim: at most this many LBAs per Dataset Management range (0: the "
+		      "controller's DMRSL, else 2^32-1), as the kernel splits a discard by "
+		      "its max_discard_sectors"),
 	{ .name = NULL },
 };
 
@@ -795,6 +801,7 @@ static unsigned int dsm_ranges(struct thread_data *td, const struct pt_ns *ns)
  */
 static int ns_all(struct thread_data *td, struct uring_passthru_data *pd)
 {
+	const struct uring_passthru_options *o = td->eo;
 	unsigned long long max_bs = td_max_bs(td);
 	struct fio_file *f;
 	uint64_t meta;
@@ -805,8 +812,11 @@ static int ns_all(struct thread_data *td, struct uring_passthru_data *pd)
 		return idr_fail(td, ENOMEM, "out of memory for %u files", td->files_index);
 	for_each_file(td, f, i)
 	{
-		if (ns_lookup(td, f->file_name, &pd->ns[i]) ||
-		    check_sizes(td, f->file_name, &pd->ns[i]))
+		if (ns_lookup(td, f->file_name, &pd->ns[i]))
+			return 1;
+		if (o->dsm_range_lbas && o->dsm_range_lbas < pd->ns[i].dsm_lim.range_lbas)
+			pd->ns[i].dsm_lim.range_lbas = o->dsm_range_lbas;
+		if (check_sizes(td, f->file_name, &pd->ns[i]))
 			return 1;
 		meta = max_bs / pd->ns[i].fmt.block * pd->ns[i].fmt.meta_sep;
 		if (meta > pd->meta_per_io)
@@ -897,6 +907,7 @@ static void note_format(struct uring_passthru_data *pd)
 		idr_note_str(&pd->core, "trim", "NVMe Dataset Management, deallocate");
 		idr_note_u64(&pd->core, "dsm_dmrl", ns->dmrl);
 		idr_note_u64(&pd->core, "dsm_dmrsl", ns->dmrsl);
+		idr_note_u64(&pd->core, "dsm_range_lbas", ns->dsm_lim.range_lbas);
 	}
 	idr_note_str(&pd->core, "cmd_op",
 		     pd->cmd_op == NVME_URING_CMD_IO ? "NVME_URING_CMD_IO"
