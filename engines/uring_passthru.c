@@ -26,7 +26,14 @@
  *    or a partition table: passthrough goes around the block layer's own checks.
  *  - Kernels before 6.2 let only CAP_SYS_ADMIN send passthrough commands, reads included:
  *    said before any I/O.
- *  - fsync=/fdatasync= send NVMe Flush; sync_file_range and trim are refused; direct=1
+ *  - Trim (rw=trim, randtrim, trimwrite) sends Dataset Management with the Deallocate
+ *    attribute: an io_u's LBAs as one command of ranges (DMRSL LBAs each, DMRL ranges, as
+ *    the NVM command set's Identify Controller reports them; the range list lives in an
+ *    engine buffer per io_u). fio 3.33's io_uring_cmd sends BLKDISCARD to the char device
+ *    instead, which deallocates nothing (on the NVMe test machine its trim job ends with
+ *    exit 0, 0 bytes trimmed, the data kept). A controller without DSM (ONCS bit 2) is refused at
+ * init.
+ *  - fsync=/fdatasync= send NVMe Flush; sync_file_range is refused; direct=1
  *    is accepted (passthrough is uncached anyway; fio's O_DIRECT open of a char device
  *    would fail with EINVAL).
  * The ring itself lives in engines/uring/ (shared with uring_fixed).
@@ -50,6 +57,7 @@
 struct uring_passthru_options {
 	IDR_OPTIONS_HEAD;
 	IDR_URING_OPTION_FIELDS;
+	unsigned int dsm_range_lbas;
 };
 
 IDR_URING_SQPOLL_CPU_CB(uring_passthru_options)
@@ -66,6 +74,11 @@ static struct fio_option options[] = {
 		"Accepted for io_uring_cmd jobs; 1 is refused: passthrough has no RWF_NOWAIT",
 		"Accepted for io_uring_cmd jobs: passthrough never caches; with direct=0, "
 		"1 is refused (fio's io_uring_cmd sends an RWF flag the kernel refuses)"),
+	IDR_URING_OPT(struct uring_passthru_options, "dsm_range_lbas", "DSM range size",
+		      FIO_OPT_INT, dsm_range_lbas, "0",
+		      "Trim: at most this many LBAs per Dataset Management range (0: the "
+		      "controller's DMRSL, else 2^32-1), as the kernel splits a discard by "
+		      "its max_discard_sectors"),
 	{ .name = NULL },
 };
 
@@ -76,6 +89,9 @@ struct pt_ns {
 	uint32_t seg_pages;	 /* queue/max_segments: a segment per page at worst */
 	unsigned int mdts;	 /* Identify Controller MDTS (0: none) */
 	bool offsets_checked;	 /* the file's offset and size, at its first open */
+	bool dsm;		 /* ONCS bit 2: Dataset Management */
+	struct idr_nvme_dsm_lim dsm_lim;
+	unsigned int dmrl, dmrsl; /* as reported (0: not), for messages and the sidecar */
 };
 
 /* Why an I/O failed, kept for errdetails (fio logs the error after the completion). */
@@ -97,6 +113,10 @@ struct uring_passthru_data {
 	struct iovec *iovecs; /* NVME_URING_CMD_IO_VEC: one per io_u */
 	unsigned char *meta;  /* separate metadata: meta_per_io bytes per io_u */
 	uint32_t meta_per_io;
+	/* trim: DSM range lists, dsm_per_io entries per io_u (not fio's data buffers) */
+	struct idr_nvme_dsm_range *dsm;
+	unsigned int dsm_per_io;
+	unsigned short *dsm_nr;	  /* per io_u: ranges in its list */
 	uint32_t cmd_op;	  /* NVME_URING_CMD_IO or NVME_URING_CMD_IO_VEC */
 	uint32_t cmd_flags;	  /* IORING_URING_CMD_FIXED with fixedbufs */
 	struct cmdprio cmdprio;	  /* fio's, from the cmdprio* options */
@@ -107,6 +127,7 @@ struct uring_passthru_data {
 		uint64_t status;  /* completions with an NVMe status */
 		uint64_t kernel;  /* completions with a -errno from the kernel */
 		uint64_t refused; /* I/Os refused before sending (never reached the device) */
+		uint64_t dsm_cmds, dsm_ranges; /* trims sent: DSM commands and their ranges */
 		unsigned int last_status;
 	} st;
 };
@@ -230,6 +251,10 @@ static int ns_format(struct thread_data *td, const char *path, const struct idr_
 	ns->fmt.extended = d->nvme.extended && lbaf->meta_bytes;
 	ns->fmt.nlba = d->nvme.nsze_blocks;
 	ns_limits(d, ns);
+	ns->dsm = d->nvme.dsm;
+	ns->dmrl = d->nvme.dmrl;
+	ns->dmrsl = d->nvme.dmrsl;
+	idr_nvme_dsm_lim_init(&ns->dsm_lim, d->nvme.dmrl, d->nvme.dmrsl, d->nvme.dmsl);
 	if (!ns->fmt.nsid || idr_nvme_fmt_init(&ns->fmt))
 		return idr_fail(td, EINVAL,
 				"filename=%s: namespace %u has an LBA format no command can "
@@ -345,6 +370,35 @@ static int check_bs_max(struct thread_data *td, const char *path, const struct p
 }
 
 /*
+ * Trim: the namespace has Dataset Management, and the largest trim fits one command (DMRL
+ * ranges of DMRSL LBAs, DMSL LBAs in all; the range list is 4 KiB at most, within any
+ * MDTS). Returns 0, or 1 after idr_fail.
+ */
+static int check_trim(struct thread_data *td, const char *path, const struct pt_ns *ns,
+		      unsigned long long bs)
+{
+	uint64_t most = idr_nvme_dsm_max_bytes(&ns->fmt, &ns->dsm_lim);
+
+	if (!ns->dsm)
+		return idr_fail(td, EOPNOTSUPP,
+				"rw=%s on %s: the controller does not support Dataset Management "
+				"(Identify Controller ONCS bit 2 is 0), the command uring_passthru "
+				"trims with; nothing was sent",
+				td_random(td)  ? "randtrim"
+				: td_write(td) ? "trimwrite"
+					       : "trim",
+				path);
+	if (bs > most)
+		return idr_fail(td, E2BIG,
+				"bs=%llu: a trim is one Dataset Management command, and %s takes "
+				"%llu bytes in one (%u ranges of %u LBAs%s); use bs<=%llu",
+				bs, path, (unsigned long long)most, ns->dsm_lim.ranges,
+				ns->dsm_lim.range_lbas, ns->dsm_lim.cmd_lbas ? ", DMSL" : "",
+				(unsigned long long)most);
+	return 0;
+}
+
+/*
  * The job's block sizes and alignment against ns: every size fio can pick is whole LBAs
  * and within the limits. Returns 0, or 1 after idr_fail naming the option.
  */
@@ -359,8 +413,10 @@ static int check_sizes(struct thread_data *td, const char *path, const struct pt
 				"bs_unaligned=1: NVMe commands move whole LBAs of "
 				"%u bytes; drop bs_unaligned",
 				ns->fmt.block);
-	for (dd = DDIR_READ; dd <= DDIR_WRITE; dd++) {
-		if (!(dd == DDIR_READ ? td_read(td) : td_write(td)))
+	for (dd = DDIR_READ; dd <= DDIR_TRIM; dd++) {
+		if (!(dd == DDIR_READ	 ? td_read(td)
+		      : dd == DDIR_WRITE ? td_write(td)
+					 : td_trim(td)))
 			continue;
 		if (check_bs_value(td, path, ns, "bs", o->min_bs[dd]) ||
 		    check_bs_value(td, path, ns, "bs", o->max_bs[dd]) ||
@@ -377,7 +433,8 @@ static int check_sizes(struct thread_data *td, const char *path, const struct pt
 					"range aligned only to a power-of-two minimum, and %u-byte "
 					"LBAs are not one; use one bs or bssplit",
 					o->min_bs[dd], o->max_bs[dd], path, ns->fmt.block);
-		if (check_bs_max(td, path, ns, o->max_bs[dd]))
+		if (dd == DDIR_TRIM ? check_trim(td, path, ns, o->max_bs[dd])
+				    : check_bs_max(td, path, ns, o->max_bs[dd]))
 			return 1;
 	}
 	return 0;
@@ -471,16 +528,46 @@ static inline void pt_fill(struct uring_passthru_data *pd, struct io_uring_sqe *
 	}
 }
 
+static inline struct idr_nvme_dsm_range *dsm_list(struct uring_passthru_data *pd,
+						  const struct io_u *io_u)
+{
+	return pd->dsm + (size_t)io_u->index * pd->dsm_per_io;
+}
+
+/*
+ * A trim, after pt_fill: Dataset Management with the Deallocate attribute, NR (0-based)
+ * in cdw10, the io_u's range list (the engine's, never registered) as the data.
+ */
+static void pt_fill_dsm(struct uring_passthru_data *pd, struct io_uring_sqe *sqe,
+			const struct io_u *io_u)
+{
+	struct nvme_uring_cmd *cmd = (struct nvme_uring_cmd *)sqe->cmd;
+	unsigned int nr = pd->dsm_nr[io_u->index];
+
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	sqe->uring_cmd_flags = 0;
+	cmd->opcode = IDR_NVME_CMD_DSM;
+	cmd->addr = (uintptr_t)dsm_list(pd, io_u);
+	cmd->data_len = nr * (uint32_t)sizeof(struct idr_nvme_dsm_range);
+	cmd->metadata = 0;
+	cmd->metadata_len = 0;
+	cmd->cdw10 = nr - 1;
+	cmd->cdw11 = IDR_NVME_DSM_AD;
+	cmd->cdw12 = 0;
+}
+
 /* The ring resubmits an I/O whose CQE said -EAGAIN: the same command again. */
 static void uring_passthru_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u)
 {
 	struct uring_passthru_data *pd = ring_data(r);
 	struct idr_nvme_rw rw = { 0 };
 
-	if (ddir_rw(io_u->ddir))
+	if (io_u->ddir == DDIR_READ || io_u->ddir == DDIR_WRITE) /* fio's ddir_rw: trim too */
 		idr_nvme_rw_map(&pd->ns[io_u->file->fileno].fmt, io_u->offset, io_u->xfer_buflen,
 				&rw); /* it passed once, in queue */
 	pt_fill(pd, sqe, io_u, &rw);
+	if (io_u->ddir == DDIR_TRIM)
+		pt_fill_dsm(pd, sqe, io_u); /* its range list is still in place */
 }
 
 /* Keep why io_u failed for errdetails. */
@@ -544,7 +631,14 @@ static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_
 
 	fio_ro_check(td, io_u);
 	idr_submit_begin(&pd->core);
-	if (__builtin_expect(ddir_rw(io_u->ddir), 1)) {
+	if (__builtin_expect(io_u->ddir == DDIR_TRIM, 0)) {
+		ret = idr_nvme_dsm_map(&pd->ns[io_u->file->fileno].fmt,
+				       &pd->ns[io_u->file->fileno].dsm_lim, io_u->offset,
+				       io_u->xfer_buflen, dsm_list(pd, io_u), pd->dsm_per_io);
+		if (ret < 0)
+			return pt_refuse(pd, io_u, ret);
+		pd->dsm_nr[io_u->index] = (unsigned short)ret;
+	} else if (__builtin_expect(ddir_rw(io_u->ddir), 1)) {
 		/*
 		 * fio's choice and per-class statistics, as io_uring_cmd makes them; the NVMe
 		 * passthrough path carries no I/O priority (the kernel builds the request
@@ -562,6 +656,11 @@ static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_
 		return FIO_Q_BUSY;
 	}
 	pt_fill(pd, sqe, io_u, &rw);
+	if (io_u->ddir == DDIR_TRIM) {
+		pt_fill_dsm(pd, sqe, io_u);
+		pd->st.dsm_cmds++;
+		pd->st.dsm_ranges += pd->dsm_nr[io_u->index];
+	}
 	idr_ring_push(&pd->ring, io_u);
 	return FIO_Q_QUEUED;
 }
@@ -574,13 +673,16 @@ static void io_words(const struct uring_passthru_data *pd, const struct io_u *io
 {
 	const struct idr_nvme_fmt *f = &pd->ns[io_u->file->fileno].fmt;
 
-	if (!ddir_rw(io_u->ddir)) {
+	if (!ddir_rw(io_u->ddir)) { /* fio's ddir_rw: read, write and trim */
 		snprintf(buf, len, "flush of namespace %u", f->nsid);
 		return;
 	}
 	snprintf(buf, len, "%s of %llu bytes at offset %llu (LBA %llu, %llu LBAs of %u B)",
-		 io_u->ddir == DDIR_READ ? "read" : "write", io_u->xfer_buflen, io_u->offset,
-		 io_u->offset / f->block, io_u->xfer_buflen / f->block, f->block);
+		 io_u->ddir == DDIR_READ    ? "read"
+		 : io_u->ddir == DDIR_WRITE ? "write"
+					    : "trim (Dataset Management, deallocate)",
+		 io_u->xfer_buflen, io_u->offset, io_u->offset / f->block,
+		 io_u->xfer_buflen / f->block, f->block);
 }
 
 /* What the kernel's -errno means for a passthrough command. */
@@ -631,7 +733,7 @@ static char *uring_passthru_errdetails(struct io_u *io_u)
 	else
 		snprintf(msg, 1024, "uring_passthru: not sent: the %s of %s %s", what,
 			 io_u->file->file_name,
-			 e->res == -E2BIG    ? "is above the largest transfer this namespace takes"
+			 e->res == -E2BIG ? "is above the most one command of this namespace takes"
 			 : e->res == -ERANGE ? "reaches past the end of the namespace"
 					     : "is not whole LBAs");
 	return msg;
@@ -662,9 +764,6 @@ static void warn_iopoll_kernel(struct thread_data *td)
 /* Options the device or the kernel cannot honour, refused by name. Returns 0 or 1. */
 static int check_options(struct thread_data *td, const struct uring_passthru_options *o)
 {
-	if (td_trim(td))
-		return idr_fail(td, EINVAL, "rw=%s: trim is not supported; use read/write modes",
-				td_random(td) ? "randtrim" : "trim");
 	if (td->sync_file_range_nr)
 		return idr_fail(td, EINVAL,
 				"sync_file_range=: NVMe has no ranged flush; use "
@@ -688,12 +787,22 @@ static int check_options(struct thread_data *td, const struct uring_passthru_opt
 	return 0;
 }
 
+/* The most ranges one of the job's trims takes on ns (check_trim kept it in one command). */
+static unsigned int dsm_ranges(struct thread_data *td, const struct pt_ns *ns)
+{
+	uint64_t lbas = td->o.max_bs[DDIR_TRIM] / ns->fmt.block;
+	uint64_t n = (lbas + ns->dsm_lim.range_lbas - 1) / ns->dsm_lim.range_lbas;
+
+	return n ? (unsigned int)n : 1;
+}
+
 /*
  * Every file of the job: the namespace, its sizes against the job's, and the bytes of
  * separate metadata one I/O can need. Returns 0, or 1 after idr_fail.
  */
 static int ns_all(struct thread_data *td, struct uring_passthru_data *pd)
 {
+	const struct uring_passthru_options *o = td->eo;
 	unsigned long long max_bs = td_max_bs(td);
 	struct fio_file *f;
 	uint64_t meta;
@@ -704,12 +813,17 @@ static int ns_all(struct thread_data *td, struct uring_passthru_data *pd)
 		return idr_fail(td, ENOMEM, "out of memory for %u files", td->files_index);
 	for_each_file(td, f, i)
 	{
-		if (ns_lookup(td, f->file_name, &pd->ns[i]) ||
-		    check_sizes(td, f->file_name, &pd->ns[i]))
+		if (ns_lookup(td, f->file_name, &pd->ns[i]))
+			return 1;
+		if (o->dsm_range_lbas && o->dsm_range_lbas < pd->ns[i].dsm_lim.range_lbas)
+			pd->ns[i].dsm_lim.range_lbas = o->dsm_range_lbas;
+		if (check_sizes(td, f->file_name, &pd->ns[i]))
 			return 1;
 		meta = max_bs / pd->ns[i].fmt.block * pd->ns[i].fmt.meta_sep;
 		if (meta > pd->meta_per_io)
 			pd->meta_per_io = (uint32_t)meta;
+		if (td_trim(td) && dsm_ranges(td, &pd->ns[i]) > pd->dsm_per_io)
+			pd->dsm_per_io = dsm_ranges(td, &pd->ns[i]);
 		FILE_SET_ENG_DATA(f, pd); /* errdetails finds the job through the file */
 	}
 	return 0;
@@ -726,8 +840,14 @@ static int pt_alloc(struct thread_data *td, struct uring_passthru_data *pd)
 	if (pd->meta_per_io &&
 	    posix_memalign((void **)&pd->meta, (size_t)page_size, (size_t)n * pd->meta_per_io))
 		pd->meta = NULL;
+	if (pd->dsm_per_io) {
+		if (posix_memalign((void **)&pd->dsm, (size_t)page_size,
+				   (size_t)n * pd->dsm_per_io * sizeof(*pd->dsm)))
+			pd->dsm = NULL;
+		pd->dsm_nr = calloc(n, sizeof(*pd->dsm_nr));
+	}
 	if (!pd->err || (pd->cmd_op == NVME_URING_CMD_IO_VEC && !pd->iovecs) ||
-	    (pd->meta_per_io && !pd->meta))
+	    (pd->meta_per_io && !pd->meta) || (pd->dsm_per_io && (!pd->dsm || !pd->dsm_nr)))
 		return idr_fail(td, ENOMEM, "out of memory for iodepth=%u", n);
 	if (pd->meta)
 		memset(pd->meta, 0, (size_t)n * pd->meta_per_io);
@@ -745,7 +865,8 @@ static int uring_passthru_init(struct thread_data *td)
 		.sq_aff = o->sqpoll && o->sqpoll_cpu_set,
 		.sq_thread_cpu = o->sqpoll_cpu,
 		.sq_thread_idle_ms = o->sqpoll_idle_ms,
-		.fixedbufs = o->fixedbufs,
+		/* A trim-only job has no data buffers (fio allocates none): nothing to register. */
+		.fixedbufs = o->fixedbufs && (td_read(td) || td_write(td)),
 		.registerfiles = o->registerfiles,
 		.retry_eagain = true,
 		.result_always = true, /* a positive res is an NVMe status */
@@ -760,7 +881,7 @@ static int uring_passthru_init(struct thread_data *td)
 	if (o->hipri)
 		warn_iopoll_kernel(td);
 	pd->cmd_op = o->nonvectored == 0 ? NVME_URING_CMD_IO_VEC : NVME_URING_CMD_IO;
-	pd->cmd_flags = o->fixedbufs ? IORING_URING_CMD_FIXED : 0;
+	pd->cmd_flags = cfg.fixedbufs ? IORING_URING_CMD_FIXED : 0;
 	pd->async_every = o->force_async;
 	/* fio's own parser of the cmdprio* options; it says what is wrong itself. */
 	if (fio_cmdprio_init(td, &pd->cmdprio, &o->cmdprio))
@@ -784,6 +905,12 @@ static void note_format(struct uring_passthru_data *pd)
 					: "separate: an engine buffer, not verified");
 	idr_note_u64(&pd->core, "block_bytes", ns->fmt.block);
 	idr_note_u64(&pd->core, "max_transfer_bytes", ns->fmt.max_bytes);
+	if (td_trim(pd->core.td)) {
+		idr_note_str(&pd->core, "trim", "NVMe Dataset Management, deallocate");
+		idr_note_u64(&pd->core, "dsm_dmrl", ns->dmrl);
+		idr_note_u64(&pd->core, "dsm_dmrsl", ns->dmrsl);
+		idr_note_u64(&pd->core, "dsm_range_lbas", ns->dsm_lim.range_lbas);
+	}
 	idr_note_str(&pd->core, "cmd_op",
 		     pd->cmd_op == NVME_URING_CMD_IO ? "NVME_URING_CMD_IO"
 						     : "NVME_URING_CMD_IO_VEC");
@@ -849,6 +976,10 @@ static void uring_passthru_cleanup(struct thread_data *td)
 		idr_note_u64(&pd->core, "nvme_status_errors", pd->st.status);
 		idr_note_u64(&pd->core, "kernel_errors", pd->st.kernel);
 		idr_note_u64(&pd->core, "refused_ios", pd->st.refused);
+		if (td_trim(td)) {
+			idr_note_u64(&pd->core, "dsm_commands", pd->st.dsm_cmds);
+			idr_note_u64(&pd->core, "dsm_ranges", pd->st.dsm_ranges);
+		}
 		if (pd->st.status)
 			idr_note_u64(&pd->core, "last_nvme_status", pd->st.last_status);
 		for_each_file(td, f, i) if (FILE_ENG_DATA(f) == pd) FILE_SET_ENG_DATA(f, NULL);
@@ -856,6 +987,8 @@ static void uring_passthru_cleanup(struct thread_data *td)
 		free(pd->err);
 		free(pd->iovecs);
 		free(pd->meta);
+		free(pd->dsm);
+		free(pd->dsm_nr);
 		fio_cmdprio_cleanup(&pd->cmdprio);
 	}
 	idr_cleanup(td);

@@ -51,6 +51,15 @@ struct idr_nvme {
 	unsigned int dlfeat_read;
 	bool lba_status; /* the controller has Get LBA Status (OACS bit 9) */
 	/*
+	 * Dataset Management: ONCS bit 2, and the limits of the NVM command set's Identify
+	 * Controller (CNS 06h, CSI 0; all 0 when not reported or that Identify failed):
+	 * DMRL ranges per command, DMRSL LBAs per range, DMSL LBAs per command.
+	 */
+	bool dsm;
+	unsigned int dmrl;
+	uint32_t dmrsl;
+	uint64_t dmsl;
+	/*
 	 * The LBA format in use: Identify's when identified, else the block layer's (its
 	 * logical block size, and metadata_bytes on kernels whose sysfs has it, else 0).
 	 */

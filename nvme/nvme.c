@@ -48,6 +48,7 @@ static void eui64_str(const __u8 *e, char *out, size_t len)
 static int identify(int fd, struct idr_dev *d)
 {
 	struct idr_nvme *nv = &d->nvme;
+	struct nvme_id_ctrl_nvm nvm;
 	struct nvme_id_ctrl ctrl;
 	struct nvme_id_ns ns;
 	__u32 nsid = d->blk.nsid;
@@ -81,6 +82,16 @@ static int identify(int fd, struct idr_dev *d)
 	if (nvme_identify_ctrl(fd, &ctrl))
 		return errno ? -errno : -EIO;
 	nv->lba_status = le16toh(ctrl.oacs) & NVME_CTRL_OACS_LBA_STATUS;
+	nv->dsm = le16toh(ctrl.oncs) & NVME_CTRL_ONCS_DSM;
+	nv->dmrl = 0;
+	nv->dmrsl = 0;
+	nv->dmsl = 0;
+	/* NVM command set Identify Controller (NVMe 2.0): a 1.x controller refuses it. */
+	if (nv->dsm && !nvme_nvm_identify_ctrl(fd, &nvm)) {
+		nv->dmrl = nvm.dmrl;
+		nv->dmrsl = le32toh(nvm.dmrsl);
+		nv->dmsl = le64toh(nvm.dmsl);
+	}
 	/* MDTS is in units of the controller's minimum page (CAP.MPSMIN), 4 KiB nearly always. */
 	nv->mdts = ctrl.mdts;
 	nv->mdts_bytes = ctrl.mdts && ctrl.mdts < 40 ? 4096ULL << ctrl.mdts : 0;

@@ -1,6 +1,7 @@
 /*
  * nvmecmd.c - NVMe formats and completion statuses for uring_passthru (see nvmecmd.h).
  */
+#include <endian.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -16,6 +17,53 @@ int idr_nvme_fmt_init(struct idr_nvme_fmt *f)
 	if (!(f->block & (f->block - 1)))
 		f->shift = (uint32_t)__builtin_ctz(f->block);
 	return 0;
+}
+
+/* ---- Dataset Management ------------------------------------------------------------ */
+
+void idr_nvme_dsm_lim_init(struct idr_nvme_dsm_lim *l, unsigned int dmrl, uint32_t dmrsl,
+			   uint64_t dmsl)
+{
+	l->ranges = dmrl && dmrl < IDR_NVME_DSM_MAX_RANGES ? dmrl : IDR_NVME_DSM_MAX_RANGES;
+	l->range_lbas = dmrsl ? dmrsl : UINT32_MAX;
+	l->cmd_lbas = dmsl;
+}
+
+uint64_t idr_nvme_dsm_max_bytes(const struct idr_nvme_fmt *f, const struct idr_nvme_dsm_lim *l)
+{
+	uint64_t lbas = (uint64_t)l->ranges * l->range_lbas;
+
+	if (l->cmd_lbas && l->cmd_lbas < lbas)
+		lbas = l->cmd_lbas;
+	return lbas * f->block;
+}
+
+int idr_nvme_dsm_map(const struct idr_nvme_fmt *f, const struct idr_nvme_dsm_lim *l, uint64_t off,
+		     uint64_t len, struct idr_nvme_dsm_range *r, unsigned int max)
+{
+	uint64_t blocks, slba, n;
+	unsigned int i;
+
+	if (off % f->block || len % f->block || !len)
+		return -EINVAL;
+	blocks = len / f->block;
+	slba = off / f->block;
+	if (slba >= f->nlba || blocks > f->nlba - slba)
+		return -ERANGE;
+	if (max > l->ranges)
+		max = l->ranges;
+	if ((l->cmd_lbas && blocks > l->cmd_lbas) ||
+	    (blocks + l->range_lbas - 1) / l->range_lbas > max)
+		return -E2BIG;
+	for (i = 0; blocks; i++) {
+		n = blocks < l->range_lbas ? blocks : l->range_lbas;
+		r[i].cattr = 0;
+		r[i].nlb = htole32((uint32_t)n);
+		r[i].slba = htole64(slba);
+		slba += n;
+		blocks -= n;
+	}
+	return (int)i;
 }
 
 /* ---- completion status --------------------------------------------------------------- */

@@ -29,6 +29,7 @@ enum {
 	IDR_NVME_CMD_FLUSH = 0x00,
 	IDR_NVME_CMD_WRITE = 0x01,
 	IDR_NVME_CMD_READ = 0x02,
+	IDR_NVME_CMD_DSM = 0x09, /* Dataset Management */
 };
 
 /* Number of Logical Blocks is a 16-bit 0-based field: 65536 blocks at most. */
@@ -105,6 +106,53 @@ static inline int idr_nvme_rw_map(const struct idr_nvme_fmt *f, uint64_t off, ui
 	rw->meta_len = (uint32_t)(blocks * f->meta_sep);
 	return 0;
 }
+
+/* ---- Dataset Management (deallocate): fio's trim ------------------------------------- */
+
+/*
+ * NVM Command Set spec 1.0, 3.2.3 Dataset Management: cdw10 bits 7:0 NR, the number of
+ * ranges, 0-based (256 at most); cdw11 bit 2 AD, Attribute - Deallocate. The data buffer
+ * holds NR+1 16-byte range entries, little-endian: context attributes, the length in
+ * LBAs (a 1-based count: the kernel's nvme_setup_discard and the target's
+ * nvmet_bdev_discard_range use it as is) and the starting LBA.
+ */
+#define IDR_NVME_DSM_AD (1u << 2)
+#define IDR_NVME_DSM_MAX_RANGES 256u
+
+struct idr_nvme_dsm_range {
+	uint32_t cattr; /* context attributes: 0 */
+	uint32_t nlb;	/* LBAs in the range: a count, not 0-based */
+	uint64_t slba;
+};
+_Static_assert(sizeof(struct idr_nvme_dsm_range) == 16, "a DSM range entry is 16 bytes");
+
+/*
+ * What one DSM command may carry, from the NVM command set's Identify Controller
+ * (CNS 06h, CSI 0); idr_nvme_dsm_lim_init turns "not reported" (0) into the spec's most.
+ */
+struct idr_nvme_dsm_lim {
+	uint32_t ranges;     /* DMRL: ranges per command, 1..256 */
+	uint32_t range_lbas; /* DMRSL: LBAs per range, 1..2^32-1 */
+	uint64_t cmd_lbas;   /* DMSL: LBAs per command; 0: no limit */
+};
+
+/* idr_nvme_dsm_lim_init - the limits from Identify's dmrl, dmrsl, dmsl (0: not reported). */
+void idr_nvme_dsm_lim_init(struct idr_nvme_dsm_lim *l, unsigned int dmrl, uint32_t dmrsl,
+			   uint64_t dmsl);
+
+/* idr_nvme_dsm_max_bytes - the most one command deallocates in fio's bytes for f. */
+uint64_t idr_nvme_dsm_max_bytes(const struct idr_nvme_fmt *f, const struct idr_nvme_dsm_lim *l);
+
+/*
+ * idr_nvme_dsm_map - the ranges that deallocate len bytes at off of f's namespace, into
+ * r (room for max ranges, max <= l->ranges), each at most l->range_lbas LBAs, in order.
+ * Returns the number of ranges (cdw10 = that - 1), or:
+ *   -EINVAL  off or len not a multiple of the block, or len 0;
+ *   -E2BIG   more ranges than max, or more LBAs than l->cmd_lbas;
+ *   -ERANGE  reaches past the end of the namespace.
+ */
+int idr_nvme_dsm_map(const struct idr_nvme_fmt *f, const struct idr_nvme_dsm_lim *l, uint64_t off,
+		     uint64_t len, struct idr_nvme_dsm_range *r, unsigned int max);
 
 /* ---- completion status --------------------------------------------------------------- */
 

@@ -7,6 +7,10 @@
 #  - guest/errors.sh: NVMe statuses named with LBA and offset, never retried, no hang; bad
 #    bs/offset/limits refused before I/O; block devices, partitions and files refused naming
 #    /dev/ngXnY; a mounted filesystem never written; no CAP_SYS_ADMIN on 6.1 explained;
+#  - guest/trim.sh: trim as NVMe Dataset Management (deallocate): trimmed LBAs read as DLFEAT
+#    says (zeros), the pattern elsewhere; one range and multi-range commands counted in the
+#    sidecar; fio's io_uring_cmd cannot trim (BLKDISCARD on the char device); the write guard
+#    refuses a trim of a namespace with a partition table;
 #  - guest/iopoll.sh: hipri=1 on poll queues for uring_fixed and uring_passthru, under verify,
 #    and proof that the completions were polled;
 #  - guest/latency.sh: fio's slat/clat/lat with uring_passthru and uring_fixed against

@@ -216,7 +216,62 @@ static void status_str_names(void)
 	CU_ASSERT_STRING_EQUAL(idr_nvme_sct_name(0x7ff), "vendor specific status");
 }
 
+/* ---- Dataset Management ---------------------------------------------------------------- */
+
+static void dsm_lim_defaults(void)
+{
+	struct idr_nvme_dsm_lim l;
+
+	idr_nvme_dsm_lim_init(&l, 0, 0, 0); /* nothing reported: the spec's most */
+	CU_ASSERT_EQUAL(l.ranges, 256);
+	CU_ASSERT_EQUAL(l.range_lbas, UINT32_MAX);
+	CU_ASSERT_EQUAL(l.cmd_lbas, 0);
+	idr_nvme_dsm_lim_init(&l, 8, 1000, 5000);
+	CU_ASSERT_EQUAL(l.ranges, 8);
+	CU_ASSERT_EQUAL(l.range_lbas, 1000);
+	CU_ASSERT_EQUAL(l.cmd_lbas, 5000);
+}
+
+static void dsm_map_ranges(void)
+{
+	struct idr_nvme_fmt f = fmt(4096, 8, true, 1u << 20, 0);
+	struct idr_nvme_dsm_range r[4];
+	struct idr_nvme_dsm_lim l;
+
+	idr_nvme_dsm_lim_init(&l, 0, 0, 0);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 10 * 4104, 3 * 4104, r, 4), 1);
+	CU_ASSERT_EQUAL(r[0].cattr, 0);
+	CU_ASSERT_EQUAL(r[0].nlb, 3); /* a count, not 0-based */
+	CU_ASSERT_EQUAL(r[0].slba, 10);
+	/* 10 LBAs per range: 25 LBAs take 3 ranges, 10 + 10 + 5, in order */
+	idr_nvme_dsm_lim_init(&l, 0, 10, 0);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 100 * 4104, 25 * 4104, r, 4), 3);
+	CU_ASSERT_EQUAL(r[0].slba, 100);
+	CU_ASSERT_EQUAL(r[0].nlb, 10);
+	CU_ASSERT_EQUAL(r[1].slba, 110);
+	CU_ASSERT_EQUAL(r[1].nlb, 10);
+	CU_ASSERT_EQUAL(r[2].slba, 120);
+	CU_ASSERT_EQUAL(r[2].nlb, 5);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_max_bytes(&f, &l), 256ull * 10 * 4104);
+	/* more ranges than the room, than DMRL, or more LBAs than DMSL: E2BIG */
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 0, 41 * 4104, r, 4), -E2BIG);
+	idr_nvme_dsm_lim_init(&l, 2, 10, 0);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 0, 20 * 4104, r, 4), 2);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 0, 21 * 4104, r, 4), -E2BIG);
+	idr_nvme_dsm_lim_init(&l, 0, 10, 15);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 0, 16 * 4104, r, 4), -E2BIG);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_max_bytes(&f, &l), 15ull * 4104);
+	/* misaligned, empty, past the end */
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 4096, 4104, r, 4), -EINVAL);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 0, 4096, r, 4), -EINVAL);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, 0, 0, r, 4), -EINVAL);
+	CU_ASSERT_EQUAL(idr_nvme_dsm_map(&f, &l, ((1u << 20) - 1) * 4104ull, 2 * 4104, r, 4),
+			-ERANGE);
+}
+
 static CU_TestInfo nvmecmd_tests[] = {
+	{ "idr_nvme_dsm_lim_init/defaults", dsm_lim_defaults },
+	{ "idr_nvme_dsm_map/ranges", dsm_map_ranges },
 	{ "idr_nvme_fmt_init/block", fmt_init_block },
 	{ "idr_nvme_fmt_init/refuses", fmt_init_refuses },
 	{ "idr_nvme_rw_map/known", rw_map_known },

@@ -5,7 +5,7 @@
 # lines; exits 1 when any of them failed.
 cd "$(dirname "$0")/../../.." || exit 1
 rc=0
-for s in verify errors iopoll latency; do
+for s in verify errors trim iopoll latency; do
 	bash "tests/passthru/guest/$s.sh" || rc=1
 done
 exit "$rc"

@@ -128,9 +128,16 @@ fixedbufs=0
 [nowait]
 filename=/dev/ng0n1
 nowait=1
-[trim]
-filename=/dev/ng0n1
+[trim-misaligned]
+filename=/dev/ng0n2
 rw=randtrim
+bs=512
+[trim-above-dsm]
+filename=/dev/ng0n1
+rw=trim
+bs=2M
+size=2M
+dsm_range_lbas=8
 [vectored-fixed]
 filename=/dev/ng0n1
 nonvectored=0
@@ -144,7 +151,7 @@ JOBS
 timeout -k 5 120 "$FIO" --output-format=json --output="$S/bad.json" "$S/bad.fio" 2>"$S/bad.err" >/dev/null
 bad_rc=$?
 # (fio writes its notices, e.g. on blockalign, into the --output file before the JSON.)
-sed -n '/^{/,$p' "$S/bad.json" | jq -r '.jobs[] | "\(.jobname) \(.error) \(.read.io_bytes)"' >"$S/bad.res" 2>/dev/null
+sed -n '/^{/,$p' "$S/bad.json" | jq -r '.jobs[] | "\(.jobname) \(.error) \(.read.io_bytes + .write.io_bytes + .trim.io_bytes)"' >"$S/bad.res" 2>/dev/null
 declare -A bad_res=()
 while read -r job err bytes; do bad_res[$job]="$err $bytes"; done <"$S/bad.res"
 bad_err=$(<"$S/bad.err")
@@ -167,7 +174,8 @@ refused offset-beyond 34 "offset=209715200 size=1048576 reaches past the end of 
 refused bs-above-mdts 7 "bs=1048576 is above the largest transfer /dev/ng0n1 takes: 512 KiB \(MDTS 7, queue/max_hw_sectors_kb 512\).*use bs<=512k"
 refused bs-above-segments 7 "bs=524288 spans 128 pages.*/dev/ng0n1 takes 127 segments \(queue/max_segments\); use bs<=508k"
 refused nowait 22 "nowait=1: passthrough commands have no RWF_NOWAIT"
-refused trim 22 "rw=randtrim: trim is not supported"
+refused trim-misaligned 22 "bs=512 is not a multiple of the 4096-byte LBA of /dev/ng0n2: NVMe commands move whole LBAs"
+refused trim-above-dsm 7 "bs=2097152: a trim is one Dataset Management command, and /dev/ng0n1 takes [0-9]+ bytes in one \([0-9]+ ranges of 8 LBAs\); use bs<="
 refused vectored-fixed 22 "nonvectored=0 with fixedbufs=1: the kernel takes registered buffers only for NVME_URING_CMD_IO"
 
 # Not a generic device: refused naming the one to use.
