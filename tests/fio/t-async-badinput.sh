@@ -17,8 +17,6 @@ expect_refusal "threadpool: tp_workers=5000 names the bound and numjobs=" \
 	"tp_workers=5000 is above the bound of 1024 threads per job; .*numjobs=" $(job threadpool) --tp_workers=5000
 expect_refusal "threadpool: tp_spin=2000000 names the range" \
 	"tp_spin=2000000: spin 0 to 1000000 us" $(job threadpool) --tp_spin=2000000
-expect_refusal "threadpool: trim is refused naming rw=" "rw=trim: trim is not supported" \
-	$(job threadpool) --rw=trim
 
 # posix_aio
 expect_refusal "posix_aio: aio_threads=0 names the option and glibc's default" \

@@ -19,9 +19,6 @@ expect_refusal "missing file without size= names the file and size=" \
 expect_refusal "a directory as target names it" \
 	"filename=$S is a directory" \
 	--name=t "${E[@]}" --filename="$S" --rw=write --size=1M
-expect_refusal "trim refused at init, naming rw=" \
-	"rw=trim: trim is not supported" \
-	--name=t "${E[@]}" --filename="$S/f" --size=1M --rw=trim
 
 dev=/dev/loop0p9-iodrill-test
 expect_refusal "a mistyped device path is refused, naming it" \
