@@ -363,7 +363,6 @@ struct idr_ctx *idr_init(struct thread_data *td, const char *engine, size_t size
 			goto err_free_table;
 		}
 		c->sidecar_fd = fd;
-		c->stamps = true;
 		if (lat_alloc(c)) {
 			idr_fail(td, ENOMEM, "out of memory for the latency histograms");
 			goto err_close_sidecar;

@@ -98,11 +98,6 @@ struct idr_ctx {
 	struct idr_cpu_sum workers;    /* threads the engine ran, added as they exit */
 	struct idr_extra *extra;       /* engine-specific facts for the sidecar */
 	struct idr_lat lat;	       /* each I/O's own latency (lat.h), with a sidecar */
-	/*
-	 * A sidecar carries the counters: only then does the timer stamp completions
-	 * (idr_complete_stamp), a clock read that nothing else would read.
-	 */
-	bool stamps;
 	/* fio wants issue times from idr_issued: set at the first submission. */
 	bool issue_times;
 
@@ -275,13 +270,19 @@ static inline void idr_issued(struct thread_data *td, struct io_u *const *io_us,
 	idr_issued_ctx(idr_ctx(td), io_us, n, handed_ns);
 }
 
+/* Whether the timer stamps completions: only a sidecar reads the stamps. */
+static inline bool idr_stamps(const struct idr_ctx *c)
+{
+	return c->sidecar_fd >= 0;
+}
+
 /*
  * Stamp the end of the last completion batch seen so far: the timer's end (the sidecar's
  * last_complete_ns, elapsed_ns). Without a sidecar nothing reads it: no clock read then.
  */
 static inline void idr_complete_stamp(struct idr_ctx *c)
 {
-	if (c->stamps)
+	if (idr_stamps(c))
 		c->cnt.t_last_complete_ns = idr_now_ns();
 }
 

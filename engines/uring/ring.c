@@ -329,6 +329,16 @@ static void ring_requeue(struct idr_ring *r)
 	}
 }
 
+/* io_u finished with res, seen at now_ns: account it and hand it to fio as event at. */
+static inline void ring_deliver(struct idr_ctx *c, struct idr_ring *r, struct io_u *io_u,
+				long long res, unsigned int at, uint64_t now_ns)
+{
+	r->tries[io_u->index] = 0;
+	idr_io_u_done(c, io_u, res);
+	idr_lat_done(c, io_u, now_ns);
+	c->events[at] = io_u;
+}
+
 /*
  * One CQE, seen at now_ns: its io_u goes to c->events[at] (returns 1), or is kept to
  * resubmit (0).
@@ -351,14 +361,11 @@ static __attribute__((noinline)) unsigned int ring_complete(struct idr_ctx *c, s
 		res = ring_fault(r, io_u, res);
 	if (__builtin_expect(res == -EAGAIN, 0) && ring_retry(r, io_u))
 		return 0;
-	r->tries[index] = 0;
 	/* The engine's look at the CQE: always when it asked, else only at errors. */
 	if (__builtin_expect(res < 0 || (r->mode & IDR_RING_RESULT_HOOK), 0))
-		idr_io_u_done(c, io_u, r->ops->result(r, cqe, res, io_u));
+		ring_deliver(c, r, io_u, r->ops->result(r, cqe, res, io_u), at, now_ns);
 	else
-		idr_io_u_done(c, io_u, res);
-	idr_lat_done(c, io_u, now_ns);
-	c->events[at] = io_u;
+		ring_deliver(c, r, io_u, res, at, now_ns);
 	return 1;
 }
 
@@ -374,7 +381,6 @@ static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_c
 {
 	unsigned int head = *r->cq_khead, got = at, n, i;
 	const struct io_uring_cqe *cqe;
-	struct io_u *io_u;
 	uint64_t now;
 
 	/* Acquire: the CQE contents are visible once we see the tail that covers them. */
@@ -392,11 +398,7 @@ static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_c
 			got += ring_complete(c, r, cqe, got, now);
 			continue;
 		}
-		io_u = c->io_us[cqe->user_data];
-		r->tries[io_u->index] = 0;
-		idr_io_u_done(c, io_u, cqe->res);
-		idr_lat_done(c, io_u, now);
-		c->events[got++] = io_u;
+		ring_deliver(c, r, c->io_us[cqe->user_data], cqe->res, got++, now);
 	}
 	/* Release: done reading these CQEs before the kernel may reuse their slots. */
 	__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
@@ -499,7 +501,7 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
  */
 static inline void ring_reaped(struct idr_ctx *c, struct idr_ring *r)
 {
-	if (!c->stamps)
+	if (!idr_stamps(c))
 		return;
 	r->unstamped = true;
 	if (!r->inflight && r->sq_tail == r->sq_sub && !r->nr_retry) {
