@@ -541,20 +541,9 @@ static int pa_close_file(struct thread_data *td, struct fio_file *f)
  */
 static void pa_helpers_cpu(struct pa_data *pd)
 {
-	struct idr_cpu proc, job, d;
+	struct idr_cpu d;
 
-	idr_cpu_process(&proc);
-	idr_cpu_self(&job);
-	d.total_ns = (proc.total_ns - pd->proc0.total_ns) - (job.total_ns - pd->job0.total_ns);
-	d.usr_us = (proc.usr_us - pd->proc0.usr_us) - (job.usr_us - pd->job0.usr_us);
-	d.sys_us = (proc.sys_us - pd->proc0.sys_us) - (job.sys_us - pd->job0.sys_us);
-	/* The tick-sampled split can come out a tick negative: clamp, total_ns is exact. */
-	if ((int64_t)d.usr_us < 0)
-		d.usr_us = 0;
-	if ((int64_t)d.sys_us < 0)
-		d.sys_us = 0;
-	if ((int64_t)d.total_ns < 0)
-		d.total_ns = 0;
+	idr_cpu_residual(&pd->proc0, &pd->job0, &d);
 	idr_cpu_sum_add(&pd->core.workers, &d);
 	pd->core.workers.threads = 0; /* glibc's helpers cannot be counted from here */
 }
