@@ -153,7 +153,7 @@ corpus_run()
 		return
 	}
 	for d in $(sed -n 's/^; corpus-mkdir //p' "$out.fio"); do mkdir -p "$out.d/$d"; done
-	(cd "$out.d" && timeout -s KILL 150 "$FIO" --output-format=json --output="$out.raw" \
+	(cd "$out.d" && timeout -s KILL 150 "$FIO" "${NODU[@]}" --output-format=json --output="$out.raw" \
 		"${args[@]}" "$out.fio" >"$out.out" 2>"$out.err")
 	echo $? >"$out.rc"
 	corpus_fs_done "$out.d"

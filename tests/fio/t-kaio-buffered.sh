@@ -45,7 +45,7 @@ done
 # Normal output mode: the notice is on fio's log (stdout or --output), once for the job
 # definition although numjobs=2 runs two jobs.
 out=$S/jobs2
-timeout -k 5 60 "$FIO" --output="$out.out" --name=buf --ioengine="$K" --filename="$S/j2" \
+timeout -k 5 60 "$FIO" "${NODU[@]}" --output="$out.out" --name=buf --ioengine="$K" --filename="$S/j2" \
 	--size=4M --bs=4k --direct=0 --rw=randread --numjobs=2 --allow_buffered=1 2>"$out.err"
 rc=$?
 n=$(grep -c "$notice" "$out.out")

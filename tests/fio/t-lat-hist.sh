@@ -99,7 +99,7 @@ elif [ ! -f "$ENGINES/threadpool.so" ]; then
 else
 	out=$S/tp-delay
 	strace -f -qq -o /dev/null --seccomp-bpf -e trace=pread64 \
-		-e inject=pread64:delay_enter=10ms "$FIO" --output-format=json --output="$out.json" \
+		-e inject=pread64:delay_enter=10ms "$FIO" "${NODU[@]}" --output-format=json --output="$out.json" \
 		--name=d --ioengine="external:$ENGINES/threadpool.so" --filename="$S/f" --size=16M \
 		--bs=4k --rw=randread --number_ios=200 --iodepth=4 --sidecar="$out.sc" \
 		2>"$out.err" >/dev/null

@@ -22,7 +22,7 @@ tree_cpu()
 	local name=$1
 	shift
 	bash -c '"$@" >/dev/null 2>"$0.err"; rc=$?; times >"$0.times"; exit $rc' \
-		"$S/$name" "$FIO" --name="$name" --filename="$S/f" --rw=randread --bs=4k \
+		"$S/$name" "$FIO" "${NODU[@]}" --name="$name" --filename="$S/f" --rw=randread --bs=4k \
 		--ioengine="external:$ENGINES/${ENGINE:-uring_fixed}.so" --time_based --runtime=2 \
 		--sidecar="$S/$name.sc" --output-format=json --output="$S/$name.json" "$@" || return 1
 	# "0m0.012s 0m0.004s\n0m0.49s 0m1.73s": the children's line.
@@ -62,7 +62,7 @@ fork_case sqp "uring_fixed SQPOLL thread=0 tmpfs: poller and io-wq counted once 
 	--iodepth=32 --sqthread_poll=1
 
 rm -f "$S/t1.sc"
-"$FIO" --name=t1 --filename="$S/f" --rw=randread --bs=4k --iodepth=32 --thread=1 \
+"$FIO" "${NODU[@]}" --name=t1 --filename="$S/f" --rw=randread --bs=4k --iodepth=32 --thread=1 \
 	--ioengine="external:$ENGINES/uring_fixed.so" --time_based --runtime=1 \
 	--sidecar="$S/t1.sc" --output=/dev/null 2>"$S/t1.err"
 how=$(jq -r '.engine_facts.iowq_cpu // ""' "$S/t1.sc" 2>/dev/null)

@@ -172,7 +172,7 @@ bad_input "a host named twice" "named twice" tune --host "$A" --host "$A" x --en
 bad_input "TARGET missing on the host" "does not exist on host $A" drill --host "$A" nosuch.dat
 
 # ---- a local run is unchanged ---------------------------------------------------------------
-"$FIO" --name=l --ioengine="external:$ENGINES/sync.so" --filename="$S/a/drill.dat" --rw=randread \
+"$FIO" "${NODU[@]}" --name=l --ioengine="external:$ENGINES/sync.so" --filename="$S/a/drill.dat" --rw=randread \
 	--number_ios=10 --output-format=json >"$S/l.out" 2>"$S/l.err"
 if ! grep -q 'iodrill-sidecar: \|iodrill-where: ' "$S/l.out" && [ ! -s "$S/l.err" ] && jq -e '.jobs[0].read.total_ios == 10' \
 	"$S/l.out" >/dev/null; then

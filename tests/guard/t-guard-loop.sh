@@ -100,7 +100,7 @@ guard_engine()
 	check "$e: 4 jobs, each sidecar line says what it wrote to" "$(grep -c 'writing to' "$GUARD_SAY") lines" \
 		test "$(grep -c "^writing to $d" "$GUARD_SAY")" = 4
 	# (time_based: a job that ended before another started would release the claim.)
-	"$FIO" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write --bs=4k \
+	"$FIO" "${NODU[@]}" --name=g --ioengine="external:$ENGINES/$e.so" --filename="$d" --rw=write --bs=4k \
 		--size=1M --numjobs=4 --time_based --runtime=1 "${GUARD_ARGS[@]}" \
 		>"$S/$e-4jobs.out" 2>"$S/$e-4jobs.err"
 	check "$e: 4 jobs, one announcement on fio's log (normal output)" \

@@ -185,8 +185,8 @@ for e in $(awk '!/^#/ && NF == 5 { print $1 }' "$ENGINES/engines.tbl"); do
 		fail "$e" "engines/$e.so is not built"
 		continue
 	fi
-	ARGS=()
-	[ "$target" = direct ] && ARGS=(--direct=1)
+	ARGS=("${NODU[@]}")
+	[ "$target" = direct ] && ARGS+=(--direct=1)
 	quiet_normal "$e" 1
 	quiet_json "$e" 1
 	[ "$target" = none ] || refusal "$e"
