@@ -514,10 +514,22 @@ test_bin()
 
 # ---- fault injection and refusals ---------------------------------------------------------
 # strace_why: empty when strace can inject system call faults here, else the reason.
+# in_flight LOG BYTES: the most BYTES-sized pread64s in flight at once in an INJECT_LOG.
+# A whole line is stamped at entry, a "<... resumed>" one at exit; -T gives the duration.
+in_flight()
+{
+	awk -v re=", $2, [0-9]+[)] = $2 " '/pread64/ && $0 ~ re {
+		d = substr($NF, 2, length($NF) - 2)
+		if ($3 ~ /^<\.\.\./) { s = $2 - d; e = $2 } else { s = $2; e = $2 + d }
+		printf "%.6f 1\n%.6f -1\n", s, e }' "$1" |
+		sort -k1,1n -k2,2n | awk '{ n += $2; if (n > m) m = n } END { print m + 0 }'
+}
+
 strace_why() { command -v strace >/dev/null || echo "strace is not installed (apt-get install strace)"; }
 
 # runfio_inject OUT SPEC... -- FIO-ARGS...: runfio under strace -f, injecting each SPEC
 # (e.g. pread64:error=EIO:when=3). Note strace counts when= per thread, not per process.
+# INJECT_LOG=FILE: strace's log (-ttt -T) goes there (in_flight reads it).
 # Returns fio's exit status.
 runfio_inject()
 {
@@ -531,7 +543,9 @@ runfio_inject()
 	shift
 	# Only the injected calls stop under strace (seccomp-bpf): a stop on every system call
 	# of every thread made strace the limit of a 16-worker test on a loaded machine.
-	strace -f -qq --seccomp-bpf -e trace="$calls" -o /dev/null "${specs[@]}" "$FIO" \
+	# INJECT_LOG=FILE keeps strace's log there, with each call's entry time and duration.
+	strace -f -qq --seccomp-bpf -e trace="$calls" -o "${INJECT_LOG:-/dev/null}" \
+		${INJECT_LOG:+-ttt -T} "${specs[@]}" "$FIO" \
 		--output-format=json --output="$out.json" "$@" 2>"$out.err" >/dev/null
 }
 
