@@ -137,8 +137,12 @@ static void prep_trim(struct uring_fixed_data *ud, struct io_uring_sqe *sqe, str
 	sqe->len = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
 }
 
-/* A read or write SQE. Every field is written once: the slot holds an old SQE. */
-static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u)
+/*
+ * A read or write SQE. Every field is written once: the slot holds an old SQE. Inline in
+ * queue (once per I/O); the ring's resubmissions call it through uring_fixed_prep.
+ */
+static inline __attribute__((always_inline)) void prep(struct idr_ring *r, struct io_uring_sqe *sqe,
+						       struct io_u *io_u)
 {
 	struct uring_fixed_data *ud = ring_data(r);
 	struct fio_file *f = io_u->file;
@@ -180,6 +184,11 @@ static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struc
 	iov->iov_len = io_u->xfer_buflen;
 	sqe->addr = (uintptr_t)iov;
 	sqe->len = 1;
+}
+
+static void uring_fixed_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u)
+{
+	prep(r, sqe, io_u);
 }
 
 /*
@@ -289,7 +298,7 @@ static enum fio_q_status uring_fixed_queue(struct thread_data *td, struct io_u *
 	/* Once per I/O, not in prep: a resubmitted I/O keeps its priority and class. */
 	if (ddir_rw(io_u->ddir))
 		idr_cmdprio(td, &ud->cmdprio, io_u);
-	uring_fixed_prep(&ud->ring, sqe, io_u);
+	prep(&ud->ring, sqe, io_u);
 	idr_ring_push(&ud->ring, io_u);
 	return FIO_Q_QUEUED;
 }

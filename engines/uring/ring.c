@@ -146,6 +146,27 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t hand
 }
 
 /*
+ * ring_submit's other answers: the kernel took fewer than the n SQEs handed over at
+ * handed_ns (the rest stay pending), or failed (ret). Returns 0, -EAGAIN when it is
+ * short of resources and took nothing, or another -errno.
+ */
+static __attribute__((noinline)) int ring_submitted_part(struct idr_ring *r, unsigned int n,
+							 int ret, uint64_t handed_ns)
+{
+	if (ret == -EAGAIN || ret == -EBUSY) {
+		r->c->cnt.busy++;
+		return -EAGAIN;
+	}
+	if (ret < 0)
+		return ret;
+	if ((unsigned int)ret > n) /* never from a sane kernel; keep the books straight */
+		ret = (int)n;
+	if (ret)
+		ring_issued(r, (unsigned int)ret, handed_ns);
+	return 0;
+}
+
+/*
  * Hand the pending SQEs to the kernel and wait for wait completions, in one enter.
  * GETEVENTS even with wait 0: it runs deferred completions (DEFER_TASKRUN), polls
  * (IOPOLL) and flushes a CQ overflow backlog. Returns 0 (the kernel may have taken fewer
@@ -164,17 +185,13 @@ static inline __attribute__((always_inline)) int ring_submit(struct idr_ring *r,
 	}
 	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS,
 			 n ? IDR_SC_SUBMIT | IDR_SC_REAP : IDR_SC_REAP);
-	if (__builtin_expect(ret == -EAGAIN || ret == -EBUSY, 0)) {
-		r->c->cnt.busy++;
-		return -EAGAIN;
+	/* The usual answer: the kernel took them all (none, for a wait). */
+	if (__builtin_expect(ret == (int)n, 1)) {
+		if (n)
+			ring_issued(r, n, handed_ns);
+		return 0;
 	}
-	if (ret < 0)
-		return ret;
-	if ((unsigned int)ret > n) /* never from a sane kernel; keep the books straight */
-		ret = (int)n;
-	if (ret)
-		ring_issued(r, (unsigned int)ret, handed_ns);
-	return 0;
+	return ring_submitted_part(r, n, ret, handed_ns);
 }
 
 /* Wake an SQPOLL poller that went to sleep. Returns 0 or -errno. */
@@ -330,8 +347,10 @@ static void ring_requeue(struct idr_ring *r)
 }
 
 /* io_u finished with res, seen at now_ns: account it and hand it to fio as event at. */
-static inline void ring_deliver(struct idr_ctx *c, struct idr_ring *r, struct io_u *io_u,
-				long long res, unsigned int at, uint64_t now_ns)
+static inline __attribute__((always_inline)) void ring_deliver(struct idr_ctx *c,
+							       struct idr_ring *r,
+							       struct io_u *io_u, long long res,
+							       unsigned int at, uint64_t now_ns)
 {
 	r->tries[io_u->index] = 0;
 	idr_io_u_done(c, io_u, res);
@@ -483,7 +502,7 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 			return ring_sqpoll_submit(r);
 		return ring_sqpoll_wait(r, want, spins);
 	}
-	if (r->sq_kflags && (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW))
+	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
 		r->st.overflow_flushes++;
 	ret = ring_submit(r, want);
 	if (ret != -EAGAIN)
@@ -510,17 +529,17 @@ static inline void ring_reaped(struct idr_ctx *c, struct idr_ring *r)
 	}
 }
 
-/* getevents past its first look: submit, wait, poll, resubmit, as needed. */
-static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, struct idr_ring *r,
-							 unsigned int min, unsigned int max,
-							 unsigned int got)
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
 {
-	unsigned int spins = 0;
+	unsigned int got = 0, spins = 0, enough = min ? min : 1;
 	bool entered = false, pending;
 	int ret;
 
 	for (;;) {
 		got += ring_reap(c, r, got, max);
+		/* Most reaps: nothing left to submit, and the CQ held what fio asked for (some). */
+		if (__builtin_expect(got >= enough && r->sq_tail == r->sq_sub && !r->nr_retry, 1))
+			break;
 		if (__builtin_expect(r->nr_retry, 0))
 			ring_requeue(r);
 		/*
@@ -531,6 +550,7 @@ static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, stru
 		if (!pending &&
 		    (got >= max || (got >= min && (got || entered || !ring_needs_kick(r)))))
 			break;
+		/* Submit what is left, wait, poll, resubmit, as needed; then look again. */
 		ret = ring_getevents_step(r, got, min, &spins);
 		if (ret > 0)
 			break;
@@ -545,21 +565,6 @@ static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, stru
 		ring_reaped(c, r);
 	r->merge = false; /* commits go to the kernel again until fio's queue fills */
 	return (int)got;
-}
-
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
-{
-	unsigned int got = 0;
-
-	/* Most reaps: nothing left to submit, and the CQ holds what fio asked for. */
-	if (__builtin_expect(r->sq_tail == r->sq_sub, 1)) {
-		got = ring_reap(c, r, 0, max);
-		if (__builtin_expect(got >= min && got && !r->nr_retry, 1)) {
-			ring_reaped(c, r);
-			return (int)got;
-		}
-	}
-	return ring_getevents_loop(c, r, min, max, got);
 }
 
 int idr_ring_fio_commit(struct thread_data *td)
