@@ -167,31 +167,44 @@ static __attribute__((noinline)) int ring_submitted_part(struct idr_ring *r, uns
 }
 
 /*
- * Hand the pending SQEs to the kernel and wait for wait completions, in one enter.
- * GETEVENTS even with wait 0: it runs deferred completions (DEFER_TASKRUN), polls
- * (IOPOLL) and flushes a CQ overflow backlog. Returns 0 (the kernel may have taken fewer
- * than all: the rest stay pending), -EAGAIN when it is short of resources and took
- * nothing, or another -errno.
+ * Hand the pending SQEs (callers check there are some) to the kernel and wait for wait
+ * completions, in one enter. GETEVENTS even with wait 0: it runs deferred completions
+ * (DEFER_TASKRUN), polls (IOPOLL) and flushes a CQ overflow backlog. Returns 0 (the
+ * kernel may have taken fewer than all: the rest stay pending), -EAGAIN when it is short
+ * of resources and took nothing, or another -errno.
  */
 static inline __attribute__((always_inline)) int ring_submit(struct idr_ring *r, unsigned int wait)
 {
 	unsigned int n = r->sq_tail - r->sq_sub;
-	uint64_t handed_ns = 0;
+	uint64_t handed_ns;
 	int ret;
 
-	if (n) {
-		ring_publish(r);
-		handed_ns = idr_lat_now(r->c);
-	}
-	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS,
-			 n ? IDR_SC_SUBMIT | IDR_SC_REAP : IDR_SC_REAP);
-	/* The usual answer: the kernel took them all (none, for a wait). */
+	ring_publish(r);
+	handed_ns = idr_lat_now(r->c);
+	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS, IDR_SC_SUBMIT | IDR_SC_REAP);
+	/* The usual answer: the kernel took them all. */
 	if (__builtin_expect(ret == (int)n, 1)) {
-		if (n)
-			ring_issued(r, n, handed_ns);
+		ring_issued(r, n, handed_ns);
 		return 0;
 	}
 	return ring_submitted_part(r, n, ret, handed_ns);
+}
+
+/*
+ * Nothing to submit: wait for wait completions, or with 0 run what is due (as
+ * ring_submit's GETEVENTS). Returns 0, -EAGAIN (short of resources), or another -errno.
+ */
+static inline __attribute__((always_inline)) int ring_wait(struct idr_ring *r, unsigned int wait)
+{
+	int ret = ring_enter(r, 0, wait, IORING_ENTER_GETEVENTS, IDR_SC_REAP);
+
+	if (__builtin_expect(ret >= 0, 1))
+		return 0;
+	if (ret == -EAGAIN || ret == -EBUSY) {
+		r->c->cnt.busy++;
+		return -EAGAIN;
+	}
+	return ret;
 }
 
 /* Wake an SQPOLL poller that went to sleep. Returns 0 or -errno. */
@@ -504,7 +517,7 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 	}
 	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
 		r->st.overflow_flushes++;
-	ret = ring_submit(r, want);
+	ret = r->sq_tail != r->sq_sub ? ring_submit(r, want) : ring_wait(r, want);
 	if (ret != -EAGAIN)
 		return ret;
 	/* Nothing taken: with what fio asked for in hand, return it; else make room. */
