@@ -269,6 +269,24 @@ struct io_uring_sqe *idr_ring_sqe_full(struct idr_ring *r)
 	return idr_ring_sqe_at(r, r->sq_tail);
 }
 
+/*
+ * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
+ * completions when queue_full(); the final drain calls getevents), and getevents submits
+ * whatever is pending. Leaving the SQEs to it makes commit and getevents one
+ * io_uring_enter that submits and waits. Only where fio wants no issue times
+ * (IDR_RING_MERGE): that enter returns after the wait, and an issue time stamped then
+ * would put the device's time into slat and leave clat near zero. Returns true when the
+ * SQEs are left to getevents.
+ */
+static bool ring_commit_merges(struct idr_ctx *c, struct idr_ring *r)
+{
+	if (!queue_full(c->td))
+		return false;
+	r->merge = true;
+	r->st.merged++;
+	return true;
+}
+
 int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
 {
 	int ret;
@@ -276,28 +294,20 @@ int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
 	/* Nothing queued, or already left to getevents (fio commits again just before it). */
 	if (r->sq_tail == r->sq_sub || r->merge)
 		return 0;
-	if (r->mode & IDR_RING_SQPOLL) {
-		ret = ring_sqpoll_submit(r);
-		return ret ? ring_fatal(r, ret) : 0;
-	}
-	/*
-	 * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
-	 * completions when queue_full(); the final drain calls getevents), and getevents
-	 * submits whatever is pending. Leaving the SQEs to it makes commit and getevents
-	 * one io_uring_enter that submits and waits. Only where fio wants no issue times:
-	 * that enter returns after the wait, and an issue time stamped then would put the
-	 * device's time into slat and leave clat near zero.
-	 */
-	if ((r->mode & IDR_RING_MERGE) && queue_full(c->td)) {
-		r->merge = true;
-		r->st.merged++;
-		return 0;
+	/* One test for the two modes that do not simply submit here. */
+	if (__builtin_expect(r->mode & (IDR_RING_SQPOLL | IDR_RING_MERGE), 0)) {
+		if (r->mode & IDR_RING_SQPOLL) {
+			ret = ring_sqpoll_submit(r);
+			return ret ? ring_fatal(r, ret) : 0;
+		}
+		if (ring_commit_merges(c, r))
+			return 0;
 	}
 	ret = ring_submit(r, 0);
-	/* The kernel is short of resources: the SQEs wait for the next commit or reap. */
-	if (ret == -EAGAIN)
+	if (__builtin_expect(!ret, 1))
 		return 0;
-	return ret ? ring_fatal(r, ret) : 0;
+	/* The kernel is short of resources: the SQEs wait for the next commit or reap. */
+	return ret == -EAGAIN ? 0 : ring_fatal(r, ret);
 }
 
 /* ---- completions -------------------------------------------------------------------- */
