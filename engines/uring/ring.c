@@ -146,25 +146,14 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t hand
 }
 
 /*
- * Hand the pending SQEs to the kernel and wait for wait completions, in one enter.
- * GETEVENTS even with wait 0: it runs deferred completions (DEFER_TASKRUN), polls
- * (IOPOLL) and flushes a CQ overflow backlog. Returns 0 (the kernel may have taken fewer
- * than all: the rest stay pending), -EAGAIN when it is short of resources and took
- * nothing, or another -errno.
+ * ring_submit's other answers: the kernel took fewer than the n SQEs handed over at
+ * handed_ns (the rest stay pending), or failed (ret). Returns 0, -EAGAIN when it is
+ * short of resources and took nothing, or another -errno.
  */
-static inline __attribute__((always_inline)) int ring_submit(struct idr_ring *r, unsigned int wait)
+static __attribute__((noinline)) int ring_submitted_part(struct idr_ring *r, unsigned int n,
+							 int ret, uint64_t handed_ns)
 {
-	unsigned int n = r->sq_tail - r->sq_sub;
-	uint64_t handed_ns = 0;
-	int ret;
-
-	if (n) {
-		ring_publish(r);
-		handed_ns = idr_lat_now(r->c);
-	}
-	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS,
-			 n ? IDR_SC_SUBMIT | IDR_SC_REAP : IDR_SC_REAP);
-	if (__builtin_expect(ret == -EAGAIN || ret == -EBUSY, 0)) {
+	if (ret == -EAGAIN || ret == -EBUSY) {
 		r->c->cnt.busy++;
 		return -EAGAIN;
 	}
@@ -175,6 +164,47 @@ static inline __attribute__((always_inline)) int ring_submit(struct idr_ring *r,
 	if (ret)
 		ring_issued(r, (unsigned int)ret, handed_ns);
 	return 0;
+}
+
+/*
+ * Hand the pending SQEs (callers check there are some) to the kernel and wait for wait
+ * completions, in one enter. GETEVENTS even with wait 0: it runs deferred completions
+ * (DEFER_TASKRUN), polls (IOPOLL) and flushes a CQ overflow backlog. Returns 0 (the
+ * kernel may have taken fewer than all: the rest stay pending), -EAGAIN when it is short
+ * of resources and took nothing, or another -errno.
+ */
+static inline __attribute__((always_inline)) int ring_submit(struct idr_ring *r, unsigned int wait)
+{
+	unsigned int n = r->sq_tail - r->sq_sub;
+	uint64_t handed_ns;
+	int ret;
+
+	ring_publish(r);
+	handed_ns = idr_lat_now(r->c);
+	ret = ring_enter(r, n, wait, IORING_ENTER_GETEVENTS, IDR_SC_SUBMIT | IDR_SC_REAP);
+	/* The usual answer: the kernel took them all. */
+	if (__builtin_expect(ret == (int)n, 1)) {
+		ring_issued(r, n, handed_ns);
+		return 0;
+	}
+	return ring_submitted_part(r, n, ret, handed_ns);
+}
+
+/*
+ * Nothing to submit: wait for wait completions, or with 0 run what is due (as
+ * ring_submit's GETEVENTS). Returns 0, -EAGAIN (short of resources), or another -errno.
+ */
+static inline __attribute__((always_inline)) int ring_wait(struct idr_ring *r, unsigned int wait)
+{
+	int ret = ring_enter(r, 0, wait, IORING_ENTER_GETEVENTS, IDR_SC_REAP);
+
+	if (__builtin_expect(ret >= 0, 1))
+		return 0;
+	if (ret == -EAGAIN || ret == -EBUSY) {
+		r->c->cnt.busy++;
+		return -EAGAIN;
+	}
+	return ret;
 }
 
 /* Wake an SQPOLL poller that went to sleep. Returns 0 or -errno. */
@@ -239,6 +269,24 @@ struct io_uring_sqe *idr_ring_sqe_full(struct idr_ring *r)
 	return idr_ring_sqe_at(r, r->sq_tail);
 }
 
+/*
+ * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
+ * completions when queue_full(); the final drain calls getevents), and getevents submits
+ * whatever is pending. Leaving the SQEs to it makes commit and getevents one
+ * io_uring_enter that submits and waits. Only where fio wants no issue times
+ * (IDR_RING_MERGE): that enter returns after the wait, and an issue time stamped then
+ * would put the device's time into slat and leave clat near zero. Returns true when the
+ * SQEs are left to getevents.
+ */
+static bool ring_commit_merges(struct idr_ctx *c, struct idr_ring *r)
+{
+	if (!queue_full(c->td))
+		return false;
+	r->merge = true;
+	r->st.merged++;
+	return true;
+}
+
 int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
 {
 	int ret;
@@ -246,28 +294,20 @@ int idr_ring_commit(struct idr_ctx *c, struct idr_ring *r)
 	/* Nothing queued, or already left to getevents (fio commits again just before it). */
 	if (r->sq_tail == r->sq_sub || r->merge)
 		return 0;
-	if (r->mode & IDR_RING_SQPOLL) {
-		ret = ring_sqpoll_submit(r);
-		return ret ? ring_fatal(r, ret) : 0;
-	}
-	/*
-	 * fio reaps next whenever its io_u pool is empty (do_io and do_verify wait for
-	 * completions when queue_full(); the final drain calls getevents), and getevents
-	 * submits whatever is pending. Leaving the SQEs to it makes commit and getevents
-	 * one io_uring_enter that submits and waits. Only where fio wants no issue times:
-	 * that enter returns after the wait, and an issue time stamped then would put the
-	 * device's time into slat and leave clat near zero.
-	 */
-	if ((r->mode & IDR_RING_MERGE) && queue_full(c->td)) {
-		r->merge = true;
-		r->st.merged++;
-		return 0;
+	/* One test for the two modes that do not simply submit here. */
+	if (__builtin_expect(r->mode & (IDR_RING_SQPOLL | IDR_RING_MERGE), 0)) {
+		if (r->mode & IDR_RING_SQPOLL) {
+			ret = ring_sqpoll_submit(r);
+			return ret ? ring_fatal(r, ret) : 0;
+		}
+		if (ring_commit_merges(c, r))
+			return 0;
 	}
 	ret = ring_submit(r, 0);
-	/* The kernel is short of resources: the SQEs wait for the next commit or reap. */
-	if (ret == -EAGAIN)
+	if (__builtin_expect(!ret, 1))
 		return 0;
-	return ret ? ring_fatal(r, ret) : 0;
+	/* The kernel is short of resources: the SQEs wait for the next commit or reap. */
+	return ret == -EAGAIN ? 0 : ring_fatal(r, ret);
 }
 
 /* ---- completions -------------------------------------------------------------------- */
@@ -330,8 +370,10 @@ static void ring_requeue(struct idr_ring *r)
 }
 
 /* io_u finished with res, seen at now_ns: account it and hand it to fio as event at. */
-static inline void ring_deliver(struct idr_ctx *c, struct idr_ring *r, struct io_u *io_u,
-				long long res, unsigned int at, uint64_t now_ns)
+static inline __attribute__((always_inline)) void ring_deliver(struct idr_ctx *c,
+							       struct idr_ring *r,
+							       struct io_u *io_u, long long res,
+							       unsigned int at, uint64_t now_ns)
 {
 	r->tries[io_u->index] = 0;
 	idr_io_u_done(c, io_u, res);
@@ -483,9 +525,9 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 			return ring_sqpoll_submit(r);
 		return ring_sqpoll_wait(r, want, spins);
 	}
-	if (r->sq_kflags && (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW))
+	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
 		r->st.overflow_flushes++;
-	ret = ring_submit(r, want);
+	ret = r->sq_tail != r->sq_sub ? ring_submit(r, want) : ring_wait(r, want);
 	if (ret != -EAGAIN)
 		return ret;
 	/* Nothing taken: with what fio asked for in hand, return it; else make room. */
@@ -510,17 +552,17 @@ static inline void ring_reaped(struct idr_ctx *c, struct idr_ring *r)
 	}
 }
 
-/* getevents past its first look: submit, wait, poll, resubmit, as needed. */
-static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, struct idr_ring *r,
-							 unsigned int min, unsigned int max,
-							 unsigned int got)
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
 {
-	unsigned int spins = 0;
+	unsigned int got = 0, spins = 0, enough = min ? min : 1;
 	bool entered = false, pending;
 	int ret;
 
 	for (;;) {
 		got += ring_reap(c, r, got, max);
+		/* Most reaps: nothing left to submit, and the CQ held what fio asked for (some). */
+		if (__builtin_expect(got >= enough && r->sq_tail == r->sq_sub && !r->nr_retry, 1))
+			break;
 		if (__builtin_expect(r->nr_retry, 0))
 			ring_requeue(r);
 		/*
@@ -531,6 +573,7 @@ static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, stru
 		if (!pending &&
 		    (got >= max || (got >= min && (got || entered || !ring_needs_kick(r)))))
 			break;
+		/* Submit what is left, wait, poll, resubmit, as needed; then look again. */
 		ret = ring_getevents_step(r, got, min, &spins);
 		if (ret > 0)
 			break;
@@ -545,21 +588,6 @@ static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, stru
 		ring_reaped(c, r);
 	r->merge = false; /* commits go to the kernel again until fio's queue fills */
 	return (int)got;
-}
-
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
-{
-	unsigned int got = 0;
-
-	/* Most reaps: nothing left to submit, and the CQ holds what fio asked for. */
-	if (__builtin_expect(r->sq_tail == r->sq_sub, 1)) {
-		got = ring_reap(c, r, 0, max);
-		if (__builtin_expect(got >= min && got && !r->nr_retry, 1)) {
-			ring_reaped(c, r);
-			return (int)got;
-		}
-	}
-	return ring_getevents_loop(c, r, min, max, got);
 }
 
 int idr_ring_fio_commit(struct thread_data *td)

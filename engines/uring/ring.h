@@ -188,16 +188,20 @@ static inline struct io_uring_sqe *idr_ring_sqe_at(struct idr_ring *r, unsigned 
 				       ((size_t)(pos & r->sq_mask) << (6 + r->sqe_shift)));
 }
 
+/* Is the SQ full (no slot to fill at sq_tail)? */
+static inline bool idr_ring_sq_full(struct idr_ring *r)
+{
+	/* Acquire: with SQPOLL the kernel must be done reading a slot before we reuse it. */
+	return r->sq_tail - __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE) >= r->sq_entries;
+}
+
 /*
  * idr_ring_sqe - the SQE to fill for the next I/O, or NULL when the SQ is full even
  * after handing the pending SQEs to the kernel (the caller returns FIO_Q_BUSY).
  */
 static inline struct io_uring_sqe *idr_ring_sqe(struct idr_ring *r)
 {
-	/* Acquire: with SQPOLL the kernel must be done reading a slot before we reuse it. */
-	unsigned int head = __atomic_load_n(r->sq_khead, __ATOMIC_ACQUIRE);
-
-	if (__builtin_expect(r->sq_tail - head >= r->sq_entries, 0))
+	if (__builtin_expect(idr_ring_sq_full(r), 0))
 		return idr_ring_sqe_full(r);
 	return idr_ring_sqe_at(r, r->sq_tail);
 }
