@@ -510,10 +510,10 @@ test_bin()
 	local p=$TOP/${BUILD:-build}/tests/bin/$1
 	[ -x "$p" ] && { echo "$p"; return; }
 	echo "$1 is not built (make $p)" >&2
+	return 1
 }
 
 # ---- fault injection and refusals ---------------------------------------------------------
-# strace_why: empty when strace can inject system call faults here, else the reason.
 # in_flight LOG BYTES: the most BYTES-sized pread64s in flight at once in an INJECT_LOG.
 # A whole line is stamped at entry, a "<... resumed>" one at exit; -T gives the duration.
 in_flight()
@@ -525,6 +525,7 @@ in_flight()
 		sort -k1,1n -k2,2n | awk '{ n += $2; if (n > m) m = n } END { print m + 0 }'
 }
 
+# strace_why: empty when strace can inject system call faults here, else the reason.
 strace_why() { command -v strace >/dev/null || echo "strace is not installed (apt-get install strace)"; }
 
 # runfio_inject OUT SPEC... -- FIO-ARGS...: runfio under strace -f, injecting each SPEC
