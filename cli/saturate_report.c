@@ -215,12 +215,14 @@ static void print_one_core(const struct sat *s, FILE *out)
 			p->cpu_us_io, fmt_si(1e6 / p->cpu_us_io, b, sizeof(b)),
 			p->bound == SAT_BOUND_SHARED ? " (the jobs had less: others held the CPU)"
 						     : "");
-	fprintf(out, "  per block size:");
+	fprintf(out, "  per block size (the best point of each, at its own iodepth, one run):");
 	for (unsigned int i = 0; i < s->nr_bs; i++)
 		if (s->one_core[i] >= 0)
-			fprintf(out, "%s %s %s IOPS", i ? "," : "", bs_str(s->bs[i], a, sizeof(a)),
-				fmt_si(s->p[s->one_core[i]].iops, b, sizeof(b)));
-	fprintf(out, " (point %d's settings, one run each)\n", s->sw[0].best + 1);
+			fprintf(out, "%s %s %s IOPS (iodepth %u, point %d)", i ? "," : "",
+				bs_str(s->bs[i], a, sizeof(a)),
+				fmt_si(s->p[s->one_core[i]].iops, b, sizeof(b)),
+				s->p[s->one_core[i]].c.depth, s->one_core[i] + 1);
+	fprintf(out, "\n");
 	print_sqpoll(s, out);
 }
 

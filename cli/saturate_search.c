@@ -8,7 +8,8 @@
  *      2%, else doubled while it does; polled completions (hipri) where the device has
  *      poll queues, in interleaved pairs against interrupt-driven ones, kept unless slower
  *      in every pair, then the depths either side; the other block sizes at those
- *      settings; the best of them run again, three times as long (the one-core peak);
+ *      settings, then each at its own depth: doubled, or halved when doubling added less
+ *      than 2%; the best of them run again, three times as long (the one-core peak);
  *      those settings once more with SQPOLL (two cores: reported apart);
  *   2. 2, 4 ... jobs up to the run's CPUs (one per CPU), each with its own depth sweep
  *      from half the last knee, until a doubling adds less than 5%.
@@ -435,6 +436,27 @@ static int refine_batch(struct sat *s, int *best)
 	return ret;
 }
 
+/*
+ * One doubling of the best point's depth, and one halving when doubling did not add MOVE
+ * (halving from a deeper best would only run its old depth again); the batch stays, cut
+ * to the depth. Returns 0 or an error.
+ */
+static int depth_steps(struct sat *s, int *best, enum sat_phase ph)
+{
+	struct sat_cfg c;
+	bool kept = false;
+	int ret = 0;
+
+	for (int dir = 0; dir < 2 && !kept && !ret; dir++) {
+		c = s->p[*best].c;
+		c.depth = dir ? c.depth / 2 : c.depth * 2;
+		c.batch = batch_for(c.depth, c.batch);
+		if (c.depth && c.depth <= s->o.max_depth)
+			ret = try_cfg(s, &c, ph, best, &kept);
+	}
+	return ret;
+}
+
 /* Mean interrupts per I/O over the points of one kind in a hipri trial, or -1. */
 static double mean_irqs(const struct sat *s, const int *at, unsigned int n)
 {
@@ -493,7 +515,6 @@ static int try_hipri(struct sat *s, int *best)
 	struct sat_cfg c = s->p[*best].c, poll = c;
 	int irq[HIPRI_PAIRS], pl[HIPRI_PAIRS], top = -1, ret = 0;
 	double r[HIPRI_PAIRS];
-	bool kept;
 
 	if (s->o.hipri != SAT_HIPRI_AUTO || !s->can_poll)
 		return 0;
@@ -510,17 +531,14 @@ static int try_hipri(struct sat *s, int *best)
 	if (!hipri_verdict(s, r, irq, pl, &c))
 		return 0;
 	*best = top;
-	for (int i = 0; i < 2 && !ret; i++) {
-		c = s->p[*best].c;
-		c.depth = i ? c.depth / 2 : c.depth * 2;
-		c.batch = batch_for(c.depth, c.batch);
-		if (c.depth && c.depth <= s->o.max_depth)
-			ret = try_cfg(s, &c, SAT_HIPRI, best, &kept);
-	}
-	return ret;
+	return depth_steps(s, best, SAT_HIPRI);
 }
 
-/* The other block sizes at the best settings; the best of all is the one-core peak. */
+/*
+ * The other block sizes at the best settings, then each at its own depth (its knee need
+ * not be 4 KiB's): one_core[] holds the best point of each size; the best of all is the
+ * one-core peak.
+ */
 static int other_sizes(struct sat *s, int best)
 {
 	struct sat_cfg c = s->p[best].c;
@@ -530,6 +548,8 @@ static int other_sizes(struct sat *s, int best)
 	for (unsigned int i = 1; i < s->nr_bs && !ret; i++) {
 		c.bs = s->bs[i];
 		ret = run_point(s, &c, SAT_BS, s->o.runtime_ms, &s->one_core[i]);
+		if (!ret)
+			ret = depth_steps(s, &s->one_core[i], SAT_BS);
 		if (!ret && s->p[s->one_core[i]].score > s->p[top].score)
 			top = s->one_core[i];
 	}

@@ -36,6 +36,19 @@ check "saturate tmpfs: one job's depth sweep 1, 2, 4 (--max-iodepth 4)" \
 	"$(jq -c '[.points[] | select(.phase == "depth") | [.jobs, .iodepth, .batch]]' "$J")" \
 	jqok "$J" '[.points[] | select(.phase == "depth") | [.jobs, .iodepth, .batch]]
 		== [[1,1,1],[1,2,2],[1,4,4]]'
+# Each block size at its own depth: 512 B at the 4 KiB settings, then one doubling (or, past
+# --max-iodepth or when doubling added less than 2%, one halving) of its depth.
+check "saturate tmpfs: 512 B tried at its own depth, one doubling or halving from 4 KiB's" \
+	"$(jq -c '[.points[] | select(.phase == "bs") | [.bs, .iodepth, .batch]]' "$J")" \
+	jqok "$J" '[.points[] | select(.phase == "bs")] as $b | ($b | length) as $n | $b[0].iodepth as $d
+		| $n >= 2 and $n <= 3 and all($b[]; .bs == 512 and .batch <= .iodepth and .iodepth <= 4)
+		and (if $d * 2 <= 4 then $b[1].iodepth == 2 * $d else $b[1].iodepth * 2 == $d end)
+		and ($n == 2 or ($b[1].iodepth == 2 * $d and $b[2].iodepth * 2 == $d))'
+check "saturate tmpfs: the best point of each block size" \
+	"$(jq -c '.one_core_per_bs | map([.bs, .iodepth, .score])' "$J")" \
+	jqok "$J" '([.one_core_per_bs[].bs] | sort) == [512, 4096] and all(.one_core_per_bs[];
+		.jobs == 1 and (.phase | IN("depth", "batch", "bs")))
+		and ([.one_core_per_bs[] | select(.bs == 512) | .phase] == ["bs"])'
 # The one-core peak: the best one-job point run again, at its settings; one per block size.
 check "saturate tmpfs: the one-core peak is the best one-job settings, run again" \
 	"$(jq -c '{one_core_peak, one_core_per_bs}' "$J" | head -c 400)" \
