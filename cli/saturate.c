@@ -541,7 +541,7 @@ int idr_saturate(int argc, char **argv)
 	}
 	s->run.results = s->o.results;
 	s->run.no_archive = s->o.no_archive;
-	s->confirm = s->device = s->sqpoll = s->top = -1;
+	s->peak1 = s->device = s->sqpoll = s->top = s->duel.winner = -1;
 	for (unsigned int i = 0; i < SAT_MAX_BS; i++)
 		s->one_core[i] = -1;
 	ret = run(s);

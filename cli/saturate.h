@@ -29,7 +29,10 @@
 	"profiles/saturate.fio: random reads, registered buffers and files. One job: iodepth\n" \
 	"1, 2, 4 ... until IOPS stop rising, then the submit/complete batch, polled\n"          \
 	"completions (hipri) where the device has poll queues, 512 B, 4 KiB and the logical\n"  \
-	"block size; with SQPOLL, its thread on a second CPU (two cores: told apart). Then\n"   \
+	"block size, each at its own iodepth (one doubling or halving). Then a duel: the 3\n"   \
+	"best one-job settings run interleaved, 3 rounds (A B C A B C A B C); the best\n"       \
+	"median (as points are ranked) is the one-core peak, its median run its figures.\n"     \
+	"Its settings with SQPOLL, the thread on a second CPU (two cores: told apart). Then\n"  \
 	"2, 4 ... jobs up to the CPUs of the device's NUMA node, until more jobs stop adding\n" \
 	"5%. Jobs are pinned one per CPU of that node. Each point says\n"                       \
 	"whether the CPU (CPU per I/O x IOPS against the cores used) or the device held it.\n"  \
@@ -43,7 +46,7 @@
 	"  --hipri auto|on|off polled completions: where the device has poll queues\n"          \
 	"                      (auto), every point (on: refused where it cannot poll), never\n" \
 	"  --runtime MS, --ramp MS  measured and warm-up time per point (default 2000\n"        \
-	"                      and 500); the one-core peak runs again 3x as long\n"             \
+	"                      and 500); the duel's runs are 2x as long\n"                      \
 	"  --apply-recommended change the settings that cost IOPS (scheduler none,\n"           \
 	"                      iostats 0, nomerges 2, queue IRQs, governor, deep idle\n"        \
 	"                      states) for the run; every value is restored when it ends,\n"    \
@@ -105,7 +108,13 @@ struct sat_cfg {
 	int sq_cpu; /* SQPOLL: the CPU of the job's submission thread; -1: no SQPOLL */
 };
 
-enum sat_phase { SAT_DEPTH, SAT_BATCH, SAT_HIPRI, SAT_BS, SAT_CONFIRM, SAT_SQPOLL, SAT_JOBS };
+enum sat_phase { SAT_DEPTH, SAT_BATCH, SAT_HIPRI, SAT_BS, SAT_DUEL, SAT_SQPOLL, SAT_JOBS };
+
+/* The duel: the best one-job settings found, run interleaved (A B C A B C ...). Rounds is
+ * odd, so a median is one run's. */
+#define SAT_DUEL_MAX 3
+#define SAT_DUEL_NAMES "ABC" /* a name per candidate */
+#define SAT_DUEL_ROUNDS 3
 
 /* What held a point. */
 enum sat_bound { SAT_BOUND_CPU, SAT_BOUND_SHARED, SAT_BOUND_DEVICE, SAT_BOUND_POLL };
@@ -126,6 +135,21 @@ struct sat_point {
 	double irqs_io;		       /* the device's queue interrupts per I/O, -1 unknown */
 	bool have_sidecar, polled;     /* polled: the ring ran with IOPOLL */
 	enum sat_bound bound;
+};
+
+/*
+ * The duel for the one-core peak: the SAT_DUEL_MAX best distinct one-job settings of the
+ * search, by their best run, each run SAT_DUEL_ROUNDS times, interleaved; the best median
+ * score wins (scores as the search ranks points).
+ */
+struct sat_duel {
+	unsigned int nr;	 /* candidates */
+	unsigned int runtime_ms; /* of each run */
+	int found[SAT_DUEL_MAX]; /* the search's best run of each: it nominated it */
+	int runs[SAT_DUEL_MAX][SAT_DUEL_ROUNDS]; /* its runs in the duel, in order */
+	int median_run[SAT_DUEL_MAX];		 /* the run with the median score */
+	int winner;				 /* a candidate, -1 before the duel ends */
+	char why[400];
 };
 
 /* The depth sweep of one job count. */
@@ -154,17 +178,18 @@ struct sat {
 	bool can_poll;
 	bool rank_by_cpu;     /* no device under the target: points ranked by CPU per I/O */
 	char hipri_why[1024]; /* why polled completions were or were not chosen */
-	struct sat_cfg best1; /* the one-core peak's settings */
+	struct sat_cfg best1; /* the one-core peak's settings (the duel's winner) */
 	struct sat_point p[SAT_MAX_POINTS];
 	unsigned int n;
 	struct sat_sweep sw[SAT_MAX_JOBCOUNTS];
 	unsigned int nr_sw;
 	int one_core[SAT_MAX_BS]; /* the best one-job point per block size, -1 when none */
-	int confirm;		  /* the confirmation run of the one-core peak, or -1 */
-	int sqpoll;		  /* the one-core peak's settings with SQPOLL, or -1 */
-	char sqpoll_why[200];	  /* why SQPOLL was not tried */
-	int device;		  /* the device peak's point, or -1 */
-	int top;		  /* the best point of all (by score, SQPOLL's left out), or -1 */
+	struct sat_duel duel;
+	int peak1;	      /* the one-core peak: the duel winner's median run, or -1 */
+	int sqpoll;	      /* the one-core peak's settings with SQPOLL, or -1 */
+	char sqpoll_why[200]; /* why SQPOLL was not tried */
+	int device;	      /* the device peak's point, or -1 */
+	int top;	      /* the best point of all (by score, SQPOLL's left out), or -1 */
 	char failed[640];
 	char png[PATH_MAX];
 	double online; /* CPUs online (for the machine's load) */

@@ -31,8 +31,8 @@ const char *sat_bound_name(enum sat_bound b)
 const char *sat_phase_name(enum sat_phase p)
 {
 	static const char *const n[] = {
-		[SAT_DEPTH] = "depth", [SAT_BATCH] = "batch",	  [SAT_HIPRI] = "hipri",
-		[SAT_BS] = "bs",       [SAT_CONFIRM] = "confirm", [SAT_SQPOLL] = "sqpoll",
+		[SAT_DEPTH] = "depth", [SAT_BATCH] = "batch", [SAT_HIPRI] = "hipri",
+		[SAT_BS] = "bs",       [SAT_DUEL] = "duel",   [SAT_SQPOLL] = "sqpoll",
 		[SAT_JOBS] = "jobs"
 	};
 
@@ -149,9 +149,9 @@ static void print_point(const struct sat *s, unsigned int i, FILE *out)
 		fprintf(out, " %6s", "-");
 	fprintf(out, " %5.2f %8.1f%c  %-6s%s%s%s\n", p->others, p->p99_us,
 		p->lat_engine ? 'e' : ' ', sat_bound_name(p->bound),
-		(int)i == s->confirm ? "  <- one-core peak" : "",
+		(int)i == s->peak1 ? "  <- one-core peak" : "",
 		(int)i == s->device ? "  <- device peak" : "",
-		(int)i != s->confirm && (int)i != s->device && (s->nr_sw && (int)i == s->sw[0].knee)
+		(int)i != s->peak1 && (int)i != s->device && (s->nr_sw && (int)i == s->sw[0].knee)
 			? "  <- knee (1 job)"
 			: "");
 }
@@ -185,7 +185,7 @@ static void print_table(const struct sat *s, FILE *out)
 /* The one-core peak's settings with a submission thread (SQPOLL) on a CPU of its own. */
 static void print_sqpoll(const struct sat *s, FILE *out)
 {
-	const struct sat_point *q = &s->p[s->sqpoll], *one = &s->p[s->confirm];
+	const struct sat_point *q = &s->p[s->sqpoll], *one = &s->p[s->peak1];
 	char a[16];
 
 	if (s->sqpoll < 0) {
@@ -200,16 +200,44 @@ static void print_sqpoll(const struct sat *s, FILE *out)
 		100 * (q->iops / one->iops - 1), q->cpu_us_io);
 }
 
+/* What the duel compared: a point's score (saturate_search.c's score_of). */
+static const char *duel_measure(const struct sat *s)
+{
+	return s->rank_by_cpu ? "the IOPS one core would drive at each run's CPU per I/O"
+			      : "measured IOPS";
+}
+
+/* The duel: each candidate's runs and median, and why the winner won. */
+static void print_duel(const struct sat *s, FILE *out)
+{
+	const struct sat_duel *d = &s->duel;
+	char cfg[128], a[16];
+
+	fprintf(out,
+		"  duel: the %u best one-job settings of the search, %u interleaved rounds of "
+		"%.1f s runs, compared by %s:\n",
+		d->nr, SAT_DUEL_ROUNDS, d->runtime_ms / 1e3, duel_measure(s));
+	for (unsigned int k = 0; k < d->nr; k++) {
+		fprintf(out, "    %c %s (point %d):", SAT_DUEL_NAMES[k],
+			sat_cfg_str(&s->p[d->found[k]].c, cfg, sizeof(cfg)), d->found[k] + 1);
+		for (unsigned int r = 0; r < SAT_DUEL_ROUNDS; r++)
+			fprintf(out, " %s", fmt_si(s->p[d->runs[k][r]].score, a, sizeof(a)));
+		fprintf(out, ", median %s%s\n", fmt_si(s->p[d->median_run[k]].score, a, sizeof(a)),
+			(int)k == d->winner ? "  <- winner" : "");
+	}
+	fprintf(out, "    winner %s\n", d->why);
+}
+
 static void print_one_core(const struct sat *s, FILE *out)
 {
-	const struct sat_point *p = &s->p[s->confirm];
+	const struct sat_point *p = &s->p[s->peak1];
 	char cfg[128], a[16], b[16];
 
 	fprintf(out,
 		"one-core peak: %s IOPS (%s), %.2f µs of CPU per I/O, %.2f of its core "
-		"busy: %s\n",
+		"busy: %s (the duel's winner, its median run: point %d)\n",
 		fmt_si(p->iops, a, sizeof(a)), sat_cfg_str(&p->c, cfg, sizeof(cfg)), p->cpu_us_io,
-		p->busy, sat_bound_name(p->bound));
+		p->busy, sat_bound_name(p->bound), s->peak1 + 1);
 	if (p->have_sidecar && p->cpu_us_io > 0 && p->bound != SAT_BOUND_POLL)
 		fprintf(out, "  at %.2f µs per I/O, a whole core would drive %s IOPS%s\n",
 			p->cpu_us_io, fmt_si(1e6 / p->cpu_us_io, b, sizeof(b)),
@@ -223,6 +251,7 @@ static void print_one_core(const struct sat *s, FILE *out)
 				fmt_si(s->p[s->one_core[i]].iops, b, sizeof(b)),
 				s->p[s->one_core[i]].c.depth, s->one_core[i] + 1);
 	fprintf(out, "\n");
+	print_duel(s, out);
 	print_sqpoll(s, out);
 }
 
@@ -291,7 +320,7 @@ static void print_costs(const struct sat *s, FILE *out)
 /* Which limit each peak hit, in words. */
 static void print_limits(const struct sat *s, FILE *out)
 {
-	const struct sat_point *one = &s->p[s->confirm], *dev = &s->p[s->device];
+	const struct sat_point *one = &s->p[s->peak1], *dev = &s->p[s->device];
 	static const char *const said[] = {
 		[SAT_BOUND_CPU] = "the CPU: the interface's cost per I/O is the limit; fewer "
 				  "system calls or cycles per I/O (batches, polling, registered "
@@ -329,17 +358,17 @@ static void print_machine(const struct sat *s, FILE *out)
 void sat_print(const struct sat *s, FILE *out)
 {
 	print_table(s, out);
-	if (s->confirm >= 0)
+	if (s->peak1 >= 0)
 		print_one_core(s, out);
 	if (s->device >= 0)
 		print_device(s, out);
 	print_knees(s, out);
 	fprintf(out, "hipri: %s\n",
 		s->hipri_why[0] ? s->hipri_why : "every point polled (--hipri on)");
-	if (s->confirm >= 0 && s->device >= 0)
+	if (s->peak1 >= 0 && s->device >= 0)
 		print_limits(s, out);
 	print_machine(s, out);
-	if (s->o.write_profile && s->confirm >= 0)
+	if (s->o.write_profile && s->peak1 >= 0)
 		fprintf(out, "job file that reproduces the peaks: %s (fio %s)\n",
 			s->o.write_profile, s->o.write_profile);
 }
@@ -392,6 +421,59 @@ static struct json_object *index_json(const struct sat *s, int i)
 	return i >= 0 && (unsigned int)i < s->n ? point_json(&s->p[i]) : NULL;
 }
 
+/* A duel run, briefly: the whole point is in "points". */
+static struct json_object *run_json(const struct sat_point *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "label", json_object_new_string(p->label));
+	json_object_object_add(o, "iops", json_object_new_double(p->iops));
+	json_object_object_add(o, "score", json_object_new_double(p->score));
+	json_object_object_add(o, "cpu_us_per_io",
+			       p->have_sidecar ? json_object_new_double(p->cpu_us_io) : NULL);
+	return o;
+}
+
+static struct json_object *candidate_json(const struct sat *s, unsigned int k)
+{
+	const struct sat_duel *d = &s->duel;
+	struct json_object *o = cfg_json(&s->p[d->found[k]].c), *runs = json_object_new_array();
+	char name[2] = { SAT_DUEL_NAMES[k], '\0' };
+
+	json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "found", run_json(&s->p[d->found[k]]));
+	for (unsigned int r = 0; r < SAT_DUEL_ROUNDS; r++)
+		json_object_array_add(runs, run_json(&s->p[d->runs[k][r]]));
+	json_object_object_add(o, "runs", runs);
+	json_object_object_add(o, "median", json_object_new_double(s->p[d->median_run[k]].score));
+	json_object_object_add(o, "median_run",
+			       json_object_new_string(s->p[d->median_run[k]].label));
+	return o;
+}
+
+/* The duel: candidates (the search's best run of each in "found"), their runs in order,
+ * medians, the winner (an index into candidates) and why; null when it did not end. */
+static struct json_object *duel_json(const struct sat *s)
+{
+	const struct sat_duel *d = &s->duel;
+	struct json_object *o, *c;
+
+	if (d->winner < 0)
+		return NULL;
+	o = json_object_new_object();
+	c = json_object_new_array();
+	json_object_object_add(o, "rounds", json_object_new_int(SAT_DUEL_ROUNDS));
+	json_object_object_add(o, "runtime_ms", json_object_new_int((int)d->runtime_ms));
+	json_object_object_add(o, "compared_by",
+			       json_object_new_string(s->rank_by_cpu ? "cpu_per_io" : "iops"));
+	for (unsigned int k = 0; k < d->nr; k++)
+		json_object_array_add(c, candidate_json(s, k));
+	json_object_object_add(o, "candidates", c);
+	json_object_object_add(o, "winner", json_object_new_int(d->winner));
+	json_object_object_add(o, "why", json_object_new_string(d->why));
+	return o;
+}
+
 static struct json_object *sweeps_json(const struct sat *s)
 {
 	struct json_object *a = json_object_new_array(), *o;
@@ -415,11 +497,12 @@ void sat_print_json(const struct sat *s, FILE *out)
 	for (unsigned int i = 0; i < s->n; i++)
 		json_object_array_add(a, point_json(&s->p[i]));
 	json_object_object_add(o, "points", a);
-	json_object_object_add(o, "one_core_peak", index_json(s, s->confirm));
+	json_object_object_add(o, "one_core_peak", index_json(s, s->peak1));
 	b = json_object_new_array();
 	for (unsigned int i = 0; i < s->nr_bs; i++)
 		json_object_array_add(b, index_json(s, s->one_core[i]));
 	json_object_object_add(o, "one_core_per_bs", b);
+	json_object_object_add(o, "duel", duel_json(s));
 	json_object_object_add(o, "sqpoll", index_json(s, s->sqpoll));
 	json_object_object_add(o, "sqpoll_not_tried",
 			       s->sqpoll_why[0] ? json_object_new_string(s->sqpoll_why) : NULL);
@@ -431,7 +514,7 @@ void sat_print_json(const struct sat *s, FILE *out)
 	json_object_object_add(o, "hipri", json_object_new_string(s->hipri_why));
 	json_object_object_add(o, "png", s->png[0] ? json_object_new_string(s->png) : NULL);
 	json_object_object_add(o, "profile",
-			       s->o.write_profile && s->confirm >= 0
+			       s->o.write_profile && s->peak1 >= 0
 				       ? json_object_new_string(s->o.write_profile)
 				       : NULL);
 	json_object_object_add(o, "run_dir",
@@ -465,9 +548,9 @@ int sat_plot(const struct sat *s, char *err, size_t errlen)
 		fprintf(f, "EOD\n");
 	}
 	fprintf(f, "$peaks << EOD\n");
-	if (s->confirm >= 0)
-		fprintf(f, "%u %.1f \"one-core peak\"\n", s->p[s->confirm].c.depth,
-			s->p[s->confirm].iops);
+	if (s->peak1 >= 0)
+		fprintf(f, "%u %.1f \"one-core peak\"\n", s->p[s->peak1].c.depth,
+			s->p[s->peak1].iops);
 	if (s->device >= 0)
 		fprintf(f, "%u %.1f \"device peak (%u jobs)\"\n", s->p[s->device].c.depth,
 			s->p[s->device].iops, s->p[s->device].c.jobs);
@@ -512,7 +595,7 @@ int sat_write_profile(const struct sat *s, char *err, size_t errlen)
 	FILE *f;
 	int ret;
 
-	if (s->confirm < 0) {
+	if (s->peak1 < 0) {
 		snprintf(err, errlen, "no peak was found: nothing written");
 		return -ENODATA;
 	}
@@ -530,7 +613,7 @@ int sat_write_profile(const struct sat *s, char *err, size_t errlen)
 		s->k->file, s->k->name, when, s->o.write_profile);
 	ret = sat_job_global(s, f, 0);
 	if (!ret)
-		ret = profile_section(s, f, s->confirm, "one-core-peak", "the one-core peak");
+		ret = profile_section(s, f, s->peak1, "one-core-peak", "the one-core peak");
 	/* The device peak runs after the one-core peak, not beside it. */
 	if (!ret && s->device >= 0 && s->p[s->device].c.jobs > 1)
 		ret = profile_section(s, f, s->device, "device-peak", "the device peak")

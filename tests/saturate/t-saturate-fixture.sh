@@ -63,6 +63,12 @@ else
 	fail "saturate fake /sys --apply-recommended" "others $(others) vs $before_others, rc=$rc, now '$(values)', fio saw '$seen': $(tail -c 300 "$S/ok.err") $(grep -A12 '^system check' "$S/ok.out" | head -c 400)"
 fi
 
+# --max-iodepth 1: two one-job settings (4 KiB and 512 B at iodepth 1), so a duel of two.
+check "saturate fake /sys: the one-core peak from a duel of the 2 settings, 3 rounds" \
+	"$(grep -A3 '^  duel:' "$S/ok.out" | head -c 400)" \
+	eval 'grep -q "^  duel: the 2 best one-job settings of the search, 3 interleaved rounds" "$S/ok.out" &&
+	[ "$(grep -cE "^ +[0-9]+ duel " "$S/ok.out")" = 6 ] && grep -q "^    winner [AB]: " "$S/ok.out"'
+
 rm -f "$S/seen"
 IODRILL_FIO=$S/fio "$IODRILL" tune "$S/f" --saturate --runtime 20000 --ramp 0 --cpus "$first" \
 	--no-png --no-archive --apply-recommended >"$S/int.out" 2>"$S/int.err" &

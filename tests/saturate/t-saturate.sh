@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # iodrill tune --saturate on a file in /dev/shm, quick settings (100 ms per point, depths up
-# to 4): the guided search's phases and early stops, the one-core peak (a confirmation run
-# of the best one-job point) per block size, the device peak by its rule (the fewest jobs
-# within 5% of the best), a knee per job count, CPU-bound or device-bound per point, the
-# jobs pinned one per CPU, hipri not tried on tmpfs (and why), the chart, the whole run in
-# the results archive, the job file that reproduces the peaks (fio runs it); bad input.
+# to 4): the guided search's phases and early stops, each block size at its own depth, the
+# one-core peak (the duel: the best one-job settings interleaved, the best median), the
+# device peak by its rule (the fewest jobs within 5% of the best), a knee per job count,
+# CPU-bound or device-bound per point, the jobs pinned one per CPU, hipri not tried on
+# tmpfs (and why), the chart, the whole run in the results archive, the job file that
+# reproduces the peaks (fio runs it); bad input.
 . "$(dirname "$0")/../lib.sh"
 
 S=$(scratch)
@@ -49,15 +50,33 @@ check "saturate tmpfs: the best point of each block size" \
 	jqok "$J" '([.one_core_per_bs[].bs] | sort) == [512, 4096] and all(.one_core_per_bs[];
 		.jobs == 1 and (.phase | IN("depth", "batch", "bs")))
 		and ([.one_core_per_bs[] | select(.bs == 512) | .phase] == ["bs"])'
-# The one-core peak: the best one-job point run again, at its settings; one per block size.
-check "saturate tmpfs: the one-core peak is the best one-job settings, run again" \
-	"$(jq -c '{one_core_peak, one_core_per_bs}' "$J" | head -c 400)" \
-	jqok "$J" '.one_core_peak as $o | $o.phase == "confirm" and $o.jobs == 1 and $o.iops > 0
-		and ([.one_core_per_bs[].bs] | sort) == [512, 4096]
-		and ([.one_core_per_bs[] | select(.bs == $o.bs and .iodepth == $o.iodepth
-			and .batch == $o.batch)] | length == 1)
-		and ([.one_core_per_bs[].score] | max) == ([.one_core_per_bs[]
-			| select(.bs == $o.bs) | .score] | max)'
+# The duel: the 3 best distinct one-job settings of the search (by their best run), run
+# interleaved A B C A B C A B C; the best median wins, its median run is the one-core peak.
+check "saturate tmpfs: the duel's candidates are the search's best distinct one-job settings" \
+	"$(jq -c '[.duel.candidates[]? | [.name, .bs, .iodepth, .batch, .found.score]]' "$J")" \
+	jqok "$J" '. as $all | [.points[] | select(.phase | IN("depth", "batch", "hipri", "bs"))
+		| select(.jobs == 1 and .sqpoll_cpu == null)]
+		| group_by([.bs, .iodepth, .batch, .hipri]) | map(max_by(.score))
+		| sort_by(-.score) | .[:3] | map([.bs, .iodepth, .batch, .hipri, .label]) as $want
+		| [$all.duel.candidates[] | [.bs, .iodepth, .batch, .hipri, .found.label]] == $want
+		and ($want | length) >= 2 and [$all.duel.candidates[].name] == (["A","B","C"] | .[:($want | length)])'
+check "saturate tmpfs: the duel runs interleaved, 3 rounds, each twice a point's runtime" \
+	"$(jq -c '[.points[] | select(.phase == "duel") | [.bs, .iodepth, .batch]]' "$J")" \
+	jqok "$J" '.duel as $d | [.points[] | select(.phase == "duel")] as $p
+		| $d.rounds == 3 and $d.runtime_ms == 200 and $d.compared_by == "cpu_per_io"
+		and ($p | map([.bs, .iodepth, .batch, .hipri, .jobs])) == ([range(3)
+			| $d.candidates[] | [.bs, .iodepth, .batch, .hipri, 1]])
+		and ($p | map(.label)) == [range(3) as $r | $d.candidates[] | .runs[$r].label]'
+check "saturate tmpfs: the best median wins; its median run is the one-core peak" \
+	"$(jq -c '{m: [.duel.candidates[]? | [.name, .median, ([.runs[].score] | sort)]], w: .duel.winner, why: .duel.why, peak: .one_core_peak.label}' "$J" | head -c 600)" \
+	jqok "$J" '.duel as $d | all($d.candidates[]; (.runs | length) == 3
+			and .median == ([.runs[].score] | sort | .[1])
+			and (. as $c | any($c.runs[]; .label == $c.median_run and .score == $c.median)))
+		and $d.candidates[$d.winner].median == ([$d.candidates[].median] | max)
+		and .one_core_peak.label == $d.candidates[$d.winner].median_run
+		and .one_core_peak.phase == "duel" and .one_core_peak.jobs == 1
+		and .one_core_peak.iops > 0
+		and ($d.why | startswith($d.candidates[$d.winner].name + ": "))'
 check "saturate tmpfs: the device peak is the fewest jobs within 5% of the best" \
 	"$(jq -c '{device_peak, best}' "$J" | head -c 400)" \
 	jqok "$J" '[.points[] | select(.phase != "sqpoll")] as $p | ([$p[].score] | max) as $top
