@@ -105,6 +105,15 @@ struct pt_err {
 	unsigned char ddir;
 };
 
+/* A 128-byte SQE (IORING_SETUP_SQE128): the NVMe command fills its second half. */
+struct pt_sqe {
+	struct io_uring_sqe sqe;
+	unsigned char rest[64];
+};
+_Static_assert(sizeof(struct pt_sqe) == 128 &&
+		       offsetof(struct io_uring_sqe, cmd) + sizeof(struct nvme_uring_cmd) <= 128,
+	       "an NVMe command fits a 128-byte SQE");
+
 struct uring_passthru_data {
 	struct idr_ctx core;
 	struct idr_ring ring;
@@ -116,11 +125,15 @@ struct uring_passthru_data {
 	/* trim: DSM range lists, dsm_per_io entries per io_u (not fio's data buffers) */
 	struct idr_nvme_dsm_range *dsm;
 	unsigned int dsm_per_io;
-	unsigned short *dsm_nr;	  /* per io_u: ranges in its list */
-	uint32_t cmd_op;	  /* NVME_URING_CMD_IO or NVME_URING_CMD_IO_VEC */
-	uint32_t cmd_flags;	  /* IORING_URING_CMD_FIXED with fixedbufs */
-	struct cmdprio cmdprio;	  /* fio's, from the cmdprio* options */
-	unsigned char sqe_flags;  /* IOSQE_FIXED_FILE when the files are registered */
+	unsigned short *dsm_nr;	 /* per io_u: ranges in its list */
+	uint32_t cmd_op;	 /* NVME_URING_CMD_IO or NVME_URING_CMD_IO_VEC */
+	uint32_t cmd_flags;	 /* IORING_URING_CMD_FIXED with fixedbufs */
+	struct cmdprio cmdprio;	 /* fio's, from the cmdprio* options */
+	unsigned char sqe_flags; /* IOSQE_FIXED_FILE when the files are registered */
+	/* Reads and writes take queue's fast path: a plain_job, after its first submission. */
+	bool fast;
+	/* What every fast-path SQE starts from (pt_tmpl_init): all but the I/O's own fields. */
+	struct pt_sqe tmpl;
 	unsigned int async_every; /* force_async */
 	unsigned int async_count;
 	struct {
@@ -556,6 +569,62 @@ static void pt_fill_dsm(struct uring_passthru_data *pd, struct io_uring_sqe *sqe
 	cmd->cdw12 = 0;
 }
 
+/* NVMe opcodes of the fast path's two directions. */
+static const unsigned char rw_opcode[] = {
+	[DDIR_READ] = IDR_NVME_CMD_READ,
+	[DDIR_WRITE] = IDR_NVME_CMD_WRITE,
+};
+
+/*
+ * Does every read and write of this job take queue's fast path? Not with what pt_fill
+ * handles beside a plain command: cmdprio (fio's per-I/O choice and statistics),
+ * force_async, NVME_URING_CMD_IO_VEC's iovec, separate metadata.
+ */
+static bool plain_job(const struct uring_passthru_data *pd)
+{
+	return pd->cmdprio.mode == CMDPRIO_MODE_NONE && !pd->async_every &&
+	       pd->cmd_op == NVME_URING_CMD_IO && !pd->meta_per_io;
+}
+
+/*
+ * The template of a plain read or write: what pt_fill writes that does not change from
+ * one I/O to the next (opcode, the SQE's and the command's flags; 0 everywhere else).
+ * After the ring is set up: sqe_flags depends on the files being registered.
+ */
+static void pt_tmpl_init(struct uring_passthru_data *pd)
+{
+	struct io_uring_sqe *sqe = &pd->tmpl.sqe;
+
+	memset(&pd->tmpl, 0, sizeof(pd->tmpl));
+	sqe->opcode = IORING_OP_URING_CMD;
+	sqe->flags = pd->sqe_flags;
+	sqe->cmd_op = NVME_URING_CMD_IO;
+	sqe->uring_cmd_flags = pd->cmd_flags;
+}
+
+/*
+ * pt_fill for a plain job's read or write: the whole 128-byte SQE from the template (the
+ * slot holds an old command), then the fields of this I/O, the same values pt_fill writes.
+ */
+static inline void pt_fill_plain(struct uring_passthru_data *pd, struct io_uring_sqe *sqe,
+				 struct io_u *io_u, uint32_t nsid, const struct idr_nvme_rw *rw)
+{
+	struct nvme_uring_cmd *cmd = (struct nvme_uring_cmd *)sqe->cmd;
+	struct fio_file *f = io_u->file;
+
+	memcpy(sqe, &pd->tmpl, sizeof(pd->tmpl));
+	sqe->fd = pd->sqe_flags ? (int)f->fileno : f->fd;
+	sqe->user_data = io_u->index;
+	sqe->buf_index = (uint16_t)io_u->index;
+	cmd->opcode = rw_opcode[io_u->ddir];
+	cmd->nsid = nsid;
+	cmd->addr = (uintptr_t)io_u->xfer_buf;
+	cmd->data_len = rw->data_len;
+	cmd->cdw10 = (uint32_t)rw->slba;
+	cmd->cdw11 = (uint32_t)(rw->slba >> 32);
+	cmd->cdw12 = rw->nlb;
+}
+
 /* The ring resubmits an I/O whose CQE said -EAGAIN: the same command again. */
 static void uring_passthru_prep(struct idr_ring *r, struct io_uring_sqe *sqe, struct io_u *io_u)
 {
@@ -622,15 +691,19 @@ static enum fio_q_status pt_refuse(struct uring_passthru_data *pd, struct io_u *
 	return FIO_Q_COMPLETED;
 }
 
-static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_u *io_u)
+/*
+ * queue's general case: the first submission, a trim or a flush, cmdprio, force_async,
+ * NVME_URING_CMD_IO_VEC, separate metadata, a refusal, a full SQ.
+ */
+static __attribute__((noinline)) enum fio_q_status uring_passthru_queue_any(
+	struct thread_data *td, struct uring_passthru_data *pd, struct io_u *io_u)
 {
-	struct uring_passthru_data *pd = (struct uring_passthru_data *)idr_ctx(td);
 	struct idr_nvme_rw rw = { 0 };
 	struct io_uring_sqe *sqe;
 	int ret;
 
-	fio_ro_check(td, io_u);
 	idr_submit_begin(&pd->core);
+	pd->fast = plain_job(pd); /* from now on: idr_submit_begin has nothing left to do */
 	if (__builtin_expect(io_u->ddir == DDIR_TRIM, 0)) {
 		ret = idr_nvme_dsm_map(&pd->ns[io_u->file->fileno].fmt,
 				       &pd->ns[io_u->file->fileno].dsm_lim, io_u->offset,
@@ -662,6 +735,32 @@ static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_
 		pd->st.dsm_ranges += pd->dsm_nr[io_u->index];
 	}
 	idr_ring_push(&pd->ring, io_u);
+	return FIO_Q_QUEUED;
+}
+
+/*
+ * The hot path: a read or write of a plain job after its first submission (pd->fast),
+ * that maps to a command, with room in the SQ. It calls nothing: the template's copy and
+ * the I/O's own fields. Everything else goes to uring_passthru_queue_any, which also
+ * refuses what does not map. The SQ-full test comes
+ * first, as in uring_fixed's queue: its acquire load would make the compiler read io_u's
+ * fields again after it.
+ */
+static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_u *io_u)
+{
+	struct uring_passthru_data *pd = (struct uring_passthru_data *)idr_ctx(td);
+	struct idr_ring *r = &pd->ring;
+	struct idr_nvme_rw rw;
+	const struct idr_nvme_fmt *fmt;
+
+	fio_ro_check(td, io_u);
+	if (__builtin_expect(idr_ring_sq_full(r) || io_u->ddir > DDIR_WRITE || !pd->fast, 0))
+		return uring_passthru_queue_any(td, pd, io_u);
+	fmt = &pd->ns[io_u->file->fileno].fmt;
+	if (__builtin_expect(idr_nvme_rw_map(fmt, io_u->offset, io_u->xfer_buflen, &rw) != 0, 0))
+		return uring_passthru_queue_any(td, pd, io_u); /* refuses it */
+	pt_fill_plain(pd, idr_ring_sqe_at(r, r->sq_tail), io_u, fmt->nsid, &rw);
+	idr_ring_push(r, io_u);
 	return FIO_Q_QUEUED;
 }
 
@@ -923,6 +1022,7 @@ static int uring_passthru_post_init(struct thread_data *td)
 	if (idr_ring_post_init(&pd->core, &pd->ring))
 		return 1;
 	pd->sqe_flags = pd->ring.files_registered ? IOSQE_FIXED_FILE : 0;
+	pt_tmpl_init(pd);
 	if (pd->core.td->files_index)
 		note_format(pd);
 	return 0;
