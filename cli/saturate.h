@@ -187,7 +187,7 @@ struct sat {
 	struct sat_duel duel;
 	int peak1;	      /* the one-core peak: the duel winner's median run, or -1 */
 	int sqpoll;	      /* the one-core peak's settings with SQPOLL, or -1 */
-	char sqpoll_why[200]; /* why SQPOLL was not tried */
+	char sqpoll_why[680]; /* why SQPOLL was not tried, or failed */
 	int device;	      /* the device peak's point, or -1 */
 	int top;	      /* the best point of all (by score, SQPOLL's left out), or -1 */
 	char failed[640];
