@@ -58,6 +58,17 @@ trap 'exit 130' INT TERM
 
 scratch() { echo "$SCRATCH"; }
 
+# tune_scratch SIZE: what an iodrill tune script starts from: S (the scratch folder),
+# IODRILL, TMPDIR inside S (its leftovers checked there), and S/f, SIZE of random bytes.
+tune_scratch()
+{
+	S=$(scratch)
+	IODRILL=$TOP/iodrill
+	export TMPDIR=$S/tmp
+	mkdir -p "$TMPDIR"
+	head -c "$1" /dev/urandom >"$S/f"
+}
+
 # fio writes files into its working folder (<job>.prerun.txt, *-verify.state, files named
 # after a job without filename=): every script runs from its scratch folder, so the source
 # tree stays clean. Paths into the tree go through $TOP.

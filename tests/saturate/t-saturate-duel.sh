@@ -11,11 +11,7 @@
 # Buggy (one run decides): the one-core peak at iodepth 4.
 . "$(dirname "$0")/../lib.sh"
 
-S=$(scratch)
-IODRILL=$TOP/iodrill
-export TMPDIR=$S/tmp
-mkdir -p "$TMPDIR"
-head -c 8M /dev/urandom >"$S/f"
+tune_scratch 8M
 first=$(cut -d, -f1 /sys/devices/system/cpu/online | cut -d- -f1)
 # One CPU: no SQPOLL and no more jobs, only the one-job phases.
 QUICK=(--runtime 100 --ramp 0 --max-iodepth 4 --cpus "$first" --no-png --no-archive)

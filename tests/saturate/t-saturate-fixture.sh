@@ -6,11 +6,7 @@
 # process may use: refused by tune --saturate and named by iodrill devices.
 . "$(dirname "$0")/../lib.sh"
 
-S=$(scratch)
-IODRILL=$TOP/iodrill
-export TMPDIR=$S/tmp
-mkdir -p "$TMPDIR"
-head -c 8M /dev/urandom >"$S/f"
+tune_scratch 8M
 online=$(cat /sys/devices/system/cpu/online)
 first=$(cut -d, -f1 <<<"$online" | cut -d- -f1)
 QUICK=(--runtime 100 --ramp 0 --max-iodepth 1 --cpus "$first" --no-png --no-archive)

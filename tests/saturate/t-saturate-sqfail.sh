@@ -5,11 +5,7 @@
 # asks for sqthread_poll. Before: the whole search failed on that one run.
 . "$(dirname "$0")/../lib.sh"
 
-S=$(scratch)
-IODRILL=$TOP/iodrill
-export TMPDIR=$S/tmp
-mkdir -p "$TMPDIR"
-head -c 8M /dev/urandom >"$S/f"
+tune_scratch 8M
 online=$(cat /sys/devices/system/cpu/online)
 if [ "$(nproc)" -lt 2 ]; then
 	skip "saturate: a failed SQPOLL run" "needs 2 CPUs (SQPOLL is tried only then); this machine has $(nproc)"

@@ -8,11 +8,8 @@
 # reproduces the peaks (fio runs it); bad input.
 . "$(dirname "$0")/../lib.sh"
 
-S=$(scratch)
-IODRILL=$TOP/iodrill
-export TMPDIR=$S/tmp
-mkdir -p "$TMPDIR" "$S/keep"
-head -c 16M /dev/urandom >"$S/f"
+tune_scratch 16M
+mkdir -p "$S/keep"
 QUICK=(--runtime 100 --ramp 0 --max-iodepth 4)
 # jqok FILE [JQ-OPTION...] EXPR: EXPR is true on FILE (jq 1.6 -e exits 0 on an empty file).
 jqok()
