@@ -36,6 +36,19 @@ LAT_TAG="latency: "
 LAT_GLOBAL=${LAT_GLOBAL-thread=1}
 CMD_TWIN="io_uring_cmd;ioengine=io_uring_cmd;fixedbufs=1;registerfiles=1"
 BLK_TWIN="io_uring;ioengine=io_uring;fixedbufs=1;registerfiles=1"
+if [ "${LAT_QUICK:-0}" = 1 ]; then
+	# make check (guest/all.sh): iodepth 8 by interrupt only, 5 rounds. The stamp check
+	# alone is held: clat p50 >= lat p50 / 2, ours and the twin's. It fails a stamp taken
+	# after the wait (clat then reads near zero: issue 18) and held in every run of this
+	# script under TCG; the 25% bands against the twin need a quieter machine than make
+	# check's (header), so their ratios are printed here and held in make stress.
+	ROUNDS=${LAT_ROUNDS:-5} LAT_SERIAL=0 LAT_HALF=1 LAT_JUDGE=none
+	LAT_DEV=/dev/ng0n1 LAT_DIRECT=0
+	run_pair uring_passthru 8 "$CMD_TWIN"
+	LAT_DEV=/dev/nvme0n1 LAT_DIRECT=1
+	run_pair uring_fixed 8 "$BLK_TWIN"
+	finish
+fi
 for serial in 0 1; do
 	LAT_SERIAL=$serial
 	hipri=()
