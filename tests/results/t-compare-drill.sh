@@ -2,16 +2,22 @@
 # `iodrill results compare` end to end on this machine, with real drills (sync and
 # uring_fixed, 5 repetitions each, on a 16 MiB file in /dev/shm):
 #  - three drills back to back, nothing changed: each pair (three compares, each of two
-#    unchanged drills) is ~ in every figure, exit 0;
+#    unchanged drills) covers both engines with a test on every figure and exits 0, or 3
+#    only where it flagged a figure; at least one of the three flags nothing;
 #  - a drill of sync with every pread delayed 200 µs (fio run under strace -f, through
 #    IODRILL_FIO) against the last unchanged one: sync's time significantly worse, a
 #    regression, exit 3.
 # Wall time: 35 fio runs, ~25 s on this 2-CPU VM, ~40 s under a load average of 8.
-# What it cannot promise: "~" is a test's verdict, not a certainty. Resampling a
-# 40-repetition drill of this machine into 5/5 runs (40,000 splits), 1.5% of unchanged
-# compares called some figure changed: with three compares this script fails about one
-# run in 20 with nothing wrong (results/README.md, "How compare decides"). It asserts no
-# speed, only that a 200 µs delay on each of 1,000 reads is found.
+# "~" is a test's verdict, not a certainty. Resampling a 40-repetition drill of this
+# machine into 5/5 runs (40,000 splits), 1.5% of unchanged compares called some figure
+# changed (results/README.md, "How compare decides"), and drills back to back on a shared
+# VM also drift for real (under a load of 5, every uring_fixed figure of one drill came
+# out 2x the other two's, and both compares with that drill said so, rightly): asking
+# all three compares for "~" failed about one run in 20 with nothing wrong in the code.
+# One drill apart from the other two is therefore allowed: it flags the two compares it
+# is in, and the third compare, of the other two drills, must flag nothing. A compare
+# that calls changes freely still fails (all three flag). It asserts no speed, only that
+# a 200 µs delay on each of 1,000 reads is found.
 . "$(dirname "$0")/../lib.sh"
 . "$TOP/tests/results/lib.sh"
 
@@ -35,19 +41,24 @@ drill()
 		>"$S/$name.json" 2>"$S/$name.err" && jq -r '.archive.id // empty' "$S/$name.json"
 }
 
-# unchanged A B: compare two unchanged drills: ~ in every figure, tested, exit 0
+# unchanged A B: compare two unchanged drills: both engines, 5 against 5, a test on every
+# figure, exit 0 (or 3 only with a figure flagged). Appends the flagged rows, if any, to
+# $S/flagged.
 unchanged()
 {
-	local name="unchanged drills $1 and $2: ~ in every figure, exit 0" out rc
+	local name="unchanged drills $1 and $2: both engines, a test on every figure, exit 0 unless flagged" out rc flagged
 	out=$("$IODRILL" results compare --json "${ids[$1]}" "${ids[$2]}" 2>&1)
 	rc=$?
-	if [ "$rc" = 0 ] && jq -e '([.rows[] | select(.figure == "time ms") | .key | split("/")[0]]
-		| unique) == ["sync", "uring_fixed"] and ([.rows[] | select(.verdict != "~")] == [])
-		and ([.rows[] | .n_a == 5 and .n_b == 5 and .test != null] | all)' <<<"$out" >/dev/null; then
+	flagged=$(jq -c '[.rows[] | select(.verdict != "~") | [.key, .figure, .verdict, .ratio, .p_adjusted, .ci]]' <<<"$out" 2>/dev/null)
+	if jq -e '([.rows[] | select(.figure == "time ms") | .key | split("/")[0]]
+		| unique) == ["sync", "uring_fixed"]
+		and ([.rows[] | .n_a == 5 and .n_b == 5 and .test != null] | all)' <<<"$out" >/dev/null &&
+		{ [ "$rc" = 0 ] || { [ "$rc" = 3 ] && [ "$flagged" != "[]" ]; }; }; then
 		pass "$name"
 	else
-		fail "$name" "rc=$rc; $(jq -c '[.rows[] | select(.verdict != "~") | [.key, .figure, .verdict, .ratio, .p_adjusted, .ci]]' <<<"$out" 2>/dev/null || head -c 300 <<<"$out")"
+		fail "$name" "rc=$rc; flagged ${flagged:-$(head -c 300 <<<"$out")}"
 	fi
+	[ "$flagged" = "[]" ] || echo "drills $1 and $2: $flagged" >>"$S/flagged"
 }
 
 ids=(none)
@@ -62,6 +73,12 @@ pass "three unchanged drills of sync and uring_fixed, 5 repetitions each, stored
 unchanged 1 2
 unchanged 2 3
 unchanged 1 3
+n_flagged=$(cat "$S/flagged" 2>/dev/null | wc -l)
+if [ "$n_flagged" -le 2 ]; then
+	pass "unchanged drills: $n_flagged of 3 compares flagged a figure (at most the 2 with one drifting drill)$([ "$n_flagged" = 0 ] || echo ": $(tr '\n' ' ' <"$S/flagged")")"
+else
+	fail "unchanged drills: at least 1 of 3 compares flags nothing" "all 3 flagged: $(tr '\n' ' ' <"$S/flagged")"
+fi
 
 why=$(strace_why)
 if [ -n "$why" ]; then
