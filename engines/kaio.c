@@ -165,8 +165,8 @@ static int sys_getevents(struct kaio_data *kd, long min, long max, struct io_eve
 }
 
 /* Hand n kernel events to fio, from events[at]. Returns at + n. */
-static unsigned int take_events(struct kaio_data *kd, const struct io_event *evs, unsigned int n,
-				unsigned int at)
+static inline unsigned int take_events(struct kaio_data *kd, const struct io_event *evs,
+				       unsigned int n, unsigned int at)
 {
 	uint64_t now = n ? idr_lat_now(&kd->core) : 0; /* when we learned of them: one read */
 	unsigned int i;
@@ -192,6 +192,8 @@ static unsigned int take_ready(struct kaio_data *kd, unsigned int at, unsigned i
 	unsigned int n = at < max ? max - at : 0, i;
 	uint64_t now;
 
+	if (!kd->nr_ready) /* the usual case: every completion came through the ring */
+		return at;
 	if (n > kd->nr_ready)
 		n = kd->nr_ready;
 	now = n ? idr_lat_now(&kd->core) : 0;
@@ -215,9 +217,11 @@ static void ready_add(struct kaio_data *kd, struct io_u *io_u, long long res)
 /* ---- submission ------------------------------------------------------------------------ */
 
 /* Drop the first n queued iocbs (accepted, or failed alone). */
-static void pend_drop(struct kaio_data *kd, unsigned int n)
+static inline void pend_drop(struct kaio_data *kd, unsigned int n)
 {
 	kd->nr_pend -= n;
+	if (!kd->nr_pend) /* the usual case: io_submit took all: two memmove calls saved */
+		return;
 	memmove(kd->pend, kd->pend + n, kd->nr_pend * sizeof(*kd->pend));
 	memmove(kd->pend_io_us, kd->pend_io_us + n, kd->nr_pend * sizeof(*kd->pend_io_us));
 }
@@ -380,9 +384,10 @@ static enum fio_q_status kaio_queue(struct thread_data *td, struct io_u *io_u)
 	return FIO_Q_QUEUED;
 }
 
+/* fio calls commit again before every getevents: with nothing queued that costs no call. */
 static int kaio_commit(struct thread_data *td)
 {
-	return kaio_submit(td);
+	return kaio_data(td)->nr_pend ? kaio_submit(td) : 0;
 }
 
 /*
