@@ -244,8 +244,12 @@ static int submit_once(struct kaio_data *kd, uint64_t *handed_ns)
 	if (kd->time_submit)
 		kd->submit_ns += idr_now_ns() - t0;
 	idr_count_syscall(&kd->core.cnt, IDR_SC_SUBMIT);
-	if (kd->ring)
-		kd->in_submit_events += (ring_tail(kd) + kd->ring->nr - tail) % kd->ring->nr;
+	if (kd->ring) {
+		/* The ring's slots in use grew by this much (no division: the tail wraps at nr). */
+		unsigned int grown = ring_tail(kd) - tail;
+
+		kd->in_submit_events += grown < kd->ring->nr ? grown : grown + kd->ring->nr;
+	}
 	return ret;
 }
 
