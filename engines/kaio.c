@@ -154,14 +154,39 @@ static unsigned int ring_reap(struct kaio_data *kd, struct io_event *out, unsign
 	return n;
 }
 
-/* io_getevents straight to the kernel (libaio's wrapper may skip it). Returns n or -errno. */
+/*
+ * io_getevents(2) made here: libaio's wrapper may skip the call (an empty ring and a zero
+ * timeout), which would make the counted system calls wrong, and libc's syscall() moves
+ * its seven arguments about (some 25 instructions a call). On x86-64 the system call
+ * itself, as libaio makes io_submit. Returns the count or -errno.
+ */
+static inline long raw_getevents(io_context_t ctx, long min, long max, struct io_event *evs,
+				 struct timespec *t)
+{
+#if defined(__x86_64__)
+	register struct io_event *r10 __asm__("r10") = evs;
+	register struct timespec *r8 __asm__("r8") = t;
+	long ret;
+
+	__asm__ __volatile__("syscall"
+			     : "=a"(ret)
+			     : "0"((long)SYS_io_getevents), "D"(ctx), "S"(min), "d"(max), "r"(r10),
+			       "r"(r8)
+			     : "rcx", "r11", "memory");
+	return ret;
+#else
+	long ret = syscall(SYS_io_getevents, ctx, min, max, evs, t);
+
+	return ret < 0 ? -errno : ret;
+#endif
+}
+
+/* io_getevents straight to the kernel, counted. Returns n or -errno. */
 static int sys_getevents(struct kaio_data *kd, long min, long max, struct io_event *evs,
 			 struct timespec *t)
 {
-	long ret = syscall(SYS_io_getevents, kd->ctx, min, max, evs, t);
-
 	idr_count_syscall(&kd->core.cnt, IDR_SC_REAP);
-	return ret < 0 ? -errno : (int)ret;
+	return (int)raw_getevents(kd->ctx, min, max, evs, t);
 }
 
 /* Hand n kernel events to fio, from events[at]. Returns at + n. */
