@@ -147,7 +147,8 @@ static unsigned int ring_reap(struct kaio_data *kd, struct io_event *out, unsign
 
 	while (n < max && head != tail) {
 		out[n++] = r->events[head];
-		head = (head + 1) % r->nr;
+		if (++head == r->nr) /* no division per event */
+			head = 0;
 	}
 	if (n)
 		__atomic_store_n(&r->head, head, __ATOMIC_RELEASE);
