@@ -191,8 +191,10 @@ static int sys_getevents(struct kaio_data *kd, long min, long max, struct io_eve
 }
 
 /* Hand n kernel events to fio, from events[at]. Returns at + n. */
-static inline unsigned int take_events(struct kaio_data *kd, const struct io_event *evs,
-				       unsigned int n, unsigned int at)
+static inline __attribute__((always_inline)) unsigned int take_events(struct kaio_data *kd,
+								      const struct io_event *evs,
+								      unsigned int n,
+								      unsigned int at)
 {
 	uint64_t now = n ? idr_lat_now(&kd->core) : 0; /* when we learned of them: one read */
 	unsigned int i;
