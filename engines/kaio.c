@@ -165,14 +165,15 @@ static inline long raw_getevents(io_context_t ctx, long min, long max, struct io
 				 struct timespec *t)
 {
 #if defined(__x86_64__)
-	register struct io_event *r10 __asm__("r10") = evs;
-	register struct timespec *r8 __asm__("r8") = t;
+	register unsigned long r10 __asm__("r10") = (unsigned long)evs;
+	register unsigned long r8 __asm__("r8") = (unsigned long)t;
 	long ret;
 
+	/* The kernel writes evs and reads t: "memory" keeps the compiler's view honest. */
 	__asm__ __volatile__("syscall"
 			     : "=a"(ret)
-			     : "0"((long)SYS_io_getevents), "D"(ctx), "S"(min), "d"(max), "r"(r10),
-			       "r"(r8)
+			     : "0"((long)SYS_io_getevents), "D"((unsigned long)ctx), "S"(min),
+			       "d"(max), "r"(r10), "r"(r8)
 			     : "rcx", "r11", "memory");
 	return ret;
 #else
