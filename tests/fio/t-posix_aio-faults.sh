@@ -8,6 +8,9 @@
 #  - EINTR in a helper is retried by glibc: every read done, no error;
 #  - a real short read at EOF goes through resid; fsync=4 runs aio_fsync, verify passes;
 #  - aio_poll=1 (polling instead of aio_suspend) passes randrw verify;
+#  - aio_wait_spread=4 at iodepth 32 on one descriptor: with 2 ms preads, a quarter of the
+#    reaping calls of aio_wait_spread=0 or fewer (it sleeps on the 8th request, not the
+#    1st); randrw verify passes and the sidecar says its latencies are batched;
 #  - the helpers' CPU is counted with thread=0, and said to be unmeasured with thread=1;
 #  - SIGINT with requests inside 300 ms preads: fio exits promptly, submitted = completed.
 . "$(dirname "$0")/../lib.sh"
@@ -80,6 +83,17 @@ else
 	else
 		fail "posix_aio: SIGINT mid-run" "pid=$pid rc=$rc ${ms} ms submitted=$sub ios=$ios: $(head -c 300 "$out.err")"
 	fi
+
+	# Slow preads, so every reap finds the queue's head still running.
+	for sp in 0 4; do
+		runfio_inject "$S/spread-$sp" pread64:delay_enter=2ms -- --name=sp "${E[@]}" \
+			--filename="$S/f" --size=8M --rw=randread --iodepth=32 --number_ios=256 \
+			--aio_wait_spread=$sp --sidecar="$S/spread-$sp.sc"
+	done
+	r0=$(sidecar_field "$S/spread-0.sc" sp .counters.reap_calls)
+	r4=$(sidecar_field "$S/spread-4.sc" sp .counters.reap_calls)
+	check "posix_aio: 2 ms preads at iodepth 32: aio_wait_spread=4 reaps in $r4 calls, =0 in $r0 (<= 1/4)" \
+		"reap_calls $r4 vs $r0" test -n "$r0" -a -n "$r4" -a "$((4 * ${r4:-1}))" -le "${r0:-0}"
 fi
 
 for t in 0 1; do
@@ -114,6 +128,15 @@ rc=$?
 got=$(jq -r '[.engine_facts.aio_poll, (.engine_facts.poll_passes > 0), .counters.errors] | join(" ")' "$out.sc" 2>/dev/null)
 check "posix_aio: aio_poll=1 reaps by polling aio_error, randrw verify passes" \
 	"rc=$rc sidecar (aio_poll poll_passes>0 errors)=$got" test "$rc" = 0 -a "$got" = "true true 0"
+
+out=$S/spread
+runfio "$out" --name=spread "${E[@]}" --filename="$S/spread.dat" --size=2M --rw=randrw \
+	--iodepth=32 --aio_wait_spread=4 --verify=crc32c --sidecar="$out.sc"
+rc=$?
+got=$(jq -r '[.engine_facts.aio_wait_spread, .lat.batched, .counters.errors] | join(" ")' \
+	"$out.sc" 2>/dev/null)
+check "posix_aio: aio_wait_spread=4 at iodepth 32: randrw verify passes, latencies said batched" \
+	"rc=$rc sidecar (aio_wait_spread batched errors)=$got" test "$rc" = 0 -a "$got" = "4 true 0"
 
 out=$S/fsync
 runfio "$out" --name=fs "${E[@]}" --filename="$S/fs" --size=1M --rw=randwrite --iodepth=16 \
