@@ -650,10 +650,14 @@ static void pt_note_err(struct uring_passthru_data *pd, struct io_u *io_u, unsig
 						.ddir = (unsigned char)io_u->ddir };
 }
 
-static __attribute__((noinline)) long long pt_failed(struct uring_passthru_data *pd,
-						     const struct io_uring_cqe *cqe, int res,
-						     struct io_u *io_u)
+/*
+ * A CQE res other than 0 (the ring's res0_whole: 0 is success, all bytes, and never
+ * comes here): > 0 an NVMe status, < 0 a -errno.
+ */
+static long long uring_passthru_result(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
+				       struct io_u *io_u)
 {
+	struct uring_passthru_data *pd = ring_data(r);
 	uint32_t cdw0 = (uint32_t)cqe->big_cqe[0];
 
 	if (res < 0) {
@@ -666,15 +670,6 @@ static __attribute__((noinline)) long long pt_failed(struct uring_passthru_data 
 	pt_note_err(pd, io_u, PT_ERR_STATUS, res, cdw0);
 	/* A status whose code is 0 with More/DNR set is no success either. */
 	return -(idr_nvme_status_errno((unsigned int)res) ?: EIO);
-}
-
-/* Every CQE: res 0 is success (all bytes), > 0 an NVMe status, < 0 a -errno. */
-static long long uring_passthru_result(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
-				       struct io_u *io_u)
-{
-	if (__builtin_expect(res == 0, 1))
-		return ddir_rw(io_u->ddir) ? (long long)io_u->xfer_buflen : 0;
-	return pt_failed(ring_data(r), cqe, res, io_u);
 }
 
 static const struct idr_ring_ops ring_ops = {
@@ -968,7 +963,7 @@ static int uring_passthru_init(struct thread_data *td)
 		.fixedbufs = o->fixedbufs && (td_read(td) || td_write(td)),
 		.registerfiles = o->registerfiles,
 		.retry_eagain = true,
-		.result_always = true, /* a positive res is an NVMe status */
+		.res0_whole = true, /* res 0: NVMe success; > 0: an NVMe status */
 		.ops = &ring_ops,
 	};
 

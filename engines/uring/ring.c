@@ -7,6 +7,7 @@
  * order, so the SQ array (when the kernel has one) is the identity map, set once.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,12 @@ static inline __attribute__((always_inline)) void ring_deliver(struct idr_ctx *c
 	c->events[at] = io_u;
 }
 
+/* What a successful res (>= 0) means for io_u: bytes moved, or with res0_whole all of them. */
+static inline long long ring_bytes(const struct idr_ring *r, const struct io_u *io_u, int res)
+{
+	return r->mode & IDR_RING_RES0_WHOLE ? (long long)io_u->xfer_buflen : res;
+}
+
 /*
  * One CQE, seen at now_ns: its io_u goes to c->events[at] (returns 1), or is kept to
  * resubmit (0).
@@ -403,18 +410,19 @@ static __attribute__((noinline)) unsigned int ring_complete(struct idr_ctx *c, s
 		res = ring_fault(r, io_u, res);
 	if (__builtin_expect(res == -EAGAIN, 0) && ring_retry(r, io_u))
 		return 0;
-	/* The engine's look at the CQE: always when it asked, else only at errors. */
-	if (__builtin_expect(res < 0 || (r->mode & IDR_RING_RESULT_HOOK), 0))
+	/* The engine's look at the CQE: at errors, and with res0_whole at every res but 0. */
+	if (res < 0 || (res > 0 && (r->mode & IDR_RING_RES0_WHOLE)))
 		ring_deliver(c, r, io_u, r->ops->result(r, cqe, res, io_u), at, now_ns);
 	else
-		ring_deliver(c, r, io_u, res, at, now_ns);
+		ring_deliver(c, r, io_u, ring_bytes(r, io_u, res), at, now_ns);
 	return 1;
 }
 
 /*
  * Reap up to max - at completions into c->events[at...]. Returns how many. A successful
- * read or write of ours takes the short way; everything else (errors, -EAGAIN to
- * resubmit, the fault seam, an engine that reads every CQE, a stray) ring_complete's.
+ * I/O of ours takes the short way (passthrough's res 0 included: one unsigned compare
+ * with res_ok_max); everything else (errors, an NVMe status, -EAGAIN to resubmit, the
+ * fault seam, a stray) ring_complete's.
  */
 static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_ctx *c,
 								    struct idr_ring *r,
@@ -423,6 +431,7 @@ static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_c
 {
 	unsigned int head = *r->cq_khead, got = at, n, i;
 	const struct io_uring_cqe *cqe;
+	struct io_u *io_u;
 	uint64_t now;
 
 	/* Acquire: the CQE contents are visible once we see the tail that covers them. */
@@ -434,13 +443,14 @@ static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_c
 	now = idr_lat_now(c); /* when we learned of these completions: one read for all */
 	for (i = 0; i < n; i++) {
 		cqe = cqe_at(r, head + i);
-		if (__builtin_expect(cqe->res < 0 || cqe->user_data >= c->nr_io_us ||
-					     (r->mode & (IDR_RING_FAULTS | IDR_RING_RESULT_HOOK)),
+		if (__builtin_expect((unsigned int)cqe->res > r->res_ok_max ||
+					     cqe->user_data >= c->nr_io_us,
 				     0)) {
 			got += ring_complete(c, r, cqe, got, now);
 			continue;
 		}
-		ring_deliver(c, r, c->io_us[cqe->user_data], cqe->res, got++, now);
+		io_u = c->io_us[cqe->user_data];
+		ring_deliver(c, r, io_u, ring_bytes(r, io_u, cqe->res), got++, now);
 	}
 	/* Release: done reading these CQEs before the kernel may reuse their slots. */
 	__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
@@ -706,8 +716,12 @@ static int ring_map(struct idr_ctx *c, struct idr_ring *r)
 		r->mode |= IDR_RING_TASKRUN_FLAG;
 	if (!c->td->o.iodepth_batch_complete_min)
 		r->mode |= IDR_RING_SPIN_MIN0;
-	if (r->cfg.result_always)
-		r->mode |= IDR_RING_RESULT_HOOK;
+	/* The fault seam alters successful results: they go the long way too. */
+	r->res_ok_max = INT_MAX;
+	if (r->cfg.res0_whole)
+		r->mode |= IDR_RING_RES0_WHOLE;
+	if (r->mode & (IDR_RING_RES0_WHOLE | IDR_RING_FAULTS))
+		r->res_ok_max = 0;
 	/* slat, clat, bandwidth and iolog replay all off: nothing reads an issue time. */
 	if (!fio_fill_issue_time(c->td))
 		r->mode |= IDR_RING_MERGE;
