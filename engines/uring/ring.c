@@ -523,6 +523,13 @@ static int ring_stall(struct idr_ring *r)
 	return ret < 0 && ret != -EAGAIN && ret != -EBUSY ? ret : 0;
 }
 
+/* An enter while the kernel holds a CQ overflow backlog flushes it: count those enters. */
+static inline void ring_note_overflow(struct idr_ring *r)
+{
+	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
+		r->st.overflow_flushes++;
+}
+
 /* One step of getevents that must go to the kernel. Returns 0, 1 to stop, or -errno. */
 static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned int min,
 			       unsigned int *spins)
@@ -535,8 +542,7 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 			return ring_sqpoll_submit(r);
 		return ring_sqpoll_wait(r, want, spins);
 	}
-	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
-		r->st.overflow_flushes++;
+	ring_note_overflow(r);
 	ret = r->sq_tail != r->sq_sub ? ring_submit(r, want) : ring_wait(r, want);
 	if (ret != -EAGAIN)
 		return ret;
@@ -562,16 +568,29 @@ static inline void ring_reaped(struct idr_ctx *c, struct idr_ring *r)
 	}
 }
 
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
+/* getevents returns got: stamp the timer if due; commits go to the kernel again. */
+static inline int ring_getevents_done(struct idr_ctx *c, struct idr_ring *r, unsigned int got)
 {
-	unsigned int got = 0, spins = 0, enough = min ? min : 1;
-	bool entered = false, pending;
+	if (got)
+		ring_reaped(c, r);
+	r->merge = false; /* until fio's queue fills again */
+	return (int)got;
+}
+
+/*
+ * getevents' general case, after a first look at the CQ found got: submit what is
+ * pending, resubmit, wait, poll or spin, and look again, until done. entered: a kernel
+ * entry already ran deferred completions. Returns the count, or -errno.
+ */
+static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, struct idr_ring *r,
+							 unsigned int min, unsigned int max,
+							 unsigned int got, bool entered)
+{
+	unsigned int spins = 0, enough = min ? min : 1;
 	int ret;
 
 	for (;;) {
-		got += ring_reap(c, r, got, max);
-		/* Most reaps: nothing left to submit, and the CQ held what fio asked for (some). */
-		if (__builtin_expect(got >= enough && r->sq_tail == r->sq_sub && !r->nr_retry, 1))
+		if (got >= enough && r->sq_tail == r->sq_sub && !r->nr_retry)
 			break;
 		if (__builtin_expect(r->nr_retry, 0))
 			ring_requeue(r);
@@ -579,8 +598,7 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, 
 		 * Done when nothing is left to submit and we have max, or at least min and
 		 * either some, or a look that needed no (more) kernel entry.
 		 */
-		pending = r->sq_tail != r->sq_sub;
-		if (!pending &&
+		if (r->sq_tail == r->sq_sub &&
 		    (got >= max || (got >= min && (got || entered || !ring_needs_kick(r)))))
 			break;
 		/* Submit what is left, wait, poll, resubmit, as needed; then look again. */
@@ -593,11 +611,52 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, 
 		/* Full already (the common merged submit): no second look at the CQ. */
 		if (got >= max && r->sq_tail == r->sq_sub)
 			break;
+		got += ring_reap(c, r, got, max);
 	}
-	if (got)
-		ring_reaped(c, r);
-	r->merge = false; /* commits go to the kernel again until fio's queue fills */
-	return (int)got;
+	return ring_getevents_done(c, r, got);
+}
+
+/*
+ * idr_ring_getevents' body, inlined into fio's hook. Straight through for the two common
+ * reaps: the CQ holds what fio asked for, or (depth 1) it was empty and one wait for the
+ * rest fills it; everything else in ring_getevents_loop.
+ */
+static inline __attribute__((always_inline)) int ring_getevents(struct idr_ctx *c,
+								struct idr_ring *r,
+								unsigned int min, unsigned int max)
+{
+	unsigned int got = ring_reap(c, r, 0, max);
+	bool entered = false;
+	int ret;
+
+	if (__builtin_expect(r->sq_tail != r->sq_sub || r->nr_retry, 0))
+		return ring_getevents_loop(c, r, min, max, got, false);
+	/* Most reaps: nothing left to submit, and the CQ held what fio asked for (some). */
+	if (__builtin_expect(got && got >= min, 1))
+		return ring_getevents_done(c, r, got);
+	/*
+	 * Fewer than min (depth 1: the CQ was empty): wait for the rest as
+	 * ring_getevents_step would, without its bookkeeping. Not with SQPOLL (the poller
+	 * posts: spin) nor min 0 (never block).
+	 */
+	if (got < min && !(r->mode & (IDR_RING_SQPOLL | IDR_RING_SPIN_MIN0))) {
+		ring_note_overflow(r);
+		ret = ring_wait(r, min - got);
+		if (__builtin_expect(ret == -EAGAIN, 0))
+			ret = ring_stall(r);
+		if (__builtin_expect(ret < 0, 0))
+			return ring_fatal(r, ret);
+		entered = true;
+		got += ring_reap(c, r, got, max);
+		if (__builtin_expect(got >= min && !r->nr_retry, 1))
+			return ring_getevents_done(c, r, got);
+	}
+	return ring_getevents_loop(c, r, min, max, got, entered);
+}
+
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
+{
+	return ring_getevents(c, r, min, max);
 }
 
 int idr_ring_fio_commit(struct thread_data *td)
@@ -627,7 +686,7 @@ int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned in
 	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
 
 	(void)t; /* fio passes a zero timeout exactly when min is 0: never block then */
-	return idr_ring_getevents(&e->core, &e->ring, min, max);
+	return ring_getevents(&e->core, &e->ring, min, max);
 }
 
 /* ---- set-up --------------------------------------------------------------------------- */
