@@ -134,6 +134,11 @@ struct uring_passthru_data {
 	bool fast;
 	/* What every fast-path SQE starts from (pt_tmpl_init): all but the I/O's own fields. */
 	struct pt_sqe tmpl;
+	/*
+	 * Per SQ slot: it holds the template's fields already (pt_fill_plain wrote it last;
+	 * the kernel only reads SQEs), so the next plain command there writes its own only.
+	 */
+	unsigned char *slot_tmpl;
 	unsigned int async_every; /* force_async */
 	unsigned int async_count;
 	struct {
@@ -500,6 +505,7 @@ static inline void pt_fill(struct uring_passthru_data *pd, struct io_uring_sqe *
 	bool data = rw->data_len != 0;
 	struct iovec *iov;
 
+	pd->slot_tmpl[((char *)sqe - (char *)pd->ring.sqes) / sizeof(struct pt_sqe)] = 0;
 	sqe->opcode = IORING_OP_URING_CMD;
 	sqe->flags = pd->sqe_flags | async_flag(pd);
 	sqe->ioprio = 0;
@@ -603,16 +609,22 @@ static void pt_tmpl_init(struct uring_passthru_data *pd)
 }
 
 /*
- * pt_fill for a plain job's read or write: the whole 128-byte SQE from the template (the
- * slot holds an old command), then the fields of this I/O, the same values pt_fill writes.
+ * pt_fill for a plain job's read or write at SQ position pos: the whole 128-byte SQE from
+ * the template unless the slot holds it already (an old plain command), then the fields
+ * of this I/O, the same values pt_fill writes.
  */
-static inline void pt_fill_plain(struct uring_passthru_data *pd, struct io_uring_sqe *sqe,
+static inline void pt_fill_plain(struct uring_passthru_data *pd, unsigned int pos,
 				 struct io_u *io_u, uint32_t nsid, const struct idr_nvme_rw *rw)
 {
+	struct io_uring_sqe *sqe = idr_ring_sqe_at(&pd->ring, pos);
 	struct nvme_uring_cmd *cmd = (struct nvme_uring_cmd *)sqe->cmd;
+	unsigned int slot = pos & pd->ring.sq_mask;
 	struct fio_file *f = io_u->file;
 
-	memcpy(sqe, &pd->tmpl, sizeof(pd->tmpl));
+	if (__builtin_expect(!pd->slot_tmpl[slot], 0)) {
+		memcpy(sqe, &pd->tmpl, sizeof(pd->tmpl));
+		pd->slot_tmpl[slot] = 1;
+	}
 	sqe->fd = pd->sqe_flags ? (int)f->fileno : f->fd;
 	sqe->user_data = io_u->index;
 	sqe->buf_index = (uint16_t)io_u->index;
@@ -650,10 +662,14 @@ static void pt_note_err(struct uring_passthru_data *pd, struct io_u *io_u, unsig
 						.ddir = (unsigned char)io_u->ddir };
 }
 
-static __attribute__((noinline)) long long pt_failed(struct uring_passthru_data *pd,
-						     const struct io_uring_cqe *cqe, int res,
-						     struct io_u *io_u)
+/*
+ * A CQE res other than 0 (the ring's res0_whole: 0 is success, all bytes, and never
+ * comes here): > 0 an NVMe status, < 0 a -errno.
+ */
+static long long uring_passthru_result(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
+				       struct io_u *io_u)
 {
+	struct uring_passthru_data *pd = ring_data(r);
 	uint32_t cdw0 = (uint32_t)cqe->big_cqe[0];
 
 	if (res < 0) {
@@ -666,15 +682,6 @@ static __attribute__((noinline)) long long pt_failed(struct uring_passthru_data 
 	pt_note_err(pd, io_u, PT_ERR_STATUS, res, cdw0);
 	/* A status whose code is 0 with More/DNR set is no success either. */
 	return -(idr_nvme_status_errno((unsigned int)res) ?: EIO);
-}
-
-/* Every CQE: res 0 is success (all bytes), > 0 an NVMe status, < 0 a -errno. */
-static long long uring_passthru_result(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
-				       struct io_u *io_u)
-{
-	if (__builtin_expect(res == 0, 1))
-		return ddir_rw(io_u->ddir) ? (long long)io_u->xfer_buflen : 0;
-	return pt_failed(ring_data(r), cqe, res, io_u);
 }
 
 static const struct idr_ring_ops ring_ops = {
@@ -759,7 +766,7 @@ static enum fio_q_status uring_passthru_queue(struct thread_data *td, struct io_
 	fmt = &pd->ns[io_u->file->fileno].fmt;
 	if (__builtin_expect(idr_nvme_rw_map(fmt, io_u->offset, io_u->xfer_buflen, &rw) != 0, 0))
 		return uring_passthru_queue_any(td, pd, io_u); /* refuses it */
-	pt_fill_plain(pd, idr_ring_sqe_at(r, r->sq_tail), io_u, fmt->nsid, &rw);
+	pt_fill_plain(pd, r->sq_tail, io_u, fmt->nsid, &rw);
 	idr_ring_push(r, io_u);
 	return FIO_Q_QUEUED;
 }
@@ -968,7 +975,7 @@ static int uring_passthru_init(struct thread_data *td)
 		.fixedbufs = o->fixedbufs && (td_read(td) || td_write(td)),
 		.registerfiles = o->registerfiles,
 		.retry_eagain = true,
-		.result_always = true, /* a positive res is an NVMe status */
+		.res0_whole = true, /* res 0: NVMe success; > 0: an NVMe status */
 		.ops = &ring_ops,
 	};
 
@@ -1023,6 +1030,9 @@ static int uring_passthru_post_init(struct thread_data *td)
 		return 1;
 	pd->sqe_flags = pd->ring.files_registered ? IOSQE_FIXED_FILE : 0;
 	pt_tmpl_init(pd);
+	pd->slot_tmpl = calloc(pd->ring.sq_entries, 1);
+	if (!pd->slot_tmpl)
+		return idr_fail(td, ENOMEM, "out of memory for %u SQ slots", pd->ring.sq_entries);
 	if (pd->core.td->files_index)
 		note_format(pd);
 	return 0;
@@ -1089,6 +1099,7 @@ static void uring_passthru_cleanup(struct thread_data *td)
 		free(pd->meta);
 		free(pd->dsm);
 		free(pd->dsm_nr);
+		free(pd->slot_tmpl);
 		fio_cmdprio_cleanup(&pd->cmdprio);
 	}
 	idr_cleanup(td);

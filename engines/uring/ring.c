@@ -7,6 +7,7 @@
  * order, so the SQ array (when the kernel has one) is the identity map, set once.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,12 @@ static inline __attribute__((always_inline)) void ring_deliver(struct idr_ctx *c
 	c->events[at] = io_u;
 }
 
+/* What a successful res (>= 0) means for io_u: bytes moved, or with res0_whole all of them. */
+static inline long long ring_bytes(const struct idr_ring *r, const struct io_u *io_u, int res)
+{
+	return r->mode & IDR_RING_RES0_WHOLE ? (long long)io_u->xfer_buflen : res;
+}
+
 /*
  * One CQE, seen at now_ns: its io_u goes to c->events[at] (returns 1), or is kept to
  * resubmit (0).
@@ -403,18 +410,19 @@ static __attribute__((noinline)) unsigned int ring_complete(struct idr_ctx *c, s
 		res = ring_fault(r, io_u, res);
 	if (__builtin_expect(res == -EAGAIN, 0) && ring_retry(r, io_u))
 		return 0;
-	/* The engine's look at the CQE: always when it asked, else only at errors. */
-	if (__builtin_expect(res < 0 || (r->mode & IDR_RING_RESULT_HOOK), 0))
+	/* The engine's look at the CQE: at errors, and with res0_whole at every res but 0. */
+	if (res < 0 || (res > 0 && (r->mode & IDR_RING_RES0_WHOLE)))
 		ring_deliver(c, r, io_u, r->ops->result(r, cqe, res, io_u), at, now_ns);
 	else
-		ring_deliver(c, r, io_u, res, at, now_ns);
+		ring_deliver(c, r, io_u, ring_bytes(r, io_u, res), at, now_ns);
 	return 1;
 }
 
 /*
  * Reap up to max - at completions into c->events[at...]. Returns how many. A successful
- * read or write of ours takes the short way; everything else (errors, -EAGAIN to
- * resubmit, the fault seam, an engine that reads every CQE, a stray) ring_complete's.
+ * I/O of ours takes the short way (passthrough's res 0 included: one unsigned compare
+ * with res_ok_max); everything else (errors, an NVMe status, -EAGAIN to resubmit, the
+ * fault seam, a stray) ring_complete's.
  */
 static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_ctx *c,
 								    struct idr_ring *r,
@@ -423,6 +431,7 @@ static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_c
 {
 	unsigned int head = *r->cq_khead, got = at, n, i;
 	const struct io_uring_cqe *cqe;
+	struct io_u *io_u;
 	uint64_t now;
 
 	/* Acquire: the CQE contents are visible once we see the tail that covers them. */
@@ -434,13 +443,14 @@ static inline __attribute__((always_inline)) unsigned int ring_reap(struct idr_c
 	now = idr_lat_now(c); /* when we learned of these completions: one read for all */
 	for (i = 0; i < n; i++) {
 		cqe = cqe_at(r, head + i);
-		if (__builtin_expect(cqe->res < 0 || cqe->user_data >= c->nr_io_us ||
-					     (r->mode & (IDR_RING_FAULTS | IDR_RING_RESULT_HOOK)),
+		if (__builtin_expect((unsigned int)cqe->res > r->res_ok_max ||
+					     cqe->user_data >= c->nr_io_us,
 				     0)) {
 			got += ring_complete(c, r, cqe, got, now);
 			continue;
 		}
-		ring_deliver(c, r, c->io_us[cqe->user_data], cqe->res, got++, now);
+		io_u = c->io_us[cqe->user_data];
+		ring_deliver(c, r, io_u, ring_bytes(r, io_u, cqe->res), got++, now);
 	}
 	/* Release: done reading these CQEs before the kernel may reuse their slots. */
 	__atomic_store_n(r->cq_khead, head + n, __ATOMIC_RELEASE);
@@ -513,6 +523,13 @@ static int ring_stall(struct idr_ring *r)
 	return ret < 0 && ret != -EAGAIN && ret != -EBUSY ? ret : 0;
 }
 
+/* An enter while the kernel holds a CQ overflow backlog flushes it: count those enters. */
+static inline void ring_note_overflow(struct idr_ring *r)
+{
+	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
+		r->st.overflow_flushes++;
+}
+
 /* One step of getevents that must go to the kernel. Returns 0, 1 to stop, or -errno. */
 static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned int min,
 			       unsigned int *spins)
@@ -525,8 +542,7 @@ static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned in
 			return ring_sqpoll_submit(r);
 		return ring_sqpoll_wait(r, want, spins);
 	}
-	if (*r->sq_kflags & IORING_SQ_CQ_OVERFLOW)
-		r->st.overflow_flushes++;
+	ring_note_overflow(r);
 	ret = r->sq_tail != r->sq_sub ? ring_submit(r, want) : ring_wait(r, want);
 	if (ret != -EAGAIN)
 		return ret;
@@ -552,16 +568,29 @@ static inline void ring_reaped(struct idr_ctx *c, struct idr_ring *r)
 	}
 }
 
-int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
+/* getevents returns got: stamp the timer if due; commits go to the kernel again. */
+static inline int ring_getevents_done(struct idr_ctx *c, struct idr_ring *r, unsigned int got)
 {
-	unsigned int got = 0, spins = 0, enough = min ? min : 1;
-	bool entered = false, pending;
+	if (got)
+		ring_reaped(c, r);
+	r->merge = false; /* until fio's queue fills again */
+	return (int)got;
+}
+
+/*
+ * getevents' general case, after a first look at the CQ found got: submit what is
+ * pending, resubmit, wait, poll or spin, and look again, until done. entered: a kernel
+ * entry already ran deferred completions. Returns the count, or -errno.
+ */
+static __attribute__((noinline)) int ring_getevents_loop(struct idr_ctx *c, struct idr_ring *r,
+							 unsigned int min, unsigned int max,
+							 unsigned int got, bool entered)
+{
+	unsigned int spins = 0, enough = min ? min : 1;
 	int ret;
 
 	for (;;) {
-		got += ring_reap(c, r, got, max);
-		/* Most reaps: nothing left to submit, and the CQ held what fio asked for (some). */
-		if (__builtin_expect(got >= enough && r->sq_tail == r->sq_sub && !r->nr_retry, 1))
+		if (got >= enough && r->sq_tail == r->sq_sub && !r->nr_retry)
 			break;
 		if (__builtin_expect(r->nr_retry, 0))
 			ring_requeue(r);
@@ -569,8 +598,7 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, 
 		 * Done when nothing is left to submit and we have max, or at least min and
 		 * either some, or a look that needed no (more) kernel entry.
 		 */
-		pending = r->sq_tail != r->sq_sub;
-		if (!pending &&
+		if (r->sq_tail == r->sq_sub &&
 		    (got >= max || (got >= min && (got || entered || !ring_needs_kick(r)))))
 			break;
 		/* Submit what is left, wait, poll, resubmit, as needed; then look again. */
@@ -583,11 +611,52 @@ int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, 
 		/* Full already (the common merged submit): no second look at the CQ. */
 		if (got >= max && r->sq_tail == r->sq_sub)
 			break;
+		got += ring_reap(c, r, got, max);
 	}
-	if (got)
-		ring_reaped(c, r);
-	r->merge = false; /* commits go to the kernel again until fio's queue fills */
-	return (int)got;
+	return ring_getevents_done(c, r, got);
+}
+
+/*
+ * idr_ring_getevents' body, inlined into fio's hook. Straight through for the two common
+ * reaps: the CQ holds what fio asked for, or (depth 1) it was empty and one wait for the
+ * rest fills it; everything else in ring_getevents_loop.
+ */
+static inline __attribute__((always_inline)) int ring_getevents(struct idr_ctx *c,
+								struct idr_ring *r,
+								unsigned int min, unsigned int max)
+{
+	unsigned int got = ring_reap(c, r, 0, max);
+	bool entered = false;
+	int ret;
+
+	if (__builtin_expect(r->sq_tail != r->sq_sub || r->nr_retry, 0))
+		return ring_getevents_loop(c, r, min, max, got, false);
+	/* Most reaps: nothing left to submit, and the CQ held what fio asked for (some). */
+	if (__builtin_expect(got && got >= min, 1))
+		return ring_getevents_done(c, r, got);
+	/*
+	 * Fewer than min (depth 1: the CQ was empty): wait for the rest as
+	 * ring_getevents_step would, without its bookkeeping. Not with SQPOLL (the poller
+	 * posts: spin) nor min 0 (never block).
+	 */
+	if (got < min && !(r->mode & (IDR_RING_SQPOLL | IDR_RING_SPIN_MIN0))) {
+		ring_note_overflow(r);
+		ret = ring_wait(r, min - got);
+		if (__builtin_expect(ret == -EAGAIN, 0))
+			ret = ring_stall(r);
+		if (__builtin_expect(ret < 0, 0))
+			return ring_fatal(r, ret);
+		entered = true;
+		got += ring_reap(c, r, got, max);
+		if (__builtin_expect(got >= min && !r->nr_retry, 1))
+			return ring_getevents_done(c, r, got);
+	}
+	return ring_getevents_loop(c, r, min, max, got, entered);
+}
+
+int idr_ring_getevents(struct idr_ctx *c, struct idr_ring *r, unsigned int min, unsigned int max)
+{
+	return ring_getevents(c, r, min, max);
 }
 
 int idr_ring_fio_commit(struct thread_data *td)
@@ -617,7 +686,7 @@ int idr_ring_fio_getevents(struct thread_data *td, unsigned int min, unsigned in
 	struct idr_ring_engine *e = (struct idr_ring_engine *)idr_ctx(td);
 
 	(void)t; /* fio passes a zero timeout exactly when min is 0: never block then */
-	return idr_ring_getevents(&e->core, &e->ring, min, max);
+	return ring_getevents(&e->core, &e->ring, min, max);
 }
 
 /* ---- set-up --------------------------------------------------------------------------- */
@@ -706,8 +775,12 @@ static int ring_map(struct idr_ctx *c, struct idr_ring *r)
 		r->mode |= IDR_RING_TASKRUN_FLAG;
 	if (!c->td->o.iodepth_batch_complete_min)
 		r->mode |= IDR_RING_SPIN_MIN0;
-	if (r->cfg.result_always)
-		r->mode |= IDR_RING_RESULT_HOOK;
+	/* The fault seam alters successful results: they go the long way too. */
+	r->res_ok_max = INT_MAX;
+	if (r->cfg.res0_whole)
+		r->mode |= IDR_RING_RES0_WHOLE;
+	if (r->mode & (IDR_RING_RES0_WHOLE | IDR_RING_FAULTS))
+		r->res_ok_max = 0;
 	/* slat, clat, bandwidth and iolog replay all off: nothing reads an issue time. */
 	if (!fio_fill_issue_time(c->td))
 		r->mode |= IDR_RING_MERGE;

@@ -34,8 +34,8 @@ struct idr_ring_ops {
 	/*
 	 * The result of io_u as idr_io_u_done takes it: bytes moved, or -errno. res is
 	 * cqe->res (possibly altered by the fault seam); cqe is the whole CQE. Called for
-	 * negative results only, unless cfg.result_always (passthrough: res > 0 is an
-	 * NVMe status).
+	 * negative results only, or with cfg.res0_whole for every result but 0
+	 * (passthrough: res > 0 is an NVMe status).
 	 */
 	long long (*result)(struct idr_ring *r, const struct io_uring_cqe *cqe, int res,
 			    struct io_u *io_u);
@@ -49,7 +49,11 @@ struct idr_ring_cfg {
 	bool fixedbufs;			/* register io_u buffers (buf_index = io_u->index) */
 	bool registerfiles;		/* register the files (fixed file slot = f->fileno) */
 	bool retry_eagain;		/* resubmit I/O whose CQE says -EAGAIN (not nowait) */
-	bool result_always;		/* ops->result for every CQE, not only failures */
+	/*
+	 * A CQE res of 0 means the whole transfer done, and any other goes to ops->result
+	 * (passthrough: 0 is NVMe success, > 0 a status). Without it res is bytes moved.
+	 */
+	bool res0_whole;
 	const struct idr_ring_ops *ops;
 };
 
@@ -61,7 +65,7 @@ enum {
 	IDR_RING_TASKRUN_FLAG = 1 << 3, /* the kernel flags pending task work in sq flags */
 	IDR_RING_SPIN_MIN0 = 1 << 4,	/* iodepth_batch_complete_min=0: never block in wait */
 	IDR_RING_FAULTS = 1 << 5,	/* the fault seam is armed */
-	IDR_RING_RESULT_HOOK = 1 << 6,	/* ops->result sees every CQE */
+	IDR_RING_RES0_WHOLE = 1 << 6,	/* cfg.res0_whole: res 0 is all of xfer_buflen */
 	IDR_RING_MERGE = 1 << 7, /* no issue times wanted: commit may leave SQEs to getevents */
 };
 
@@ -79,6 +83,11 @@ struct idr_ring {
 	struct io_uring_cqe *cqes;
 	unsigned int *cq_khead, *cq_ktail;
 	unsigned int cq_mask, cqe_shift;
+	/*
+	 * A CQE whose res, as unsigned, is above this goes the long way (ring_complete):
+	 * INT_MAX (every -errno), or 0 with res0_whole or the fault seam (every res but 0).
+	 */
+	unsigned int res_ok_max;
 	unsigned int inflight;	  /* handed to the kernel, CQE not yet reaped */
 	unsigned int mode;	  /* IDR_RING_* */
 	bool merge;		  /* commit left the pending SQEs to getevents' enter */
