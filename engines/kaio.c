@@ -21,6 +21,7 @@
 
 #include "core/cmdprio.h"
 #include "core/idr.h"
+#include "core/rawsys.h"
 
 /* linux/aio_abi.h's, which cannot be included beside libaio.h (as fio's libaio.c does). */
 #ifndef IOCB_FLAG_IOPRIO
@@ -156,31 +157,15 @@ static unsigned int ring_reap(struct kaio_data *kd, struct io_event *out, unsign
 }
 
 /*
- * io_getevents(2) made here: libaio's wrapper may skip the call (an empty ring and a zero
- * timeout), which would make the counted system calls wrong, and libc's syscall() moves
- * its seven arguments about (13 instructions a call, callgrind). On x86-64 the system call
- * itself, as libaio makes io_submit. Returns the count or -errno.
+ * io_getevents(2) made in line (core/rawsys.h): libaio's wrapper may skip the call (an
+ * empty ring and a zero timeout), which would make the counted system calls wrong.
+ * Returns the count or -errno.
  */
 static inline long raw_getevents(io_context_t ctx, long min, long max, struct io_event *evs,
 				 struct timespec *t)
 {
-#if defined(__x86_64__)
-	register unsigned long r10 __asm__("r10") = (unsigned long)evs;
-	register unsigned long r8 __asm__("r8") = (unsigned long)t;
-	long ret;
-
-	/* The kernel writes evs and reads t: "memory" keeps the compiler's view honest. */
-	__asm__ __volatile__("syscall"
-			     : "=a"(ret)
-			     : "0"((long)SYS_io_getevents), "D"((unsigned long)ctx), "S"(min),
-			       "d"(max), "r"(r10), "r"(r8)
-			     : "rcx", "r11", "memory");
-	return ret;
-#else
-	long ret = syscall(SYS_io_getevents, ctx, min, max, evs, t);
-
-	return ret < 0 ? -errno : ret;
-#endif
+	return idr_rawsys6(SYS_io_getevents, (unsigned long)ctx, (unsigned long)min,
+			   (unsigned long)max, (unsigned long)evs, (unsigned long)t, 0);
 }
 
 /* io_getevents straight to the kernel, counted. Returns n or -errno. */

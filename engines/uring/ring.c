@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/rawsys.h"
 #include "uring/ring.h"
 
 /* A pending entry that is a resubmission: already counted and stamped once. */
@@ -39,29 +40,14 @@ static inline struct io_uring_cqe *cqe_at(struct idr_ring *r, unsigned int pos)
 }
 
 /*
- * io_uring_enter(2) without a signal mask, made here rather than through liburing's
- * out-of-line wrapper (a call through the PLT and a second call inside; on x86-64 the
- * system call itself, as liburing's own syscall.h makes it). Returns the count or -errno.
+ * io_uring_enter(2) without a signal mask, made in line (core/rawsys.h) rather than
+ * through liburing's out-of-line wrapper. Returns the count or -errno.
  */
 static inline int sys_enter(unsigned int fd, unsigned int submit, unsigned int wait,
 			    unsigned int flags)
 {
-#if defined(__x86_64__)
-	register unsigned long r10 __asm__("r10") = flags;
-	register unsigned long r8 __asm__("r8") = 0;	     /* no sigset */
-	register unsigned long r9 __asm__("r9") = _NSIG / 8; /* its size */
-	long ret;
-
-	__asm__ __volatile__("syscall"
-			     : "=a"(ret)
-			     : "0"((long)__NR_io_uring_enter), "D"((unsigned long)fd),
-			       "S"((unsigned long)submit), "d"((unsigned long)wait), "r"(r10),
-			       "r"(r8), "r"(r9)
-			     : "rcx", "r11", "memory");
-	return (int)ret;
-#else
-	return io_uring_enter(fd, submit, wait, flags, NULL);
-#endif
+	return (int)idr_rawsys6(__NR_io_uring_enter, fd, submit, wait, flags, 0 /* no sigset */,
+				_NSIG / 8 /* its size */);
 }
 
 /*
@@ -147,6 +133,19 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t hand
 }
 
 /*
+ * An enter that failed with ret: -EAGAIN or -EBUSY (the kernel is short of resources, or
+ * its CQ is full: nothing taken) are counted as busy and returned as -EAGAIN; any other
+ * -errno as it is.
+ */
+static __attribute__((cold, noinline)) int ring_refused(struct idr_ring *r, int ret)
+{
+	if (ret != -EAGAIN && ret != -EBUSY)
+		return ret;
+	r->c->cnt.busy++;
+	return -EAGAIN;
+}
+
+/*
  * ring_submit's other answers: the kernel took fewer than the n SQEs handed over at
  * handed_ns (the rest stay pending), or failed (ret). Returns 0, -EAGAIN when it is
  * short of resources and took nothing, or another -errno.
@@ -154,12 +153,8 @@ static inline void ring_issued(struct idr_ring *r, unsigned int n, uint64_t hand
 static __attribute__((noinline)) int ring_submitted_part(struct idr_ring *r, unsigned int n,
 							 int ret, uint64_t handed_ns)
 {
-	if (ret == -EAGAIN || ret == -EBUSY) {
-		r->c->cnt.busy++;
-		return -EAGAIN;
-	}
 	if (ret < 0)
-		return ret;
+		return ring_refused(r, ret);
 	if ((unsigned int)ret > n) /* never from a sane kernel; keep the books straight */
 		ret = (int)n;
 	if (ret)
@@ -199,13 +194,7 @@ static inline __attribute__((always_inline)) int ring_wait(struct idr_ring *r, u
 {
 	int ret = ring_enter(r, 0, wait, IORING_ENTER_GETEVENTS, IDR_SC_REAP);
 
-	if (__builtin_expect(ret >= 0, 1))
-		return 0;
-	if (ret == -EAGAIN || ret == -EBUSY) {
-		r->c->cnt.busy++;
-		return -EAGAIN;
-	}
-	return ret;
+	return __builtin_expect(ret >= 0, 1) ? 0 : ring_refused(r, ret);
 }
 
 /* Wake an SQPOLL poller that went to sleep. Returns 0 or -errno. */
@@ -531,8 +520,10 @@ static inline void ring_note_overflow(struct idr_ring *r)
 }
 
 /* One step of getevents that must go to the kernel. Returns 0, 1 to stop, or -errno. */
-static int ring_getevents_step(struct idr_ring *r, unsigned int got, unsigned int min,
-			       unsigned int *spins)
+static inline __attribute__((always_inline)) int ring_getevents_step(struct idr_ring *r,
+								     unsigned int got,
+								     unsigned int min,
+								     unsigned int *spins)
 {
 	unsigned int want = got < min && !(r->mode & IDR_RING_SPIN_MIN0) ? min - got : 0;
 	int ret;
@@ -635,15 +626,12 @@ static inline __attribute__((always_inline)) int ring_getevents(struct idr_ctx *
 	if (__builtin_expect(got && got >= min, 1))
 		return ring_getevents_done(c, r, got);
 	/*
-	 * Fewer than min (depth 1: the CQ was empty): wait for the rest as
-	 * ring_getevents_step would, without its bookkeeping. Not with SQPOLL (the poller
-	 * posts: spin) nor min 0 (never block).
+	 * Fewer than min (depth 1: the CQ was empty): one step (a wait for the rest, nothing
+	 * being pending), then one reap. Not with SQPOLL (the poller posts: spin) nor min 0
+	 * (never block): the loop's.
 	 */
 	if (got < min && !(r->mode & (IDR_RING_SQPOLL | IDR_RING_SPIN_MIN0))) {
-		ring_note_overflow(r);
-		ret = ring_wait(r, min - got);
-		if (__builtin_expect(ret == -EAGAIN, 0))
-			ret = ring_stall(r);
+		ret = ring_getevents_step(r, got, min, NULL); /* no spins: not SQPOLL */
 		if (__builtin_expect(ret < 0, 0))
 			return ring_fatal(r, ret);
 		entered = true;
